@@ -1,0 +1,5 @@
+import sys
+
+from trialdb.cli import main
+
+sys.exit(main())

@@ -1,0 +1,189 @@
+"""Building the database from seed_data/: parse everything, load, check, then swap in atomically.
+
+A SQLite database is built aside in a temporary file next to the target and moved over it with
+os.replace, so a failed or killed build leaves the previous database whole. Other databases are
+rebuilt inside one transaction (PostgreSQL's DDL is transactional).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import fcntl
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from trialdb import models as m
+from trialdb.check import CheckReport, check
+from trialdb.curation import load_curation
+from trialdb.db import SEED_DIR, database_url, make_engine, sqlite_path
+from trialdb.errors import SourceError
+from trialdb.load import (add_document, add_outcome, add_provenance, add_publication, add_regimen, add_study,
+                          outcome_path, regimen_path)
+from trialdb.parsers import parse_document
+from trialdb.sources import Parsed
+
+PACKAGE = Path(__file__).resolve().parent
+CURATION = "curation.toml"
+
+
+def fingerprint(seed_dir: Path = SEED_DIR) -> str:
+    """Hash of the seed files and of this package's code: a change to either means a rebuild."""
+    h = hashlib.sha256()
+    files = sorted(p for p in seed_dir.iterdir() if p.suffix in (".txt", ".toml"))
+    files += sorted(PACKAGE.rglob("*.py"))
+    for p in files:
+        h.update(p.name.encode() + b"\0" + p.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def parse_seeds(seed_dir: Path) -> list[Parsed]:
+    parsed = [parse_document(p) for p in sorted(seed_dir.glob("*.txt"))]
+    seen: dict[str, str] = {}
+    for p in parsed:
+        key = p.record.get("identificationModule", {}).get("nctId") if p.kind == "study" else f"PMID:{p.record['pmid']}"
+        if key in seen:
+            raise SourceError(p.document.name, "nctId" if p.kind == "study" else "pmid", key,
+                              f"already given by {seen[key]}")
+        seen[key] = p.document.name
+    return parsed
+
+
+def populate(session: Session, seed_dir: Path) -> None:
+    parsed = parse_seeds(seed_dir)
+    documents = {p.document.name: p.document for p in parsed}
+    curation = load_curation(seed_dir / CURATION, documents)
+    doc_rows = {}
+    for p in parsed:
+        fmt = p.document.text.lstrip()[:20]
+        doc_rows[p.document.name] = add_document(session, p.document, _format_name(p, fmt))
+    studies, pubs = {}, {}
+    for p in parsed:
+        if p.kind == "study":
+            s = add_study(session, p, doc_rows[p.document.name])
+            studies[s.nct_id] = s
+            add_provenance(session, s.nct_id, p.quotes, doc_rows)
+        else:
+            pub = add_publication(session, p, doc_rows[p.document.name])
+            pubs[pub.pmid] = pub
+            add_provenance(session, f"PMID:{pub.pmid}", p.quotes, doc_rows)
+    for i, r in enumerate(curation.regimens):
+        if r["nct_id"] not in studies:
+            raise SourceError(CURATION, f"regimen[{i}].nct_id", r["nct_id"], "no such study in the seed documents")
+        row = add_regimen(session, r, studies[r["nct_id"]], CURATION, f"regimen[{i}]")
+        add_provenance(session, row.nct_id, {regimen_path(row): r["quotes"]["regimen"]}, doc_rows)
+    for i, o in enumerate(curation.outcomes):
+        if o["pmid"] not in pubs:
+            raise SourceError(CURATION, f"outcome[{i}].pmid", o["pmid"], "no such publication in the seed documents")
+        row = add_outcome(session, o, pubs[o["pmid"]])
+        path = outcome_path(row)
+        add_provenance(session, f"PMID:{row.pmid}",
+                       {path if k == "outcome" else f"{path}.{k}": q for k, q in o["quotes"].items()}, doc_rows)
+
+
+def _format_name(p: Parsed, head: str) -> str:
+    if p.kind == "publication":
+        return "catalogue record"
+    return "ClinicalTrials.Veeva page" if head.startswith("ClinicalTrials.Veeva") else "registry record"
+
+
+@dataclass
+class BuildResult:
+    url: str
+    report: CheckReport
+
+
+@contextlib.contextmanager
+def build_lock(path: Path):
+    """One build at a time per database file (app workers and the CLI may race at start-up)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path.with_name(path.name + ".lock"), "w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _fill(engine, seed_dir: Path) -> CheckReport:
+    with Session(engine) as session, session.begin():
+        populate(session, seed_dir)
+        session.add(m.Meta(key="fingerprint", value=fingerprint(seed_dir)))
+        session.add(m.Meta(key="built_at", value=dt.datetime.now(dt.UTC).isoformat(timespec="seconds")))
+    report = check(engine)
+    if not report.ok:
+        raise SourceError(report.failures[0][0], report.failures[0][1], report.failures[0][2],
+                          "quote not found verbatim in its document")
+    return report
+
+
+def build(url: str | None = None, seed_dir: Path = SEED_DIR) -> BuildResult:
+    url = url or database_url()
+    path = sqlite_path(url)
+    if path is None:
+        engine = make_engine(url)
+        try:
+            m.Base.metadata.drop_all(engine)
+            m.Base.metadata.create_all(engine)
+            return BuildResult(url, _fill(engine, seed_dir))
+        finally:
+            engine.dispose()
+    with build_lock(path):
+        return _build_sqlite(path, url, seed_dir)
+
+
+def _build_sqlite(path: Path, url: str, seed_dir: Path) -> BuildResult:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.building")
+    tmp.unlink(missing_ok=True)
+    engine = make_engine(f"sqlite:///{tmp}")
+    try:
+        m.Base.metadata.create_all(engine)
+        report = _fill(engine, seed_dir)
+        engine.dispose()
+        with open(tmp, "rb") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)  # atomic on POSIX: readers see the old file or the new, never a mix
+        dirfd = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(dirfd)
+        finally:
+            os.close(dirfd)
+        return BuildResult(url, report)
+    finally:
+        engine.dispose()
+        tmp.unlink(missing_ok=True)
+
+
+def is_fresh(url: str, seed_dir: Path = SEED_DIR) -> bool:
+    path = sqlite_path(url)
+    if path is not None and not path.exists():
+        return False
+    engine = make_engine(url, readonly=True)
+    try:
+        with Session(engine) as session:
+            stored = session.scalar(select(m.Meta.value).where(m.Meta.key == "fingerprint"))
+        return stored == fingerprint(seed_dir)
+    except Exception:  # no tables, a foreign file: not ours, so not fresh
+        return False
+    finally:
+        engine.dispose()
+
+
+def ensure_database(url: str | None = None, seed_dir: Path = SEED_DIR) -> str:
+    """Build when the database is missing or older than seed_data/ (the app calls this at start-up)."""
+    url = url or database_url()
+    if is_fresh(url, seed_dir):
+        return url
+    path = sqlite_path(url)
+    if path is None:
+        build(url, seed_dir)
+        return url
+    with build_lock(path):
+        if not is_fresh(url, seed_dir):  # another process may have built it while we waited
+            _build_sqlite(path, url, seed_dir)
+    return url

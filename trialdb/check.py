@@ -1,0 +1,84 @@
+"""Verifying provenance: every quote verbatim in its document, and how many facts have one."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from trialdb import models as m
+
+
+@dataclass
+class CheckReport:
+    facts: int = 0  # provenance rows checked
+    documents: int = 0
+    failures: list[tuple[str, str, str]] = field(default_factory=list)  # (document, path, quote)
+    covered: int = 0  # exported study fields with a quote
+    fields: int = 0  # exported study fields
+    uncovered: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+    def summary(self) -> str:
+        lines = [f"{self.facts} facts have provenance in {self.documents} documents; "
+                 f"{self.facts - len(self.failures)} quotes found verbatim, {len(self.failures)} not.",
+                 f"{self.covered} of {self.fields} exported study fields trace to a quote."]
+        lines += [f"NOT FOUND: {doc}: {path}: {quote[:80]!r}" for doc, path, quote in self.failures]
+        return "\n".join(lines)
+
+
+def _leaves(node, prefix: str = ""):
+    if isinstance(node, dict):
+        for k, v in node.items():
+            yield from _leaves(v, f"{prefix}.{k}" if prefix else k)
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            yield from _leaves(v, f"{prefix}[{i}]")
+    else:
+        yield prefix
+
+
+# Export paths built from other facts: the quote of the fact they come from covers them.
+_ALIASES = ((re.compile(r"eligibilityModule\.eligibilityCriteria"), "eligibilityModule.criteria"),
+            (re.compile(r"interventions\[\d+\]\.armGroupLabels.*"), "armGroups"),
+            (re.compile(r"interventions\[\d+\]\.otherNames.*"), "otherInterventionNames"))
+
+
+def check(engine: Engine) -> CheckReport:
+    from trialdb.export import study_record  # import here: export imports nothing from check
+
+    report = CheckReport()
+    with Session(engine) as session:
+        docs = {d.id: d for d in session.scalars(select(m.Document))}
+        report.documents = len(docs)
+        paths: dict[str, list[str]] = {}
+        for p in session.scalars(select(m.Provenance)):
+            report.facts += 1
+            text = docs[p.document_id].text
+            ok = (text[p.offset : p.offset + len(p.quote)] == p.quote) if p.offset is not None else p.quote in text
+            if not ok or not p.quote:
+                report.failures.append((docs[p.document_id].name, p.path, p.quote))
+            paths.setdefault(p.subject, []).append(p.path)
+        for s in session.scalars(select(m.Study)):
+            quoted = paths.get(s.nct_id, [])
+            for leaf in _leaves(study_record(s)):
+                path = leaf.removeprefix("protocolSection.")
+                for rx, alias in _ALIASES:
+                    if rx.search(path):
+                        path = alias
+                report.fields += 1
+                if any(path == q or path.startswith((q + ".", q + "[")) or q.startswith(path + ".")
+                       or alias_in(path, q) for q in quoted):
+                    report.covered += 1
+                else:
+                    report.uncovered.append(f"{s.nct_id}: {path}")
+    return report
+
+
+def alias_in(path: str, quoted: str) -> bool:
+    return path in ("eligibilityModule.criteria", "armGroups", "otherInterventionNames") and path in quoted

@@ -1,0 +1,88 @@
+"""ClinicalTrials.gov API v2 enum spellings: the one place they are written.
+
+Source wording differs (`Quadruple Blind`, `None (Open label)`, `Phase 2`, `Active Comparator group`);
+`normalise` maps it to the API spelling or raises, so an unknown value never enters the database.
+"""
+
+from __future__ import annotations
+
+import re
+
+from trialdb.errors import SourceError
+
+ENUMS: dict[str, tuple[str, ...]] = {
+    "overallStatus": (
+        "ACTIVE_NOT_RECRUITING", "COMPLETED", "ENROLLING_BY_INVITATION", "NOT_YET_RECRUITING",
+        "RECRUITING", "SUSPENDED", "TERMINATED", "WITHDRAWN", "AVAILABLE", "NO_LONGER_AVAILABLE",
+        "TEMPORARILY_NOT_AVAILABLE", "APPROVED_FOR_MARKETING", "WITHHELD", "UNKNOWN",
+    ),
+    "phase": ("NA", "EARLY_PHASE1", "PHASE1", "PHASE2", "PHASE3", "PHASE4"),
+    "studyType": ("EXPANDED_ACCESS", "INTERVENTIONAL", "OBSERVATIONAL"),
+    "allocation": ("RANDOMIZED", "NON_RANDOMIZED", "NA"),
+    "interventionModel": ("SINGLE_GROUP", "PARALLEL", "CROSSOVER", "FACTORIAL", "SEQUENTIAL"),
+    "primaryPurpose": (
+        "TREATMENT", "PREVENTION", "DIAGNOSTIC", "ECT", "SUPPORTIVE_CARE", "SCREENING",
+        "HEALTH_SERVICES_RESEARCH", "BASIC_SCIENCE", "DEVICE_FEASIBILITY", "OTHER",
+    ),
+    "masking": ("NONE", "SINGLE", "DOUBLE", "TRIPLE", "QUADRUPLE"),
+    "whoMasked": ("PARTICIPANT", "CARE_PROVIDER", "INVESTIGATOR", "OUTCOMES_ASSESSOR"),
+    "armGroupType": (
+        "EXPERIMENTAL", "ACTIVE_COMPARATOR", "PLACEBO_COMPARATOR", "SHAM_COMPARATOR",
+        "NO_INTERVENTION", "OTHER",
+    ),
+    "interventionType": (
+        "BEHAVIORAL", "BIOLOGICAL", "COMBINATION_PRODUCT", "DEVICE", "DIAGNOSTIC_TEST",
+        "DIETARY_SUPPLEMENT", "DRUG", "GENETIC", "PROCEDURE", "RADIATION", "OTHER",
+    ),
+    "sex": ("FEMALE", "MALE", "ALL"),
+    "dateType": ("ACTUAL", "ESTIMATED"),
+    "agencyClass": (
+        "NIH", "FED", "OTHER_GOV", "INDIV", "INDUSTRY", "NETWORK", "AMBIG", "OTHER", "UNKNOWN",
+    ),
+    "responsiblePartyType": ("SPONSOR", "PRINCIPAL_INVESTIGATOR", "SPONSOR_INVESTIGATOR"),
+    "officialRole": ("STUDY_CHAIR", "STUDY_DIRECTOR", "PRINCIPAL_INVESTIGATOR", "SUB_INVESTIGATOR"),
+    "contactRole": (
+        "STUDY_CHAIR", "STUDY_DIRECTOR", "PRINCIPAL_INVESTIGATOR", "SUB_INVESTIGATOR", "CONTACT",
+    ),
+    "referenceType": ("BACKGROUND", "RESULT", "DERIVED"),
+}
+ENUMS["recruitmentStatus"] = ENUMS["overallStatus"]
+ENUMS["enrollmentType"] = ENUMS["dateType"]
+
+# Registry-page wording that does not reduce to the API spelling by upper-casing alone.
+_ALIASES: dict[str, dict[str, str]] = {
+    "masking": {"NONE_OPEN_LABEL": "NONE", "OPEN_LABEL": "NONE", "SINGLE_BLIND": "SINGLE",
+                "DOUBLE_BLIND": "DOUBLE", "TRIPLE_BLIND": "TRIPLE", "QUADRUPLE_BLIND": "QUADRUPLE"},
+    "interventionModel": {"PARALLEL_ASSIGNMENT": "PARALLEL", "SINGLE_GROUP_ASSIGNMENT": "SINGLE_GROUP",
+                          "CROSSOVER_ASSIGNMENT": "CROSSOVER", "FACTORIAL_ASSIGNMENT": "FACTORIAL",
+                          "SEQUENTIAL_ASSIGNMENT": "SEQUENTIAL"},
+    "phase": {"N_A": "NA", "NOT_APPLICABLE": "NA", "PHASE_1": "PHASE1", "PHASE_2": "PHASE2",
+              "PHASE_3": "PHASE3", "PHASE_4": "PHASE4", "EARLY_PHASE_1": "EARLY_PHASE1"},
+    "allocation": {"N_A": "NA"},
+    "whoMasked": {"PARTICIPANTS": "PARTICIPANT", "INVESTIGATORS": "INVESTIGATOR",
+                  "CARE_PROVIDERS": "CARE_PROVIDER", "OUTCOMES_ASSESSORS": "OUTCOMES_ASSESSOR"},
+}
+
+# How each value reads on screen; an enum missing here is shown title-cased.
+LABELS: dict[str, str] = {
+    "NA": "Not applicable", "EARLY_PHASE1": "Early phase 1", "PHASE1": "Phase 1", "PHASE2": "Phase 2",
+    "PHASE3": "Phase 3", "PHASE4": "Phase 4", "ACTIVE_NOT_RECRUITING": "Active, not recruiting",
+    "NOT_YET_RECRUITING": "Not yet recruiting", "ENROLLING_BY_INVITATION": "Enrolling by invitation",
+}
+
+
+def label(value: str | None) -> str:
+    """Readable form of an API enum value ("PHASE2" -> "Phase 2")."""
+    if value is None:
+        return "not stated in source"
+    return LABELS.get(value, value.replace("_", " ").capitalize())
+
+
+def normalise(kind: str, raw: str, *, file: str, field: str) -> str:
+    """Map source wording to the API v2 spelling of enum `kind`, or raise SourceError."""
+    key = re.sub(r"[^A-Z0-9]+", "_", raw.strip().upper()).strip("_")
+    key = re.sub(r"_GROUP$", "", key) if kind == "armGroupType" else key
+    key = _ALIASES.get(kind, {}).get(key, key)
+    if key not in ENUMS[kind]:
+        raise SourceError(file, field, raw, f"not a ClinicalTrials.gov {kind} value")
+    return key

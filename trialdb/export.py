@@ -1,0 +1,132 @@
+"""The database as ClinicalTrials.gov API v2 records: `{"studies", "publications", "schedules"}`."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from trialdb import models as m
+from trialdb.schedules import administration_days, phases_from_json
+
+
+def _clean(d: Any) -> Any:
+    """Drop NULLs and empty containers: the registry leaves out what is not stated."""
+    if isinstance(d, dict):
+        out = {k: _clean(v) for k, v in d.items()}
+        return {k: v for k, v in out.items() if v not in (None, {}, [])}
+    if isinstance(d, list):
+        return [x for x in (_clean(v) for v in d) if x not in (None, {}, [])]
+    return d
+
+
+def _date(date: str | None, kind: str | None) -> dict | None:
+    return {"date": date, "type": kind} if date else None
+
+
+def criteria_text(study: m.Study) -> str | None:
+    parts = []
+    for kind, title in (("inclusion", "Inclusion Criteria"), ("exclusion", "Exclusion Criteria")):
+        items = [c.criterion for c in study.criteria if c.kind == kind]
+        if items:
+            parts.append(f"{title}:\n\n" + "\n".join(f"* {x}" for x in items))
+    return "\n\n".join(parts) or None
+
+
+def study_record(s: m.Study) -> dict:
+    lead = next((sp for sp in s.sponsors if sp.lead_or_collaborator == "lead"), None)
+    rp = s.responsible_party
+    d, el = s.design, s.eligibility
+    ps = {
+        "identificationModule": {
+            "nctId": s.nct_id, "orgStudyIdInfo": {"id": s.org_study_id} if s.org_study_id else None,
+            "secondaryIdInfos": [{"id": i.id_value, "type": i.id_type} for i in s.id_information
+                                 if i.id_source == "secondary_id"],
+            "briefTitle": s.brief_title, "officialTitle": s.official_title,
+        },
+        "statusModule": {
+            "overallStatus": s.overall_status, "lastKnownStatus": s.last_known_status,
+            "startDateStruct": _date(s.start_date, s.start_date_type),
+            "primaryCompletionDateStruct": _date(s.primary_completion_date, s.primary_completion_date_type),
+            "completionDateStruct": _date(s.completion_date, s.completion_date_type),
+            "lastUpdatePostDateStruct": _date(s.last_update_posted_date, None),
+        },
+        "sponsorCollaboratorsModule": {
+            "responsibleParty": rp and {"type": rp.responsible_party_type, "investigatorFullName": rp.name,
+                                        "investigatorTitle": rp.title, "investigatorAffiliation": rp.affiliation},
+            "leadSponsor": lead and {"name": lead.name, "class": lead.agency_class},
+            "collaborators": [{"name": c.name, "class": c.agency_class} for c in s.sponsors
+                              if c.lead_or_collaborator == "collaborator"],
+        },
+        "descriptionModule": {"briefSummary": s.brief_summary, "detailedDescription": s.detailed_description},
+        "conditionsModule": {"conditions": [c.name for c in s.conditions]},
+        "designModule": {
+            "studyType": s.study_type, "phases": s.phase.split("/") if s.phase else None,
+            "designInfo": d and {
+                "allocation": d.allocation, "interventionModel": d.intervention_model,
+                "primaryPurpose": d.primary_purpose,
+                "maskingInfo": {"masking": d.masking,
+                                "whoMasked": d.who_masked.split(",") if d.who_masked else None},
+            },
+            "enrollmentInfo": {"count": s.enrollment, "type": s.enrollment_type} if s.enrollment is not None else None,
+        },
+        "armsInterventionsModule": {
+            "armGroups": [{"label": g.title, "type": g.group_type, "description": g.description,
+                           "interventionNames": [f"{iv.intervention_type.replace('_', ' ').title()}: {iv.name}"
+                                                 for iv in g.interventions]} for g in s.design_groups],
+            "interventions": [{"type": iv.intervention_type, "name": iv.name, "description": iv.description,
+                               "armGroupLabels": [g.title for g in s.design_groups if iv in g.interventions],
+                               "otherNames": [o.name for o in iv.other_names]} for iv in s.interventions],
+        },
+        "eligibilityModule": el and {
+            "eligibilityCriteria": criteria_text(s), "healthyVolunteers": el.healthy_volunteers, "sex": el.sex,
+            "minimumAge": el.minimum_age, "maximumAge": el.maximum_age,
+        },
+        "contactsLocationsModule": {
+            "centralContacts": [{"name": c.name, "role": c.role, "phone": c.phone, "email": c.email}
+                                for c in s.central_contacts],
+            "overallOfficials": [{"name": o.name, "affiliation": o.affiliation, "role": o.role} for o in s.officials],
+            "locations": [{"facility": f.name, "status": f.status, "city": f.city, "state": f.state, "zip": f.zip,
+                           "country": f.country,
+                           "contacts": [{"name": c.name, "role": "CONTACT", "phone": c.phone, "email": c.email}
+                                        for c in f.contacts]} for f in s.facilities],
+        },
+        "referencesModule": {"references": [{"pmid": r.pmid, "type": r.reference_type, "citation": r.citation}
+                                            for r in s.references]},
+    }
+    rec = {"protocolSection": ps, "hasResults": s.has_results,
+           "derivedSection": {"miscInfoModule": {"countries": [c.name for c in s.countries]}}}
+    return _clean(rec)
+
+
+def publication_record(p: m.Publication) -> dict:
+    return _clean({
+        "pmid": p.pmid, "pmcid": p.pmcid, "doi": p.doi, "title": p.title, "journal": p.journal, "year": p.year,
+        "printDate": p.print_date, "epubDate": p.epub_date, "licence": p.licence,
+        "authors": [a.name for a in p.authors], "nct_ids": [r.nct_id for r in p.registrations],
+        "outcomes": [{"measure": o.measure, "timepoint_weeks": o.timepoint_weeks, "population": o.population,
+                      "primary": o.is_primary, "p_value": o.p_value,
+                      "groups": [{"group": g.group_name, "percent": g.percent, "responders": g.responders,
+                                  "n": g.n, "derived": g.derived} for g in o.groups]} for o in p.outcomes],
+    })
+
+
+def schedule_records(session: Session) -> list[dict]:
+    rows = session.scalars(select(m.Regimen).order_by(m.Regimen.nct_id, m.Regimen.id))
+    return [{"nct_id": r.nct_id, "arm": r.arm, "drug": r.drug, "role": r.role, "dose": r.dose, "unit": r.unit,
+             "route": r.route, "days": administration_days(phases_from_json(r.phases))} for r in rows]
+
+
+def export(engine: Engine) -> dict:
+    with Session(engine) as session:
+        studies = session.scalars(select(m.Study).order_by(m.Study.nct_id)).all()
+        pubs = session.scalars(select(m.Publication).order_by(m.Publication.pmid)).all()
+        return {"studies": [study_record(s) for s in studies],
+                "publications": [publication_record(p) for p in pubs],
+                "schedules": schedule_records(session)}
+
+
+def export_json(engine: Engine) -> str:
+    return json.dumps(export(engine), indent=2, ensure_ascii=False)

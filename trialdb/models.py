@@ -1,0 +1,360 @@
+"""Typed SQLAlchemy 2.x models: one table per registry concept, named after the AACT schema
+(studies, conditions, designs, design_groups, interventions, ...), plus what the registry lacks:
+source documents, provenance, indications, dosing regimens, publications and their outcomes."""
+
+from __future__ import annotations
+
+from sqlalchemy import ForeignKey, Index, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+def _nct() -> Mapped[str]:
+    return mapped_column(ForeignKey("studies.nct_id", ondelete="CASCADE"), index=True)
+
+
+class Document(Base):
+    """A source document, kept verbatim so every quote can be checked against it."""
+
+    __tablename__ = "documents"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(unique=True)
+    format: Mapped[str]
+    sha256: Mapped[str]
+    text: Mapped[str] = mapped_column(Text)
+
+
+class Provenance(Base):
+    """One fact's source: `subject` (an NCT id or PMID:n) and `path` (the ClinicalTrials.gov API v2
+    path, or regimens[...] / outcomes[...]) name the fact; `quote` is verbatim from the document."""
+
+    __tablename__ = "provenance"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subject: Mapped[str] = mapped_column(index=True)
+    path: Mapped[str]
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"))
+    quote: Mapped[str] = mapped_column(Text)
+    offset: Mapped[int | None]
+
+
+class IndicationRow(Base):
+    __tablename__ = "indications"
+    code: Mapped[str] = mapped_column(primary_key=True)
+    name: Mapped[str]
+
+
+class Study(Base):
+    __tablename__ = "studies"
+    nct_id: Mapped[str] = mapped_column(primary_key=True)
+    brief_title: Mapped[str]
+    official_title: Mapped[str | None]
+    org_study_id: Mapped[str | None]
+    indication_code: Mapped[str] = mapped_column(ForeignKey("indications.code"), index=True)
+    overall_status: Mapped[str] = mapped_column(index=True)
+    last_known_status: Mapped[str | None]
+    phase: Mapped[str | None] = mapped_column(index=True)  # API phases joined by "/": "PHASE2/PHASE3"
+    study_type: Mapped[str | None]
+    enrollment: Mapped[int | None]
+    enrollment_type: Mapped[str | None]
+    start_date: Mapped[str | None]  # partial ISO dates as the registry writes them
+    start_date_type: Mapped[str | None]
+    primary_completion_date: Mapped[str | None]
+    primary_completion_date_type: Mapped[str | None]
+    completion_date: Mapped[str | None]
+    completion_date_type: Mapped[str | None]
+    last_update_posted_date: Mapped[str | None]
+    brief_summary: Mapped[str | None] = mapped_column(Text)
+    detailed_description: Mapped[str | None] = mapped_column(Text)
+    has_results: Mapped[bool | None]
+    location_count_stated: Mapped[int | None]
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"))
+
+    conditions: Mapped[list[Condition]] = relationship(order_by="Condition.id", cascade="all, delete-orphan")
+    design: Mapped[Design | None] = relationship(cascade="all, delete-orphan")
+    design_groups: Mapped[list[DesignGroup]] = relationship(order_by="DesignGroup.position",
+                                                            cascade="all, delete-orphan")
+    interventions: Mapped[list[Intervention]] = relationship(order_by="Intervention.position",
+                                                             cascade="all, delete-orphan")
+    other_names: Mapped[list[InterventionOtherName]] = relationship(cascade="all, delete-orphan")
+    eligibility: Mapped[Eligibility | None] = relationship(cascade="all, delete-orphan")
+    criteria: Mapped[list[EligibilityCriterion]] = relationship(
+        order_by="(EligibilityCriterion.kind.desc(), EligibilityCriterion.position)", cascade="all, delete-orphan")
+    sponsors: Mapped[list[Sponsor]] = relationship(order_by="Sponsor.position", cascade="all, delete-orphan")
+    responsible_party: Mapped[ResponsibleParty | None] = relationship(cascade="all, delete-orphan")
+    officials: Mapped[list[OverallOfficial]] = relationship(order_by="OverallOfficial.id", cascade="all, delete-orphan")
+    central_contacts: Mapped[list[CentralContact]] = relationship(order_by="CentralContact.id",
+                                                                  cascade="all, delete-orphan")
+    facilities: Mapped[list[Facility]] = relationship(order_by="Facility.id", cascade="all, delete-orphan")
+    countries: Mapped[list[Country]] = relationship(order_by="Country.id", cascade="all, delete-orphan")
+    references: Mapped[list[StudyReference]] = relationship(order_by="StudyReference.id",
+                                                            cascade="all, delete-orphan")
+    id_information: Mapped[list[IdInformation]] = relationship(order_by="IdInformation.id",
+                                                               cascade="all, delete-orphan")
+    regimens: Mapped[list[Regimen]] = relationship(order_by="Regimen.id", cascade="all, delete-orphan")
+
+
+class Condition(Base):
+    __tablename__ = "conditions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    nct_id: Mapped[str] = _nct()
+    name: Mapped[str]
+
+
+class Design(Base):
+    __tablename__ = "designs"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    nct_id: Mapped[str] = mapped_column(ForeignKey("studies.nct_id", ondelete="CASCADE"), unique=True)
+    allocation: Mapped[str | None]
+    intervention_model: Mapped[str | None]
+    primary_purpose: Mapped[str | None]
+    masking: Mapped[str | None] = mapped_column(index=True)
+    who_masked: Mapped[str | None]  # API values joined by ","
+
+
+class DesignGroup(Base):
+    """An arm: AACT calls it a design group; `title` is the registry's arm label."""
+
+    __tablename__ = "design_groups"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    nct_id: Mapped[str] = _nct()
+    position: Mapped[int]
+    title: Mapped[str]
+    group_type: Mapped[str | None]
+    description: Mapped[str | None] = mapped_column(Text)
+    interventions: Mapped[list[Intervention]] = relationship(secondary="design_group_interventions",
+                                                             order_by="DesignGroupIntervention.id")
+
+
+class Intervention(Base):
+    __tablename__ = "interventions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    nct_id: Mapped[str] = _nct()
+    position: Mapped[int]
+    intervention_type: Mapped[str]
+    name: Mapped[str]
+    description: Mapped[str | None] = mapped_column(Text)
+    other_names: Mapped[list[InterventionOtherName]] = relationship(back_populates="intervention")
+
+
+class DesignGroupIntervention(Base):
+    __tablename__ = "design_group_interventions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    design_group_id: Mapped[int] = mapped_column(ForeignKey("design_groups.id", ondelete="CASCADE"), index=True)
+    intervention_id: Mapped[int] = mapped_column(ForeignKey("interventions.id", ondelete="CASCADE"))
+
+
+class InterventionOtherName(Base):
+    """Another name of an intervention; `intervention_id` is NULL where the source does not say whose."""
+
+    __tablename__ = "intervention_other_names"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    nct_id: Mapped[str] = _nct()
+    intervention_id: Mapped[int | None] = mapped_column(ForeignKey("interventions.id", ondelete="CASCADE"))
+    name: Mapped[str]
+    intervention: Mapped[Intervention | None] = relationship(back_populates="other_names")
+
+
+class Eligibility(Base):
+    __tablename__ = "eligibilities"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    nct_id: Mapped[str] = mapped_column(ForeignKey("studies.nct_id", ondelete="CASCADE"), unique=True)
+    sex: Mapped[str | None]
+    minimum_age: Mapped[str | None]
+    maximum_age: Mapped[str | None]
+    healthy_volunteers: Mapped[bool | None]
+
+
+class EligibilityCriterion(Base):
+    """One inclusion or exclusion criterion, as its own item (AACT keeps them as one text)."""
+
+    __tablename__ = "eligibility_criteria"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    nct_id: Mapped[str] = _nct()
+    kind: Mapped[str]  # "inclusion" | "exclusion"
+    position: Mapped[int]
+    criterion: Mapped[str] = mapped_column(Text)
+
+
+class Sponsor(Base):
+    __tablename__ = "sponsors"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    nct_id: Mapped[str] = _nct()
+    position: Mapped[int]
+    lead_or_collaborator: Mapped[str]  # "lead" | "collaborator"
+    name: Mapped[str]
+    agency_class: Mapped[str | None]
+
+
+class ResponsibleParty(Base):
+    __tablename__ = "responsible_parties"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    nct_id: Mapped[str] = mapped_column(ForeignKey("studies.nct_id", ondelete="CASCADE"), unique=True)
+    responsible_party_type: Mapped[str | None]
+    name: Mapped[str | None]
+    title: Mapped[str | None]
+    affiliation: Mapped[str | None]
+
+
+class OverallOfficial(Base):
+    __tablename__ = "overall_officials"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    nct_id: Mapped[str] = _nct()
+    role: Mapped[str | None]
+    name: Mapped[str]
+    affiliation: Mapped[str | None]
+
+
+class CentralContact(Base):
+    __tablename__ = "central_contacts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    nct_id: Mapped[str] = _nct()
+    role: Mapped[str | None]
+    name: Mapped[str]
+    phone: Mapped[str | None]
+    email: Mapped[str | None]
+
+
+class Facility(Base):
+    __tablename__ = "facilities"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    nct_id: Mapped[str] = _nct()
+    name: Mapped[str | None]
+    status: Mapped[str | None]
+    city: Mapped[str | None]
+    state: Mapped[str | None]
+    zip: Mapped[str | None]
+    country: Mapped[str | None]
+    contacts: Mapped[list[FacilityContact]] = relationship(order_by="FacilityContact.id", cascade="all, delete-orphan")
+
+
+class FacilityContact(Base):
+    __tablename__ = "facility_contacts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    facility_id: Mapped[int] = mapped_column(ForeignKey("facilities.id", ondelete="CASCADE"), index=True)
+    contact_type: Mapped[str | None]  # as the source writes it ("primary")
+    name: Mapped[str]
+    phone: Mapped[str | None]
+    email: Mapped[str | None]
+
+
+class Country(Base):
+    __tablename__ = "countries"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    nct_id: Mapped[str] = _nct()
+    name: Mapped[str]
+
+
+class StudyReference(Base):
+    __tablename__ = "study_references"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    nct_id: Mapped[str] = _nct()
+    pmid: Mapped[str | None]
+    reference_type: Mapped[str | None]
+    citation: Mapped[str] = mapped_column(Text)
+
+
+class IdInformation(Base):
+    __tablename__ = "id_information"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    nct_id: Mapped[str] = _nct()
+    id_source: Mapped[str]  # "org_study_id" | "secondary_id"
+    id_value: Mapped[str]
+    id_type: Mapped[str | None]
+
+
+class Regimen(Base):
+    """How one drug is given in one arm (curated from the sources); `phases` is JSON, see schedules.py."""
+
+    __tablename__ = "regimens"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    nct_id: Mapped[str] = _nct()
+    arm: Mapped[str]
+    drug: Mapped[str]
+    role: Mapped[str]  # "active" | "placebo" | "background"
+    dose: Mapped[float | None]
+    unit: Mapped[str | None]
+    unit_as_written: Mapped[str | None]
+    route: Mapped[str | None]
+    phases: Mapped[str | None] = mapped_column(Text)
+    interpretation: Mapped[str | None] = mapped_column(Text)
+
+
+class Publication(Base):
+    __tablename__ = "publications"
+    pmid: Mapped[str] = mapped_column(primary_key=True)
+    pmcid: Mapped[str | None]
+    doi: Mapped[str | None]
+    title: Mapped[str]
+    journal: Mapped[str | None]
+    year: Mapped[int | None]
+    print_date: Mapped[str | None]
+    epub_date: Mapped[str | None]
+    publisher: Mapped[str | None]
+    licence: Mapped[str | None]
+    licence_url: Mapped[str | None]
+    rights: Mapped[str | None] = mapped_column(Text)
+    abstract: Mapped[str | None] = mapped_column(Text)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"))
+    authors: Mapped[list[PublicationAuthor]] = relationship(order_by="PublicationAuthor.position",
+                                                            cascade="all, delete-orphan")
+    registrations: Mapped[list[PublicationRegistration]] = relationship(
+        order_by="PublicationRegistration.position", cascade="all, delete-orphan")
+    outcomes: Mapped[list[Outcome]] = relationship(order_by="Outcome.id", cascade="all, delete-orphan")
+
+
+class PublicationAuthor(Base):
+    __tablename__ = "publication_authors"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pmid: Mapped[str] = mapped_column(ForeignKey("publications.pmid", ondelete="CASCADE"), index=True)
+    position: Mapped[int]
+    name: Mapped[str]
+
+
+class PublicationRegistration(Base):
+    """A registration a publication cites; not a foreign key, as it may have no record here."""
+
+    __tablename__ = "publication_registrations"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pmid: Mapped[str] = mapped_column(ForeignKey("publications.pmid", ondelete="CASCADE"), index=True)
+    position: Mapped[int]
+    nct_id: Mapped[str] = mapped_column(index=True)
+
+
+class Outcome(Base):
+    __tablename__ = "outcomes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pmid: Mapped[str] = mapped_column(ForeignKey("publications.pmid", ondelete="CASCADE"), index=True)
+    nct_id: Mapped[str | None] = mapped_column(index=True)
+    measure: Mapped[str]
+    timepoint_weeks: Mapped[int | None]
+    population: Mapped[str | None]
+    is_primary: Mapped[bool]
+    is_harm: Mapped[bool]
+    p_value: Mapped[str | None]  # exactly as published
+    note: Mapped[str | None] = mapped_column(Text)
+    groups: Mapped[list[OutcomeGroup]] = relationship(order_by="OutcomeGroup.position", cascade="all, delete-orphan")
+
+
+class OutcomeGroup(Base):
+    __tablename__ = "outcome_groups"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    outcome_id: Mapped[int] = mapped_column(ForeignKey("outcomes.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int]
+    group_name: Mapped[str]
+    percent: Mapped[str | None]  # exactly as published ("55.17")
+    responders: Mapped[int | None]
+    n: Mapped[int | None]
+    derived: Mapped[bool]  # responders / n computed here, not published
+    derivation: Mapped[str | None] = mapped_column(Text)
+
+
+class Meta(Base):
+    __tablename__ = "meta"
+    key: Mapped[str] = mapped_column(primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+Index("ix_studies_filters", Study.indication_code, Study.phase, Study.overall_status)

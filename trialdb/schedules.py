@@ -7,7 +7,11 @@ phases follow one another. Day 0 is the first dose.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
+
+
+IL2 = re.compile(r"IL-?2\b|interleukine?-?2|aldesleukin", re.I)
 
 
 @dataclass(frozen=True)
@@ -23,7 +27,8 @@ class Phase:
 
 
 def phases_from_json(text: str | None) -> list[Phase]:
-    return [Phase(**p) for p in json.loads(text)] if text else []
+    # pandas hands a missing value over as NaN, not None
+    return [Phase(**p) for p in json.loads(text)] if isinstance(text, str) and text else []
 
 
 def administration_days(phases: list[Phase]) -> list[int]:
@@ -56,3 +61,8 @@ def periods(phases: list[Phase]) -> list[tuple[str, int, int]]:
 def cumulative_dose(days: list[int], dose: float) -> list[tuple[int, float]]:
     """(day, total given up to and including that day) after each administration."""
     return [(d, dose * (i + 1)) for i, d in enumerate(days)]
+
+
+def is_il2(drug: str) -> bool:
+    """Whether a drug is interleukin-2, active or placebo ('hrIL-2 active', 'Interleukin-2')."""
+    return bool(IL2.search(drug))

@@ -1,0 +1,27 @@
+"""The low-dose IL-2 trial portfolio dashboard: the entrypoint frame around every page.
+
+Run with `streamlit run app.py`. The database builds itself from seed_data/ on first start.
+Page scripts live in app_pages/ (not pages/: see README, "Why app_pages/").
+"""
+
+import streamlit as st
+
+from dashboard import filters
+
+st.set_page_config(page_title="Low-dose IL-2 trial portfolio", page_icon=":material/biotech:", layout="wide")
+
+PAGES = [
+    st.Page("app_pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
+    st.Page("app_pages/timeline.py", title="Timeline", icon=":material/timeline:"),
+    st.Page("app_pages/phase_status.py", title="Phase and status", icon=":material/bar_chart:"),
+    st.Page("app_pages/dosing.py", title="Dosing schedules", icon=":material/medication:"),
+    st.Page("app_pages/outcomes.py", title="Outcomes", icon=":material/monitoring:"),
+    st.Page("app_pages/trial_record.py", title="Trial record", icon=":material/description:"),
+]
+page = st.navigation(PAGES)
+st.session_state["_filters"] = filters.sidebar()
+with st.sidebar:
+    st.caption("Every fact comes from a source document kept verbatim in seed_data/. Missing facts read "
+               "*not stated in source*; numbers computed here say so.")
+filters.show_notices()
+page.run()

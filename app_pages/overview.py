@@ -1,0 +1,47 @@
+"""Overview: headline figures, the trials, and the publications with their key result."""
+
+import streamlit as st
+
+from dashboard import data, filters, frames, ui
+from dashboard.summaries import authors_short, key_result
+
+st.title("Low-dose IL-2 in autoimmune disease: the trial portfolio")
+st.caption("Low-dose interleukin-2 trials in systemic lupus erythematosus (SLE), rheumatoid arthritis (RA) and "
+           "primary Sjögren's syndrome (pSS), from their registry records and the published results.")
+f = filters.current()
+trials = data.studies(f)
+if trials.empty:
+    ui.empty_state()
+    st.stop()
+
+h = data.headline(f)
+c = st.columns(4)
+c[0].metric("Trials", h["trials"])
+c[1].metric("Indications", h["indications"])
+c[2].metric("Participants planned", f"{h['participants']:,}",
+            help="Sum of the enrolment each registry record states (computed here); some counts are "
+                 f"estimates. {h['trials'] - h['with_enrolment']} trial(s) state no enrolment.")
+c[3].metric("Completed", f"{h['completed']} of {h['trials']}",
+            help=f"{h['not_completed']} not completed (another status, such as unknown, recruiting).")
+
+st.subheader("Trials")
+table = frames.trials_table(trials)
+table["Record"] = [f"trial_record?nct={n}" for n in trials.nct_id]
+ui.table(table, "overview_trials", "il2_trials.csv",
+         column_config={"NCT id": ui.nct_link_column(), "Record": ui.record_link_column()},
+         caption="Dates and other facts the sources do not state read *not stated in source*.")
+
+st.subheader("Publications")
+pubs = data.publications(f)
+if pubs.empty:
+    st.info("No publication in the database reports on the trials that match the filter.")
+outcomes = data.outcomes(f)
+for p in pubs.itertuples():
+    cite = (f"**{ui.safe_md(authors_short(p.first_author, p.n_authors))}** {ui.safe_md(p.title)}. "
+            f"*{ui.safe_md(p.journal)}* {p.year}. [PMID {p.pmid}]({ui.pubmed_url(p.pmid)})")
+    if isinstance(p.doi, str):
+        cite += f" · [doi:{ui.safe_md(p.doi)}]({ui.doi_url(p.doi)})"
+    st.markdown(cite)
+    line = key_result(outcomes, p.pmid)
+    st.markdown(f"Key result: {ui.safe_md(line)} (as published)" if line else "Key result: not stated in source")
+    st.caption(f"Registrations cited: {p.nct_ids}. Details on the Outcomes page.")

@@ -1,0 +1,50 @@
+"""Timeline: each trial from stated start to stated completion, with registry and publication milestones."""
+
+import datetime as dt
+
+import streamlit as st
+
+from dashboard import data, figures, filters, frames, ui
+
+st.title("Timeline")
+f = filters.current()
+if data.studies(f).empty:
+    ui.empty_state()
+    st.stop()
+
+dated, n_dated = data.timeline(f)
+undated, n_undated = data.undated(f)
+pubs = data.publications(f)
+milestones = frames.milestones(dated, pubs)
+today = dt.date.today()
+
+if n_dated == 0:
+    st.info("No trial in this selection states a start date in its source, so there is nothing to place on "
+            "a calendar. They are listed below.")
+elif n_dated > len(dated):
+    st.warning(f"{n_dated:,} trials state dates: too many to draw one bar each, so they are counted by year of "
+               f"start below; the table lists the first {len(dated):,} by start date.")
+    ui.plot(figures.timeline_by_year(data.timeline_by_year(f)), "timeline_years")
+else:
+    ui.plot(figures.timeline(dated, milestones, today), "timeline")
+    st.caption("Bars run from the stated start to the stated completion date and are coloured by status; "
+               "rows are grouped by indication. Diamonds: last registry update; stars: publication dates "
+               "(a month-only date is drawn at the month's first day). The dotted line is today.")
+
+if n_dated:
+    st.subheader("Dates as stated")
+    table = frames.timeline_table(dated)
+    ui.table(table, "timeline_dates", "il2_trial_dates.csv", column_config={"NCT id": ui.nct_link_column()})
+if not milestones.empty:
+    st.subheader("Milestones")
+    ui.table(milestones.rename(columns={"nct_id": "Trial", "kind": "Milestone", "date": "Date", "detail": "Detail"}),
+             "timeline_milestones", "il2_milestones.csv")
+
+st.subheader("Dates not stated in source")
+if n_undated:
+    st.markdown(f"{n_undated} trial(s) in this selection state no start or completion date in their source "
+                "documents. They are not drawn, and no dates are invented for them.")
+    ui.table(frames.timeline_table(undated), "timeline_undated", "il2_trials_dates_not_stated.csv",
+             column_config={"NCT id": ui.nct_link_column()})
+else:
+    st.markdown("Every trial in this selection states its start date.")

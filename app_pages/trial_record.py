@@ -1,0 +1,197 @@
+"""Trial record: one trial's whole record, each fact with the source sentence it comes from."""
+
+import streamlit as st
+
+from dashboard import data, filters, ui
+from dashboard.frames import REGISTRY, phase_label
+from trialdb.enums import label
+
+st.title("Trial record")
+f = filters.current()
+choices = dict(data.study_choices(f))
+wanted = st.query_params.get("nct")
+if wanted and wanted not in choices and data.study_record(wanted) is not None:
+    # A link may name a trial the current filter hides: show it, and say so.
+    choices = {wanted: data.study_record(wanted).study.brief_title, **choices}
+    st.info(f"{wanted} is outside the current filter; shown because the link asked for it.")
+filters.check_url_values("nct", list(choices), "trial")
+if not choices:
+    ui.empty_state()
+    st.stop()
+nct = st.selectbox("Trial", list(choices), key="nct", bind="query-params",
+                   format_func=lambda n: f"{n} · {choices[n][:90]}")
+rec = data.study_record(nct)
+s = rec.study
+show = st.toggle("Show the source sentence under each fact", value=False, key="show_sources")
+
+
+def sources(path: str) -> list[tuple[str, str]]:
+    """Quotes for a fact: its own path, or the paths of its parts."""
+    q = rec.quotes
+    if path in q:
+        return [q[path]]
+    return [v for k, v in q.items() if k.startswith((path + ".", path + "["))]
+
+
+def fact(name: str, value, path: str | None = None) -> None:
+    st.markdown(f"**{name}:** {ui.not_stated(value)}")
+    if show and path:
+        found = sources(path)
+        for doc, quote in found:
+            st.caption(f"“{ui.safe_md(quote)}” — {ui.safe_md(doc)}")
+        if not found and value not in (None, ""):
+            st.caption("Derived here from other facts of the record.")
+
+
+def listing(name: str, items: list[tuple[str, str | None]]) -> None:
+    st.markdown(f"**{name}:**" + ("" if items else f" {ui.not_stated(None)}"))
+    for text, path in items:
+        st.markdown(f"- {ui.safe_md(text)}")
+        if show and path:
+            for doc, quote in sources(path):
+                st.caption(f"“{ui.safe_md(quote)}” — {ui.safe_md(doc)}")
+
+
+st.header(s.brief_title, anchor=False)
+st.markdown(f"[{s.nct_id} on ClinicalTrials.gov]({REGISTRY}{s.nct_id}) · source document: `{rec.document.name}` "
+            f"({rec.document.format})")
+
+with st.container(border=True):
+    st.subheader("Identification and status", anchor=False)
+    c = st.columns(3)
+    with c[0]:
+        fact("NCT id", s.nct_id, "identificationModule.nctId")
+        fact("Organisation's study id", s.org_study_id, "identificationModule.orgStudyIdInfo")
+        fact("Indication", f"{s.indication_code} ({rec.indication_name})", "indication")
+        listing("Conditions", [(cd.name, f"conditionsModule.conditions[{i}]") for i, cd in enumerate(s.conditions)])
+    with c[1]:
+        fact("Overall status", label(s.overall_status), "statusModule.overallStatus")
+        fact("Phase", phase_label(s.phase), "designModule.phases")
+        fact("Study type", label(s.study_type) if s.study_type else None, "designModule.studyType")
+        enrol = None if s.enrollment is None else f"{s.enrollment}" + (f" ({s.enrollment_type.lower()})" if s.enrollment_type else "")
+        fact("Enrolment", enrol, "designModule.enrollmentInfo")
+    with c[2]:
+        fact("Start date", s.start_date, "statusModule.startDateStruct")
+        fact("Completion date", s.completion_date, "statusModule.completionDateStruct")
+        fact("Last update posted", s.last_update_posted_date, "statusModule.lastUpdatePostDateStruct")
+        fact("Results posted", None if s.has_results is None else ("yes" if s.has_results else "no (results pending)"),
+             "hasResults")
+
+with st.container(border=True):
+    st.subheader("Summary", anchor=False)
+    fact("Brief summary", s.brief_summary, "descriptionModule.briefSummary")
+    fact("Detailed description", s.detailed_description, "descriptionModule.detailedDescription")
+
+with st.container(border=True):
+    st.subheader("Design", anchor=False)
+    d = s.design
+    c = st.columns(3)
+    with c[0]:
+        fact("Allocation", label(d.allocation) if d and d.allocation else None, "designModule.designInfo.allocation")
+        fact("Intervention model", label(d.intervention_model) if d and d.intervention_model else None,
+             "designModule.designInfo.interventionModel")
+    with c[1]:
+        fact("Primary purpose", label(d.primary_purpose) if d and d.primary_purpose else None,
+             "designModule.designInfo.primaryPurpose")
+        fact("Masking", label(d.masking) if d and d.masking else None, "designModule.designInfo.maskingInfo.masking")
+    with c[2]:
+        fact("Who is masked", ", ".join(label(w) for w in d.who_masked.split(",")) if d and d.who_masked else None,
+             "designModule.designInfo.maskingInfo.whoMasked")
+
+with st.container(border=True):
+    st.subheader("Arms and interventions", anchor=False)
+    if not s.design_groups:
+        st.markdown(ui.not_stated(None))
+    for i, g in enumerate(s.design_groups):
+        base = f"armsInterventionsModule.armGroups[{i}]"
+        st.markdown(f"##### {ui.safe_md(g.title)}")
+        fact("Arm type", label(g.group_type) if g.group_type else None, f"{base}.type")
+        fact("Description", g.description, f"{base}.description")
+        listing("Interventions", [(f"{label(iv.intervention_type)}: {iv.name}", f"{base}.interventionNames[{k}]")
+                                  for k, iv in enumerate(g.interventions)])
+        for r in (r for r in s.regimens if r.arm == g.title):
+            dose = "placebo (no active dose)" if r.role == "placebo" else (
+                f"{r.dose:g} {r.unit}" if r.dose is not None else "dose not stated in source")
+            st.markdown(f"- Regimen of {ui.safe_md(r.drug)}: {ui.safe_md(dose)}, {ui.safe_md(r.route or 'route not stated in source')}")
+            if show:
+                for doc, quote in sources(f"regimens[{r.arm}|{r.drug}]"):
+                    st.caption(f"“{ui.safe_md(quote)}” — {ui.safe_md(doc)}")
+    st.markdown("##### Interventions")
+    for i, iv in enumerate(s.interventions):
+        base = f"armsInterventionsModule.interventions[{i}]"
+        fact(f"{label(iv.intervention_type)}: {iv.name}", iv.description, base)
+    listing("Other intervention names (the source does not say of which intervention)",
+            [(o.name, f"otherInterventionNames[{i}]") for i, o in enumerate(x for x in s.other_names if x.intervention_id is None)])
+
+with st.container(border=True):
+    st.subheader("Eligibility", anchor=False)
+    e = s.eligibility
+    c = st.columns(4)
+    with c[0]:
+        fact("Minimum age", e.minimum_age if e else None, "eligibilityModule.minimumAge")
+    with c[1]:
+        fact("Maximum age", e.maximum_age if e else None, "eligibilityModule.maximumAge")
+    with c[2]:
+        fact("Sex", label(e.sex) if e and e.sex else None, "eligibilityModule.sex")
+    with c[3]:
+        hv = None if not e or e.healthy_volunteers is None else ("yes" if e.healthy_volunteers else "no")
+        fact("Healthy volunteers", hv, "eligibilityModule.healthyVolunteers")
+    for kind in ("inclusion", "exclusion"):
+        listing(f"{kind.capitalize()} criteria", [(c.criterion, f"eligibilityModule.criteria.{kind}[{c.position}]")
+                                                  for c in s.criteria if c.kind == kind])
+
+with st.container(border=True):
+    st.subheader("Sponsors and people", anchor=False)
+    collab = 0
+    items = []
+    for sp in s.sponsors:
+        if sp.lead_or_collaborator == "lead":
+            items.append((f"{sp.name} (lead sponsor{', ' + label(sp.agency_class) if sp.agency_class else ''})",
+                          "sponsorCollaboratorsModule.leadSponsor"))
+        else:
+            items.append((f"{sp.name} (collaborator{', ' + label(sp.agency_class) if sp.agency_class else ''})",
+                          f"sponsorCollaboratorsModule.collaborators[{collab}]"))
+            collab += 1
+    listing("Sponsors", items)
+    rp = s.responsible_party
+    fact("Responsible party", ", ".join(x for x in (rp.name, rp.title, rp.affiliation,
+                                                    label(rp.responsible_party_type) if rp.responsible_party_type else None) if x)
+         if rp else None, "sponsorCollaboratorsModule.responsibleParty")
+    listing("Investigators", [(", ".join(x for x in (o.name, label(o.role) if o.role else None, o.affiliation) if x),
+                               f"contactsLocationsModule.overallOfficials[{i}]") for i, o in enumerate(s.officials)])
+    listing("Central contacts", [(", ".join(x for x in (c.name, label(c.role) if c.role else None, c.phone, c.email) if x),
+                                  f"contactsLocationsModule.centralContacts[{i}]") for i, c in enumerate(s.central_contacts)])
+
+with st.container(border=True):
+    st.subheader("Sites", anchor=False)
+    if s.location_count_stated is not None:
+        fact("Number of sites stated", s.location_count_stated, "locationCountStated")
+    listing("Sites", [(", ".join(x for x in (fa.name, fa.city, fa.state, fa.country,
+                                             label(fa.status) if fa.status else None) if x),
+                       f"contactsLocationsModule.locations[{i}]") for i, fa in enumerate(s.facilities)])
+    for i, fa in enumerate(s.facilities):
+        listing(f"Contacts at {fa.name}", [(", ".join(x for x in (c.name, c.contact_type, c.phone) if x),
+                                            f"contactsLocationsModule.locations[{i}].contacts[{k}]")
+                                           for k, c in enumerate(fa.contacts)])
+    listing("Countries", [(c.name, f"derivedSection.miscInfoModule.countries[{i}]") for i, c in enumerate(s.countries)])
+
+with st.container(border=True):
+    st.subheader("References and identifiers", anchor=False)
+    refs = []
+    for i, r in enumerate(s.references):
+        link = f" (PMID {r.pmid})" if r.pmid else ""
+        refs.append((f"{r.citation}{link} [{label(r.reference_type) if r.reference_type else 'type not stated'}]",
+                     f"referencesModule.references[{i}]"))
+    listing("References", refs)
+    for r in s.references:
+        if r.pmid:
+            st.markdown(f"- [PMID {r.pmid} on PubMed]({ui.pubmed_url(r.pmid)})")
+    listing("Identifiers", [(f"{i.id_value} ({i.id_source})", "identificationModule.orgStudyIdInfo"
+                             if i.id_source == "org_study_id" else None) for i in s.id_information])
+    if rec.publications:
+        listing("Publications in this database citing this trial",
+                [(f"{p.title} ({p.journal} {p.year}, PMID {p.pmid})", None) for p in rec.publications])
+
+with st.expander(f"Read the source document in full: {rec.document.name}"):
+    st.caption(f"Kept verbatim in seed_data/ · sha256 {rec.document.sha256[:16]}…")
+    st.code(rec.document.text, language=None, wrap_lines=True, height=500)

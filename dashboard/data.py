@@ -1,0 +1,98 @@
+"""Cached access to the database for the pages: one engine per server, query results cached per filter."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+from sqlalchemy import Engine
+
+from trialdb import queries
+from trialdb.build import ensure_database
+from trialdb.db import make_engine
+from trialdb.queries import Filters
+
+
+@st.cache_resource(show_spinner="Building the trial database from seed_data/ (first start only)…")
+def engine() -> Engine:
+    # Built on first start when missing or older than seed_data/; then opened read-only.
+    return make_engine(ensure_database(), readonly=True)
+
+
+@st.cache_data(show_spinner=False)
+def filter_options() -> dict:
+    return queries.filter_options(engine())
+
+
+@st.cache_data(show_spinner=False)
+def studies(f: Filters) -> pd.DataFrame:
+    return queries.studies(engine(), f)
+
+
+@st.cache_data(show_spinner=False)
+def headline(f: Filters) -> dict:
+    return queries.headline(engine(), f)
+
+
+@st.cache_data(show_spinner=False)
+def counts_by(f: Filters) -> pd.DataFrame:
+    return queries.counts_by(engine(), f)
+
+
+@st.cache_data(show_spinner=False)
+def timeline(f: Filters) -> tuple[pd.DataFrame, int]:
+    return queries.timeline(engine(), f)
+
+
+@st.cache_data(show_spinner=False)
+def timeline_by_year(f: Filters) -> pd.DataFrame:
+    return queries.timeline_by_year(engine(), f)
+
+
+@st.cache_data(show_spinner=False)
+def undated(f: Filters) -> tuple[pd.DataFrame, int]:
+    return queries.undated(engine(), f)
+
+
+@st.cache_data(show_spinner=False)
+def publications(f: Filters) -> pd.DataFrame:
+    return queries.publications(engine(), f)
+
+
+@st.cache_data(show_spinner=False)
+def outcomes(f: Filters) -> pd.DataFrame:
+    return queries.outcomes(engine(), f)
+
+
+@st.cache_data(show_spinner=False)
+def regimens(f: Filters) -> pd.DataFrame:
+    return queries.regimens(engine(), f)
+
+
+@st.cache_data(show_spinner=False)
+def trials_without_regimen(f: Filters) -> pd.DataFrame:
+    return queries.trials_without_regimen(engine(), f)
+
+
+@st.cache_data(show_spinner=False)
+def study_choices(f: Filters) -> list[tuple[str, str]]:
+    return queries.study_choices(engine(), f)
+
+
+@st.cache_data(show_spinner=False)
+def study_record(nct_id: str) -> queries.StudyRecord | None:
+    return queries.study_record(engine(), nct_id)
+
+
+@st.cache_data(show_spinner=False)
+def publication_quotes(pmid: str) -> dict:
+    return queries.publication_quotes(engine(), pmid)
+
+
+@st.cache_data(show_spinner=False)
+def document_text(name: str) -> str | None:
+    return queries.document_text(engine(), name)
+
+
+@st.cache_data(show_spinner=False)
+def outcome_trials() -> list[tuple[str, str]]:
+    return queries.outcome_trials(engine())

@@ -1,0 +1,215 @@
+"""Pure functions from prepared frames to Plotly figures: every figure has a title, labelled axes,
+hover details and the same colours for the same things. No Streamlit here."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard.theme import (ARM_COLOURS, DOSING_FILL, OTHER_DRUG_COLOUR, REST_FILL, ROLE_COLOURS,
+                             indication_colour, status_colour)
+from trialdb.enums import label
+from trialdb.schedules import cumulative_dose, is_il2, periods, phases_from_json
+
+FONT = dict(family="Source Sans Pro, sans-serif", size=13)
+
+
+def _layout(fig: go.Figure, title: str, x: str, y: str, height: int = 420) -> go.Figure:
+    fig.update_layout(title=dict(text=title, x=0, xanchor="left"), xaxis_title=x, yaxis_title=y,
+                      height=height, font=FONT, margin=dict(l=10, r=10, t=60, b=10),
+                      legend=dict(orientation="h", yanchor="bottom", y=1.0, x=1, xanchor="right"),
+                      hoverlabel=dict(namelength=-1), plot_bgcolor="white")
+    fig.update_xaxes(showgrid=True, gridcolor="#EEEEEE", zeroline=False)
+    fig.update_yaxes(showgrid=True, gridcolor="#EEEEEE", zeroline=False)
+    return fig
+
+
+def stacked_bars(frame: pd.DataFrame, by: str, value: str, title: str, value_label: str) -> go.Figure:
+    """Bars per `by` (phase or status), stacked by indication; each segment labelled with its value."""
+    fig = go.Figure()
+    for ind, g in frame.groupby("indication", sort=True):
+        fig.add_bar(x=g[by], y=g[value], name=ind, marker_color=indication_colour(ind), text=g[value],
+                    textposition="inside",
+                    hovertemplate=f"%{{x}}<br>{ind}: %{{y}} {value_label.lower()}<extra></extra>")
+    fig.update_layout(barmode="stack")
+    fig.update_yaxes(rangemode="tozero")
+    return _layout(fig, title, by.capitalize(), value_label, 380)
+
+
+def _date(value: str) -> pd.Timestamp:
+    """A registry date, possibly partial ('2020-01'), drawn at its first day."""
+    return pd.Timestamp(value + "-01-01"[len(value) - 4 :] if len(value) < 10 else value)
+
+
+def timeline(trials: pd.DataFrame, milestones: pd.DataFrame, today: dt.date) -> go.Figure:
+    """Each trial from start to completion on a calendar axis, coloured by status, grouped by
+    indication (rows ordered by indication); milestones as markers; a line for today."""
+    rows = trials.sort_values(["indication", "start_date", "nct_id"]).reset_index(drop=True)
+    ylabels = [f"{r.indication} · {r.nct_id}" for r in rows.itertuples()]
+    fig = go.Figure()
+    shown: set[str] = set()
+    for i, r in enumerate(rows.itertuples()):
+        start = _date(r.start_date)
+        colour, name = status_colour(r.status), label(r.status)
+        hover = (f"<b>{r.nct_id}</b> ({r.indication})<br>{r.brief_title}<br>Status: {name}<br>"
+                 f"Start: {r.start_date}{' (' + r.start_date_type.lower() + ')' if isinstance(r.start_date_type, str) else ''}")
+        if isinstance(r.completion_date, str):
+            end = _date(r.completion_date)
+            hover += (f"<br>Completion: {r.completion_date}"
+                      f"{' (' + r.completion_date_type.lower() + ')' if isinstance(r.completion_date_type, str) else ''}")
+            fig.add_trace(go.Bar(
+                y=[ylabels[i]], x=[(end - start).total_seconds() * 1000], base=[start], orientation="h",
+                marker_color=colour, name=name, legendgroup=name, showlegend=name not in shown,
+                hovertemplate=hover + "<extra></extra>", width=0.5))
+        else:  # no completion date stated: the start alone, never an invented end
+            fig.add_trace(go.Scatter(
+                y=[ylabels[i]], x=[start], mode="markers", marker=dict(symbol="triangle-right", size=14, color=colour),
+                name=name, legendgroup=name, showlegend=name not in shown,
+                hovertemplate=hover + "<br>Completion: not stated in source<extra></extra>"))
+        shown.add(name)
+    symbols = {"Last registry update": "diamond", "Publication (epub)": "star", "Publication (print issue)": "star-open"}
+    by_nct = dict(zip(rows.nct_id, ylabels, strict=True))
+    for kind, g in milestones[milestones.nct_id.isin(by_nct)].groupby("kind", sort=False):
+        fig.add_trace(go.Scatter(
+            y=[by_nct[n] for n in g.nct_id], x=[_date(d) for d in g.date], mode="markers", name=kind,
+            marker=dict(symbol=symbols.get(kind, "circle"), size=13, color="#000000", line=dict(width=1)),
+            customdata=list(zip(g.date, g.detail, strict=True)),
+            hovertemplate=f"{kind}: %{{customdata[0]}}<br>%{{customdata[1]}}<extra></extra>"))
+    today_ts = pd.Timestamp(today)
+    fig.add_shape(type="line", x0=today_ts, x1=today_ts, y0=0, y1=1, yref="paper",
+                  line=dict(color="#444444", dash="dot"))
+    fig.add_annotation(x=today_ts, y=1, yref="paper", text=f"today ({today.isoformat()})", showarrow=False,
+                       yanchor="bottom", font=dict(size=11))
+    fig.update_xaxes(type="date")
+    fig.update_yaxes(categoryorder="array", categoryarray=list(reversed(ylabels)))
+    fig.update_layout(barmode="overlay")
+    _layout(fig, "Trial periods, from stated start to stated completion", "Calendar date",
+            "Indication · trial", max(340, 150 + 60 * len(rows)))
+    fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.25, x=0, xanchor="left"))
+    return fig
+
+
+def timeline_by_year(frame: pd.DataFrame) -> go.Figure:
+    """Trials starting per year, by status: the timeline for selections too large to draw one bar each."""
+    fig = go.Figure()
+    for status, g in frame.groupby("status", sort=True):
+        g = g.groupby("year", as_index=False)["trials"].sum()
+        fig.add_bar(x=g.year, y=g.trials, name=label(status), marker_color=status_colour(status),
+                    hovertemplate=f"%{{x}}: %{{y}} trials starting ({label(status)})<extra></extra>")
+    fig.update_layout(barmode="stack")
+    return _layout(fig, "Trials by year of stated start, coloured by status", "Year of start", "Trials")
+
+
+def dosing_calendar(rows: pd.DataFrame, title: str) -> go.Figure:
+    """One row per drug of one arm: a mark on each administration day, dosing periods and rests shaded.
+    Placebo is drawn hollow; a drug whose schedule the source does not state says so on its row."""
+    fig = go.Figure()
+    names = list(rows.drug)
+    last_day = 0
+    for i, r in enumerate(rows.itertuples()):
+        phases = phases_from_json(r.phases)
+        for kind, start, length in periods(phases):
+            fig.add_shape(type="rect", x0=start - 0.5, x1=start + length - 0.5, y0=i - 0.42, y1=i + 0.42,
+                          fillcolor=DOSING_FILL if kind == "dosing" else REST_FILL, line_width=0, layer="below")
+            if kind == "rest":
+                fig.add_annotation(x=start + length / 2 - 0.5, y=i + 0.3, text="rest", showarrow=False,
+                                   font=dict(size=10, color="#555555"))
+        days = list(r.days)
+        if not days:
+            fig.add_annotation(x=0, y=i, xanchor="left", showarrow=False, font=dict(color="#555555"),
+                               text="dose and schedule not stated in source")
+            continue
+        last_day = max(last_day, days[-1])
+        placebo = r.role == "placebo"
+        colour = ROLE_COLOURS["placebo"] if placebo else (ROLE_COLOURS["active"] if is_il2(r.drug) else OTHER_DRUG_COLOUR)
+        dose = "placebo, no active dose" if placebo else f"{r.dose:g} {r.unit}"
+        fig.add_trace(go.Scatter(
+            x=days, y=[i] * len(days), mode="markers", name=f"{r.drug} ({'placebo' if placebo else r.route})",
+            marker=dict(symbol="circle-open" if placebo else "circle", size=9,
+                        color=colour, line=dict(width=2, color=colour)),
+            customdata=[[n + 1, len(days)] for n in range(len(days))],
+            hovertemplate=(f"<b>{r.drug}</b><br>Study day %{{x}} (week %{{text}})<br>Dose {dose}, {r.route}"
+                           "<br>Administration %{customdata[0]} of %{customdata[1]}<extra></extra>"),
+            text=[d // 7 + 1 for d in days]))
+    fig.update_yaxes(tickvals=list(range(len(names))), ticktext=names, range=[-0.6, len(names) - 0.4],
+                     autorange="reversed", showgrid=False)
+    fig.update_xaxes(range=[-2, max(last_day, 14) + 9], dtick=7)
+    return _layout(fig, title, "Study day (day 0 = first dose; grid every 7 days)", "Drug", 150 + 70 * len(names))
+
+
+def cumulative_il2(reg: pd.DataFrame, highlight: tuple[str, str] | None = None) -> go.Figure:
+    """Cumulative active IL-2 dose over study days, one step line per arm; placebo arms stay at zero."""
+    fig = go.Figure()
+    for r in reg.itertuples():
+        days = list(r.days)
+        if not days:
+            continue
+        placebo = r.role == "placebo"
+        points = cumulative_dose(days, 0.0 if placebo else float(r.dose))
+        x = [0] + [d for d, _ in points]
+        y = [0.0] + [t for _, t in points]
+        chosen = highlight == (r.nct_id, r.arm)
+        fig.add_trace(go.Scatter(
+            x=x, y=y, mode="lines", line_shape="hv", name=f"{r.nct_id} · {r.arm}" + (" (placebo)" if placebo else ""),
+            line=dict(color=indication_colour(r.indication), width=4 if chosen else 2,
+                      dash="dot" if placebo else "solid"),
+            hovertemplate=(f"<b>{r.nct_id}</b> · {r.arm}<br>Study day %{{x}}<br>Cumulative IL-2: %{{y:g}} "
+                           f"{r.unit if not placebo else '(placebo)'}<extra></extra>")))
+    units = sorted({u for u in reg.unit if isinstance(u, str)})
+    return _layout(fig, "Cumulative IL-2 dose over time (computed here from the stated schedule)",
+                   "Study day (day 0 = first dose)", f"Cumulative IL-2 dose ({', '.join(units) or 'no active dose'})", 420)
+
+
+def outcome_bars(groups: pd.DataFrame, title: str, counts: bool = False) -> go.Figure:
+    """Grouped bars, IL-2 vs placebo per time point: the published percentage (or, with `counts`, the
+    number of events), with the computed 95% interval and the published p-value above each pair."""
+    fig = go.Figure()
+    for name, g in groups.groupby("group_name", sort=False):
+        colour = ARM_COLOURS.get(name, "#0072B2")
+        if counts:
+            y = g.responders.astype(float)
+            text = [f"{int(v)}" for v in y]
+            hover = [f"{name}: {int(v)} (as published); percentage not published" for v in y]
+            error = None
+        else:
+            y = g.percent_value
+            text = [f"{p}%" for p in g.percent]
+            hover = [f"{name}: {p}% (as published)<br>" + (
+                f"{int(k)}/{int(n)}{' (counts computed here)' if d else ''}<br>95% CI {lo:.1f}–{hi:.1f}% "
+                "(Wilson, computed here)" if pd.notna(lo) else "denominator not stated: no interval")
+                for p, k, n, d, lo, hi in zip(g.percent, g.responders, g.n, g.derived, g.ci_low, g.ci_high, strict=True)]
+            error = dict(type="data", symmetric=False, array=(g.ci_high - y).tolist(),
+                         arrayminus=(y - g.ci_low).tolist(), color="#333333", thickness=1.5, width=6)
+        # Labels sit at the bar's base (or above a zero bar) so error bars never cover them.
+        fig.add_bar(x=g.timepoint, y=y, name=name, marker_color=colour, text=text,
+                    textposition="outside" if counts else "inside", insidetextanchor="start", error_y=error, hovertext=hover, hovertemplate="%{hovertext}<extra></extra>")
+    top = (groups.responders.max() if counts else groups.ci_high.fillna(groups.percent_value).max())
+    for tp, g in groups.groupby("timepoint", sort=False):
+        p = g.p_value.iloc[0]
+        primary = " · primary endpoint" if bool(g.is_primary.iloc[0]) else ""
+        fig.add_annotation(x=tp, y=top * 1.08 if top else 1, showarrow=False, yanchor="bottom",
+                           text=(f"p={p} (published){primary}" if isinstance(p, str) else f"no p-value published{primary}"))
+    fig.update_layout(barmode="group")
+    fig.update_yaxes(range=[0, (top or 1) * 1.25], rangemode="tozero")
+    return _layout(fig, title, "Time point", "Events (number, as published)" if counts else
+                   "Responders (% of group, as published)", 400)
+
+
+def forest(rd: pd.DataFrame) -> go.Figure:
+    """Risk differences IL-2 minus placebo with their 95% intervals (all computed here)."""
+    rows = rd.iloc[::-1]
+    fig = go.Figure(go.Scatter(
+        x=rows["Risk difference (pp)"], y=rows["Outcome"], mode="markers",
+        marker=dict(symbol="square", size=11, color=["#CC6677" if h else "#0072B2" for h in rows["Harm"]]),
+        error_x=dict(type="data", symmetric=False, array=rows["CI high (pp)"] - rows["Risk difference (pp)"],
+                     arrayminus=rows["Risk difference (pp)"] - rows["CI low (pp)"], color="#333333", thickness=1.5),
+        customdata=list(zip(rows["CI low (pp)"], rows["CI high (pp)"], rows["Counts used"],
+                            ["yes" if d else "no" for d in rows["Counts derived here"]], strict=True)),
+        hovertemplate=("<b>%{y}</b><br>Risk difference %{x:.1f} percentage points<br>95% CI %{customdata[0]:.1f} to "
+                       "%{customdata[1]:.1f} (Newcombe, computed here)<br>Counts %{customdata[2]}; derived here: "
+                       "%{customdata[3]}<extra></extra>"), showlegend=False))
+    fig.add_vline(x=0, line=dict(color="#444444", dash="dash"))
+    return _layout(fig, "Risk difference, IL-2 minus placebo (computed here, Newcombe 95% CI)",
+                   "Risk difference (percentage points); right of 0 = more often with IL-2", "", 140 + 60 * len(rd))

@@ -1,0 +1,72 @@
+"""The sidebar filter every page obeys: indication, phase and status, each kept in the URL
+(`?indication=SLE&indication=RA`) so a filtered view can be shared and opened directly."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import data
+from dashboard.frames import phase_label
+from dashboard.ui import safe_md
+from trialdb.enums import label
+from trialdb.queries import Filters
+
+NOTICE_KEY = "_url_notices"
+MAX_SHOWN = 5
+
+
+def check_url_values(param: str, valid: list[str], what: str) -> None:
+    """Streamlit silently drops URL values a bound widget cannot use: say so instead, once per
+    session and parameter, without echoing more than a few (escaped, shortened) values."""
+    given = st.query_params.get_all(param)
+    bad = [v for v in given if v not in valid and v != ""]
+    if not bad:
+        return
+    shown = ", ".join(f"“{safe_md(v[:40])}{'…' if len(v) > 40 else ''}”" for v in bad[:MAX_SHOWN])
+    more = f" and {len(bad) - MAX_SHOWN} more" if len(bad) > MAX_SHOWN else ""
+    notices = st.session_state.setdefault(NOTICE_KEY, {})
+    notices[param] = f"The link asked for {what} {shown}{more}, which this database does not have; ignored."
+
+
+def show_notices() -> None:
+    notices = st.session_state.get(NOTICE_KEY)
+    if not notices:
+        return
+    for text in notices.values():
+        st.warning(text, icon=":material/link_off:")
+    if st.button("Dismiss", key="dismiss_url_notices"):
+        st.session_state.pop(NOTICE_KEY, None)
+        st.rerun()
+
+
+def sidebar() -> Filters:
+    """Draw the filter (in the entrypoint, so it keeps its value across pages) and return it."""
+    opts = data.filter_options()
+    inds = {code: (name, n) for code, name, n in opts["indications"]}
+    phases = {p: n for p, _, n in opts["phases"]}
+    statuses = {s: n for s, _, n in opts["statuses"]}
+    check_url_values("indication", list(inds), "indication")
+    check_url_values("phase", list(phases), "phase")
+    check_url_values("status", list(statuses), "status")
+    with st.sidebar:
+        st.header("Filter", divider="gray")
+        sel_ind = st.multiselect(
+            "Indication", list(inds), default=list(inds), key="indication", bind="query-params",
+            format_func=lambda c: f"{c} ({inds[c][1]})",
+            help="Every page shows only trials of the chosen indications; the choice is kept in the URL. "
+                 + "; ".join(f"{c}: {name}" for c, (name, _) in inds.items()))
+        sel_phase = st.multiselect("Phase", list(phases), default=list(phases), key="phase", bind="query-params",
+                                   format_func=lambda p: f"{phase_label(p)} ({phases[p]})")
+        sel_status = st.multiselect("Status", list(statuses), default=list(statuses), key="status",
+                                    bind="query-params", format_func=lambda s: f"{label(s)} ({statuses[s]})")
+        st.caption("Share the page's URL to share this filtered view.")
+    # "All selected" is kept as None so newly imported phases and statuses are not left out.
+    return Filters(
+        indications=tuple(sel_ind),
+        phases=None if set(sel_phase) == set(phases) else tuple(sel_phase),
+        statuses=None if set(sel_status) == set(statuses) else tuple(sel_status),
+    )
+
+
+def current() -> Filters:
+    return st.session_state["_filters"]

@@ -1,0 +1,190 @@
+"""Pure pandas preparations between a query and a figure or table: labels, intervals, totals.
+Everything computed here says so in its column name or text."""
+
+from __future__ import annotations
+
+import math
+import re
+
+import pandas as pd
+
+from trialdb.enums import label
+from trialdb.queries import NOT_STATED
+from trialdb.statistics import NEWCOMBE, WILSON, newcombe_difference, wilson
+
+REGISTRY = "https://clinicaltrials.gov/study/"
+PUBMED = "https://pubmed.ncbi.nlm.nih.gov/"
+DOI = "https://doi.org/"
+TIME_NOT_STATED = "Time point not stated in source"
+
+
+def stated(value) -> object:
+    """A missing value as the words a researcher reads, never a blank or NaN."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return NOT_STATED
+    return value
+
+
+def phase_label(phase: str | None) -> str:
+    if not isinstance(phase, str) or phase == NOT_STATED:
+        return NOT_STATED
+    return " / ".join(label(p) for p in phase.split("/"))
+
+
+def trials_table(df: pd.DataFrame) -> pd.DataFrame:
+    """The overview table: one row a trial, every missing value spelled out."""
+    out = pd.DataFrame({
+        "NCT id": REGISTRY + df.nct_id,
+        "Title": df.brief_title,
+        "Indication": df.indication,
+        "Phase": [phase_label(p) for p in df.phase],
+        "Status": [label(s) for s in df.status],
+        "Enrolment": [NOT_STATED if pd.isna(n) else f"{int(n)}" + (f" ({t.lower()})" if isinstance(t, str) else "")
+                      for n, t in zip(df.enrollment, df.enrollment_type, strict=True)],
+        "Masking": [label(x) if isinstance(x, str) else NOT_STATED for x in df.masking],
+        "Start": [stated(x) for x in df.start_date],
+        "Completion": [stated(x) for x in df.completion_date],
+        "Record": [f"trial_record?nct={n}" for n in df.nct_id],
+    })
+    return out
+
+
+def counts_long(counts: pd.DataFrame, by: str) -> pd.DataFrame:
+    """Trials and participants per `by` ("phase" or "status") and indication, readable labels."""
+    if counts.empty:
+        return pd.DataFrame(columns=[by, "indication", "trials", "participants", "trials_with_enrolment"])
+    g = counts.groupby([by, "indication"], as_index=False)[["trials", "participants", "trials_with_enrolment"]].sum()
+    g[by] = [phase_label(v) if by == "phase" else label(v) for v in g[by]]
+    return g.sort_values([by, "indication"]).reset_index(drop=True)
+
+
+def outcome_groups(df: pd.DataFrame) -> pd.DataFrame:
+    """Outcome rows with the published percentage as a number, and the Wilson interval where a
+    denominator is known (computed here)."""
+    out = df.copy()
+    out["percent_value"] = [float(p) if isinstance(p, str) else math.nan for p in out.percent]
+    lo, hi = [], []
+    for k, n in zip(out.responders, out.n, strict=True):
+        if pd.notna(k) and pd.notna(n) and n > 0:
+            a, b = wilson(int(k), int(n))
+            lo.append(100 * a)
+            hi.append(100 * b)
+        else:
+            lo.append(math.nan)
+            hi.append(math.nan)
+    out["ci_low"], out["ci_high"] = lo, hi
+    out["timepoint"] = [f"Week {int(w)}" if pd.notna(w) else TIME_NOT_STATED for w in out.timepoint_weeks]
+    return out
+
+
+def outcome_table(groups: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame({
+        "Outcome": groups.measure, "Time point": groups.timepoint, "Group": groups.group_name,
+        "Published %": [p if isinstance(p, str) else NOT_STATED for p in groups.percent],
+        "Responders / events": [NOT_STATED if pd.isna(k) else int(k) for k in groups.responders],
+        "n": [NOT_STATED if pd.isna(n) else int(n) for n in groups.n],
+        "Counts": ["computed here" if d else "as published" for d in groups.derived],
+        "95% CI (computed here, " + WILSON + ")": [
+            "" if pd.isna(a) else f"{a:.1f}% to {b:.1f}%" for a, b in zip(groups.ci_low, groups.ci_high, strict=True)],
+        "Published p": [p if isinstance(p, str) else NOT_STATED for p in groups.p_value],
+        "How counts were derived": [d if isinstance(d, str) else "" for d in groups.derivation],
+    })
+
+
+def risk_differences(groups: pd.DataFrame) -> pd.DataFrame:
+    """IL-2 minus placebo for each outcome with two groups of known counts (Newcombe, computed here)."""
+    rows = []
+    for oid, g in groups.groupby("outcome_id", sort=False):
+        if len(g) != 2 or g.responders.isna().any() or g.n.isna().any():
+            continue
+        a, b = g.iloc[0], g.iloc[1]
+        d, lo, hi = newcombe_difference(int(a.responders), int(a.n), int(b.responders), int(b.n))
+        rows.append({
+            "outcome_id": oid,
+            "Outcome": f"{a.measure}, {a.timepoint.lower()}" if a.timepoint != TIME_NOT_STATED else a.measure,
+            "Comparison": f"{a.group_name} vs {b.group_name}",
+            "Risk difference (pp)": round(100 * d, 1), "CI low (pp)": round(100 * lo, 1), "CI high (pp)": round(100 * hi, 1),
+            "Counts used": f"{int(a.responders)}/{int(a.n)} vs {int(b.responders)}/{int(b.n)}",
+            "Counts derived here": bool(a.derived or b.derived),
+            "Harm": bool(a.is_harm),
+            "Method": NEWCOMBE,
+        })
+    return pd.DataFrame(rows, columns=["outcome_id", "Outcome", "Comparison", "Risk difference (pp)", "CI low (pp)",
+                                       "CI high (pp)", "Counts used", "Counts derived here", "Harm", "Method"])
+
+
+def dose_comparison(reg: pd.DataFrame) -> pd.DataFrame:
+    """Per trial, arm and drug: injections, total dose, treatment weeks, route (computed here
+    from the curated schedule; 'not stated in source' where the source gives no dose or schedule)."""
+    def dose_text(r) -> str:
+        if r.role == "placebo":
+            return "placebo (no active dose)"
+        if pd.isna(r.dose):
+            return NOT_STATED
+        return f"{r.dose:g} {r.unit}"
+
+    return pd.DataFrame({
+        "NCT id": reg.nct_id, "Indication": reg.indication, "Arm": reg.arm, "Drug": reg.drug,
+        "Role": reg.role, "Dose per administration": [dose_text(r) for r in reg.itertuples()],
+        "As written": [stated(x) for x in reg.unit_as_written],
+        "Administrations": [NOT_STATED if pd.isna(x) else int(x) for x in reg.administrations],
+        "Total active dose (computed)": [
+            "none (placebo)" if r.role == "placebo" else (NOT_STATED if pd.isna(r.total_dose) else f"{r.total_dose:g} {r.unit}")
+            for r in reg.itertuples()],
+        "Treatment weeks (computed)": [NOT_STATED if pd.isna(x) else round(float(x), 1) for x in reg.treatment_weeks],
+        "Route": [stated(x) for x in reg.route],
+        "Reading of the source": [x if isinstance(x, str) else "" for x in reg.interpretation],
+    })
+
+
+def timeline_table(df: pd.DataFrame) -> pd.DataFrame:
+    def with_type(d, t):
+        if not isinstance(d, str):
+            return NOT_STATED
+        return d + (f" ({t.lower()})" if isinstance(t, str) else "")
+
+    return pd.DataFrame({
+        "NCT id": REGISTRY + df.nct_id, "Indication": df.indication, "Status": [label(s) for s in df.status],
+        "Start": [with_type(d, t) for d, t in zip(df.start_date, df.get("start_date_type", [None] * len(df)), strict=True)],
+        "Completion": [with_type(d, t) for d, t in
+                       zip(df.completion_date, df.get("completion_date_type", [None] * len(df)), strict=True)],
+        "Title": df.brief_title,
+    })
+
+
+def milestones(trials: pd.DataFrame, pubs: pd.DataFrame) -> pd.DataFrame:
+    """Registry and publication dates as stated, one row each, on the row of the trial they concern."""
+    rows = [{"nct_id": r.nct_id, "kind": "Last registry update", "date": r.last_update_posted_date,
+             "detail": f"{r.nct_id} record last updated"}
+            for r in trials.itertuples() if isinstance(r.last_update_posted_date, str)]
+    shown = set(trials.nct_id)
+    for p in pubs.itertuples():
+        for nct in (n.strip() for n in p.nct_ids.split(",")):
+            if nct not in shown:
+                continue
+            for kind, date in (("Publication (epub)", p.epub_date), ("Publication (print issue)", p.print_date)):
+                if isinstance(date, str):
+                    rows.append({"nct_id": nct, "kind": kind, "date": date,
+                                 "detail": f"{p.journal} {p.year}, PMID {p.pmid}"})
+    return pd.DataFrame(rows, columns=["nct_id", "kind", "date", "detail"])
+
+
+def vancouver(name: str) -> str:
+    """'He, Jing' -> 'He J' (initials of the given names, as PubMed cites)."""
+    surname, _, given = name.partition(", ")
+    initials = "".join(part[0] for part in re.split(r"[\s-]+", given) if part)
+    return f"{surname} {initials}".strip()
+
+
+def citation_md(pub, esc) -> str:
+    """The full citation, each part escaped by `esc`, with PMID, PMCID and DOI as links."""
+    authors = ", ".join(vancouver(a) for a in pub.authors) or "Authors not stated in source"
+    dates = "; ".join(x for x in (f"print issue {pub.print_date}" if isinstance(pub.print_date, str) else "",
+                                  f"epub {pub.epub_date}" if isinstance(pub.epub_date, str) else "") if x)
+    parts = [f"{esc(authors)}. {esc(pub.title)}. *{esc(pub.journal)}*. {pub.year}" + (f" ({esc(dates)})" if dates else "") + ".",
+             f"PMID: [{pub.pmid}]({PUBMED}{pub.pmid}/)"]
+    if isinstance(pub.pmcid, str):
+        parts.append(f"PMCID: [{pub.pmcid}](https://www.ncbi.nlm.nih.gov/pmc/articles/{pub.pmcid}/)")
+    if isinstance(pub.doi, str):
+        parts.append(f"DOI: [{esc(pub.doi)}]({DOI}{pub.doi})")
+    return " · ".join(parts)

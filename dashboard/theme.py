@@ -1,0 +1,39 @@
+"""One colour per indication, per status and per arm, the same on every chart; colour-blind safe
+(Okabe-Ito for indications, Paul Tol's muted scheme for statuses). Charts never rely on colour
+alone: every trace is also named, labelled on hover and listed in a table."""
+
+from __future__ import annotations
+
+import zlib
+
+OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+INDICATION_COLOURS = {"SLE": "#0072B2", "RA": "#E69F00", "pSS": "#009E73"}
+_SPARE = ["#CC79A7", "#56B4E9", "#D55E00", "#000000"]
+
+STATUS_COLOURS = {
+    "COMPLETED": "#332288", "UNKNOWN": "#AAAAAA", "RECRUITING": "#117733", "ACTIVE_NOT_RECRUITING": "#44AA99",
+    "NOT_YET_RECRUITING": "#88CCEE", "ENROLLING_BY_INVITATION": "#DDCC77", "SUSPENDED": "#AA4499",
+    "TERMINATED": "#CC6677", "WITHDRAWN": "#882255", "WITHHELD": "#999933",
+}
+ARM_COLOURS = {"IL-2": "#D55E00", "Placebo": "#7F7F7F"}
+ROLE_COLOURS = {"active": "#D55E00", "placebo": "#7F7F7F", "background": "#7F7F7F"}
+OTHER_DRUG_COLOUR = "#CC79A7"  # an active drug that is not IL-2 (belimumab)
+REST_FILL = "rgba(127,127,127,0.12)"
+DOSING_FILL = "rgba(213,94,0,0.08)"
+
+
+def indication_colour(code: str) -> str:
+    # An imported indication gets a stable spare colour, whatever else the filter shows.
+    return INDICATION_COLOURS.get(code) or _SPARE[zlib.crc32(code.encode()) % len(_SPARE)]
+
+
+def status_colour(status: str) -> str:
+    return STATUS_COLOURS.get(status, "#BBBBBB")
+
+
+def indication_map(codes) -> dict[str, str]:
+    return {c: indication_colour(c) for c in codes}
+
+
+def status_map(statuses) -> dict[str, str]:
+    return {s: status_colour(s) for s in statuses}

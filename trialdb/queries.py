@@ -1,0 +1,254 @@
+"""Every query the dashboard runs, each in one place: filtering and aggregation happen in SQL,
+results come back as pandas DataFrames (or plain records for one trial)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+from sqlalchemy import Engine, Select, and_, case, func, literal, select
+from sqlalchemy.orm import Session, selectinload
+
+from trialdb import models as m
+from trialdb.schedules import administration_days, is_il2, phases_from_json, treatment_days
+
+NOT_STATED = "not stated in source"
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The sidebar selection; an empty tuple selects nothing (the user cleared it)."""
+
+    indications: tuple[str, ...]
+    phases: tuple[str, ...] | None = None  # None: every phase
+    statuses: tuple[str, ...] | None = None
+
+    def where(self):
+        S = m.Study
+        cond = [S.indication_code.in_(self.indications)]
+        if self.phases is not None:
+            # NULL phase has its own option so a trial without one is not silently dropped
+            cond.append(func.coalesce(S.phase, NOT_STATED).in_(self.phases))
+        if self.statuses is not None:
+            cond.append(S.overall_status.in_(self.statuses))
+        return and_(*cond)
+
+
+def _frame(engine: Engine, stmt: Select) -> pd.DataFrame:
+    with engine.connect() as conn:
+        result = conn.execute(stmt)
+        return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+
+
+def filter_options(engine: Engine) -> dict[str, list[tuple[str, str, int]]]:
+    """Indications (code, name, trials), phases and statuses present in the database."""
+    S = m.Study
+    ind = select(m.IndicationRow.code, m.IndicationRow.name, func.count(S.nct_id)).join(
+        S, S.indication_code == m.IndicationRow.code).group_by(m.IndicationRow.code, m.IndicationRow.name)
+    phase = func.coalesce(S.phase, NOT_STATED)
+    with engine.connect() as conn:
+        return {
+            "indications": [tuple(r) for r in conn.execute(ind.order_by(func.count(S.nct_id).desc(), m.IndicationRow.code))],
+            "phases": [(r[0], r[0], r[1]) for r in conn.execute(
+                select(phase, func.count()).group_by(phase).order_by(phase))],
+            "statuses": [(r[0], r[0], r[1]) for r in conn.execute(
+                select(S.overall_status, func.count()).group_by(S.overall_status).order_by(S.overall_status))],
+        }
+
+
+def _lead_sponsor():
+    return (select(m.Sponsor.name).where(m.Sponsor.nct_id == m.Study.nct_id, m.Sponsor.lead_or_collaborator == "lead")
+            .limit(1).scalar_subquery())
+
+
+def studies(engine: Engine, f: Filters, limit: int | None = None) -> pd.DataFrame:
+    S = m.Study
+    stmt = (select(S.nct_id, S.brief_title, S.indication_code.label("indication"), m.IndicationRow.name.label("indication_name"),
+                   S.phase, S.overall_status.label("status"), S.enrollment, S.enrollment_type,
+                   m.Design.masking, S.start_date, S.completion_date, S.last_update_posted_date,
+                   _lead_sponsor().label("lead_sponsor"))
+            .join(m.IndicationRow, m.IndicationRow.code == S.indication_code)
+            .outerjoin(m.Design, m.Design.nct_id == S.nct_id)
+            .where(f.where()).order_by(S.indication_code, S.nct_id))
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    return _frame(engine, stmt)
+
+
+def headline(engine: Engine, f: Filters) -> dict[str, int]:
+    S = m.Study
+    stmt = select(func.count(S.nct_id), func.count(func.distinct(S.indication_code)), func.coalesce(func.sum(S.enrollment), 0),
+                  func.count(S.enrollment), func.coalesce(func.sum(case((S.overall_status == "COMPLETED", 1), else_=0)), 0)
+                  ).where(f.where())
+    with engine.connect() as conn:
+        trials, indications, participants, with_enrolment, completed = conn.execute(stmt).one()
+    return {"trials": trials, "indications": indications, "participants": int(participants),
+            "with_enrolment": with_enrolment, "completed": int(completed), "not_completed": trials - int(completed)}
+
+
+def counts_by(engine: Engine, f: Filters) -> pd.DataFrame:
+    """Trials and planned participants per indication, phase and status (aggregated in SQL)."""
+    S = m.Study
+    phase = func.coalesce(S.phase, NOT_STATED).label("phase")
+    stmt = (select(S.indication_code.label("indication"), phase, S.overall_status.label("status"),
+                   func.count(S.nct_id).label("trials"), func.coalesce(func.sum(S.enrollment), 0).label("participants"),
+                   func.count(S.enrollment).label("trials_with_enrolment"))
+            .where(f.where()).group_by(S.indication_code, phase, S.overall_status)
+            .order_by(S.indication_code, phase, S.overall_status))
+    return _frame(engine, stmt)
+
+
+def timeline(engine: Engine, f: Filters, limit: int = 400) -> tuple[pd.DataFrame, int]:
+    """Trials with a start date (first `limit` by start), and how many match in all."""
+    S = m.Study
+    base = select(S.nct_id, S.brief_title, S.indication_code.label("indication"), S.overall_status.label("status"),
+                  S.start_date, S.start_date_type, S.completion_date, S.completion_date_type,
+                  S.last_update_posted_date).where(f.where(), S.start_date.is_not(None))
+    with engine.connect() as conn:
+        total = conn.execute(select(func.count()).select_from(base.subquery())).scalar_one()
+    return _frame(engine, base.order_by(S.indication_code, S.start_date, S.nct_id).limit(limit)), total
+
+
+def timeline_by_year(engine: Engine, f: Filters) -> pd.DataFrame:
+    """Trials starting per year, indication and status: the timeline at scale."""
+    S = m.Study
+    year = func.substr(S.start_date, 1, 4).label("year")
+    stmt = (select(year, S.indication_code.label("indication"), S.overall_status.label("status"),
+                   func.count().label("trials")).where(f.where(), S.start_date.is_not(None))
+            .group_by(year, S.indication_code, S.overall_status).order_by(year))
+    return _frame(engine, stmt)
+
+
+def undated(engine: Engine, f: Filters, limit: int = 500) -> tuple[pd.DataFrame, int]:
+    """Trials whose sources state no start date: listed, never dropped and never given dates."""
+    S = m.Study
+    base = select(S.nct_id, S.brief_title, S.indication_code.label("indication"), S.overall_status.label("status"),
+                  S.start_date, S.completion_date).where(f.where(), S.start_date.is_(None))
+    with engine.connect() as conn:
+        total = conn.execute(select(func.count()).select_from(base.subquery())).scalar_one()
+    return _frame(engine, base.order_by(S.indication_code, S.nct_id).limit(limit)), total
+
+
+def _matching_nct(f: Filters):
+    return select(m.Study.nct_id).where(f.where())
+
+
+def publications(engine: Engine, f: Filters) -> pd.DataFrame:
+    """Publications citing at least one trial that matches the filter."""
+    P, R = m.Publication, m.PublicationRegistration
+    cited = select(R.pmid).where(R.nct_id.in_(_matching_nct(f)))
+    first_author = (select(m.PublicationAuthor.name).where(m.PublicationAuthor.pmid == P.pmid)
+                    .order_by(m.PublicationAuthor.position).limit(1).scalar_subquery())
+    n_authors = select(func.count()).where(m.PublicationAuthor.pmid == P.pmid).scalar_subquery()
+    stmt = select(P.pmid, P.pmcid, P.doi, P.title, P.journal, P.year, P.print_date, P.epub_date, P.licence,
+                  P.licence_url, first_author.label("first_author"), n_authors.label("n_authors")
+                  ).where(P.pmid.in_(cited)).order_by(P.year.desc(), P.pmid)
+    df = _frame(engine, stmt)
+    regs = _frame(engine, select(R.pmid, R.nct_id).where(R.pmid.in_(cited)).order_by(R.pmid, R.position))
+    df["nct_ids"] = [", ".join(regs.loc[regs.pmid == p, "nct_id"]) for p in df.pmid]
+    A = m.PublicationAuthor
+    authors = _frame(engine, select(A.pmid, A.name).where(A.pmid.in_(cited)).order_by(A.pmid, A.position))
+    df["authors"] = [list(authors.loc[authors.pmid == p, "name"]) for p in df.pmid]
+    return df
+
+
+def outcomes(engine: Engine, f: Filters) -> pd.DataFrame:
+    """One row per outcome group, for outcomes of trials that match the filter."""
+    O, G = m.Outcome, m.OutcomeGroup
+    stmt = (select(O.id.label("outcome_id"), O.pmid, O.nct_id, O.measure, O.timepoint_weeks, O.population,
+                   O.is_primary, O.is_harm, O.p_value, O.note, G.position, G.group_name, G.percent, G.responders,
+                   G.n, G.derived, G.derivation)
+            .join(G, G.outcome_id == O.id).where(O.nct_id.in_(_matching_nct(f)))
+            .order_by(O.pmid, O.id, G.position))
+    return _frame(engine, stmt)
+
+
+def regimens(engine: Engine, f: Filters) -> pd.DataFrame:
+    """One row per arm and drug, with its administration days and totals computed here."""
+    R, S = m.Regimen, m.Study
+    stmt = (select(R.id, R.nct_id, S.brief_title, S.indication_code.label("indication"), R.arm, R.drug, R.role,
+                   R.dose, R.unit, R.unit_as_written, R.route, R.phases, R.interpretation)
+            .join(S, S.nct_id == R.nct_id).where(f.where()).order_by(S.indication_code, R.nct_id, R.id))
+    df = _frame(engine, stmt)
+    phases = [phases_from_json(p) for p in df.phases]
+    df["days"] = [administration_days(p) for p in phases]
+    df["administrations"] = [len(d) if p else None for d, p in zip(df.days, phases, strict=True)]
+    df["treatment_weeks"] = [treatment_days(p) / 7 if p else None for p in phases]
+    df["total_dose"] = [r.dose * len(r.days) if r.dose is not None and r.role == "active" else None
+                        for r in df.itertuples()]
+    df["is_il2"] = [is_il2(d) for d in df.drug]
+    return df
+
+
+def trials_without_regimen(engine: Engine, f: Filters) -> pd.DataFrame:
+    S, R = m.Study, m.Regimen
+    stmt = (select(S.nct_id, S.brief_title, S.indication_code.label("indication"))
+            .where(f.where(), ~S.nct_id.in_(select(R.nct_id))).order_by(S.nct_id).limit(500))
+    return _frame(engine, stmt)
+
+
+def study_choices(engine: Engine, f: Filters, limit: int = 2000) -> list[tuple[str, str]]:
+    S = m.Study
+    stmt = select(S.nct_id, S.brief_title).where(f.where()).order_by(S.nct_id).limit(limit)
+    with engine.connect() as conn:
+        return [tuple(r) for r in conn.execute(stmt)]
+
+
+def study_exists(engine: Engine, nct_id: str) -> bool:
+    with engine.connect() as conn:
+        return conn.execute(select(literal(1)).where(m.Study.nct_id == nct_id)).first() is not None
+
+
+@dataclass
+class StudyRecord:
+    study: m.Study
+    indication_name: str
+    document: m.Document
+    quotes: dict[str, tuple[str, str]]  # API path -> (document name, verbatim quote)
+    publications: list[m.Publication]
+
+
+def study_record(engine: Engine, nct_id: str) -> StudyRecord | None:
+    """One trial with everything it links to, loaded eagerly so it can outlive the session."""
+    with Session(engine) as session:
+        s = session.scalars(select(m.Study).where(m.Study.nct_id == nct_id).options(
+            selectinload("*"), selectinload(m.Study.design_groups).selectinload(m.DesignGroup.interventions),
+            selectinload(m.Study.facilities).selectinload(m.Facility.contacts),
+            selectinload(m.Study.interventions).selectinload(m.Intervention.other_names))).first()
+        if s is None:
+            return None
+        doc = session.get(m.Document, s.document_id)
+        names = {d.id: d.name for d in session.scalars(select(m.Document))}
+        quotes = {p.path: (names[p.document_id], p.quote)
+                  for p in session.scalars(select(m.Provenance).where(m.Provenance.subject == nct_id))}
+        pubs = session.scalars(select(m.Publication).where(m.Publication.pmid.in_(
+            select(m.PublicationRegistration.pmid).where(m.PublicationRegistration.nct_id == nct_id)))
+            .options(selectinload(m.Publication.authors))).all()
+        ind = session.get(m.IndicationRow, s.indication_code)
+        session.expunge_all()
+        return StudyRecord(s, ind.name if ind else s.indication_code, doc, quotes, list(pubs))
+
+
+def publication_quotes(engine: Engine, pmid: str) -> dict[str, tuple[str, str]]:
+    with Session(engine) as session:
+        names = {d.id: d.name for d in session.scalars(select(m.Document))}
+        return {p.path: (names[p.document_id], p.quote) for p in
+                session.scalars(select(m.Provenance).where(m.Provenance.subject == f"PMID:{pmid}"))}
+
+
+def documents(engine: Engine) -> pd.DataFrame:
+    D = m.Document
+    return _frame(engine, select(D.name, D.format, D.sha256, func.length(D.text).label("characters")).order_by(D.name))
+
+
+def document_text(engine: Engine, name: str) -> str | None:
+    with engine.connect() as conn:
+        return conn.execute(select(m.Document.text).where(m.Document.name == name)).scalar_one_or_none()
+
+
+def outcome_trials(engine: Engine) -> list[tuple[str, str]]:
+    """(NCT id, indication) of every trial with published outcomes, whatever the filter."""
+    stmt = (select(m.Study.nct_id, m.Study.indication_code).where(m.Study.nct_id.in_(select(m.Outcome.nct_id)))
+            .order_by(m.Study.nct_id))
+    with engine.connect() as conn:
+        return [tuple(r) for r in conn.execute(stmt)]

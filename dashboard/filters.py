@@ -40,25 +40,30 @@ def show_notices() -> None:
 
 
 def sidebar() -> Filters:
-    """Draw the filter (in the entrypoint, so it keeps its value across pages) and return it."""
+    """Draw the filter (in the entrypoint, so it keeps its value across pages) and return it.
+
+    A bound multiselect writes its options' *formatted* labels to the URL, so indications are shown
+    as their bare codes (`?indication=SLE`) and phases and statuses as readable labels
+    (`?phase=Phase+2`); the names and counts are in the help text."""
     opts = data.filter_options()
     inds = {code: (name, n) for code, name, n in opts["indications"]}
     phases = {p: n for p, _, n in opts["phases"]}
     statuses = {s: n for s, _, n in opts["statuses"]}
     check_url_values("indication", list(inds), "indication")
-    check_url_values("phase", list(phases), "phase")
-    check_url_values("status", list(statuses), "status")
+    check_url_values("phase", [phase_label(p) for p in phases], "phase")
+    check_url_values("status", [label(s) for s in statuses], "status")
     with st.sidebar:
         st.header("Filter", divider="gray")
         sel_ind = st.multiselect(
             "Indication", list(inds), default=list(inds), key="indication", bind="query-params",
-            format_func=lambda c: f"{c} ({inds[c][1]})",
             help="Every page shows only trials of the chosen indications; the choice is kept in the URL. "
-                 + "; ".join(f"{c}: {name}" for c, (name, _) in inds.items()))
+                 + "; ".join(f"{c}: {name}, {n} trial(s)" for c, (name, n) in inds.items()))
         sel_phase = st.multiselect("Phase", list(phases), default=list(phases), key="phase", bind="query-params",
-                                   format_func=lambda p: f"{phase_label(p)} ({phases[p]})")
+                                   format_func=phase_label,
+                                   help="; ".join(f"{phase_label(p)}: {n} trial(s)" for p, n in phases.items()))
         sel_status = st.multiselect("Status", list(statuses), default=list(statuses), key="status",
-                                    bind="query-params", format_func=lambda s: f"{label(s)} ({statuses[s]})")
+                                    bind="query-params", format_func=label,
+                                    help="; ".join(f"{label(s)}: {n} trial(s)" for s, n in statuses.items()))
         st.caption("Share the page's URL to share this filtered view.")
     # "All selected" is kept as None so newly imported phases and statuses are not left out.
     return Filters(

@@ -96,8 +96,8 @@ def study_record(s: m.Study) -> dict:
         "referencesModule": {"references": [{"pmid": r.pmid, "type": r.reference_type, "citation": r.citation}
                                             for r in s.references]},
     }
-    rec = {"protocolSection": ps, "hasResults": s.has_results,
-           "derivedSection": {"miscInfoModule": {"countries": [c.name for c in s.countries]}}}
+    # API v2 has no list of countries (AACT derives its countries table from the locations): not exported.
+    rec = {"protocolSection": ps, "hasResults": s.has_results}
     return _clean(rec)
 
 

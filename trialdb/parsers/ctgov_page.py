@@ -27,7 +27,7 @@ REQUIRED = ("Recruitment Status", "Clinical Phase", "Study Classification", "Con
 
 
 def recognises(doc: SourceDocument) -> bool:
-    return bool(re.search(r"^NCT ID: ", doc.text, re.M)) and "\nRecruitment Status" in doc.text
+    return bool(re.search(r"^NCT ID: ", doc.text, re.M))
 
 
 def _triples(lines: list[Line], marker: str) -> list[tuple[list[Line], Line]]:

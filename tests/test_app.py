@@ -1,0 +1,121 @@
+"""Every page in AppTest, from the entrypoint, for every indication, for all of them and for none:
+no exception, and the content the filter asks for."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import REPO
+
+APP = str(REPO / "app.py")
+PAGES = ["overview", "timeline", "phase_status", "dosing", "outcomes", "trial_record"]
+SELECTIONS = {"all": ["SLE", "RA", "pSS"], "SLE": ["SLE"], "RA": ["RA"], "pSS": ["pSS"], "none": []}
+TRIALS = {"SLE": {"NCT02465580", "NCT05262686"}, "RA": {"NCT02467504"}, "pSS": {"NCT02464319"}}
+
+
+def open_page(page: str, indications: list[str]) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    assert not at.exception, at.exception
+    at.multiselect(key="indication").set_value(indications).run()
+    if page != "overview":
+        at.switch_page(f"app_pages/{page}.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.multiselect(key="indication").value == indications  # kept across the page switch
+    return at
+
+
+def expected_trials(indications):
+    return set().union(*(TRIALS[i] for i in indications)) if indications else set()
+
+
+def text_of(at) -> str:
+    parts = [m.value for m in at.markdown] + [c.value for c in at.caption] + [i.value for i in at.info]
+    parts += [w.value for w in at.warning] + [t.value for t in at.title] + [h.value for h in at.subheader]
+    return "\n".join(str(x) for x in parts).replace("\\", "")  # as rendered: without Markdown escapes
+
+
+def table_text(at) -> str:
+    return "\n".join(df.value.to_csv() for df in at.dataframe)
+
+
+@pytest.mark.parametrize("sel", list(SELECTIONS))
+@pytest.mark.parametrize("page", PAGES)
+def test_page_runs_for_every_filter(page, sel):
+    at = open_page(page, SELECTIONS[sel])
+    inds = SELECTIONS[sel]
+    if not inds:
+        assert any("No trials match the current filter" in i.value for i in at.info) or page == "outcomes"
+        if page == "outcomes":
+            assert any("No published outcomes match the filter" in i.value for i in at.info)
+        assert not at.get("plotly_chart")
+        return
+    tables = table_text(at)
+    if page == "overview":
+        assert {int(m.value) if str(m.value).isdigit() else m.value for m in at.metric[:1]} == {len(expected_trials(inds))}
+        for nct in expected_trials(inds):
+            assert nct in tables
+        for nct in expected_trials({"SLE", "RA", "pSS"} - set(inds)):
+            assert nct not in tables
+    if page == "phase_status":
+        assert len(at.get("plotly_chart")) == 4
+    if page == "timeline":
+        txt = text_of(at)
+        assert "Dates not stated in source" in txt
+        if "SLE" in inds:
+            assert len(at.get("plotly_chart")) == 1 and "NCT02465580" in tables
+        else:
+            assert not at.get("plotly_chart") and "No trial in this selection states a start date" in txt
+    if page == "dosing":
+        assert at.get("plotly_chart") and at.selectbox(key="dosing_trial").value in expected_trials(inds)
+    if page == "outcomes":
+        if "SLE" in inds:
+            assert len(at.get("plotly_chart")) == 4
+            txt = text_of(at)
+            assert "The primary endpoint was not met at week 12." in txt and "CC BY" in txt
+        else:
+            assert any("No published outcomes match the filter" in i.value for i in at.info)
+    if page == "trial_record":
+        assert at.selectbox(key="nct").value in expected_trials(inds)
+
+
+def test_overview_headline_numbers():
+    at = open_page("overview", SELECTIONS["all"])
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics == {"Trials": "4", "Indications": "3", "Participants planned": "177", "Completed": "2 of 4"}
+    assert "55.17% (IL-2) vs 30.00% (Placebo), p=0.052" in text_of(at)
+    assert any(b.label == "Download CSV" for b in at.get("download_button")) or at.get("download_button")
+
+
+def test_sri4_figure_carries_published_numbers():
+    at = open_page("outcomes", ["SLE"])
+    fig = json.loads(at.get("plotly_chart")[0].proto.spec)
+    texts = [t for trace in fig["data"] for t in trace["text"]]
+    assert texts == ["55.17%", "65.52%", "30.00%", "36.67%"]
+    notes = [a["text"] for a in fig["layout"]["annotations"]]
+    assert "p=0.052 (published) · primary endpoint" in notes and "p=0.027 (published)" in notes
+
+
+def test_trial_record_shows_sources_and_document():
+    at = open_page("trial_record", ["SLE"])
+    at.selectbox(key="nct").set_value("NCT05262686").run()
+    at.toggle(key="show_sources").set_value(True).run()
+    assert not at.exception
+    txt = text_of(at)
+    assert "Peking2021SLE" in txt and "not stated in source" in txt
+    assert any("10 estimated patients" in c.value.replace("\\", "") for c in at.caption)  # the enrolment's source sentence
+    assert any("ClinicalTrials.Veeva" in c.value for c in at.get("code"))
+
+
+def test_dosing_placebo_and_background(engine):
+    at = open_page("dosing", ["RA"])
+    fig = json.loads(at.get("plotly_chart")[0].proto.spec)
+    notes = [a["text"] for a in fig["layout"]["annotations"]]
+    assert notes.count("dose and schedule not stated in source") == 3
+    at.selectbox(key="dosing_arm_NCT02467504").set_value("Placebo Comparator").run()
+    fig = json.loads(at.get("plotly_chart")[0].proto.spec)
+    placebo = [t for t in fig["data"] if "placebo" in t["name"]]
+    assert placebo and placebo[0]["marker"]["symbol"] == "circle-open" and len(placebo[0]["x"]) == 21

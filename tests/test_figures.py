@@ -1,0 +1,108 @@
+"""Figure-building functions on their data: bars, days, cumulative totals, intervals."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from dashboard import figures, frames
+from dashboard.theme import indication_colour, status_colour
+from trialdb import queries as q
+
+ALL = q.Filters(("SLE", "RA", "pSS"))
+
+
+@pytest.fixture(scope="module")
+def reg(engine):
+    return q.regimens(engine, ALL)
+
+
+def test_stacked_bars_by_phase(engine):
+    frame = frames.counts_long(q.counts_by(engine, ALL), "phase")
+    fig = figures.stacked_bars(frame, "phase", "trials", "Trials by phase", "Trials")
+    bars = {t.name: dict(zip(t.x, t.y, strict=True)) for t in fig.data}
+    assert bars == {"RA": {"Phase 2": 1}, "SLE": {"Phase 2": 1, "Phase 3": 1}, "pSS": {"Phase 2": 1}}
+    assert {t.name: t.marker.color for t in fig.data} == {k: indication_colour(k) for k in ("RA", "SLE", "pSS")}
+    assert fig.layout.barmode == "stack" and fig.layout.xaxis.title.text and fig.layout.yaxis.title.text
+    participants = frames.counts_long(q.counts_by(engine, ALL), "status")
+    assert participants.groupby("status").participants.sum().to_dict() == {"Completed": 107, "Unknown": 70}
+
+
+def test_timeline_bars_dates_and_today(engine):
+    dated, n = q.timeline(engine, ALL)
+    pubs = q.publications(engine, ALL)
+    fig = figures.timeline(dated, frames.milestones(dated, pubs), dt.date(2026, 11, 22))
+    bar = fig.data[0]
+    assert n == 1 and bar.y == ("SLE · NCT02465580",) and bar.marker.color == status_colour("UNKNOWN")
+    assert str(bar.base[0])[:10] == "2015-06-30"
+    assert bar.x[0] == pytest.approx((dt.date(2017, 12, 31) - dt.date(2015, 6, 30)).days * 86400000)
+    markers = {t.name: list(t.x) for t in fig.data[1:]}
+    assert set(markers) == {"Last registry update", "Publication (epub)", "Publication (print issue)"}
+    assert str(markers["Publication (epub)"][0])[:10] == "2019-09-19"
+    assert fig.layout.shapes[0].x0 == dt.datetime(2026, 11, 22) or str(fig.layout.shapes[0].x0)[:10] == "2026-11-22"
+
+
+def test_timeline_start_without_completion_is_a_marker_not_an_invented_end():
+    import pandas as pd
+
+    df = pd.DataFrame([{"nct_id": "NCT00000001", "brief_title": "t", "indication": "RA", "status": "RECRUITING",
+                        "start_date": "2021-03", "start_date_type": "ESTIMATED", "completion_date": None,
+                        "completion_date_type": None, "last_update_posted_date": None}])
+    fig = figures.timeline(df, frames.milestones(df, pd.DataFrame(columns=["nct_ids"])), dt.date(2026, 1, 1))
+    assert fig.data[0].type == "scatter" and "not stated in source" in fig.data[0].hovertemplate
+
+
+def test_dosing_calendar_days(reg):
+    rows = reg[(reg.nct_id == "NCT05262686") & (reg.arm == "belimumab plus low dose IL-2")]
+    fig = figures.dosing_calendar(rows, "t")
+    traces = {t.name.split(" (")[0]: list(t.x) for t in fig.data}
+    assert traces["Belimumab"] == [0, 28, 56, 84, 112, 140]
+    assert len(traces["Interleukin-2"]) == 54 and traces["Interleukin-2"][-1] == 161
+    assert list(fig.layout.yaxis.ticktext) == ["Belimumab", "Interleukin-2"]
+
+
+def test_cycles_and_rests_are_shaded(reg):
+    rows = reg[(reg.nct_id == "NCT02465580") & (reg.arm == "hrIL-2 active")]
+    fig = figures.dosing_calendar(rows, "t")
+    fills = [s.fillcolor for s in fig.layout.shapes]
+    assert len(fills) == 6 and fills[1] != fills[0]  # 3 dosing periods and 3 rests
+    assert [a.text for a in fig.layout.annotations].count("rest") == 3
+
+
+def test_cumulative_totals(reg):
+    fig = figures.cumulative_il2(reg[reg.is_il2])
+    ends = {t.name: t.y[-1] for t in fig.data}
+    assert ends["NCT02465580 · hrIL-2 active"] == 21.0
+    assert ends["NCT05262686 · low dose IL-2"] == 54.0
+    assert ends["NCT02465580 · hrIL-2 placebo (placebo)"] == 0.0
+    assert all(t.line.shape == "hv" for t in fig.data)
+
+
+def test_dose_comparison_table(reg):
+    t = frames.dose_comparison(reg).set_index(["NCT id", "Arm", "Drug"])
+    row = t.loc[("NCT02464319", "Experimental: hrIL-2 active", "hrIL-2 active")]
+    assert (row["Administrations"], row["Total active dose (computed)"], row["Treatment weeks (computed)"]) == (21, "21 million IU", 12.0)
+    assert t.loc[("NCT02467504", "Experimental", "MTX")]["Dose per administration"] == "not stated in source"
+    assert t.loc[("NCT02465580", "hrIL-2 placebo", "hrIL-2 placebo")]["Total active dose (computed)"] == "none (placebo)"
+
+
+def test_outcome_intervals_and_forest(engine):
+    g = frames.outcome_groups(q.outcomes(engine, ALL))
+    cr = g[g.measure.str.startswith("Complete")]
+    assert list(cr.ci_low.round(1)) == [29.1, 4.7] and list(cr.ci_high.round(1)) == [76.8, 44.8]
+    fig = figures.outcome_bars(g[g.measure == "SRI-4 response"], "SRI-4")
+    il2 = fig.data[0]
+    assert list(il2.y) == [55.17, 65.52] and list(il2.text) == ["55.17%", "65.52%"]
+    assert il2.error_y.array[0] == pytest.approx(71.6 - 55.17, abs=0.1)
+    rd = frames.risk_differences(g)
+    assert list(rd["Risk difference (pp)"]) == [25.2, 28.9, 37.2, -6.7]
+    forest = figures.forest(rd)
+    assert "computed here" in forest.layout.title.text
+    assert list(forest.data[0].y) == list(reversed(rd["Outcome"]))
+
+
+def test_infections_drawn_as_counts(engine):
+    g = frames.outcome_groups(q.outcomes(engine, ALL))
+    fig = figures.outcome_bars(g[g.measure == "Serious infections"], "Serious infections", counts=True)
+    assert [list(t.y) for t in fig.data] == [[0.0], [2.0]] and fig.data[0].error_y.array is None

@@ -1,0 +1,117 @@
+"""The real path: `streamlit run app.py` on loopback, driven by Chromium. Every page loads without
+an exception, draws its charts, fills its tables; the filter changes content, survives page changes
+in widget and URL, and a deep link works as the first request to a fresh server."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+from tests.browser.conftest import SCREENSHOTS
+from tests.browser_support import StreamlitServer, full_screenshot, wait_ready
+
+# page path -> (charts drawn with every indication, rows of the first table)
+PAGES = {"": (0, 4), "timeline": (1, 1), "phase_status": (4, 4), "dosing": (2, None), "outcomes": (4, 4),
+         "trial_record": (0, None)}
+
+
+def goto(page, url: str) -> None:
+    page.goto(url)
+    wait_ready(page)
+
+
+def table_rows(page, index: int = 0) -> list[str]:
+    grid = page.locator("[data-testid='stDataFrame']").nth(index)
+    return grid.locator("[role='row']").all_inner_texts()[1:]  # without the header row
+
+
+def eventually(check, timeout_s: float = 30.0):
+    """Poll until `check()` is truthy: after a widget change the old run's state is still showing."""
+    import time
+
+    deadline = time.monotonic() + timeout_s
+    while True:
+        result = check()
+        if result or time.monotonic() > deadline:
+            return result
+        time.sleep(0.2)
+
+
+def indications(page) -> list[str]:
+    return parse_qs(urlparse(page.url).query).get("indication", [])
+
+
+def chips(page) -> list[str]:
+    box = page.locator("[data-testid='stMultiSelect']").first
+    tags = box.locator("[role='group'][aria-label='Selected values'] [data-tag]")
+    return [tags.nth(i).get_attribute("aria-label") for i in range(tags.count())]
+
+
+@pytest.mark.parametrize("path", list(PAGES))
+def test_page_loads_draws_and_fills(page, server, path):
+    goto(page, f"{server.url}/{path}")
+    assert page.locator("[data-testid='stException']").count() == 0
+    charts, rows = PAGES[path]
+    assert page.locator("[data-testid='stPlotlyChart'] svg.main-svg").count() >= charts
+    if charts:
+        assert page.locator("[data-testid='stPlotlyChart']").count() == charts
+    if rows is not None:
+        assert len(table_rows(page)) == rows
+    full_screenshot(page, SCREENSHOTS / f"{path or 'overview'}.png")
+    assert (SCREENSHOTS / f"{path or 'overview'}.png").stat().st_size > 10_000
+
+
+def test_filter_changes_content_and_survives_page_change(page, server):
+    goto(page, f"{server.url}/?indication=SLE")
+    assert chips(page) == ["SLE"]
+    rows = table_rows(page)
+    assert len(rows) == 2 and all("SLE" in r for r in rows)
+    # Add RA through the widget: the table and the URL follow.
+    page.locator("[data-testid='stMultiSelect']").first.click()
+    page.get_by_role("option", name="RA").click()
+    page.keyboard.press("Escape")
+    wait_ready(page)
+    page.wait_for_function("() => location.search.includes('RA')")
+    assert sorted(indications(page)) == ["RA", "SLE"]
+    assert eventually(lambda: len(table_rows(page)) == 3), table_rows(page)
+    # Move to another page through the navigation: the filter is kept, in the widget and the URL.
+    page.locator("[data-testid='stSidebarNav'] a", has_text="Phase and status").click()
+    page.wait_for_url("**/phase_status**")
+    wait_ready(page)
+    assert sorted(chips(page)) == ["RA", "SLE"] and sorted(indications(page)) == ["RA", "SLE"]
+    bars = page.locator("[data-testid='stPlotlyChart']").first.locator("g.trace").count()
+    assert bars == 2  # one stacked segment series per indication shown
+    full_screenshot(page, SCREENSHOTS / "phase_status_SLE_RA.png")
+
+
+def test_outcomes_say_so_when_sle_is_filtered_out(page, server):
+    goto(page, f"{server.url}/outcomes?indication=RA&indication=pSS")
+    assert "No published outcomes match the filter" in page.inner_text("body")
+    assert page.locator("[data-testid='stPlotlyChart']").count() == 0
+
+
+def test_deep_link_is_the_first_request_to_a_fresh_server(browser, tmp_path):
+    """A fresh server with no database yet: the shared link both builds it and opens filtered."""
+    db = tmp_path / "fresh.sqlite3"
+    with StreamlitServer(env={"TRIALDB_URL": f"sqlite:///{db}"}, log=tmp_path / "fresh.log") as srv:
+        assert not db.exists()
+        context = browser.new_context(viewport={"width": 1400, "height": 900})
+        page = context.new_page()
+        goto(page, f"{srv.url}/timeline?indication=RA")
+        assert db.exists()
+        assert page.locator("[data-testid='stException']").count() == 0
+        assert page.locator("[data-testid='stSidebarNav']").count() == 1
+        assert chips(page) == ["RA"] and indications(page) == ["RA"]
+        assert "Dates not stated in source" in page.inner_text("body")
+        rows = table_rows(page)
+        assert len(rows) == 1 and "NCT02467504" in rows[0]
+        full_screenshot(page, SCREENSHOTS / "deep_link_timeline_RA.png")
+        context.close()
+
+
+def test_record_link_from_overview_opens_that_trial(page, server):
+    goto(page, f"{server.url}/trial_record?nct=NCT02467504&indication=RA")
+    body = page.inner_text("body")
+    assert "Low-dose Recombinant Human IL-2 for the Treatment of Rheumatoid Arthritis" in body
+    assert "hrIL-2 RA" in body and "not stated in source" in body

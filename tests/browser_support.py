@@ -1,0 +1,124 @@
+"""A real Streamlit server on a free loopback port, and Debian's Chromium driven by Playwright.
+Used by the browser tests and by the benchmark."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]
+
+
+def chromium_path() -> str | None:
+    return CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class StreamlitServer:
+    """`streamlit run SCRIPT` on 127.0.0.1; ready when /_stcore/health answers ok."""
+
+    def __init__(self, script: Path = REPO / "app.py", env: dict[str, str] | None = None, log: Path | None = None):
+        self.script, self.port = script, free_port()
+        self.env = {**os.environ, **(env or {})}
+        self.log = log
+        self.proc: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, timeout: float = 90) -> StreamlitServer:
+        out = open(self.log, "w") if self.log else subprocess.DEVNULL  # noqa: SIM115
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(self.script), "--server.headless", "true",
+             "--server.port", str(self.port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
+             "--server.fileWatcherType", "none"], cwd=REPO, env=self.env, stdout=out, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"streamlit exited with {self.proc.returncode}")
+            try:
+                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as r:
+                    if r.read().strip() == b"ok":
+                        return self
+            except OSError:
+                time.sleep(0.2)
+        self.stop()
+        raise TimeoutError("streamlit did not become healthy")
+
+    def rss_mb(self) -> float:
+        """Resident memory of the server process now (Linux /proc)."""
+        for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+        return float("nan")
+
+    def peak_rss_mb(self) -> float:
+        for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+        return float("nan")
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+    def __enter__(self) -> StreamlitServer:
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+def launch(playwright):
+    return playwright.chromium.launch(executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS)
+
+
+READY = "[data-testid='stApp'][data-test-script-state='notRunning']"
+CONNECTED = "[data-testid='stApp'][data-test-connection-state='CONNECTED']"
+TITLE = "[data-testid='stMain'] h1"
+
+
+def wait_ready(page, timeout_ms: int = 90_000) -> None:
+    """Connected, the script finished, every Plotly chart drawn (its SVG present) and every table filled."""
+    page.wait_for_selector(CONNECTED, state="attached", timeout=timeout_ms)
+    # The state reads notRunning before the first run too: first see the page's title, then the end.
+    page.wait_for_selector(TITLE, state="attached", timeout=timeout_ms)
+    page.wait_for_selector(READY, state="attached", timeout=timeout_ms)
+    # Tables and charts are lazily loaded components: let their code arrive and mount.
+    page.wait_for_load_state("networkidle", timeout=timeout_ms)
+    page.wait_for_function(
+        """() => !document.querySelector("[data-testid='stSkeleton']") && [...document.querySelectorAll("[data-testid='stPlotlyChart']")]
+                 .every(c => c.querySelector('svg.main-svg'))
+              && [...document.querySelectorAll("[data-testid='stDataFrame']")]
+                 .every(t => t.querySelectorAll("[role='row']").length > 1)""", timeout=timeout_ms)
+
+
+def full_screenshot(page, path: Path, width: int = 1400) -> None:
+    """Streamlit scrolls inside its main container: grow the viewport to it, then capture."""
+    h = page.evaluate("""Math.max(...[...document.querySelectorAll(
+        "[data-testid='stMain'], [data-testid='stAppViewContainer'], section")].map(e => e.scrollHeight), 900)""")
+    page.set_viewport_size({"width": width, "height": min(int(h), 12000)})
+    page.wait_for_timeout(500)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(path), full_page=True)
+    page.set_viewport_size({"width": width, "height": 900})

@@ -27,14 +27,20 @@ def _layout(fig: go.Figure, title: str, x: str, y: str, height: int = 420) -> go
 
 
 def stacked_bars(frame: pd.DataFrame, by: str, value: str, title: str, value_label: str) -> go.Figure:
-    """Bars per `by` (phase or status), stacked by indication; each segment labelled with its value."""
+    """Bars per `by` (phase or status), stacked by indication, the stack's total above each bar.
+    Segment labels too small to read are hidden (the numbers are in the table beneath)."""
     fig = go.Figure()
     for ind, g in frame.groupby("indication", sort=True):
         fig.add_bar(x=g[by], y=g[value], name=ind, marker_color=indication_colour(ind), text=g[value],
-                    textposition="inside",
+                    textposition="inside", insidetextanchor="middle",
                     hovertemplate=f"%{{x}}<br>{ind}: %{{y}} {value_label.lower()}<extra></extra>")
-    fig.update_layout(barmode="stack")
-    fig.update_yaxes(rangemode="tozero")
+    totals = frame.groupby(by, sort=False)[value].sum()
+    fig.add_trace(go.Scatter(x=list(totals.index), y=list(totals.values), mode="text", text=[f"{v:,}" for v in totals],
+                             textposition="top center", showlegend=False, hoverinfo="skip", name="total"))
+    top = max(totals.max() if len(totals) else 1, 1)
+    fig.update_layout(barmode="stack", uniformtext=dict(minsize=10, mode="hide"))
+    # Counts are whole numbers: no 0.5-trial ticks.
+    fig.update_yaxes(range=[0, top * 1.15], tickformat=",d", dtick=max(1, -(-top // 6)) if top < 60 else None)
     return _layout(fig, title, by.capitalize(), value_label, 380)
 
 
@@ -140,26 +146,36 @@ def dosing_calendar(rows: pd.DataFrame, title: str) -> go.Figure:
 
 
 def cumulative_il2(reg: pd.DataFrame, highlight: tuple[str, str] | None = None) -> go.Figure:
-    """Cumulative active IL-2 dose over study days, one step line per arm; placebo arms stay at zero."""
+    """Cumulative active IL-2 dose over study days, one step line per arm; placebo arms stay at zero.
+    Arms with the same schedule draw the same curve: their names and hover say which overlap."""
     fig = go.Figure()
+    curves = []
     for r in reg.itertuples():
         days = list(r.days)
-        if not days:
-            continue
-        placebo = r.role == "placebo"
-        points = cumulative_dose(days, 0.0 if placebo else float(r.dose))
+        if days:
+            placebo = r.role == "placebo"
+            curves.append((r, placebo, cumulative_dose(days, 0.0 if placebo else float(r.dose))))
+    same: dict[tuple, list[str]] = {}
+    for r, _, points in curves:
+        same.setdefault(tuple(points), []).append(f"{r.nct_id} · {r.arm}")
+    for r, placebo, points in curves:
         x = [0] + [d for d, _ in points]
         y = [0.0] + [t for _, t in points]
         chosen = highlight == (r.nct_id, r.arm)
+        others = [n for n in same[tuple(points)] if n != f"{r.nct_id} · {r.arm}"]
+        overlap = f"<br>Same curve as: {'; '.join(others)}" if others else ""
         fig.add_trace(go.Scatter(
-            x=x, y=y, mode="lines", line_shape="hv", name=f"{r.nct_id} · {r.arm}" + (" (placebo)" if placebo else ""),
-            line=dict(color=indication_colour(r.indication), width=4 if chosen else 2,
-                      dash="dot" if placebo else "solid"),
+            x=x, y=y, mode="lines", line_shape="hv",
+            name=f"{r.nct_id} · {r.arm}" + (" (placebo)" if placebo else "") + (" (overlaps)" if others else ""),
+            line=dict(color=indication_colour(r.indication), width=4 if chosen else 2, dash="dot" if placebo else "solid"),
             hovertemplate=(f"<b>{r.nct_id}</b> · {r.arm}<br>Study day %{{x}}<br>Cumulative IL-2: %{{y:g}} "
-                           f"{r.unit if not placebo else '(placebo)'}<extra></extra>")))
+                           f"{r.unit if not placebo else '(placebo)'}{overlap}<extra></extra>")))
     units = sorted({u for u in reg.unit if isinstance(u, str)})
-    return _layout(fig, "Cumulative IL-2 dose over time (computed here from the stated schedule)",
-                   "Study day (day 0 = first dose)", f"Cumulative IL-2 dose ({', '.join(units) or 'no active dose'})", 420)
+    _layout(fig, "Cumulative IL-2 dose over time (computed here from the stated schedule)",
+            "Study day (day 0 = first dose)", f"Cumulative IL-2 dose ({', '.join(units) or 'no active dose'})",
+            460 + 22 * len(curves))
+    fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.18, x=0, xanchor="left"))
+    return fig
 
 
 def outcome_bars(groups: pd.DataFrame, title: str, counts: bool = False) -> go.Figure:

@@ -21,9 +21,12 @@ def reg(engine):
 def test_stacked_bars_by_phase(engine):
     frame = frames.counts_long(q.counts_by(engine, ALL), "phase")
     fig = figures.stacked_bars(frame, "phase", "trials", "Trials by phase", "Trials")
-    bars = {t.name: dict(zip(t.x, t.y, strict=True)) for t in fig.data}
+    bars = {t.name: dict(zip(t.x, t.y, strict=True)) for t in fig.data if t.type == "bar"}
     assert bars == {"RA": {"Phase 2": 1}, "SLE": {"Phase 2": 1, "Phase 3": 1}, "pSS": {"Phase 2": 1}}
-    assert {t.name: t.marker.color for t in fig.data} == {k: indication_colour(k) for k in ("RA", "SLE", "pSS")}
+    assert {t.name: t.marker.color for t in fig.data if t.type == "bar"} == {k: indication_colour(k) for k in ("RA", "SLE", "pSS")}
+    totals = next(t for t in fig.data if t.name == "total")
+    assert dict(zip(totals.x, totals.text, strict=True)) == {"Phase 2": "3", "Phase 3": "1"}
+    assert fig.layout.yaxis.tickformat == ",d"
     assert fig.layout.barmode == "stack" and fig.layout.xaxis.title.text and fig.layout.yaxis.title.text
     participants = frames.counts_long(q.counts_by(engine, ALL), "status")
     assert participants.groupby("status").participants.sum().to_dict() == {"Completed": 107, "Unknown": 70}
@@ -73,9 +76,11 @@ def test_cycles_and_rests_are_shaded(reg):
 def test_cumulative_totals(reg):
     fig = figures.cumulative_il2(reg[reg.is_il2])
     ends = {t.name: t.y[-1] for t in fig.data}
-    assert ends["NCT02465580 · hrIL-2 active"] == 21.0
-    assert ends["NCT05262686 · low dose IL-2"] == 54.0
-    assert ends["NCT02465580 · hrIL-2 placebo (placebo)"] == 0.0
+    assert ends["NCT02465580 · hrIL-2 active (overlaps)"] == 21.0
+    assert ends["NCT05262686 · low dose IL-2 (overlaps)"] == 54.0
+    assert ends["NCT02465580 · hrIL-2 placebo (placebo) (overlaps)"] == 0.0
+    sle = next(t for t in fig.data if t.name.startswith("NCT02465580 · hrIL-2 active"))
+    assert "Same curve as: NCT02467504 · Experimental; NCT02464319 · Experimental: hrIL-2 active" in sle.hovertemplate
     assert all(t.line.shape == "hv" for t in fig.data)
 
 

@@ -14,7 +14,8 @@ if wanted and wanted not in choices and data.study_record(wanted) is not None:
     # A link may name a trial the current filter hides: show it, and say so.
     choices = {wanted: data.study_record(wanted).study.brief_title, **choices}
     st.info(f"{wanted} is outside the current filter; shown because the link asked for it.")
-filters.check_url_values("nct", list(choices), "trial")
+if notice := filters.check_url_values("nct", list(choices), "trial", remember=False):
+    st.warning(notice, icon=":material/link_off:")
 if not choices:
     ui.empty_state()
     st.stop()

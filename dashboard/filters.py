@@ -15,17 +15,19 @@ NOTICE_KEY = "_url_notices"
 MAX_SHOWN = 5
 
 
-def check_url_values(param: str, valid: list[str], what: str) -> None:
-    """Streamlit silently drops URL values a bound widget cannot use: say so instead, once per
-    session and parameter, without echoing more than a few (escaped, shortened) values."""
+def check_url_values(param: str, valid: list[str], what: str, remember: bool = True) -> str | None:
+    """Streamlit silently drops URL values a bound widget cannot use: say so instead (kept for the
+    session, or returned to show at once), echoing only a few escaped, shortened values."""
     given = st.query_params.get_all(param)
     bad = [v for v in given if v not in valid and v != ""]
     if not bad:
-        return
+        return None
     shown = ", ".join(f"“{safe_md(v[:40])}{'…' if len(v) > 40 else ''}”" for v in bad[:MAX_SHOWN])
     more = f" and {len(bad) - MAX_SHOWN} more" if len(bad) > MAX_SHOWN else ""
-    notices = st.session_state.setdefault(NOTICE_KEY, {})
-    notices[param] = f"The link asked for {what} {shown}{more}, which this database does not have; ignored."
+    text = f"The link asked for {what} {shown}{more}, which this database does not have; ignored."
+    if remember:
+        st.session_state.setdefault(NOTICE_KEY, {})[param] = text
+    return text
 
 
 def show_notices() -> None:

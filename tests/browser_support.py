@@ -31,8 +31,9 @@ def free_port() -> int:
 class StreamlitServer:
     """`streamlit run SCRIPT` on 127.0.0.1; ready when /_stcore/health answers ok."""
 
-    def __init__(self, script: Path = REPO / "app.py", env: dict[str, str] | None = None, log: Path | None = None):
-        self.script, self.port = script, free_port()
+    def __init__(self, script: Path = REPO / "app.py", env: dict[str, str] | None = None, log: Path | None = None,
+                 args: list[str] | None = None):
+        self.script, self.port, self.args = script, free_port(), args or []
         self.env = {**os.environ, **(env or {})}
         self.log = log
         self.proc: subprocess.Popen | None = None
@@ -46,7 +47,7 @@ class StreamlitServer:
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", str(self.script), "--server.headless", "true",
              "--server.port", str(self.port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-             "--server.fileWatcherType", "none"], cwd=REPO, env=self.env, stdout=out, stderr=subprocess.STDOUT)
+             "--server.fileWatcherType", "none", *self.args], cwd=REPO, env=self.env, stdout=out, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:

@@ -119,3 +119,19 @@ def test_dosing_placebo_and_background(engine):
     fig = json.loads(at.get("plotly_chart")[0].proto.spec)
     placebo = [t for t in fig["data"] if "placebo" in t["name"]]
     assert placebo and placebo[0]["marker"]["symbol"] == "circle-open" and len(placebo[0]["x"]) == 21
+
+
+def test_the_app_opens_the_database_read_only():
+    import pytest
+    from sqlalchemy import text
+    from sqlalchemy.exc import OperationalError
+
+    from dashboard import data
+
+    open_page("overview", SELECTIONS["all"])
+    eng = data.engine()
+    assert "mode=ro" in str(eng.url)
+    with eng.connect() as conn:
+        assert conn.execute(text("PRAGMA query_only")).scalar() == 1
+    with pytest.raises(OperationalError), eng.begin() as conn:
+        conn.execute(text("UPDATE studies SET brief_title = 'x'"))

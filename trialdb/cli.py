@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from trialdb.db import database_url, make_engine
+from pathlib import Path
+
+from trialdb.db import SEED_DIR, database_url, make_engine
 from trialdb.errors import SourceError
 
 
@@ -17,13 +19,15 @@ def main(argv: list[str] | None = None) -> int:
                        ("export", "write the database as JSON (ClinicalTrials.gov API v2 shapes) to stdout")):
         p = sub.add_parser(name, help=text)
         p.add_argument("--db", help="SQLite file (default: $TRIALDB_URL or var/trials.sqlite3)")
+        if name == "build":
+            p.add_argument("--seed", type=Path, default=SEED_DIR, help="folder of source documents (default: seed_data/)")
     args = ap.parse_args(argv)
     url = database_url(args.db) if args.db else database_url()
     try:
         if args.command == "build":
             from trialdb.build import build
 
-            result = build(url)
+            result = build(url, args.seed)
             print(f"built {result.url}\n{result.report.summary()}")
             return 0
         engine = make_engine(url, readonly=True)

@@ -46,6 +46,8 @@ def parse(doc: SourceDocument) -> Parsed:
     f = doc.name
     p = Parsed("study", doc, {})
     lines = page.lines
+    if not lines:
+        raise SourceError(f, "title", doc.text[:40], "no text")
     p.put("identificationModule.briefTitle", lines[0].text, doc.quote(lines[0]))
     nct_line = next((ln for ln in lines if ln.text.startswith("NCT ID:")), None)
     nct = nct_line.text.split(":", 1)[1].strip() if nct_line else ""
@@ -243,7 +245,7 @@ def _references(page: Page, p: Parsed) -> None:
     lines = page.block("References", blurb=True)
     n = 0
     for i, line in enumerate(lines):
-        if not line.text.startswith("Reference Type"):
+        if not line.text.startswith("Reference Type") or i == 0:
             continue
         cite = lines[i - 1]
         entry = {"citation": cite.text,
@@ -257,7 +259,7 @@ def _references(page: Page, p: Parsed) -> None:
         n += 1
     ids = page.block("Other Identifiers", blurb=True)
     for i, line in enumerate(ids):
-        if line.text.startswith("Identifier Source:"):
+        if line.text.startswith("Identifier Source:") and i >= 1:
             source = line.text.split(":", 1)[1].strip()
             ident = ids[i - 2] if i >= 2 and ids[i - 1].text.startswith("Identifier Type") else ids[i - 1]
             if source == "org_study_id":

@@ -30,6 +30,8 @@ def parse(doc: SourceDocument) -> Parsed:
     p = Parsed("study", doc, {})
 
     menu = page.index("Menu", required=True)
+    if menu + 3 >= len(page.lines):
+        raise SourceError(f, "Menu", None, "no title and sponsor after the menu")
     title = page.lines[menu + 1]
     p.put("identificationModule.briefTitle", title.text, doc.quote(title))
     # Beneath the title: the sponsor's initial as a logo letter, then the sponsor's name.

@@ -1,0 +1,129 @@
+"""Twenty browser sessions at once on the real server, each with its own filter, visiting every
+page: no errors, each sees exactly its own filter's results, and memory returns when they leave.
+All traffic stays on 127.0.0.1 and the run is bounded (one pass per session, fixed time-outs)."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import time
+
+from tests.browser_support import CHROMIUM_ARGS, StreamlitServer, chromium_path
+
+FILTERS = [["SLE"], ["RA"], ["pSS"], ["SLE", "RA"], ["RA", "pSS"], ["SLE", "pSS"], ["SLE", "RA", "pSS"]]
+TRIALS = {"SLE": {"NCT02465580", "NCT05262686"}, "RA": {"NCT02467504"}, "pSS": {"NCT02464319"}}
+NAV = ["Timeline", "Phase and status", "Dosing schedules", "Outcomes", "Trial record"]
+SESSIONS = 20
+
+READY_JS = """() => {
+  const app = document.querySelector("[data-testid='stApp']");
+  return app && app.dataset.testScriptState === 'notRunning' && app.dataset.testConnectionState === 'CONNECTED'
+    && document.querySelector("[data-testid='stMain'] h1")
+    && [...document.querySelectorAll("[data-testid='stPlotlyChart']")].every(c => c.querySelector('svg.main-svg'))
+    && [...document.querySelectorAll("[data-testid='stDataFrame']")].every(t => t.querySelectorAll("[role='row']").length > 1);
+}"""
+
+
+async def _ready(page, heading: str) -> None:
+    await page.wait_for_function(f"() => document.querySelector(\"[data-testid='stMain'] h1\")?.innerText.includes({heading!r})",
+                                 timeout=120_000)
+    await page.wait_for_load_state("networkidle", timeout=120_000)
+    await page.wait_for_function(READY_JS, timeout=120_000)
+
+
+async def _first_table(page) -> list[str]:
+    await page.locator("[data-testid='stDataFrame'] [role='row']").nth(1).wait_for(state="attached", timeout=60_000)
+    return (await page.locator("[data-testid='stDataFrame']").first.locator("[role='row']").all_inner_texts())[1:]
+
+
+async def _session(browser, url: str, inds: list[str], problems: list[str]) -> None:
+    ctx = await browser.new_context(viewport={"width": 1200, "height": 800})
+    page = await ctx.new_page()
+    mine = set().union(*(TRIALS[i] for i in inds))
+    others = set().union(*TRIALS.values()) - mine
+    tag = "+".join(inds)
+    try:
+        await page.goto(f"{url}/?" + "&".join(f"indication={i}" for i in inds))
+        await _ready(page, "trial portfolio")
+        rows = " ".join(await _first_table(page))
+        if not all(n in rows for n in mine) or any(n in rows for n in others):
+            problems.append(f"{tag}: overview shows {rows[:200]}")
+        for title in NAV:
+            await page.locator("[data-testid='stSidebarNav'] a", has_text=title).click()
+            heading = {"Outcomes": "Published outcomes"}.get(title, title)
+            await _ready(page, heading)
+            if await page.locator("[data-testid='stException']").count():
+                problems.append(f"{tag}: exception on {title}")
+            got = sorted(await page.locator("[data-testid='stMultiSelect']").first.locator(
+                "[role='group'][aria-label='Selected values'] [data-tag]").evaluate_all("els => els.map(e => e.ariaLabel)"))
+            if got != sorted(inds) or not all(f"indication={i}" in page.url for i in inds) and len(inds) < 3:
+                problems.append(f"{tag}: filter on {title} is {got}, url {page.url}")
+            charts = await page.locator("[data-testid='stPlotlyChart']").count()
+            if title == "Outcomes" and (charts > 0) != ("SLE" in inds):
+                problems.append(f"{tag}: outcomes shows {charts} charts")
+            if title == "Phase and status":
+                table = " ".join(await _first_table(page))
+                if not all(i in table for i in inds):
+                    problems.append(f"{tag}: phase table {table[:200]}")
+            if title == "Trial record":
+                body = await page.locator("[data-testid='stMain'] a", has_text="on ClinicalTrials.gov").first.inner_text()
+                if not any(n in body for n in mine):
+                    problems.append(f"{tag}: trial record shows {body[:80]}")
+    except Exception as exc:  # any failure is one session's problem, reported with its filter
+        problems.append(f"{tag}: {exc.__class__.__name__}: {str(exc)[:300]}")
+    finally:
+        await ctx.close()
+
+
+async def _run(url: str) -> list[str]:
+    from playwright.async_api import async_playwright
+
+    problems: list[str] = []
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS)
+        await asyncio.wait_for(asyncio.gather(*(
+            _session(browser, url, FILTERS[i % len(FILTERS)], problems) for i in range(SESSIONS))), timeout=600)
+        await browser.close()
+    return problems
+
+
+def _in_thread(coro):
+    """Playwright's sync API (used by the other browser tests) keeps a loop on this thread."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
+
+
+def test_twenty_sessions_each_see_their_own_filter(db_path, tmp_path):
+    from tests.browser.conftest import _require_chromium
+
+    _require_chromium()  # a failure in CI when Chromium is missing, never a skip
+    with StreamlitServer(env={"TRIALDB_URL": f"sqlite:///{db_path}"}, log=tmp_path / "many.log",
+                         args=["--server.disconnectedSessionTTL", "2"]) as srv:
+        # Warm up: one session over every page, then let it go, so the baseline holds the caches.
+        assert _in_thread(_run_one(srv.url)) == []
+        time.sleep(4)
+        baseline = srv.rss_mb()
+        problems = _in_thread(_run(srv.url))
+        assert problems == [], "\n".join(problems)
+        during = srv.peak_rss_mb()
+        deadline = time.monotonic() + 60
+        after = srv.rss_mb()
+        while after > baseline + 40 and time.monotonic() < deadline:
+            time.sleep(2)
+            after = srv.rss_mb()
+        gc.collect()
+        print(f"server RSS: baseline {baseline:.0f} MB, peak {during:.0f} MB, after sessions left {after:.0f} MB")
+        assert after <= baseline + 40, f"memory did not return: baseline {baseline:.0f} MB, after {after:.0f} MB"
+
+
+async def _run_one(url: str) -> list[str]:
+    from playwright.async_api import async_playwright
+
+    problems: list[str] = []
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS)
+        await _session(browser, url, ["SLE", "RA", "pSS"], problems)
+        await browser.close()
+    return problems

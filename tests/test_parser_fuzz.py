@@ -1,0 +1,87 @@
+"""Property-based tests: random and mutated text thrown at every parser (and at the whole build).
+Only the project's own SourceError may escape, never an IndexError, KeyError or AttributeError."""
+
+from __future__ import annotations
+
+import shutil
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.conftest import SEED
+from trialdb.build import build
+from trialdb.errors import SourceError
+from trialdb.parsers import FORMATS, parse_document
+from trialdb.sources import SourceDocument
+
+DOCS = {p.name: p.read_text(encoding="utf-8") for p in sorted(SEED.glob("*.txt"))}
+
+
+def _parse_with_every_format(text: str) -> None:
+    doc = SourceDocument("fuzz.txt", text, "0" * 64)
+    for fmt in FORMATS:
+        try:
+            fmt.parse(doc)
+        except SourceError:
+            pass
+
+
+@st.composite
+def mutated(draw):
+    """A real document with lines deleted, duplicated, swapped, cut or spliced with noise."""
+    name = draw(st.sampled_from(sorted(DOCS)))
+    lines = DOCS[name].split("\n")
+    for _ in range(draw(st.integers(1, 6))):
+        if not lines:
+            break
+        op = draw(st.sampled_from(["delete", "duplicate", "swap", "noise", "truncate", "blank"]))
+        i = draw(st.integers(0, len(lines) - 1))
+        j = draw(st.integers(0, len(lines) - 1))
+        if op == "delete":
+            del lines[min(i, j) : max(i, j) + 1]
+        elif op == "duplicate":
+            lines[i:i] = lines[min(i, j) : max(i, j) + 1]
+        elif op == "swap":
+            lines[i], lines[j] = lines[j], lines[i]
+        elif op == "noise":
+            lines.insert(i, draw(st.text(max_size=80)))
+        elif op == "truncate":
+            lines = lines[:i]
+        else:
+            lines[i] = ""
+    return name, "\n".join(lines)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=2000))
+def test_random_text(text):
+    _parse_with_every_format(text)
+
+
+@settings(max_examples=400, deadline=None)
+@given(mutated())
+def test_mutated_documents(case):
+    _parse_with_every_format(case[1])
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(case=mutated())
+def test_mutated_documents_through_the_whole_build(tmp_path_factory, case):
+    seed = tmp_path_factory.mktemp("seed")
+    for p in SEED.iterdir():
+        shutil.copy(p, seed / p.name)
+    (seed / case[0]).write_text(case[1], encoding="utf-8")
+    try:
+        build(f"sqlite:///{seed / 'db.sqlite3'}", seed)
+    except SourceError:
+        pass
+
+
+def test_parse_document_on_random_bytes(tmp_path):
+    path = tmp_path / "bytes.txt"
+    for blob in (b"\xff\xfe\x00", b"ClinicalTrials.Veeva\n\xe9", b"NCT ID: NCT12345678\n", b"description | x |\n"):
+        path.write_bytes(blob)
+        try:
+            parse_document(path)
+        except SourceError as exc:
+            assert exc.file == "bytes.txt"

@@ -4,6 +4,9 @@ import streamlit as st
 
 from dashboard import data, figures, filters, frames, ui
 
+MAX_CHOICES = 500
+MAX_CURVES = 12
+
 st.title("Dosing schedules")
 f = filters.current()
 if data.studies(f).empty:
@@ -16,6 +19,10 @@ if reg.empty:
 else:
     trials = list(dict.fromkeys(reg.nct_id))
     titles = dict(zip(reg.nct_id, reg.brief_title, strict=False))
+    if len(trials) > MAX_CHOICES:  # a list of thousands is no use to pick from, and slow to send
+        st.caption(f"{len(trials):,} trials with a regimen match the filter; the list offers the first "
+                   f"{MAX_CHOICES}. Narrow the filter to reach the others.")
+        trials = trials[:MAX_CHOICES]
     left, right = st.columns(2)
     nct = left.selectbox("Trial", trials, format_func=lambda n: f"{n} · {titles[n][:70]}", key="dosing_trial")
     arms = list(dict.fromkeys(reg.loc[reg.nct_id == nct, "arm"]))
@@ -37,9 +44,13 @@ else:
                  query_params={"nct": nct})
 
     il2 = reg[reg.is_il2]
+    if len(il2) > MAX_CURVES:
+        st.caption(f"{len(il2):,} IL-2 arms match the filter: too many lines to read, so the chart shows the "
+                   "chosen trial's arms; the table below compares them all.")
+        il2 = il2[il2.nct_id == nct]
     if not il2.empty:
         ui.plot(figures.cumulative_il2(il2, highlight=(nct, arm)), "cumulative_il2")
-        st.caption("Cumulative IL-2 dose of every IL-2 arm in the selection (the chosen arm drawn thicker). "
+        st.caption("Cumulative IL-2 dose of every IL-2 arm shown (the chosen arm drawn thicker). "
                    "Placebo arms are dotted at zero. IL-2 units are international units (IU); where a record "
                    "writes “million units” it is shown as million IU, with the source wording in the table.")
 

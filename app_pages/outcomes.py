@@ -17,10 +17,18 @@ if raw.empty:
 
 groups = frames.outcome_groups(raw)
 pubs = data.publications(f)
+pubs = pubs[pubs.pmid.isin(set(groups.pmid))]
+if len(pubs) > 1:  # one publication at a time; all of them listed in the table
+    st.caption(f"{len(pubs):,} publications with outcomes match the filter.")
+    ui.table(pubs[["pmid", "title", "journal", "year", "nct_ids"]].rename(columns={
+        "pmid": "PMID", "title": "Title", "journal": "Journal", "year": "Year", "nct_ids": "Registrations"}),
+        "publications", "il2_publications.csv")
+    titles = dict(zip(pubs.pmid, pubs.title, strict=True))
+    chosen = st.selectbox("Publication", list(pubs.pmid)[:500], key="outcome_pmid",
+                          format_func=lambda p: f"PMID {p} · {titles[p][:90]}")
+    pubs = pubs[pubs.pmid == chosen]
 for pub in pubs.itertuples():
     g = groups[groups.pmid == pub.pmid]
-    if g.empty:
-        continue
     st.markdown(f"**{ui.safe_md(pub.title)}**  \n*{ui.safe_md(pub.journal)}* {pub.year} · "
                 f"[PMID {pub.pmid}]({ui.pubmed_url(pub.pmid)}) · [doi:{ui.safe_md(pub.doi)}]({ui.doi_url(pub.doi)})")
     sri = g[g.measure.str.startswith("SRI-4")]

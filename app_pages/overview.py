@@ -26,7 +26,7 @@ c[3].metric("Completed", f"{h['completed']} of {h['trials']}",
 
 st.subheader("Trials")
 table = frames.trials_table(trials)
-table["Record"] = [f"trial_record?nct={n}" for n in trials.nct_id]
+table["Record"] = [ui.record_link(n) for n in trials.nct_id]
 ui.table(table, "overview_trials", "il2_trials.csv",
          column_config={"NCT id": ui.nct_link_column(), "Record": ui.record_link_column()},
          caption="Dates and other facts the sources do not state read *not stated in source*.")

@@ -15,12 +15,7 @@ st.caption("Bars are stacked by indication. Participants are the enrolment each 
            "(some are estimates), summed here.")
 for by, title in (("phase", "Phase"), ("status", "Status")):
     frame = frames.counts_long(counts, by)
-    left, right = st.columns(2)
-    with left:
-        ui.plot(figures.stacked_bars(frame, by, "trials", f"Trials by {by} and indication", "Trials"), f"{by}_trials")
-    with right:
-        ui.plot(figures.stacked_bars(frame, by, "participants", f"Planned participants by {by} and indication",
-                                     "Participants planned"), f"{by}_participants")
+    ui.plot(figures.counts_pair(frame, by), f"by_{by}_chart")
     ui.table(frame.rename(columns={by: title, "indication": "Indication", "trials": "Trials",
                                    "participants": "Participants planned (sum, computed)",
                                    "trials_with_enrolment": "Trials stating enrolment"}),

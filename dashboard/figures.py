@@ -229,3 +229,24 @@ def forest(rd: pd.DataFrame) -> go.Figure:
     fig.add_vline(x=0, line=dict(color="#444444", dash="dash"))
     return _layout(fig, "Risk difference, IL-2 minus placebo (computed here, Newcombe 95% CI)",
                    "Risk difference (percentage points); right of 0 = more often with IL-2", "", 140 + 60 * len(rd))
+
+
+def counts_pair(frame: pd.DataFrame, by: str) -> go.Figure:
+    """Trials and planned participants per `by`, stacked by indication, side by side in one figure
+    (one chart to draw instead of two; a shared legend)."""
+    from plotly.subplots import make_subplots
+
+    fig = make_subplots(rows=1, cols=2, horizontal_spacing=0.12,
+                        subplot_titles=(f"Trials by {by}", f"Planned participants by {by}"))
+    for col, (value, name) in enumerate((("trials", "Trials"), ("participants", "Participants planned")), start=1):
+        part = stacked_bars(frame, by, value, "", name)
+        for trace in part.data:
+            trace.legendgroup = trace.name
+            trace.showlegend = col == 1 and trace.name != "total"
+            fig.add_trace(trace, row=1, col=col)
+        fig.update_yaxes(title_text=name, tickformat=",d", range=part.layout.yaxis.range,
+                         dtick=part.layout.yaxis.dtick, row=1, col=col)
+        fig.update_xaxes(title_text=by.capitalize(), row=1, col=col)
+    fig.update_layout(barmode="stack", uniformtext=dict(minsize=10, mode="hide"))
+    _layout(fig, f"Trials and planned participants by {by}, stacked by indication", by.capitalize(), "Trials", 400)
+    return fig

@@ -44,7 +44,6 @@ def trials_table(df: pd.DataFrame) -> pd.DataFrame:
         "Masking": [label(x) if isinstance(x, str) else NOT_STATED for x in df.masking],
         "Start": [stated(x) for x in df.start_date],
         "Completion": [stated(x) for x in df.completion_date],
-        "Record": [f"trial_record?nct={n}" for n in df.nct_id],
     })
     return out
 

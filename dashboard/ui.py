@@ -19,6 +19,13 @@ def safe_md(text: object) -> str:
     return _MD_SPECIAL.sub(r"\\\1", str(text)).replace("\n", "  \n")
 
 
+RECORD_LINK = "trial_record?"
+
+
+def record_link(nct_id: str) -> str:
+    return f"{RECORD_LINK}nct={nct_id}"
+
+
 def nct_link_column(label: str = "NCT id"):
     return st.column_config.LinkColumn(label, display_text=re.escape(REGISTRY) + r"(.*)",
                                        help="Opens the ClinicalTrials.gov record")
@@ -29,15 +36,33 @@ def record_link_column():
                                        help="This trial's full record in the dashboard")
 
 
+SMALL_TABLE = 60  # rows; up to this a static table, which the browser draws in half the time of a grid
+
+
+def _cell_md(value: object) -> str:
+    """One cell of a static table as safe Markdown: our own links become links, all else plain text."""
+    text = "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+    if text.startswith(REGISTRY):
+        return f"[{safe_md(text.removeprefix(REGISTRY))}]({text})"
+    if text.startswith(RECORD_LINK):
+        return f"[open record]({text})"
+    return safe_md(text)
+
+
 def table(df: pd.DataFrame, key: str, filename: str, column_config: dict | None = None,
           caption: str | None = None) -> None:
-    """A table with its CSV download beneath (links exported as their URLs)."""
+    """A table with its CSV download beneath (links exported as their URLs). Small tables are static,
+    with every cell escaped; large ones are the interactive grid (sorting, search, scrolling)."""
     df = df.copy()
     for col in df.columns:  # "not stated in source" beside numbers: show the column as text
         if df[col].dtype == object and df[col].map(type).nunique() > 1:
             df[col] = df[col].map(lambda v: v if isinstance(v, str) else str(v))
-    st.dataframe(df, hide_index=True, width="stretch", column_config=column_config, key=f"{key}_table",
-                 height=min(38 + 35 * len(df), 460) if len(df) else "auto")
+    if len(df) <= SMALL_TABLE:
+        shown = pd.DataFrame({safe_md(c): [_cell_md(v) for v in df[c]] for c in df.columns})
+        st.table(shown, hide_index=True, border="horizontal")
+    else:
+        st.dataframe(df, hide_index=True, width="stretch", column_config=column_config, key=f"{key}_table",
+                     height=460)
     cols = st.columns([1, 3])
     cols[0].download_button("Download CSV", df.to_csv(index=False).encode("utf-8"), file_name=filename,
                             mime="text/csv", key=f"{key}_csv", icon=":material/download:")

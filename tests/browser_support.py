@@ -97,6 +97,15 @@ def launch(playwright):
 READY = "[data-testid='stApp'][data-test-script-state='notRunning']"
 CONNECTED = "[data-testid='stApp'][data-test-connection-state='CONNECTED']"
 TITLE = "[data-testid='stMain'] h1"
+TABLES = "[data-testid='stDataFrame'], [data-testid='stTable']"
+
+
+def table_rows(page, index: int = 0) -> list[str]:
+    """Rows of the page's index-th table without its header, whether a static table or a grid."""
+    t = page.locator(TABLES).nth(index)
+    if t.get_attribute("data-testid") == "stTable":
+        return t.locator("tbody tr").all_inner_texts()
+    return t.locator("[role='row']").all_inner_texts()[1:]
 
 
 def wait_ready(page, timeout_ms: int = 90_000) -> None:

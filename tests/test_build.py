@@ -150,3 +150,13 @@ def test_ensure_database_builds_when_missing_and_when_stale(tmp_path, seed_copy)
     ensure_database(url, seed_copy)
     assert is_fresh(url, seed_copy)
     assert fingerprint(seed_copy) != fingerprint()
+
+
+def test_ensure_database_never_overwrites_a_database_not_built_from_seeds(tmp_path):
+    from trialdb.synthetic import generate
+
+    db = tmp_path / "synthetic.sqlite3"
+    generate(f"sqlite:///{db}", n=50)
+    before = file_hash(db)
+    ensure_database(f"sqlite:///{db}")
+    assert file_hash(db) == before

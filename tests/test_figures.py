@@ -32,6 +32,15 @@ def test_stacked_bars_by_phase(engine):
     assert participants.groupby("status").participants.sum().to_dict() == {"Completed": 107, "Unknown": 70}
 
 
+def test_counts_pair_has_both_measures_in_one_figure(engine):
+    frame = frames.counts_long(q.counts_by(engine, ALL), "status")
+    fig = figures.counts_pair(frame, "status")
+    bars = [(t.name, t.xaxis, dict(zip(t.x, t.y, strict=True))) for t in fig.data if t.type == "bar"]
+    assert ("SLE", "x2", {"Unknown": 70}) in bars and ("SLE", "x", {"Unknown": 2}) in bars
+    assert [t.name for t in fig.data if t.showlegend] == ["RA", "SLE", "pSS"]
+    assert fig.layout.yaxis2.title.text == "Participants planned"
+
+
 def test_timeline_bars_dates_and_today(engine):
     dated, n = q.timeline(engine, ALL)
     pubs = q.publications(engine, ALL)

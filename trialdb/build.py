@@ -114,6 +114,7 @@ def _fill(engine, seed_dir: Path) -> CheckReport:
     with Session(engine) as session, session.begin():
         populate(session, seed_dir)
         session.add(m.Meta(key="fingerprint", value=fingerprint(seed_dir)))
+        session.add(m.Meta(key="origin", value="seed"))
         session.add(m.Meta(key="built_at", value=dt.datetime.now(dt.UTC).isoformat(timespec="seconds")))
     report = check(engine)
     if not report.ok:
@@ -140,9 +141,10 @@ def build(url: str | None = None, seed_dir: Path = SEED_DIR) -> BuildResult:
 def _build_sqlite(path: Path, url: str, seed_dir: Path) -> BuildResult:
     tmp = path.with_name(f".{path.name}.{os.getpid()}.building")
     tmp.unlink(missing_ok=True)
-    engine = make_engine(f"sqlite:///{tmp}")
+    engine = make_engine(f"sqlite:///{tmp}", scratch=True)
     try:
-        m.Base.metadata.create_all(engine)
+        with engine.begin() as conn:  # one transaction for the whole schema
+            m.Base.metadata.create_all(conn)
         report = _fill(engine, seed_dir)
         engine.dispose()
         with open(tmp, "rb") as fh:
@@ -159,19 +161,28 @@ def _build_sqlite(path: Path, url: str, seed_dir: Path) -> BuildResult:
         tmp.unlink(missing_ok=True)
 
 
-def is_fresh(url: str, seed_dir: Path = SEED_DIR) -> bool:
+def _meta(url: str) -> dict[str, str] | None:
+    """The database's meta table, or None when there is no database of ours at `url`."""
     path = sqlite_path(url)
     if path is not None and not path.exists():
-        return False
+        return None
     engine = make_engine(url, readonly=True)
     try:
         with Session(engine) as session:
-            stored = session.scalar(select(m.Meta.value).where(m.Meta.key == "fingerprint"))
-        return stored == fingerprint(seed_dir)
-    except Exception:  # no tables, a foreign file: not ours, so not fresh
-        return False
+            return {r.key: r.value for r in session.scalars(select(m.Meta))}
+    except Exception:  # no tables, or not a database: nothing of ours to keep
+        return None
     finally:
         engine.dispose()
+
+
+def is_fresh(url: str, seed_dir: Path = SEED_DIR) -> bool:
+    """Whether the database needs no (re)build: built from these seeds, or not built from seeds at all
+    (a synthetic or otherwise generated database the app is pointed at is never overwritten)."""
+    meta = _meta(url)
+    if not meta:
+        return False
+    return meta.get("origin") != "seed" or meta.get("fingerprint") == fingerprint(seed_dir)
 
 
 def ensure_database(url: str | None = None, seed_dir: Path = SEED_DIR) -> str:

@@ -41,7 +41,9 @@ def sqlite_path(url: str) -> Path | None:
     return Path(u.database)
 
 
-def make_engine(url: str, readonly: bool = False) -> Engine:
+def make_engine(url: str, readonly: bool = False, scratch: bool = False) -> Engine:
+    """An engine for `url`. `readonly`: the app's (SQLite mode=ro and query_only). `scratch`: a SQLite
+    file being built aside, written without per-statement syncs (build fsyncs it once before the rename)."""
     path = sqlite_path(url)
     if path is not None and readonly:
         # mode=ro: the app cannot write, whatever a page does; query_only guards the connection too.
@@ -55,5 +57,8 @@ def make_engine(url: str, readonly: bool = False) -> Engine:
             cur.execute("PRAGMA foreign_keys = ON")
             if readonly:
                 cur.execute("PRAGMA query_only = ON")
+            if scratch:
+                cur.execute("PRAGMA synchronous = OFF")
+                cur.execute("PRAGMA journal_mode = MEMORY")
             cur.close()
     return engine

@@ -7,7 +7,8 @@ from urllib.parse import quote, urlencode
 
 import pytest
 
-from tests.browser.test_browser import chips, goto, table_rows
+from tests.browser.test_browser import chips, goto
+from tests.browser_support import table_rows
 
 XSS = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>'
 MD = "[click me](javascript:window.__pwned=3) ![x](http://127.0.0.1:9/x.png) :red[red] $x^2$"

@@ -8,7 +8,7 @@ import asyncio
 import gc
 import time
 
-from tests.browser_support import CHROMIUM_ARGS, StreamlitServer, chromium_path
+from tests.browser_support import CHROMIUM_ARGS, TABLES, StreamlitServer, chromium_path
 
 FILTERS = [["SLE"], ["RA"], ["pSS"], ["SLE", "RA"], ["RA", "pSS"], ["SLE", "pSS"], ["SLE", "RA", "pSS"]]
 TRIALS = {"SLE": {"NCT02465580", "NCT05262686"}, "RA": {"NCT02467504"}, "pSS": {"NCT02464319"}}
@@ -32,8 +32,12 @@ async def _ready(page, heading: str) -> None:
 
 
 async def _first_table(page) -> list[str]:
-    await page.locator("[data-testid='stDataFrame'] [role='row']").nth(1).wait_for(state="attached", timeout=60_000)
-    return (await page.locator("[data-testid='stDataFrame']").first.locator("[role='row']").all_inner_texts())[1:]
+    t = page.locator(TABLES).first
+    await t.wait_for(state="attached", timeout=60_000)
+    if await t.get_attribute("data-testid") == "stTable":
+        return await t.locator("tbody tr").all_inner_texts()
+    await t.locator("[role='row']").nth(1).wait_for(state="attached", timeout=60_000)
+    return (await t.locator("[role='row']").all_inner_texts())[1:]
 
 
 async def _session(browser, url: str, inds: list[str], problems: list[str]) -> None:

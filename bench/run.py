@@ -1,0 +1,212 @@
+"""Benchmark: page render times in headless Chromium as ratios to a minimal Streamlit page measured
+the same way in the same run, the build against a bare interpreter start, and the server's peak memory;
+on the seed portfolio and on a synthetic one of 10,000 trials. Writes bench/RESULTS.md.
+
+    python bench/run.py [--runs 3] [--n 10000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from tests.browser_support import CONNECTED, READY, TITLE, StreamlitServer, launch  # noqa: E402
+
+OUT = REPO / "bench" / "out"
+PAGES = ["", "timeline", "phase_status", "dosing", "outcomes", "trial_record"]
+TARGETS = {"warm": 3.0, "cold": 6.0, "filter": 3.0, "build": 1.5, "rss_mb": 400}
+
+# Rendered = the run finished and every chart and table the page draws is on screen (counts learnt
+# once per page, since charts and tables are lazily loaded components that mount after the run).
+RENDERED_JS = """([charts, tables]) => {
+  const c = [...document.querySelectorAll("[data-testid='stPlotlyChart']")];
+  const t = [...document.querySelectorAll("[data-testid='stDataFrame'], [data-testid='stTable']")];
+  return c.length >= charts && t.length >= tables && c.every(x => x.querySelector('svg.main-svg'))
+    && t.every(x => x.querySelectorAll("[role='row'], tbody tr").length > (x.dataset.testid === 'stTable' ? 0 : 1));
+}"""
+
+
+def timed_load(page, url: str, expect: tuple[int, int]) -> float:
+    t0 = time.perf_counter()
+    page.goto(url)
+    page.wait_for_selector(CONNECTED, state="attached", timeout=300_000)
+    page.wait_for_selector(TITLE, state="attached", timeout=300_000)
+    page.wait_for_selector(READY, state="attached", timeout=300_000)
+    page.wait_for_function(RENDERED_JS, arg=list(expect), timeout=300_000)
+    return time.perf_counter() - t0
+
+
+def learn(page, url: str) -> tuple[int, int]:
+    page.goto(url)
+    page.wait_for_selector(TITLE, state="attached", timeout=300_000)
+    page.wait_for_selector(READY, state="attached", timeout=300_000)
+    page.wait_for_load_state("networkidle", timeout=300_000)
+    page.wait_for_timeout(500)
+    return (page.locator("[data-testid='stPlotlyChart']").count(),
+            page.locator("[data-testid='stDataFrame'], [data-testid='stTable']").count())
+
+
+def filter_change(page, url: str, expect) -> float:
+    """Remove one indication from the filter on the overview; done when the headline count changed."""
+    timed_load(page, url, expect)
+    before = page.locator("[data-testid='stMetric']").first.inner_text()
+    chip = page.locator("[data-testid='stMultiSelect']").first.locator("button[aria-label^='Remove']").first
+    t0 = time.perf_counter()
+    chip.click()
+    page.wait_for_function(
+        """(before) => { const m = document.querySelector("[data-testid='stMetric']");
+                        const app = document.querySelector("[data-testid='stApp']");
+                        return m && m.innerText !== before && app.dataset.testScriptState === 'notRunning'; }""",
+        arg=before, timeout=300_000)
+    page.wait_for_function(RENDERED_JS, arg=[0, 1], timeout=300_000)
+    return time.perf_counter() - t0
+
+
+def spread(xs: list[float]) -> str:
+    return f"{statistics.median(xs):.3f} s (min {min(xs):.3f}, max {max(xs):.3f}, n={len(xs)})"
+
+
+def measure_portfolio(browser, db: Path, runs: int, rebuild: bool, log: Path) -> dict:
+    """Cold: each page as the first request to a fresh server (database built first when `rebuild`);
+    warm: the same page loaded again; filter: a change of indication on the overview."""
+    env = {"TRIALDB_URL": f"sqlite:///{db}"}
+    res: dict = {"cold": {p: [] for p in PAGES}, "warm": {p: [] for p in PAGES}, "filter": [], "rss": []}
+    ctx = browser.new_context(viewport={"width": 1400, "height": 900})
+    page = ctx.new_page()
+    with StreamlitServer(env=env, log=log) as srv:
+        expect = {p: learn(page, f"{srv.url}/{p}") for p in PAGES}
+    for _ in range(runs):
+        for p in PAGES:
+            if rebuild:
+                db.unlink(missing_ok=True)
+            with StreamlitServer(env=env, log=log) as srv:
+                res["cold"][p].append(timed_load(page, f"{srv.url}/{p}", expect[p]))
+                for _ in range(3):
+                    res["warm"][p].append(timed_load(page, f"{srv.url}/{p}", expect[p]))
+        with StreamlitServer(env=env, log=log) as srv:
+            for p in PAGES:
+                timed_load(page, f"{srv.url}/{p}", expect[p])
+            for _ in range(3):
+                res["filter"].append(filter_change(page, f"{srv.url}/", expect[""]))
+            res["rss"].append(srv.peak_rss_mb())
+    ctx.close()
+    return res
+
+
+def measure_minimal(browser, runs: int, log: Path) -> dict:
+    """The minimal page at the root ("/") and at a page path ("/other"), cold and warm."""
+    res = {where: {"cold": [], "warm": []} for where in ("root", "page")}
+    ctx = browser.new_context(viewport={"width": 1400, "height": 900})
+    page = ctx.new_page()
+    for _ in range(runs * len(PAGES) // 2):
+        for where, path in (("root", ""), ("page", "other")):
+            with StreamlitServer(script=REPO / "bench" / "minimal_app.py", log=log) as srv:
+                res[where]["cold"].append(timed_load(page, f"{srv.url}/{path}", (0, 0)))
+                for _ in range(3):
+                    res[where]["warm"].append(timed_load(page, f"{srv.url}/{path}", (0, 0)))
+    ctx.close()
+    return res
+
+
+def wall(cmd: list[str], runs: int) -> list[float]:
+    out = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        subprocess.run(cmd, cwd=REPO, check=True, capture_output=True)
+        out.append(time.perf_counter() - t0)
+    return out
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--n", type=int, default=10_000, help="trials in the synthetic portfolio")
+    args = ap.parse_args()
+    from playwright.sync_api import sync_playwright
+
+    from trialdb.synthetic import generate
+
+    shutil.rmtree(OUT, ignore_errors=True)
+    OUT.mkdir(parents=True)
+    log = OUT / "streamlit.log"
+    seed_db, synth_db = OUT / "seed.sqlite3", OUT / "synthetic.sqlite3"
+    t0 = time.perf_counter()
+    generate(f"sqlite:///{synth_db}", args.n)
+    gen_s = time.perf_counter() - t0
+
+    build = wall([sys.executable, "-m", "trialdb", "build", "--db", str(OUT / "build.sqlite3")], args.runs * 3)
+    bare = wall([sys.executable, "-c", "import trialdb.cli, trialdb.build"], args.runs * 3)
+
+    with sync_playwright() as p:
+        browser = launch(p)
+        minimal = measure_minimal(browser, args.runs, log)
+        seed = measure_portfolio(browser, seed_db, args.runs, rebuild=True, log=log)
+        synth = measure_portfolio(browser, synth_db, args.runs, rebuild=False, log=log)
+        browser.close()
+
+    write_results(args, minimal, {"seed portfolio (5 documents)": seed, f"synthetic, {args.n:,} trials": synth},
+                  build, bare, gen_s)
+    print((REPO / "bench" / "RESULTS.md").read_text())
+    return 0
+
+
+def write_results(args, minimal, portfolios, build, bare, gen_s) -> None:
+    med = {w: {k: statistics.median(v) for k, v in r.items()} for w, r in minimal.items()}
+    cpu = next((ln.split(":", 1)[1].strip() for ln in Path("/proc/cpuinfo").read_text().splitlines()
+                if ln.startswith("model name")), platform.processor())
+    lines = [
+        "# Benchmark results", "",
+        f"- Date: {dt.datetime.now(dt.UTC).strftime('%Y-%m-%d %H:%M UTC')}",
+        f"- Machine: {platform.system()} {platform.machine()}, {os.cpu_count()} cores, {cpu}; Python {platform.python_version()}",
+        f"- Command: `python bench/run.py --runs {args.runs} --n {args.n}`",
+        "- Method: headless Chromium (Debian), each time from navigation until Streamlit reports the run finished",
+        "  and every chart (Plotly SVG) and table (rows) of the page is on screen. Cold: the page is the first",
+        "  request to a freshly started server (for the seed portfolio the database file is deleted first, so",
+        "  the cold time includes building it). Warm: the same page loaded again. Filter change: one indication",
+        "  removed on the overview, until the headline count changes. Ratios divide medians by the minimal page",
+        "  (a title and a line of text) measured the same way in the same run, at the same kind of URL: the",
+        "  overview against the minimal page at `/`, the other pages against it at a page path (`/other`),",
+        "  where Streamlit itself connects about 0.1 s later. Cold ratios divide by its cold time.",
+        "",
+        f"Minimal page at `/`: cold {spread(minimal['root']['cold'])}; warm {spread(minimal['root']['warm'])}.",
+        f"Minimal page at `/other`: cold {spread(minimal['page']['cold'])}; warm {spread(minimal['page']['warm'])}.", "",
+    ]
+    verdicts = []
+    for name, r in portfolios.items():
+        lines += [f"## {name}", "", "| page | cold | cold ratio (target 6x) | warm | warm ratio (target 3x) |",
+                  "| --- | --- | --- | --- | --- |"]
+        for p in PAGES:
+            c, w = statistics.median(r["cold"][p]), statistics.median(r["warm"][p])
+            base = med["root" if p == "" else "page"]
+            rc, rw = c / base["cold"], w / base["warm"]
+            verdicts += [rc <= TARGETS["cold"], rw <= TARGETS["warm"]]
+            lines.append(f"| {p or 'overview'} | {spread(r['cold'][p])} | {rc:.2f}x | {spread(r['warm'][p])} | {rw:.2f}x |")
+        fc = statistics.median(r["filter"]) / med["root"]["warm"]
+        peak = max(r["rss"])
+        verdicts += [fc <= TARGETS["filter"], peak <= TARGETS["rss_mb"]]
+        lines += ["", f"- Filter change: {spread(r['filter'])}, ratio {fc:.2f}x (target 3x)",
+                  f"- Server peak RSS after every page: {peak:.0f} MB (target under {TARGETS['rss_mb']} MB)", ""]
+    br = statistics.median(build) / statistics.median(bare)
+    verdicts.append(br <= TARGETS["build"])
+    lines += ["## Build", "",
+              f"- `python -m trialdb build`: {spread(build)}",
+              f"- `python -c 'import trialdb.cli, trialdb.build'` (interpreter start-up with trialdb imported): {spread(bare)}",
+              f"- Ratio: {br:.2f}x (target 1.5x)",
+              f"- Generating the synthetic portfolio: {gen_s:.1f} s", "",
+              f"All targets met: {'yes' if all(verdicts) else 'no'} ({sum(verdicts)} of {len(verdicts)})", ""]
+    (REPO / "bench" / "RESULTS.md").write_text("\n".join(lines))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

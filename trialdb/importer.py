@@ -1,0 +1,178 @@
+"""Importing ClinicalTrials.gov API v2 JSON as the registry serves it: one study, a list of studies,
+or a search page `{"studies": [...], "nextPageToken": ...}` (an `export` document reads as one too).
+
+Each file becomes a document of its own, and each fact's provenance is that file and the fact's
+JSON path, with the value as the quote (`check` verifies it against the stored file). The indication
+is inferred from the first condition; an unknown condition gets an indication of its own. Importing
+a record again replaces it, so nothing is duplicated. All files go in one transaction: a bad file
+leaves the database as it was."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, delete, select
+from sqlalchemy.orm import Session
+
+from trialdb import models as m
+from trialdb.errors import SourceError
+from trialdb.load import add_provenance, add_study
+from trialdb.parsers.common import iso_date
+from trialdb.sources import Parsed, Quote, SourceDocument
+
+FORMAT = "ClinicalTrials.gov API v2 JSON"
+REQUIRED = ("identificationModule", "statusModule", "conditionsModule")
+DATES = ("startDateStruct", "primaryCompletionDateStruct", "completionDateStruct", "lastUpdatePostDateStruct")
+
+
+@dataclass
+class ImportReport:
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    files: int = 0
+
+    def summary(self) -> str:
+        return (f"imported {len(self.added) + len(self.updated)} studies from {self.files} file(s): "
+                f"{len(self.added)} new, {len(self.updated)} updated")
+
+
+def studies_in(data: Any, file: str) -> list[tuple[str, dict]]:
+    """(JSON path, study) for each study in a file of any of the registry's shapes."""
+    if isinstance(data, dict) and "protocolSection" in data:
+        return [("$", data)]
+    if isinstance(data, dict) and isinstance(data.get("studies"), list):
+        return [(f"$.studies[{i}]", s) for i, s in enumerate(data["studies"])]
+    if isinstance(data, list):
+        return [(f"$[{i}]", s) for i, s in enumerate(data)]
+    raise SourceError(file, "$", type(data).__name__, "not a study, a list of studies or a search page")
+
+
+def _leaves(node: Any, prefix: str):
+    if isinstance(node, dict):
+        for k, v in node.items():
+            yield from _leaves(v, f"{prefix}.{k}" if prefix else k)
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            yield from _leaves(v, f"{prefix}[{i}]")
+    else:
+        yield prefix, node
+
+
+def value_quote(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def to_parsed(study: Any, where: str, doc: SourceDocument) -> Parsed:
+    """Check a study's required modules and values, and give it the parsers' shape."""
+    f = doc.name
+    if not isinstance(study, dict) or not isinstance(study.get("protocolSection"), dict):
+        raise SourceError(f, f"{where}.protocolSection", None, "missing: not a ClinicalTrials.gov study")
+    ps = study["protocolSection"]
+    for module in REQUIRED:
+        if not isinstance(ps.get(module), dict):
+            raise SourceError(f, f"{where}.protocolSection.{module}", None, "required module missing")
+    status = ps["statusModule"]
+    for key in DATES:
+        d = status.get(key)
+        if d is not None:
+            if not isinstance(d, dict) or not isinstance(d.get("date"), str):
+                raise SourceError(f, f"{where}.protocolSection.statusModule.{key}", d, "not a date structure")
+            iso_date(d["date"], f, f"{where}.protocolSection.statusModule.{key}.date")
+    record = {k: v for k, v in ps.items() if k.endswith("Module")}
+    if "hasResults" in study:
+        record["hasResults"] = bool(study["hasResults"])
+    nct = ps["identificationModule"].get("nctId")
+    parsed = Parsed("study", doc, record)
+    for path, value in _leaves(record, ""):
+        parsed.quotes[path] = Quote(doc.name, value_quote(value), None)
+    if not isinstance(nct, str) or not re.fullmatch(r"NCT\d{8}", nct):
+        raise SourceError(f, f"{where}.protocolSection.identificationModule.nctId", nct, "missing or not an NCT id")
+    return parsed
+
+
+def read_file(path: Path) -> tuple[SourceDocument, list[tuple[str, dict]]]:
+    doc = SourceDocument.read(path)
+    try:
+        data = json.loads(doc.text)
+    except json.JSONDecodeError as exc:
+        raise SourceError(path.name, f"line {exc.lineno} column {exc.colno}", doc.text[max(0, exc.pos - 20) : exc.pos + 20],
+                          f"broken JSON: {exc.msg}") from None
+    # A content hash in the name: two files called the same never overwrite each other's quotes.
+    doc.name = f"{path.name}#{doc.sha256[:12]}"
+    return doc, studies_in(data, doc.name)
+
+
+def import_documents(session: Session, docs: list[tuple[SourceDocument, list[tuple[str, dict]]]]) -> ImportReport:
+    report = ImportReport(files=len(docs))
+    seen: dict[str, str] = {}
+    for doc, studies in docs:
+        parsed = [to_parsed(s, where, doc) for where, s in studies]
+        row = session.scalar(select(m.Document).where(m.Document.name == doc.name))
+        if row is None:
+            row = m.Document(name=doc.name, format=FORMAT, sha256=doc.sha256, text=doc.text)
+            session.add(row)
+            session.flush()
+        for (where, _), p in zip(studies, parsed, strict=True):
+            nct = p.record["identificationModule"]["nctId"]
+            if nct in seen:
+                raise SourceError(doc.name, f"{where}.protocolSection.identificationModule.nctId", nct,
+                                  f"given twice in this import (also in {seen[nct]})")
+            seen[nct] = doc.name
+            old = session.get(m.Study, nct)
+            if old is not None:
+                session.delete(old)
+                session.execute(delete(m.Provenance).where(m.Provenance.subject == nct))
+                session.flush()
+            add_study(session, p, row)
+            add_provenance(session, nct, p.quotes, {doc.name: row})
+            (report.updated if old is not None else report.added).append(nct)
+    # Documents no study or publication rests on any more (an older version of a re-imported file).
+    used = select(m.Study.document_id).union(select(m.Publication.document_id), select(m.Provenance.document_id))
+    session.execute(delete(m.Document).where(m.Document.format == FORMAT, m.Document.id.not_in(used)))
+    return report
+
+
+def import_files(engine: Engine, paths: list[Path]) -> ImportReport:
+    docs = [read_file(p) for p in paths]  # every file read and checked before anything is written
+    m.Base.metadata.create_all(engine)
+    with Session(engine) as session, session.begin():
+        if session.get(m.Meta, "origin") is None:
+            session.add(m.Meta(key="origin", value="import"))
+        report = import_documents(session, docs)
+        session.merge(m.Meta(key="imported_at", value=dt.datetime.now(dt.UTC).isoformat(timespec="seconds")))
+    return report
+
+
+def imported_documents(session: Session) -> list[tuple[SourceDocument, list[tuple[str, dict]]]]:
+    """The imported files a database holds, to carry them over when it is rebuilt from the seeds."""
+    out = []
+    for d in session.scalars(select(m.Document).where(m.Document.format == FORMAT).order_by(m.Document.id)):
+        doc = SourceDocument(d.name, d.text, d.sha256 or hashlib.sha256(d.text.encode()).hexdigest())
+        out.append((doc, studies_in(json.loads(d.text), d.name)))
+    return out
+
+
+def json_fact_holds(text: str, nct: str, path: str, quote: str) -> bool:
+    """Whether the stored file states `quote` at `path` for study `nct` (the check for JSON sources)."""
+    try:
+        studies = studies_in(json.loads(text), "")
+    except (ValueError, SourceError):
+        return False
+    for _, s in studies:
+        ps = s.get("protocolSection", {}) if isinstance(s, dict) else {}
+        if ps.get("identificationModule", {}).get("nctId") != nct:
+            continue
+        node: Any = {**ps, "hasResults": s.get("hasResults")}
+        for part in re.findall(r"[^.\[\]]+|\[\d+\]", path):
+            try:
+                node = node[int(part[1:-1])] if part.startswith("[") else node[part]
+            except (KeyError, IndexError, TypeError):
+                return False
+        return value_quote(node) == quote
+    return False

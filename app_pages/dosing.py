@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import data, figures, filters, frames, ui
+from dashboard import data, figures, filters, ui
 
 MAX_CHOICES = 500
 MAX_CURVES = 12
@@ -57,7 +57,7 @@ else:
     st.subheader("Comparison across trials and arms")
     st.caption("Administrations, totals and treatment weeks are computed here from the stated schedules "
                "(treatment weeks include rests between cycles).")
-    ui.table(frames.dose_comparison(reg), "dose_comparison", "il2_dosing_comparison.csv")
+    ui.table(data.dose_comparison(f), "dose_comparison", "il2_dosing_comparison.csv")
 
 if not missing.empty:
     st.subheader("Trials without a regimen")

@@ -16,6 +16,9 @@ if raw.empty:
     st.stop()
 
 groups = frames.outcome_groups(raw)
+without = len(data.studies(f)) - raw.nct_id.nunique()
+if without:
+    st.caption(f"{without:,} of the trials that match the filter have no published outcomes in the database.")
 pubs = data.publications(f)
 pubs = pubs[pubs.pmid.isin(set(groups.pmid))]
 if len(pubs) > 1:  # one publication at a time; all of them listed in the table

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import data, filters, frames, ui
+from dashboard import data, filters, ui
 from dashboard.summaries import authors_short, key_result
 
 st.title("Low-dose IL-2 in autoimmune disease: the trial portfolio")
@@ -25,8 +25,7 @@ c[3].metric("Completed", f"{h['completed']} of {h['trials']}",
             help=f"{h['not_completed']} not completed (another status, such as unknown, recruiting).")
 
 st.subheader("Trials")
-table = frames.trials_table(trials)
-table["Record"] = [ui.record_link(n) for n in trials.nct_id]
+table = data.trials_table(f).assign(Record=[ui.record_link(n) for n in trials.nct_id])
 ui.table(table, "overview_trials", "il2_trials.csv",
          column_config={"NCT id": ui.nct_link_column(), "Record": ui.record_link_column()},
          caption="Dates and other facts the sources do not state read *not stated in source*.")
@@ -35,8 +34,11 @@ st.subheader("Publications")
 pubs = data.publications(f)
 if pubs.empty:
     st.info("No publication in the database reports on the trials that match the filter.")
+SHOWN = 5
+if len(pubs) > SHOWN:
+    st.caption(f"The {SHOWN} most recent of {len(pubs):,} publications; the Outcomes page lists them all.")
 outcomes = data.outcomes(f)
-for p in pubs.itertuples():
+for p in pubs.head(SHOWN).itertuples():
     cite = (f"**{ui.safe_md(authors_short(p.first_author, p.n_authors))}** {ui.safe_md(p.title)}. "
             f"*{ui.safe_md(p.journal)}* {p.year}. [PMID {p.pmid}]({ui.pubmed_url(p.pmid)})")
     if isinstance(p.doi, str):

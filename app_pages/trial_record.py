@@ -125,6 +125,16 @@ with st.container(border=True):
             [(o.name, f"otherInterventionNames[{i}]") for i, o in enumerate(x for x in s.other_names if x.intervention_id is None)])
 
 with st.container(border=True):
+    st.subheader("Dosing and results in this database", anchor=False)
+    if not s.regimens:
+        st.markdown("No structured dosing regimen for this trial: none has been curated from its source.")
+    if not rec.publications:
+        st.markdown("No publication with outcomes for this trial in the database.")
+    if s.regimens or rec.publications:
+        st.page_link("app_pages/dosing.py", label="Dosing schedules", icon=":material/medication:")
+        st.page_link("app_pages/outcomes.py", label="Published outcomes", icon=":material/monitoring:")
+
+with st.container(border=True):
     st.subheader("Eligibility", anchor=False)
     e = s.eligibility
     c = st.columns(4)

@@ -96,3 +96,18 @@ def document_text(name: str) -> str | None:
 @st.cache_data(show_spinner=False)
 def outcome_trials() -> list[tuple[str, str]]:
     return queries.outcome_trials(engine())
+
+
+# Prepared frames, cached per filter like the queries they come from: nothing is rebuilt on a rerun.
+@st.cache_data(show_spinner=False)
+def trials_table(f: Filters) -> pd.DataFrame:
+    from dashboard import frames
+
+    return frames.trials_table(studies(f))
+
+
+@st.cache_data(show_spinner=False)
+def dose_comparison(f: Filters) -> pd.DataFrame:
+    from dashboard import frames
+
+    return frames.dose_comparison(regimens(f))

@@ -37,6 +37,7 @@ def record_link_column():
 
 
 SMALL_TABLE = 60  # rows; up to this a static table, which the browser draws in half the time of a grid
+MAX_GRID_ROWS = 1000  # a grid of 10,000 rows is slow to send and no easier to read than the CSV
 
 
 def _cell_md(value: object) -> str:
@@ -61,11 +62,14 @@ def table(df: pd.DataFrame, key: str, filename: str, column_config: dict | None 
         shown = pd.DataFrame({safe_md(c): [_cell_md(v) for v in df[c]] for c in df.columns})
         st.table(shown, hide_index=True, border="horizontal")
     else:
-        st.dataframe(df, hide_index=True, width="stretch", column_config=column_config, key=f"{key}_table",
-                     height=460)
+        if len(df) > MAX_GRID_ROWS:
+            st.caption(f"Showing the first {MAX_GRID_ROWS:,} of {len(df):,} rows; the CSV download has them all.")
+        st.dataframe(df.head(MAX_GRID_ROWS), hide_index=True, width="stretch", column_config=column_config,
+                     key=f"{key}_table", height=460)
     cols = st.columns([1, 3])
-    cols[0].download_button("Download CSV", df.to_csv(index=False).encode("utf-8"), file_name=filename,
-                            mime="text/csv", key=f"{key}_csv", icon=":material/download:")
+    # The CSV is made when the button is clicked, not on every run of the page.
+    cols[0].download_button("Download CSV", lambda: df.to_csv(index=False).encode("utf-8"), file_name=filename,
+                            mime="text/csv", key=f"{key}_csv", icon=":material/download:", on_click="ignore")
     if caption:
         cols[1].caption(caption)
 

@@ -137,3 +137,46 @@ def test_the_app_opens_the_database_read_only():
         assert conn.execute(text("PRAGMA query_only")).scalar() == 1
     with pytest.raises(OperationalError), eng.begin() as conn:
         conn.execute(text("UPDATE studies SET brief_title = 'x'"))
+
+
+def test_imported_trials_appear_and_pages_say_what_they_lack(tmp_path, db_path):
+    """A trial imported from the registry shows on every page like the seeded ones."""
+    import os
+    import shutil
+
+    import streamlit as st
+
+    from trialdb.db import make_engine
+    from trialdb.importer import import_files
+
+    db = tmp_path / "imported.sqlite3"
+    shutil.copy(db_path, db)
+    engine = make_engine(f"sqlite:///{db}")
+    import_files(engine, [REPO / "tests" / "fixtures" / "ctgov" / "search_page_phelan.json"])
+    engine.dispose()
+    previous = os.environ["TRIALDB_URL"]
+    os.environ["TRIALDB_URL"] = f"sqlite:///{db}"
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    try:
+        at = AppTest.from_file(APP, default_timeout=60)
+        at.run()
+        assert not at.exception
+        assert "Phelan-McDermid Syndrome" in at.multiselect(key="indication").options
+        assert {m.label: m.value for m in at.metric}["Trials"] == "9"
+        for page in PAGES[1:]:
+            at.switch_page(f"app_pages/{page}.py").run()
+            assert not at.exception, (page, [e.value for e in at.exception])
+        at.switch_page("app_pages/dosing.py").run()
+        assert "Trials without a regimen" in text_of(at)
+        at.switch_page("app_pages/outcomes.py").run()
+        assert "have no published outcomes in the database" in text_of(at)
+        at.switch_page("app_pages/trial_record.py").run()
+        nct = next(o for o in at.selectbox(key="nct").options if o.startswith("NCT0") and o not in
+                   {"NCT02465580", "NCT05262686", "NCT02467504", "NCT02464319"})
+        at.selectbox(key="nct").set_value(nct).run()
+        assert "No structured dosing regimen for this trial" in text_of(at)
+    finally:
+        os.environ["TRIALDB_URL"] = previous
+        st.cache_resource.clear()
+        st.cache_data.clear()

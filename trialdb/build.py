@@ -25,6 +25,7 @@ from trialdb.db import SEED_DIR, database_url, make_engine, sqlite_path
 from trialdb.errors import SourceError
 from trialdb.load import (add_document, add_outcome, add_provenance, add_publication, add_regimen, add_study,
                           outcome_path, regimen_path)
+from trialdb.importer import import_documents, imported_documents
 from trialdb.parsers import parse_document
 from trialdb.sources import Parsed
 
@@ -110,9 +111,23 @@ def build_lock(path: Path):
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def _fill(engine, seed_dir: Path) -> CheckReport:
+def _carried_imports(url: str) -> list:
+    """Files imported into the current database, to import again into the rebuilt one."""
+    if not _meta(url):
+        return []
+    engine = make_engine(url, readonly=True)
+    try:
+        with Session(engine) as session:
+            return imported_documents(session)
+    finally:
+        engine.dispose()
+
+
+def _fill(engine, seed_dir: Path, carried: list | None = None) -> CheckReport:
     with Session(engine) as session, session.begin():
         populate(session, seed_dir)
+        if carried:
+            import_documents(session, carried)
         session.add(m.Meta(key="fingerprint", value=fingerprint(seed_dir)))
         session.add(m.Meta(key="origin", value="seed"))
         session.add(m.Meta(key="built_at", value=dt.datetime.now(dt.UTC).isoformat(timespec="seconds")))
@@ -127,11 +142,12 @@ def build(url: str | None = None, seed_dir: Path = SEED_DIR) -> BuildResult:
     url = url or database_url()
     path = sqlite_path(url)
     if path is None:
+        carried = _carried_imports(url)
         engine = make_engine(url)
         try:
             m.Base.metadata.drop_all(engine)
             m.Base.metadata.create_all(engine)
-            return BuildResult(url, _fill(engine, seed_dir))
+            return BuildResult(url, _fill(engine, seed_dir, carried))
         finally:
             engine.dispose()
     with build_lock(path):
@@ -139,13 +155,14 @@ def build(url: str | None = None, seed_dir: Path = SEED_DIR) -> BuildResult:
 
 
 def _build_sqlite(path: Path, url: str, seed_dir: Path) -> BuildResult:
+    carried = _carried_imports(url)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.building")
     tmp.unlink(missing_ok=True)
     engine = make_engine(f"sqlite:///{tmp}", scratch=True)
     try:
         with engine.begin() as conn:  # one transaction for the whole schema
             m.Base.metadata.create_all(conn)
-        report = _fill(engine, seed_dir)
+        report = _fill(engine, seed_dir, carried)
         engine.dispose()
         with open(tmp, "rb") as fh:
             os.fsync(fh.fileno())

@@ -1,4 +1,4 @@
-"""Command line: `python -m trialdb build|check|export`."""
+"""Command line: `python -m trialdb build|check|export|import`."""
 
 from __future__ import annotations
 
@@ -21,6 +21,9 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument("--db", help="SQLite file (default: $TRIALDB_URL or var/trials.sqlite3)")
         if name == "build":
             p.add_argument("--seed", type=Path, default=SEED_DIR, help="folder of source documents (default: seed_data/)")
+    imp = sub.add_parser("import", help="import ClinicalTrials.gov API v2 JSON (a study, a list, a search page)")
+    imp.add_argument("files", nargs="+", type=Path)
+    imp.add_argument("--db", help="SQLite file (default: $TRIALDB_URL or var/trials.sqlite3)")
     args = ap.parse_args(argv)
     url = database_url(args.db) if args.db else database_url()
     try:
@@ -29,6 +32,15 @@ def main(argv: list[str] | None = None) -> int:
 
             result = build(url, args.seed)
             print(f"built {result.url}\n{result.report.summary()}")
+            return 0
+        if args.command == "import":
+            from trialdb.importer import import_files
+
+            engine = make_engine(url)
+            try:
+                print(import_files(engine, args.files).summary())
+            finally:
+                engine.dispose()
             return 0
         engine = make_engine(url, readonly=True)
         if args.command == "check":
@@ -43,6 +55,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     except SourceError as exc:
         print(f"error: {exc}\nThe previous database is untouched.", file=sys.stderr)
+        return 2
+    except OSError as exc:  # a file named on the command line that cannot be read
+        print(f"error: {exc}", file=sys.stderr)
         return 2
     except Exception as exc:  # an unreadable or missing database: say which, no traceback
         if args.command == "build":

@@ -169,6 +169,8 @@ def json_fact_holds(text: str, nct: str, path: str, quote: str) -> bool:
         if ps.get("identificationModule", {}).get("nctId") != nct:
             continue
         node: Any = {**ps, "hasResults": s.get("hasResults")}
+        if path == "indication":  # inferred from the first condition, and quoted from it
+            path = "conditionsModule.conditions[0]"
         for part in re.findall(r"[^.\[\]]+|\[\d+\]", path):
             try:
                 node = node[int(part[1:-1])] if part.startswith("[") else node[part]

@@ -75,7 +75,7 @@ def test_filter_changes_content_and_survives_page_change(page, server):
     page.wait_for_url("**/phase_status**")
     wait_ready(page)
     assert sorted(chips(page)) == ["RA", "SLE"] and sorted(indications(page)) == ["RA", "SLE"]
-    legend = page.locator("[data-testid='stPlotlyChart']").first.locator("g.legend g.traces").all_inner_texts()
+    legend = page.locator("[data-testid='stPlotlyChart']").first.locator("g.legend g.traces").all_text_contents()
     assert sorted(x.strip() for x in legend) == ["RA", "SLE"]  # one stacked series per indication shown
     full_screenshot(page, SCREENSHOTS / "phase_status_SLE_RA.png")
 

@@ -1,0 +1,148 @@
+"""Importing ClinicalTrials.gov API v2 JSON: real records, every shape, re-import, round trip, bad input."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from tests.conftest import REPO, file_hash
+from trialdb import models as m
+from trialdb.build import build
+from trialdb.check import check
+from trialdb.db import make_engine
+from trialdb.errors import SourceError
+from trialdb.export import export, study_record
+from trialdb.importer import import_files
+
+CTGOV = Path(__file__).parent / "fixtures" / "ctgov"
+
+
+@pytest.fixture
+def seeded(tmp_path):
+    db = tmp_path / "t.sqlite3"
+    build(f"sqlite:///{db}")
+    engine = make_engine(f"sqlite:///{db}")
+    yield db, engine
+    engine.dispose()
+
+
+def _study(engine, nct):
+    with Session(engine) as s:
+        return s.get(m.Study, nct), s
+
+
+def test_one_study_with_full_dates(seeded):
+    db, engine = seeded
+    report = import_files(engine, [CTGOV / "NCT03418623.json"])
+    assert report.added == ["NCT03418623"] and report.updated == []
+    with Session(engine) as s:
+        st = s.get(m.Study, "NCT03418623")
+        assert (st.overall_status, st.phase, st.enrollment, st.enrollment_type) == ("COMPLETED", "PHASE2", 24, "ACTUAL")
+        assert (st.start_date, st.start_date_type) == ("2018-03-08", "ACTUAL")
+        assert st.design.masking == "QUADRUPLE"
+        assert st.indication_code == "Alcohol Use Disorder"  # an unknown condition: its own indication
+        assert s.get(m.IndicationRow, "Alcohol Use Disorder").name == "Alcohol Use Disorder"
+        assert {g.title: [i.name for i in g.interventions] for g in st.design_groups} == {
+            "GET73": ["GET73"], "Placebo": ["Placebo"]}
+        assert st.references[0].pmid == "23032071"
+        assert s.scalar(select(func.count()).select_from(m.Study)) == 5
+    report = check(engine)
+    assert report.ok and report.covered == report.fields, report.uncovered[:5]
+
+
+def test_unknown_status_partial_dates_and_results(seeded):
+    _, engine = seeded
+    import_files(engine, [CTGOV / "NCT03475563.json", CTGOV / "NCT00763412.json"])
+    with Session(engine) as s:
+        a = s.get(m.Study, "NCT03475563")
+        assert a.last_known_status == "RECRUITING" and a.phase is None
+        b = s.get(m.Study, "NCT00763412")
+        assert (b.start_date, b.start_date_type) == ("2006-11", None)  # month only, no type: kept as is
+        assert b.phase == "NA" and b.has_results is True
+        assert sorted(b.design_groups[0].interventions[0].name for _ in [0]) == ["placebo"]
+
+
+def test_search_page_and_reimport_updates(seeded):
+    _, engine = seeded
+    first = import_files(engine, [CTGOV / "search_page_phelan.json"])
+    assert len(first.added) == 5
+    again = import_files(engine, [CTGOV / "search_page_phelan.json"])
+    assert again.added == [] and len(again.updated) == 5
+    with Session(engine) as s:
+        assert s.scalar(select(func.count()).select_from(m.Study)) == 9
+        multi = [st for st in s.scalars(select(m.Study)) if st.phase == "PHASE1/PHASE2"]
+        assert len(multi) == 1
+        docs = s.scalars(select(m.Document).where(m.Document.format.like("%JSON"))).all()
+        assert len(docs) == 1
+    assert check(engine).ok
+
+
+def test_round_trip_export_then_import(seeded, tmp_path):
+    _, engine = seeded
+    import_files(engine, [CTGOV / "NCT03418623.json"])
+    original = export(engine)["studies"]
+    dump = tmp_path / "export.json"
+    dump.write_text(json.dumps(export(engine)), encoding="utf-8")
+    empty = make_engine(f"sqlite:///{tmp_path / 'empty.sqlite3'}")
+    import_files(empty, [dump])
+    assert export(empty)["studies"] == original
+    empty.dispose()
+
+
+BROKEN = {
+    "broken JSON": ('{"protocolSection": {', "line 1 column"),
+    "not a study": ('{"hello": 1}', "$"),
+    "no status module": (json.dumps({"protocolSection": {"identificationModule": {"nctId": "NCT01234567", "briefTitle": "x"},
+                                                         "conditionsModule": {"conditions": ["SLE"]}}}),
+                         "$.protocolSection.statusModule"),
+    "second study broken": (json.dumps({"studies": [json.loads((CTGOV / "NCT03418623.json").read_text()),
+                                                    {"protocolSection": {"identificationModule": {}}}]}),
+                            "$.studies[1].protocolSection.statusModule"),
+    "bad date": (json.dumps({"protocolSection": {"identificationModule": {"nctId": "NCT01234567", "briefTitle": "x"},
+                                                 "statusModule": {"overallStatus": "COMPLETED",
+                                                                  "startDateStruct": {"date": "2020-13"}},
+                                                 "conditionsModule": {"conditions": ["SLE"]}}}),
+                 "startDateStruct.date"),
+    "unknown enum": (json.dumps({"protocolSection": {"identificationModule": {"nctId": "NCT01234567", "briefTitle": "x"},
+                                                     "statusModule": {"overallStatus": "PAUSED"},
+                                                     "conditionsModule": {"conditions": ["SLE"]}}}),
+                     "statusModule.overallStatus"),
+}
+
+
+@pytest.mark.parametrize("case", list(BROKEN))
+def test_bad_input_names_file_and_path_and_writes_nothing(seeded, tmp_path, case):
+    db, engine = seeded
+    text, where = BROKEN[case]
+    bad = tmp_path / "bad.json"
+    bad.write_text(text, encoding="utf-8")
+    before = file_hash(db)
+    with pytest.raises(SourceError) as err:
+        import_files(engine, [CTGOV / "NCT03475563.json", bad])  # the good file is not written either
+    assert err.value.file.startswith("bad.json") and where in err.value.field
+    engine.dispose()
+    assert file_hash(db) == before
+
+
+def test_cli_import_and_imports_survive_a_rebuild(tmp_path):
+    db = tmp_path / "cli.sqlite3"
+    run = lambda *a: subprocess.run([sys.executable, "-m", "trialdb", *a], cwd=REPO, capture_output=True, text=True)
+    assert run("build", "--db", str(db)).returncode == 0
+    out = run("import", str(CTGOV / "NCT03418623.json"), "--db", str(db))
+    assert out.returncode == 0 and "1 new" in out.stdout
+    bad = tmp_path / "broken.json"
+    bad.write_text("[{", encoding="utf-8")
+    out = run("import", str(bad), "--db", str(db))
+    assert out.returncode == 2 and "broken.json" in out.stderr and "Traceback" not in out.stderr
+    assert run("build", "--db", str(db)).returncode == 0  # a rebuild from the seeds keeps imported trials
+    engine = make_engine(f"sqlite:///{db}", readonly=True)
+    with Session(engine) as s:
+        assert s.get(m.Study, "NCT03418623") is not None
+        assert study_record(s.get(m.Study, "NCT03418623"))["protocolSection"]["statusModule"]["overallStatus"] == "COMPLETED"
+    engine.dispose()

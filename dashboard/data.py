@@ -12,10 +12,18 @@ from trialdb.db import make_engine
 from trialdb.queries import Filters
 
 
+def _secret_url() -> str | None:
+    """TRIALDB_URL from the app's secrets (Streamlit Community Cloud), if it has any."""
+    try:
+        return st.secrets.get("TRIALDB_URL")
+    except Exception:  # no secrets file at all: not an error, the environment or SQLite decides
+        return None
+
+
 @st.cache_resource(show_spinner="Building the trial database from seed_data/ (first start only)…")
 def engine() -> Engine:
     # Built on first start when missing or older than seed_data/; then opened read-only.
-    return make_engine(ensure_database(), readonly=True)
+    return make_engine(ensure_database(_secret_url()), readonly=True)
 
 
 @st.cache_data(show_spinner=False)

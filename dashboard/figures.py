@@ -248,5 +248,6 @@ def counts_pair(frame: pd.DataFrame, by: str) -> go.Figure:
                          dtick=part.layout.yaxis.dtick, row=1, col=col)
         fig.update_xaxes(title_text=by.capitalize(), row=1, col=col)
     fig.update_layout(barmode="stack", uniformtext=dict(minsize=10, mode="hide"))
-    _layout(fig, f"Trials and planned participants by {by}, stacked by indication", by.capitalize(), "Trials", 400)
+    _layout(fig, f"Trials and planned participants by {by}, stacked by indication", by.capitalize(), "Trials", 430)
+    fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.22, x=0, xanchor="left", title_text="Indication"))
     return fig

@@ -1,18 +1,25 @@
 #!/usr/bin/env bash
-# Install what the tests need and run the whole suite, browser tests included:
-#   Debian's Chromium (apt-get, only where it is missing), a virtual environment in .venv with the
-#   pinned app and test requirements, then pytest. Extra arguments go to pytest.
+# Install what the tests need and run the whole suite, browser tests included, twice: on SQLite (the
+# default) and on a throwaway PostgreSQL server on 127.0.0.1 (tests/pg_server.py starts and removes it).
+# Installs, only where missing: Debian's Chromium and PostgreSQL (apt-get); a virtual environment in
+# .venv with the pinned app and test requirements. Extra arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if [ ! -x /usr/bin/chromium ]; then
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium fonts-dejavu-core)
+compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
+if [ ${#missing[@]} -gt 0 ]; then
   sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
   $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
 python=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$python" -m venv .venv
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.txt -r requirements-test.txt
 
-exec .venv/bin/python -m pytest "$@"
+echo "== the suite on SQLite"
+.venv/bin/python -m pytest "$@"
+echo "== the suite on PostgreSQL"
+.venv/bin/python -m tests.pg_server -- .venv/bin/python -m pytest "$@"

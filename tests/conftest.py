@@ -14,8 +14,14 @@ REPO = Path(__file__).resolve().parents[1]
 SEED = REPO / "seed_data"
 
 
+# TRIALDB_TEST_URL (set by `python -m tests.pg_server`) runs the suite against that database, such as
+# PostgreSQL; otherwise the session's database is a SQLite file, the default.
+TEST_URL = os.environ.get("TRIALDB_TEST_URL")
+
+
 @pytest.fixture(scope="session")
 def db_path(tmp_path_factory) -> Path:
+    """A SQLite file built from seed_data/, for tests that need a file of their own to copy."""
     from trialdb.build import build
 
     path = tmp_path_factory.mktemp("db") / "trials.sqlite3"
@@ -24,18 +30,29 @@ def db_path(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def engine(db_path):
+def db_url(db_path) -> str:
+    """The session's database, built from seed_data/: PostgreSQL under TRIALDB_TEST_URL, else SQLite."""
+    if TEST_URL:
+        from trialdb.build import build
+
+        build(TEST_URL)
+        return TEST_URL
+    return f"sqlite:///{db_path}"
+
+
+@pytest.fixture(scope="session")
+def engine(db_url):
     from trialdb.db import make_engine
 
-    eng = make_engine(f"sqlite:///{db_path}", readonly=True)
+    eng = make_engine(db_url, readonly=True)
     yield eng
     eng.dispose()
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _app_database(db_path):
+def _app_database(db_url):
     # The app (AppTest, and servers the browser tests start) reads the session's database.
-    os.environ["TRIALDB_URL"] = f"sqlite:///{db_path}"
+    os.environ["TRIALDB_URL"] = db_url
     yield
 
 

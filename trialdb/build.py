@@ -15,7 +15,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from trialdb import models as m
@@ -123,15 +123,16 @@ def _carried_imports(url: str) -> list:
         engine.dispose()
 
 
-def _fill(engine, seed_dir: Path, carried: list | None = None) -> CheckReport:
-    with Session(engine) as session, session.begin():
+def _fill(bind, seed_dir: Path, carried: list | None = None) -> CheckReport:
+    """Load everything through `bind` (an engine, or a connection whose transaction the caller owns)."""
+    with Session(bind) as session, session.begin():
         populate(session, seed_dir)
         if carried:
             import_documents(session, carried)
         session.add(m.Meta(key="fingerprint", value=fingerprint(seed_dir)))
         session.add(m.Meta(key="origin", value="seed"))
         session.add(m.Meta(key="built_at", value=dt.datetime.now(dt.UTC).isoformat(timespec="seconds")))
-    report = check(engine)
+    report = check(bind)
     if not report.ok:
         raise SourceError(report.failures[0][0], report.failures[0][1], report.failures[0][2],
                           "quote not found verbatim in its document")
@@ -145,9 +146,15 @@ def build(url: str | None = None, seed_dir: Path = SEED_DIR) -> BuildResult:
         carried = _carried_imports(url)
         engine = make_engine(url)
         try:
-            m.Base.metadata.drop_all(engine)
-            m.Base.metadata.create_all(engine)
-            return BuildResult(url, _fill(engine, seed_dir, carried))
+            # One transaction (PostgreSQL's DDL is transactional): readers see the old tables until the
+            # commit, and a failed build rolls back to them. An advisory lock keeps builds one at a time.
+            with engine.begin() as conn:
+                if engine.dialect.name == "postgresql":
+                    conn.execute(text("SELECT pg_advisory_xact_lock(2465580)"))
+                m.Base.metadata.drop_all(conn)
+                m.Base.metadata.create_all(conn)
+                report = _fill(conn, seed_dir, carried)
+            return BuildResult(url, report)
         finally:
             engine.dispose()
     with build_lock(path):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Connection, Engine, select
 from sqlalchemy.orm import Session
 
 from trialdb import models as m
@@ -51,7 +51,7 @@ _ALIASES = ((re.compile(r"eligibilityModule\.eligibilityCriteria"), "eligibility
             (re.compile(r"interventions\[\d+\]\.otherNames.*"), "otherInterventionNames"))
 
 
-def check(engine: Engine) -> CheckReport:
+def check(engine: Engine | Connection) -> CheckReport:
     from trialdb.export import study_record  # import here: export imports nothing from check
 
     report = CheckReport()

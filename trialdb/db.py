@@ -48,8 +48,11 @@ def make_engine(url: str, readonly: bool = False, scratch: bool = False) -> Engi
     if path is not None and readonly:
         # mode=ro: the app cannot write, whatever a page does; query_only guards the connection too.
         engine = create_engine(f"sqlite:///file:{path}?mode=ro&uri=true")
+    elif readonly and make_url(url).get_backend_name() == "postgresql":
+        engine = create_engine(url, pool_pre_ping=True,
+                               connect_args={"options": "-c default_transaction_read_only=on"})
     else:
-        engine = create_engine(url)
+        engine = create_engine(url, pool_pre_ping=make_url(url).get_backend_name() != "sqlite")
     if engine.dialect.name == "sqlite":
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_conn, _record):  # noqa: ANN001

@@ -6,13 +6,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pandas as pd
-from sqlalchemy import Engine, Select, and_, case, func, literal, select
+from sqlalchemy import Engine, Select, and_, case, func, literal, literal_column, select
 from sqlalchemy.orm import Session, selectinload
 
 from trialdb import models as m
 from trialdb.schedules import administration_days, is_il2, phases_from_json, treatment_days
 
 NOT_STATED = "not stated in source"
+# Inlined, not a bound parameter: PostgreSQL must see the same expression in SELECT and GROUP BY.
+_NOT_STATED_SQL = literal_column(f"'{NOT_STATED}'")
 
 
 @dataclass(frozen=True)
@@ -28,7 +30,7 @@ class Filters:
         cond = [S.indication_code.in_(self.indications)]
         if self.phases is not None:
             # NULL phase has its own option so a trial without one is not silently dropped
-            cond.append(func.coalesce(S.phase, NOT_STATED).in_(self.phases))
+            cond.append(func.coalesce(S.phase, _NOT_STATED_SQL).in_(self.phases))
         if self.statuses is not None:
             cond.append(S.overall_status.in_(self.statuses))
         return and_(*cond)
@@ -45,7 +47,7 @@ def filter_options(engine: Engine) -> dict[str, list[tuple[str, str, int]]]:
     S = m.Study
     ind = select(m.IndicationRow.code, m.IndicationRow.name, func.count(S.nct_id)).join(
         S, S.indication_code == m.IndicationRow.code).group_by(m.IndicationRow.code, m.IndicationRow.name)
-    phase = func.coalesce(S.phase, NOT_STATED)
+    phase = func.coalesce(S.phase, _NOT_STATED_SQL)
     with engine.connect() as conn:
         return {
             "indications": [tuple(r) for r in conn.execute(ind.order_by(func.count(S.nct_id).desc(), m.IndicationRow.code))],
@@ -89,7 +91,7 @@ def headline(engine: Engine, f: Filters) -> dict[str, int]:
 def counts_by(engine: Engine, f: Filters) -> pd.DataFrame:
     """Trials and planned participants per indication, phase and status (aggregated in SQL)."""
     S = m.Study
-    phase = func.coalesce(S.phase, NOT_STATED).label("phase")
+    phase = func.coalesce(S.phase, _NOT_STATED_SQL).label("phase")
     stmt = (select(S.indication_code.label("indication"), phase, S.overall_status.label("status"),
                    func.count(S.nct_id).label("trials"), func.coalesce(func.sum(S.enrollment), 0).label("participants"),
                    func.count(S.enrollment).label("trials_with_enrolment"))

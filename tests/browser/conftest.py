@@ -31,8 +31,8 @@ def browser():
 
 
 @pytest.fixture(scope="session")
-def server(db_path, tmp_path_factory):
-    with StreamlitServer(env={"TRIALDB_URL": f"sqlite:///{db_path}"},
+def server(db_url, tmp_path_factory):
+    with StreamlitServer(env={"TRIALDB_URL": db_url},
                          log=tmp_path_factory.mktemp("logs") / "streamlit.log") as srv:
         yield srv
 

@@ -40,7 +40,8 @@ async def _first_table(page) -> list[str]:
     return (await t.locator("[role='row']").all_inner_texts())[1:]
 
 
-async def _session(browser, url: str, inds: list[str], problems: list[str]) -> None:
+async def _session(browser, url: str, inds: list[str], problems: list[str], delay: float = 0.0) -> None:
+    await asyncio.sleep(delay)  # users arrive a moment apart; each session still overlaps all the others
     ctx = await browser.new_context(viewport={"width": 1200, "height": 800})
     page = await ctx.new_page()
     mine = set().union(*(TRIALS[i] for i in inds))
@@ -98,7 +99,8 @@ async def _run(url: str) -> list[str]:
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS)
         await asyncio.wait_for(asyncio.gather(*(
-            _session(browser, url, FILTERS[i % len(FILTERS)], problems) for i in range(SESSIONS))), timeout=600)
+            _session(browser, url, FILTERS[i % len(FILTERS)], problems, delay=0.2 * i) for i in range(SESSIONS))),
+            timeout=600)
         await browser.close()
     return problems
 

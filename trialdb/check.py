@@ -9,6 +9,7 @@ from sqlalchemy import Connection, Engine, select
 from sqlalchemy.orm import Session
 
 from trialdb import models as m
+from trialdb.sources import leaves
 from trialdb.importer import FORMAT as JSON_FORMAT
 from trialdb.importer import json_fact_holds
 
@@ -32,17 +33,6 @@ class CheckReport:
                  f"{self.covered} of {self.fields} exported study fields trace to a quote."]
         lines += [f"NOT FOUND: {doc}: {path}: {quote[:80]!r}" for doc, path, quote in self.failures]
         return "\n".join(lines)
-
-
-def _leaves(node, prefix: str = ""):
-    if isinstance(node, dict):
-        for k, v in node.items():
-            yield from _leaves(v, f"{prefix}.{k}" if prefix else k)
-    elif isinstance(node, list):
-        for i, v in enumerate(node):
-            yield from _leaves(v, f"{prefix}[{i}]")
-    else:
-        yield prefix
 
 
 # Export paths built from other facts: the quote of the fact they come from covers them.
@@ -72,7 +62,7 @@ def check(engine: Engine | Connection) -> CheckReport:
             paths.setdefault(p.subject, []).append(p.path)
         for s in session.scalars(select(m.Study)):
             quoted = paths.get(s.nct_id, [])
-            for leaf in _leaves(study_record(s)):
+            for leaf, _ in leaves(study_record(s)):
                 path = leaf.removeprefix("protocolSection.")
                 # A field built from other facts is covered by their quotes too.
                 candidates = [path] + [alias for rx, alias in _ALIASES if rx.search(path)]

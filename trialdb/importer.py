@@ -24,7 +24,7 @@ from trialdb import models as m
 from trialdb.errors import SourceError
 from trialdb.load import add_provenance, add_study
 from trialdb.parsers.common import iso_date
-from trialdb.sources import Parsed, Quote, SourceDocument
+from trialdb.sources import Parsed, Quote, SourceDocument, leaves
 
 FORMAT = "ClinicalTrials.gov API v2 JSON"
 REQUIRED = ("identificationModule", "statusModule", "conditionsModule")
@@ -53,17 +53,6 @@ def studies_in(data: Any, file: str) -> list[tuple[str, dict]]:
     raise SourceError(file, "$", type(data).__name__, "not a study, a list of studies or a search page")
 
 
-def _leaves(node: Any, prefix: str):
-    if isinstance(node, dict):
-        for k, v in node.items():
-            yield from _leaves(v, f"{prefix}.{k}" if prefix else k)
-    elif isinstance(node, list):
-        for i, v in enumerate(node):
-            yield from _leaves(v, f"{prefix}[{i}]")
-    else:
-        yield prefix, node
-
-
 def value_quote(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
@@ -89,7 +78,7 @@ def to_parsed(study: Any, where: str, doc: SourceDocument) -> Parsed:
         record["hasResults"] = bool(study["hasResults"])
     nct = ps["identificationModule"].get("nctId")
     parsed = Parsed("study", doc, record)
-    for path, value in _leaves(record, ""):
+    for path, value in leaves(record):
         parsed.quotes[path] = Quote(doc.name, value_quote(value), None)
     if not isinstance(nct, str) or not re.fullmatch(r"NCT\d{8}", nct):
         raise SourceError(f, f"{where}.protocolSection.identificationModule.nctId", nct, "missing or not an NCT id")

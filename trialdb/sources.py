@@ -101,3 +101,15 @@ class Parsed:
                 node = node.setdefault(part, empty)
         if quote is not None:
             self.quotes[path] = quote
+
+
+def leaves(node: Any, prefix: str = ""):
+    """(dotted path, value) for every leaf of a JSON-like record: "designModule.phases[0]"."""
+    if isinstance(node, dict):
+        for k, v in node.items():
+            yield from leaves(v, f"{prefix}.{k}" if prefix else k)
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            yield from leaves(v, f"{prefix}[{i}]")
+    else:
+        yield prefix, node

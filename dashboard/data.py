@@ -96,10 +96,6 @@ def publication_quotes(pmid: str) -> dict:
     return queries.publication_quotes(engine(), pmid)
 
 
-@st.cache_data(show_spinner=False)
-def document_text(name: str) -> str | None:
-    return queries.document_text(engine(), name)
-
 
 @st.cache_data(show_spinner=False)
 def outcome_trials() -> list[tuple[str, str]]:

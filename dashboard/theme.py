@@ -7,8 +7,8 @@ from __future__ import annotations
 import zlib
 
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
-INDICATION_COLOURS = {"SLE": "#0072B2", "RA": "#E69F00", "pSS": "#009E73"}
-_SPARE = ["#CC79A7", "#56B4E9", "#D55E00", "#000000"]
+INDICATION_COLOURS = dict(zip(("SLE", "RA", "pSS"), OKABE_ITO, strict=False))
+_SPARE = [OKABE_ITO[i] for i in (3, 4, 5, 7)]  # yellow (6) is too pale on white
 
 STATUS_COLOURS = {
     "COMPLETED": "#332288", "UNKNOWN": "#AAAAAA", "RECRUITING": "#117733", "ACTIVE_NOT_RECRUITING": "#44AA99",
@@ -30,10 +30,3 @@ def indication_colour(code: str) -> str:
 def status_colour(status: str) -> str:
     return STATUS_COLOURS.get(status, "#BBBBBB")
 
-
-def indication_map(codes) -> dict[str, str]:
-    return {c: indication_colour(c) for c in codes}
-
-
-def status_map(statuses) -> dict[str, str]:
-    return {s: status_colour(s) for s in statuses}

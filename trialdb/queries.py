@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pandas as pd
-from sqlalchemy import Engine, Select, and_, case, func, literal, literal_column, select
+from sqlalchemy import Engine, Select, and_, case, func, literal_column, select
 from sqlalchemy.orm import Session, selectinload
 
 from trialdb import models as m
@@ -196,11 +196,6 @@ def study_choices(engine: Engine, f: Filters, limit: int = 2000) -> list[tuple[s
         return [tuple(r) for r in conn.execute(stmt)]
 
 
-def study_exists(engine: Engine, nct_id: str) -> bool:
-    with engine.connect() as conn:
-        return conn.execute(select(literal(1)).where(m.Study.nct_id == nct_id)).first() is not None
-
-
 @dataclass
 class StudyRecord:
     study: m.Study
@@ -237,15 +232,6 @@ def publication_quotes(engine: Engine, pmid: str) -> dict[str, tuple[str, str]]:
         return {p.path: (names[p.document_id], p.quote) for p in
                 session.scalars(select(m.Provenance).where(m.Provenance.subject == f"PMID:{pmid}"))}
 
-
-def documents(engine: Engine) -> pd.DataFrame:
-    D = m.Document
-    return _frame(engine, select(D.name, D.format, D.sha256, func.length(D.text).label("characters")).order_by(D.name))
-
-
-def document_text(engine: Engine, name: str) -> str | None:
-    with engine.connect() as conn:
-        return conn.execute(select(m.Document.text).where(m.Document.name == name)).scalar_one_or_none()
 
 
 def outcome_trials(engine: Engine) -> list[tuple[str, str]]:

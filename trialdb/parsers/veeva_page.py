@@ -8,7 +8,7 @@ import re
 from trialdb.enums import normalise
 from trialdb.errors import SourceError
 from trialdb.parsers.common import Page, age, bullet_items, count
-from trialdb.sources import Line, Parsed, SourceDocument
+from trialdb.sources import Parsed, SourceDocument
 
 HEADINGS = {
     "Menu", "Status and phase", "Conditions", "Treatments", "Study type", "Funder types", "Identifiers",

@@ -146,3 +146,19 @@ def test_cli_import_and_imports_survive_a_rebuild(tmp_path):
         assert s.get(m.Study, "NCT03418623") is not None
         assert study_record(s.get(m.Study, "NCT03418623"))["protocolSection"]["statusModule"]["overallStatus"] == "COMPLETED"
     engine.dispose()
+
+
+def test_check_catches_an_imported_fact_the_file_does_not_state(seeded):
+    import sqlite3
+
+    db, engine = seeded
+    import_files(engine, [CTGOV / "search_page_phelan.json"])
+    engine.dispose()
+    con = sqlite3.connect(db)
+    con.execute("UPDATE provenance SET quote = '\"WITHDRAWN\"' WHERE path = 'statusModule.overallStatus' "
+                "AND subject = (SELECT nct_id FROM studies WHERE document_id = "
+                "(SELECT id FROM documents WHERE format LIKE '%JSON') LIMIT 1)")
+    con.commit()
+    con.close()
+    report = check(make_engine(f"sqlite:///{db}", readonly=True))
+    assert not report.ok and [f[1] for f in report.failures] == ["statusModule.overallStatus"]

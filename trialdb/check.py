@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from trialdb import models as m
 from trialdb.sources import leaves
 from trialdb.importer import FORMAT as JSON_FORMAT
-from trialdb.importer import json_fact_holds
+from trialdb.importer import json_fact_holds, studies_by_nct
 
 
 @dataclass
@@ -49,12 +49,15 @@ def check(engine: Engine | Connection) -> CheckReport:
         docs = {d.id: d for d in session.scalars(select(m.Document))}
         report.documents = len(docs)
         paths: dict[str, list[str]] = {}
+        parsed_json: dict[int, dict[str, dict]] = {}
         for p in session.scalars(select(m.Provenance)):
             report.facts += 1
             doc = docs[p.document_id]
             text = doc.text
             if doc.format == JSON_FORMAT:  # an imported file: the value at the fact's JSON path
-                ok = json_fact_holds(text, p.subject, p.path, p.quote)
+                if doc.id not in parsed_json:  # each file parsed once, not once per fact
+                    parsed_json[doc.id] = studies_by_nct(text)
+                ok = json_fact_holds(parsed_json[doc.id], p.subject, p.path, p.quote)
             else:
                 ok = (text[p.offset : p.offset + len(p.quote)] == p.quote) if p.offset is not None else p.quote in text
             if not ok or not p.quote:

@@ -147,23 +147,32 @@ def imported_documents(session: Session) -> list[tuple[SourceDocument, list[tupl
     return out
 
 
-def json_fact_holds(text: str, nct: str, path: str, quote: str) -> bool:
-    """Whether the stored file states `quote` at `path` for study `nct` (the check for JSON sources)."""
+def studies_by_nct(text: str) -> dict[str, dict]:
+    """The studies of a stored file by NCT id, parsed once ({} when the file no longer parses)."""
     try:
         studies = studies_in(json.loads(text), "")
     except (ValueError, SourceError):
-        return False
+        return {}
+    out = {}
     for _, s in studies:
         ps = s.get("protocolSection", {}) if isinstance(s, dict) else {}
-        if ps.get("identificationModule", {}).get("nctId") != nct:
-            continue
-        node: Any = {**ps, "hasResults": s.get("hasResults")}
-        if path == "indication":  # inferred from the first condition, and quoted from it
-            path = "conditionsModule.conditions[0]"
-        for part in re.findall(r"[^.\[\]]+|\[\d+\]", path):
-            try:
-                node = node[int(part[1:-1])] if part.startswith("[") else node[part]
-            except (KeyError, IndexError, TypeError):
-                return False
-        return value_quote(node) == quote
-    return False
+        nct = ps.get("identificationModule", {}).get("nctId") if isinstance(ps, dict) else None
+        if isinstance(nct, str):
+            out[nct] = s
+    return out
+
+
+def json_fact_holds(studies: dict[str, dict], nct: str, path: str, quote: str) -> bool:
+    """Whether the stored file (its `studies_by_nct`) states `quote` at `path` for study `nct`."""
+    s = studies.get(nct)
+    if s is None:
+        return False
+    node: Any = {**s["protocolSection"], "hasResults": s.get("hasResults")}
+    if path == "indication":  # inferred from the first condition, and quoted from it
+        path = "conditionsModule.conditions[0]"
+    for part in re.findall(r"[^.\[\]]+|\[\d+\]", path):
+        try:
+            node = node[int(part[1:-1])] if part.startswith("[") else node[part]
+        except (KeyError, IndexError, TypeError):
+            return False
+    return value_quote(node) == quote

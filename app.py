@@ -8,7 +8,7 @@ import streamlit as st
 
 from dashboard import filters
 
-st.set_page_config(page_title="Low-dose IL-2 trial portfolio", page_icon=":material/biotech:", layout="wide")
+st.set_page_config(page_title="Low-dose IL-2 trial portfolio", page_icon="🧪", layout="wide")
 
 PAGES = [
     st.Page("app_pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),

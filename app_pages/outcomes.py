@@ -32,8 +32,9 @@ if len(pubs) > 1:  # one publication at a time; all of them listed in the table
     pubs = pubs[pubs.pmid == chosen]
 for pub in pubs.itertuples():
     g = groups[groups.pmid == pub.pmid]
+    doi = f" · [doi:{ui.safe_md(pub.doi)}]({ui.doi_url(pub.doi)})" if isinstance(pub.doi, str) else ""
     st.markdown(f"**{ui.safe_md(pub.title)}**  \n*{ui.safe_md(pub.journal)}* {pub.year} · "
-                f"[PMID {pub.pmid}]({ui.pubmed_url(pub.pmid)}) · [doi:{ui.safe_md(pub.doi)}]({ui.doi_url(pub.doi)})")
+                f"[PMID {pub.pmid}]({ui.pubmed_url(pub.pmid)}){doi}")
     sri = g[g.measure.str.startswith("SRI-4")]
     if not sri.empty:
         ui.plot(figures.outcome_bars(sri, "SRI-4 response, IL-2 vs placebo"), f"sri4_{pub.pmid}")

@@ -12,22 +12,21 @@ f = filters.current()
 if data.studies(f).empty:
     ui.empty_state()
     st.stop()
-reg = data.regimens(f)
+choices = data.dosing_choices(f, MAX_CHOICES, MAX_CURVES)
 missing = data.trials_without_regimen(f)
-if reg.empty:
+if not choices["n_trials"]:
     st.info("No trial in this selection has a curated dosing regimen.")
 else:
-    trials = list(dict.fromkeys(reg.nct_id))
-    titles = dict(zip(reg.nct_id, reg.brief_title, strict=False))
-    if len(trials) > MAX_CHOICES:  # a list of thousands is no use to pick from, and slow to send
-        st.caption(f"{len(trials):,} trials with a regimen match the filter; the list offers the first "
+    trials, titles = choices["trials"], choices["titles"]
+    if choices["n_trials"] > MAX_CHOICES:  # a list of thousands is no use to pick from, and slow to send
+        st.caption(f"{choices['n_trials']:,} trials with a regimen match the filter; the list offers the first "
                    f"{MAX_CHOICES}. Narrow the filter to reach the others.")
-        trials = trials[:MAX_CHOICES]
     left, right = st.columns(2)
     nct = left.selectbox("Trial", trials, format_func=lambda n: f"{n} · {titles[n][:70]}", key="dosing_trial")
-    arms = list(dict.fromkeys(reg.loc[reg.nct_id == nct, "arm"]))
+    trial = data.trial_regimens(f, nct)
+    arms = list(dict.fromkeys(trial.arm))
     arm = right.selectbox("Arm", arms, key=f"dosing_arm_{nct}")
-    rows = reg[(reg.nct_id == nct) & (reg.arm == arm)]
+    rows = trial[trial.arm == arm]
     ui.plot(figures.dosing_calendar(rows, f"Administration calendar: {nct}, arm “{arm}”"), "dosing_calendar")
     st.caption("Each mark is one administration on its study day; shaded bands are the dosing periods, grey "
                "bands the rests between cycles. Hollow marks are placebo (no active dose). Days are computed "
@@ -43,11 +42,11 @@ else:
     st.page_link("app_pages/trial_record.py", label=f"Full record of {nct}", icon=":material/description:",
                  query_params={"nct": nct})
 
-    il2 = reg[reg.is_il2]
-    if len(il2) > MAX_CURVES:
-        st.caption(f"{len(il2):,} IL-2 arms match the filter: too many lines to read, so the chart shows the "
-                   "chosen trial's arms; the table below compares them all.")
-        il2 = il2[il2.nct_id == nct]
+    il2 = choices["il2"]
+    if il2 is None:
+        st.caption(f"{choices['n_il2']:,} IL-2 arms match the filter: too many lines to read, so the chart shows "
+                   "the chosen trial's arms; the table below compares them all.")
+        il2 = trial[trial.is_il2]
     if not il2.empty:
         ui.plot(figures.cumulative_il2(il2, highlight=(nct, arm)), "cumulative_il2")
         st.caption("Cumulative IL-2 dose of every IL-2 arm shown (the chosen arm drawn thicker). "

@@ -27,7 +27,6 @@ c[3].metric("Completed", f"{h['completed']} of {h['trials']}",
 st.subheader("Trials")
 table = data.trials_table(f).assign(Record=[ui.record_link(n) for n in trials.nct_id])
 ui.table(table, "overview_trials", "il2_trials.csv",
-         column_config={"NCT id": ui.nct_link_column(), "Record": ui.record_link_column()},
          caption="Dates and other facts the sources do not state read *not stated in source*.")
 
 st.subheader("Publications")

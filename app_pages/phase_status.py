@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import data, figures, filters, frames, ui
+from dashboard import data, filters, frames, ui
 
 st.title("Phase and status")
 f = filters.current()
@@ -14,9 +14,10 @@ if counts.empty:
 st.caption("Bars are stacked by indication. Participants are the enrolment each registry record states "
            "(some are estimates), summed here.")
 for by, title in (("phase", "Phase"), ("status", "Status")):
-    frame = frames.counts_long(counts, by)
-    ui.plot(figures.counts_pair(frame, by), f"by_{by}_chart")
-    ui.table(frame.rename(columns={by: title, "indication": "Indication", "trials": "Trials",
-                                   "participants": "Participants planned (sum, computed)",
-                                   "trials_with_enrolment": "Trials stating enrolment"}),
-             f"by_{by}", f"il2_trials_by_{by}.csv")
+    ui.plot(data.counts_figure(f, by), f"by_{by}_chart")
+    long = frames.counts_long(counts, by)
+    ui.table(frames.counts_wide(long, by, title), f"by_{by}", f"il2_trials_by_{by}.csv",
+             caption="Planned participants per indication are in the chart (hover) and the CSV.",
+             csv=long.rename(columns={by: title, "indication": "Indication", "trials": "Trials",
+                                      "participants": "Participants planned (sum, computed)",
+                                      "trials_with_enrolment": "Trials stating enrolment"}))

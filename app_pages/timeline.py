@@ -24,7 +24,7 @@ if n_dated == 0:
 elif n_dated > len(dated):
     st.warning(f"{n_dated:,} trials state dates: too many to draw one bar each, so they are counted by year of "
                f"start below; the table lists the first {len(dated):,} by start date.")
-    ui.plot(figures.timeline_by_year(data.timeline_by_year(f)), "timeline_years")
+    ui.plot(data.timeline_by_year_figure(f), "timeline_years")
 else:
     ui.plot(figures.timeline(dated, milestones, today), "timeline")
     st.caption("Bars run from the stated start to the stated completion date and are coloured by status; "
@@ -34,7 +34,7 @@ else:
 if n_dated:
     st.subheader("Dates as stated")
     table = frames.timeline_table(dated)
-    ui.table(table, "timeline_dates", "il2_trial_dates.csv", column_config={"NCT id": ui.nct_link_column()})
+    ui.table(table, "timeline_dates", "il2_trial_dates.csv")
 if not milestones.empty:
     st.subheader("Milestones")
     ui.table(milestones.rename(columns={"nct_id": "Trial", "kind": "Milestone", "date": "Date", "detail": "Detail"}),
@@ -44,7 +44,6 @@ st.subheader("Dates not stated in source")
 if n_undated:
     st.markdown(f"{n_undated} trial(s) in this selection state no start or completion date in their source "
                 "documents. They are not drawn, and no dates are invented for them.")
-    ui.table(frames.timeline_table(undated), "timeline_undated", "il2_trials_dates_not_stated.csv",
-             column_config={"NCT id": ui.nct_link_column()})
+    ui.table(frames.timeline_table(undated), "timeline_undated", "il2_trials_dates_not_stated.csv")
 else:
     st.markdown("Every trial in this selection states its start date.")

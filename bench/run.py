@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import os
 import platform
 import shutil
@@ -21,7 +22,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from tests.browser_support import CONNECTED, READY, TITLE, StreamlitServer, launch  # noqa: E402
+from tests.browser_support import CONNECTED, READY, TABLES, TITLE, StreamlitServer, launch  # noqa: E402
 
 OUT = REPO / "bench" / "out"
 PAGES = ["", "timeline", "phase_status", "dosing", "outcomes", "trial_record"]
@@ -31,10 +32,10 @@ TARGETS = {"warm": 3.0, "cold": 6.0, "filter": 3.0, "build": 1.5, "rss_mb": 400}
 # once per page, since charts and tables are lazily loaded components that mount after the run).
 RENDERED_JS = """([charts, tables]) => {
   const c = [...document.querySelectorAll("[data-testid='stPlotlyChart']")];
-  const t = [...document.querySelectorAll("[data-testid='stDataFrame'], [data-testid='stTable']")];
+  const t = [...document.querySelectorAll(TABLES)];
   return c.length >= charts && t.length >= tables && c.every(x => x.querySelector('svg.main-svg'))
-    && t.every(x => x.querySelectorAll("[role='row'], tbody tr").length > (x.dataset.testid === 'stTable' ? 0 : 1));
-}"""
+    && t.every(x => x.querySelectorAll("tbody tr").length > 0);
+}""".replace("TABLES", json.dumps(TABLES))
 
 
 def timed_load(page, url: str, expect: tuple[int, int]) -> float:
@@ -54,7 +55,7 @@ def learn(page, url: str) -> tuple[int, int]:
     page.wait_for_load_state("networkidle", timeout=300_000)
     page.wait_for_timeout(500)
     return (page.locator("[data-testid='stPlotlyChart']").count(),
-            page.locator("[data-testid='stDataFrame'], [data-testid='stTable']").count())
+            page.locator(TABLES).count())
 
 
 def filter_change(page, url: str, expect) -> float:

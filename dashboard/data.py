@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 from sqlalchemy import Engine
 
@@ -28,7 +29,11 @@ def engine() -> Engine:
 
 @st.cache_data(show_spinner=False)
 def filter_options() -> dict:
-    return queries.filter_options(engine())
+    from dashboard import theme
+
+    opts = queries.filter_options(engine())
+    theme.assign_indications(code for code, _, _ in opts["indications"])  # one colour each, on every page
+    return opts
 
 
 @st.cache_data(show_spinner=False)
@@ -102,6 +107,25 @@ def outcome_trials() -> list[tuple[str, str]]:
     return queries.outcome_trials(engine())
 
 
+@st.cache_data(show_spinner=False)
+def dosing_choices(f: Filters, max_trials: int, max_curves: int) -> dict:
+    """What the dosing page offers, small enough to load on every run (the regimens of 10,000 trials
+    take ~90 ms to load from the cache): the first `max_trials` trials with a regimen and their titles,
+    how many there are, and the IL-2 arms to draw when there are at most `max_curves`."""
+    reg = regimens(f)
+    trials = list(dict.fromkeys(reg.nct_id))
+    titles = dict(zip(reg.nct_id, reg.brief_title, strict=False))
+    il2 = reg[reg.is_il2]
+    return {"trials": trials[:max_trials], "titles": {n: titles[n] for n in trials[:max_trials]},
+            "n_trials": len(trials), "n_il2": len(il2), "il2": il2 if len(il2) <= max_curves else None}
+
+
+@st.cache_data(show_spinner=False)
+def trial_regimens(f: Filters, nct_id: str) -> pd.DataFrame:
+    reg = regimens(f)
+    return reg[reg.nct_id == nct_id].reset_index(drop=True)
+
+
 # Prepared frames, cached per filter like the queries they come from: nothing is rebuilt on a rerun.
 @st.cache_data(show_spinner=False)
 def trials_table(f: Filters) -> pd.DataFrame:
@@ -115,3 +139,19 @@ def dose_comparison(f: Filters) -> pd.DataFrame:
     from dashboard import frames
 
     return frames.dose_comparison(regimens(f))
+
+
+# Figures that take tens of milliseconds to build, kept per filter. cache_resource hands out the one
+# object, unpickled never: safe because st.plotly_chart copies a figure (to_dict) and nothing changes it.
+@st.cache_resource(max_entries=200, show_spinner=False)
+def counts_figure(f: Filters, by: str) -> go.Figure:
+    from dashboard import figures, frames
+
+    return figures.counts_pair(frames.counts_long(counts_by(f), by), by)
+
+
+@st.cache_resource(max_entries=200, show_spinner=False)
+def timeline_by_year_figure(f: Filters) -> go.Figure:
+    from dashboard import figures
+
+    return figures.timeline_by_year(timeline_by_year(f))

@@ -14,6 +14,7 @@ from trialdb.enums import label
 from trialdb.schedules import cumulative_dose, is_il2, periods, phases_from_json
 
 FONT = dict(family="Source Sans Pro, sans-serif", size=13)
+SEGMENT_LABELS = 15  # stacked segments up to which each carries its number
 
 
 def _layout(fig: go.Figure, title: str, x: str, y: str, height: int = 420) -> go.Figure:
@@ -28,11 +29,13 @@ def _layout(fig: go.Figure, title: str, x: str, y: str, height: int = 420) -> go
 
 def stacked_bars(frame: pd.DataFrame, by: str, value: str, title: str, value_label: str) -> go.Figure:
     """Bars per `by` (phase or status), stacked by indication, the stack's total above each bar.
-    Segment labels too small to read are hidden (the numbers are in the table beneath)."""
+    Segment labels too small to read are hidden; past SEGMENT_LABELS segments there are none (each is
+    a text the browser measures, and the hover and the table beneath give the numbers)."""
     fig = go.Figure()
+    labelled = len(frame) <= SEGMENT_LABELS
     for ind, g in frame.groupby("indication", sort=True):
-        fig.add_bar(x=g[by], y=g[value], name=ind, marker_color=indication_colour(ind), text=g[value],
-                    textposition="inside", insidetextanchor="middle",
+        fig.add_bar(x=g[by], y=g[value], name=ind, marker_color=indication_colour(ind),
+                    text=g[value] if labelled else None, textposition="inside", insidetextanchor="middle",
                     hovertemplate=f"%{{x}}<br>{ind}: %{{y}} {value_label.lower()}<extra></extra>")
     totals = frame.groupby(by, sort=False)[value].sum()
     fig.add_trace(go.Scatter(x=list(totals.index), y=list(totals.values), mode="text", text=[f"{v:,}" for v in totals],
@@ -249,5 +252,6 @@ def counts_pair(frame: pd.DataFrame, by: str) -> go.Figure:
         fig.update_xaxes(title_text=by.capitalize(), row=1, col=col)
     fig.update_layout(barmode="stack", uniformtext=dict(minsize=10, mode="hide"))
     _layout(fig, f"Trials and planned participants by {by}, stacked by indication", by.capitalize(), "Trials", 430)
-    fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.22, x=0, xanchor="left", title_text="Indication"))
+    # On the right: below, the legend would meet tilted category labels.
+    fig.update_layout(legend=dict(orientation="v", yanchor="top", y=1, x=1.01, xanchor="left", title_text="Indication"))
     return fig

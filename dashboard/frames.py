@@ -57,6 +57,20 @@ def counts_long(counts: pd.DataFrame, by: str) -> pd.DataFrame:
     return g.sort_values([by, "indication"]).reset_index(drop=True)
 
 
+def counts_wide(long: pd.DataFrame, by: str, title: str) -> pd.DataFrame:
+    """The table beneath a counts chart: one row per `by` value, trials per indication, then totals
+    (a phase has one row, not one per indication; the long form is the CSV)."""
+    if long.empty:
+        return pd.DataFrame(columns=[title])
+    wide = long.pivot_table(index=by, columns="indication", values="trials", aggfunc="sum", fill_value=0, sort=True)
+    wide.columns = [f"{c} trials" for c in wide.columns]
+    totals = long.groupby(by)[["trials", "participants", "trials_with_enrolment"]].sum()
+    wide["All trials"] = totals.trials
+    wide["Participants planned (sum, computed)"] = totals.participants
+    wide["Trials stating enrolment"] = totals.trials_with_enrolment
+    return wide.rename_axis(title).reset_index()
+
+
 def outcome_groups(df: pd.DataFrame) -> pd.DataFrame:
     """Outcome rows with the published percentage as a number, and the Wilson interval where a
     denominator is known (computed here)."""

@@ -8,7 +8,10 @@ import zlib
 
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 INDICATION_COLOURS = dict(zip(("SLE", "RA", "pSS"), OKABE_ITO, strict=False))
-_SPARE = [OKABE_ITO[i] for i in (3, 4, 5, 7)]  # yellow (6) is too pale on white
+# For indications beyond the seeded three: the rest of Okabe-Ito (yellow, 6, is too pale on white),
+# then Paul Tol's bright and muted colours not already taken.
+_SPARE = [OKABE_ITO[i] for i in (3, 4, 5, 7)] + ["#AA3377", "#228833", "#CCBB44", "#882255"]
+_assigned: dict[str, str] = {}
 
 STATUS_COLOURS = {
     "COMPLETED": "#332288", "UNKNOWN": "#AAAAAA", "RECRUITING": "#117733", "ACTIVE_NOT_RECRUITING": "#44AA99",
@@ -22,9 +25,17 @@ REST_FILL = "rgba(127,127,127,0.12)"
 DOSING_FILL = "rgba(213,94,0,0.08)"
 
 
+def assign_indications(codes) -> None:
+    """Give the database's other indications distinct spare colours, in sorted order, so that two
+    of them share a colour only past the palette's end (their names still tell them apart)."""
+    extra = sorted(c for c in set(codes) if c not in INDICATION_COLOURS)
+    _assigned.clear()
+    _assigned.update({c: _SPARE[i % len(_SPARE)] for i, c in enumerate(extra)})
+
+
 def indication_colour(code: str) -> str:
-    # An imported indication gets a stable spare colour, whatever else the filter shows.
-    return INDICATION_COLOURS.get(code) or _SPARE[zlib.crc32(code.encode()) % len(_SPARE)]
+    # Not assigned yet (a figure drawn outside the app): a stable spare colour from the code itself.
+    return INDICATION_COLOURS.get(code) or _assigned.get(code) or _SPARE[zlib.crc32(code.encode()) % len(_SPARE)]
 
 
 def status_colour(status: str) -> str:

@@ -97,30 +97,25 @@ def launch(playwright):
 READY = "[data-testid='stApp'][data-test-script-state='notRunning']"
 CONNECTED = "[data-testid='stApp'][data-test-connection-state='CONNECTED']"
 TITLE = "[data-testid='stMain'] h1"
-TABLES = "[data-testid='stDataFrame'], [data-testid='stTable']"
+TABLES = "[data-testid='stMarkdownContainer'] table"  # the app's tables are Markdown tables (dashboard.ui)
 
 
 def table_rows(page, index: int = 0) -> list[str]:
-    """Rows of the page's index-th table without its header, whether a static table or a grid."""
-    t = page.locator(TABLES).nth(index)
-    if t.get_attribute("data-testid") == "stTable":
-        return t.locator("tbody tr").all_inner_texts()
-    return t.locator("[role='row']").all_inner_texts()[1:]
+    """Rows of the page's index-th table, without its header."""
+    return page.locator(TABLES).nth(index).locator("tbody tr").all_inner_texts()
 
 
 def wait_ready(page, timeout_ms: int = 90_000) -> None:
-    """Connected, the script finished, every Plotly chart drawn (its SVG present) and every table filled."""
+    """Connected, the script finished and every Plotly chart drawn (its SVG present)."""
     page.wait_for_selector(CONNECTED, state="attached", timeout=timeout_ms)
     # The state reads notRunning before the first run too: first see the page's title, then the end.
     page.wait_for_selector(TITLE, state="attached", timeout=timeout_ms)
     page.wait_for_selector(READY, state="attached", timeout=timeout_ms)
-    # Tables and charts are lazily loaded components: let their code arrive and mount.
+    # Charts are lazily loaded components: let their code arrive and mount.
     page.wait_for_load_state("networkidle", timeout=timeout_ms)
     page.wait_for_function(
         """() => !document.querySelector("[data-testid='stSkeleton']") && [...document.querySelectorAll("[data-testid='stPlotlyChart']")]
-                 .every(c => c.querySelector('svg.main-svg'))
-              && [...document.querySelectorAll("[data-testid='stDataFrame']")]
-                 .every(t => t.querySelectorAll("[role='row']").length > 1)""", timeout=timeout_ms)
+                 .every(c => c.querySelector('svg.main-svg'))""", timeout=timeout_ms)
 
 
 def full_screenshot(page, path: Path, width: int = 1400) -> None:

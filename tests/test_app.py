@@ -3,7 +3,9 @@ no exception, and the content the filter asks for."""
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -14,6 +16,23 @@ APP = str(REPO / "app.py")
 PAGES = ["overview", "timeline", "phase_status", "dosing", "outcomes", "trial_record"]
 SELECTIONS = {"all": ["SLE", "RA", "pSS"], "SLE": ["SLE"], "RA": ["RA"], "pSS": ["pSS"], "none": []}
 TRIALS = {"SLE": {"NCT02465580", "NCT05262686"}, "RA": {"NCT02467504"}, "pSS": {"NCT02464319"}}
+
+
+@contextlib.contextmanager
+def app_database(url: str):
+    """Point the app (in this process) at another database for the block, with its caches cleared."""
+    import streamlit as st
+
+    previous = os.environ["TRIALDB_URL"]
+    os.environ["TRIALDB_URL"] = url
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    try:
+        yield
+    finally:
+        os.environ["TRIALDB_URL"] = previous
+        st.cache_resource.clear()
+        st.cache_data.clear()
 
 
 def open_page(page: str, indications: list[str]) -> AppTest:
@@ -38,10 +57,24 @@ def text_of(at) -> str:
     return "\n".join(str(x) for x in parts).replace("\\", "")  # as rendered: without Markdown escapes
 
 
+def md_tables(at) -> list[list[list[str]]]:
+    """The page's tables (Markdown tables, dashboard.ui.table): each a list of rows of cells as rendered
+    (Markdown escapes removed), the header row first."""
+    import re
+
+    tables = []
+    for m in at.markdown:
+        lines = str(m.value).splitlines()
+        if len(lines) < 2 or not lines[0].startswith("| ") or not re.fullmatch(r"\|( -+:? \|)+", lines[1]):
+            continue
+        rows = [re.split(r"(?<!\\)\|", ln.strip()[1:-1]) for ln in lines[:1] + lines[2:]]
+        tables.append([[re.sub(r"\\(.)", r"\1", c.strip()) for c in r] for r in rows])
+    return tables
+
+
 def table_text(at) -> str:
-    """Every table's cells, static (escaped Markdown) or grid, as plain text."""
-    frames = [t.value for t in at.dataframe] + [t.value for t in at.table]
-    return "\n".join(df.to_csv() for df in frames).replace("\\", "")
+    """Every table's cells as plain text."""
+    return "\n".join(",".join(r) for t in md_tables(at) for r in t)
 
 
 @pytest.mark.parametrize("sel", list(SELECTIONS))
@@ -143,10 +176,7 @@ def test_the_app_opens_the_database_read_only():
 
 def test_imported_trials_appear_and_pages_say_what_they_lack(tmp_path, db_path):
     """A trial imported from the registry shows on every page like the seeded ones."""
-    import os
     import shutil
-
-    import streamlit as st
 
     from trialdb.db import make_engine
     from trialdb.importer import import_files
@@ -156,11 +186,7 @@ def test_imported_trials_appear_and_pages_say_what_they_lack(tmp_path, db_path):
     engine = make_engine(f"sqlite:///{db}")
     import_files(engine, [REPO / "tests" / "fixtures" / "ctgov" / "search_page_phelan.json"])
     engine.dispose()
-    previous = os.environ["TRIALDB_URL"]
-    os.environ["TRIALDB_URL"] = f"sqlite:///{db}"
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    try:
+    with app_database(f"sqlite:///{db}"):
         at = AppTest.from_file(APP, default_timeout=60)
         at.run()
         assert not at.exception
@@ -178,7 +204,37 @@ def test_imported_trials_appear_and_pages_say_what_they_lack(tmp_path, db_path):
                    {"NCT02465580", "NCT05262686", "NCT02467504", "NCT02464319"})
         at.selectbox(key="nct").set_value(nct).run()
         assert "No structured dosing regimen for this trial" in text_of(at)
-    finally:
-        os.environ["TRIALDB_URL"] = previous
-        st.cache_resource.clear()
-        st.cache_data.clear()
+
+
+def test_a_large_portfolio_is_paged_and_aggregated(tmp_path):
+    """300 synthetic trials: every page runs; long tables show 25 rows a page and the page widget moves
+    through them; the phase table has one row per phase; colours stay one per indication."""
+    from dashboard.ui import PAGE_ROWS
+    from trialdb.synthetic import generate
+
+    db = tmp_path / "synthetic.sqlite3"
+    generate(f"sqlite:///{db}", n=300)
+    with app_database(f"sqlite:///{db}"):
+        at = AppTest.from_file(APP, default_timeout=60)
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        first = md_tables(at)[0][1:]
+        assert len(first) == PAGE_ROWS and not at.dataframe and not at.table
+        assert any("Rows 1–25 of 300" in c.value for c in at.caption)
+        at.number_input(key="overview_trials_page").set_value(12).run()
+        last = md_tables(at)[0][1:]
+        assert len(last) == 300 - 11 * PAGE_ROWS and {r[0] for r in last}.isdisjoint(r[0] for r in first)
+        assert any("Rows 276–300 of 300" in c.value for c in at.caption)
+        at.multiselect(key="indication").set_value(["SLE"]).run()  # fewer pages now: back within range
+        assert not at.exception and at.number_input(key="overview_trials_page").value <= at.number_input(
+            key="overview_trials_page").proto.max
+        for page in PAGES[1:]:
+            at.switch_page(f"app_pages/{page}.py").run()
+            assert not at.exception, (page, [e.value for e in at.exception])
+        at.multiselect(key="indication").set_value(list(at.multiselect(key="indication").options)).run()
+        at.switch_page("app_pages/phase_status.py").run()
+        header, *phases = md_tables(at)[0]
+        assert header[0] == "Phase" and len({r[0] for r in phases}) == len(phases) <= 8
+        fig = json.loads(at.get("plotly_chart")[0].proto.spec)
+        colours = {t["name"]: t["marker"]["color"] for t in fig["data"] if t["type"] == "bar"}
+        assert len(set(colours.values())) == len(colours) > 3

@@ -120,3 +120,61 @@ def test_infections_drawn_as_counts(engine):
     g = frames.outcome_groups(q.outcomes(engine, ALL))
     fig = figures.outcome_bars(g[g.measure == "Serious infections"], "Serious infections", counts=True)
     assert [list(t.y) for t in fig.data] == [[0.0], [2.0]] and fig.data[0].error_y.array is None
+
+
+def test_imported_indications_get_distinct_colours():
+    from dashboard import theme
+
+    codes = ["SLE", "RA", "pSS", "AA", "GVHD", "T1D", "UC", "MS", "IBD", "PSO", "AS"]
+    theme.assign_indications(codes)
+    try:
+        colours = [indication_colour(c) for c in codes]
+        assert len(set(colours)) == len(codes)  # 3 seeded + 8 spare: no two alike
+        assert [indication_colour(c) for c in ("SLE", "RA", "pSS")] == theme.OKABE_ITO[:3]
+    finally:
+        theme.assign_indications([])
+
+
+def test_page_of_clamps_and_covers_every_row():
+    from dashboard.ui import page_of
+
+    assert page_of(0, 1) == (1, 0, 0)
+    assert page_of(25, 1) == (1, 0, 25)
+    assert page_of(26, 2) == (2, 25, 26)
+    assert page_of(60, 99) == (3, 50, 60)  # past the end: the last page
+    assert page_of(60, 0) == (3, 0, 25)
+    rows = [r for p in range(1, 4) for r in range(*page_of(60, p)[1:])]
+    assert rows == list(range(60))
+
+
+def test_counts_wide_has_one_row_per_phase_and_the_long_totals():
+    import pandas as pd
+
+    from dashboard.frames import counts_long, counts_wide
+
+    counts = pd.DataFrame({"indication": ["SLE", "SLE", "RA", "pSS"], "phase": ["PHASE2", "PHASE1", "PHASE2", None],
+                           "status": ["COMPLETED"] * 4, "trials": [2, 1, 3, 1], "participants": [60, 10, 90, 0],
+                           "trials_with_enrolment": [2, 1, 3, 0]})
+    counts["phase"] = counts.phase.fillna("not stated in source")
+    long = counts_long(counts, "phase")
+    wide = counts_wide(long, "phase", "Phase")
+    assert wide.Phase.is_unique and len(wide) == long.phase.nunique()
+    assert wide["All trials"].sum() == long.trials.sum() == 7
+    assert wide["Participants planned (sum, computed)"].sum() == 160
+    row = wide.set_index("Phase").loc["Phase 2"]
+    assert (row["SLE trials"], row["RA trials"], row["pSS trials"]) == (2, 3, 0)
+
+
+def test_markdown_table_escapes_cells_and_keeps_rows_whole():
+    import pandas as pd
+
+    from dashboard.ui import markdown_table
+
+    hostile = "a | b\nnext line [x](javascript:alert(1)) <script>"
+    md = markdown_table(pd.DataFrame({"NCT id": ["https://clinicaltrials.gov/study/NCT02465580", "NCT1"],
+                                      "Note": [hostile, ""], "n": [1, 20], "Derived": [True, False]}))
+    lines = md.splitlines()
+    assert len(lines) == 4 and lines[1] == "| --- | --- | ---: | --- |"  # header, rule, two rows: no row split
+    assert lines[2].startswith("| [NCT02465580](https://clinicaltrials.gov/study/NCT02465580) |")
+    assert "a \\| b next line \\[x\\]\\(javascript\\:alert\\(1\\)\\) \\<script\\>" in lines[2]
+    assert lines[2].endswith("| 1 | yes |") and lines[3].endswith("| 20 | no |")

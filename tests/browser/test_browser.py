@@ -12,7 +12,8 @@ from tests.browser.conftest import SCREENSHOTS
 from tests.browser_support import StreamlitServer, full_screenshot, table_rows, wait_ready
 
 # page path -> (charts drawn with every indication, rows of the first table)
-PAGES = {"": (0, 4), "timeline": (1, 1), "phase_status": (2, 4), "dosing": (2, None), "outcomes": (4, 4),
+# Charts drawn, and rows of the first table (phase and status: one row per phase, Phase 2 and Phase 3).
+PAGES = {"": (0, 4), "timeline": (1, 1), "phase_status": (2, 2), "dosing": (2, None), "outcomes": (4, 4),
          "trial_record": (0, None)}
 
 

@@ -20,7 +20,8 @@ READY_JS = """() => {
   return app && app.dataset.testScriptState === 'notRunning' && app.dataset.testConnectionState === 'CONNECTED'
     && document.querySelector("[data-testid='stMain'] h1")
     && [...document.querySelectorAll("[data-testid='stPlotlyChart']")].every(c => c.querySelector('svg.main-svg'))
-    && [...document.querySelectorAll("[data-testid='stDataFrame']")].every(t => t.querySelectorAll("[role='row']").length > 1);
+    // Lazily loaded widgets (the sidebar filter too) show a skeleton until their code has mounted them.
+    && !document.querySelector("[data-testid='stSkeleton']") && document.querySelector("[data-testid='stMultiSelect']");
 }"""
 
 
@@ -34,10 +35,7 @@ async def _ready(page, heading: str) -> None:
 async def _first_table(page) -> list[str]:
     t = page.locator(TABLES).first
     await t.wait_for(state="attached", timeout=60_000)
-    if await t.get_attribute("data-testid") == "stTable":
-        return await t.locator("tbody tr").all_inner_texts()
-    await t.locator("[role='row']").nth(1).wait_for(state="attached", timeout=60_000)
-    return (await t.locator("[role='row']").all_inner_texts())[1:]
+    return await t.locator("tr").all_inner_texts()  # the header too: the phase table names indications there
 
 
 async def _session(browser, url: str, inds: list[str], problems: list[str], delay: float = 0.0,
@@ -49,7 +47,8 @@ async def _session(browser, url: str, inds: list[str], problems: list[str], dela
     others = set().union(*TRIALS.values()) - mine
     tag = "+".join(inds)
     try:
-        await page.goto(f"{url}/?" + "&".join(f"indication={i}" for i in inds))
+        # 20 first loads at once on 2 cores: the default 30 s is not always enough to reach "load".
+        await page.goto(f"{url}/?" + "&".join(f"indication={i}" for i in inds), timeout=120_000)
         await _ready(page, "trial portfolio")
         rows = " ".join(await _first_table(page))
         if not all(n in rows for n in mine) or any(n in rows for n in others):
@@ -66,10 +65,10 @@ async def _session(browser, url: str, inds: list[str], problems: list[str], dela
             if got != sorted(inds):
                 problems.append(f"{tag}: filter on {title} is {got}")
             if len(inds) < 3 and url_lags is not None:
-                # The URL follows the widget a moment after the run. Under this load Streamlit's URL binding
-                # sometimes drops the parameters on a page switch while the session keeps its filter (seen
-                # 1 session in 20 on 2 cores): counted and reported, not a failure of isolation, which the
-                # widget and content checks assert; the single-user browser test asserts the URL itself.
+                # The URL follows the widget a moment after the run. Clicking a page while the sidebar filter
+                # was still a loading skeleton lost the filter (URL and session) in 10 of 100 visits; the
+                # readiness check now waits for it (0 of 100 since). Still counted and reported, not failed:
+                # the widget and content checks assert isolation, the single-user test asserts the URL.
                 try:
                     await page.wait_for_function(
                         "(inds) => inds.every(i => new URLSearchParams(location.search).getAll('indication').includes(i))",
@@ -86,7 +85,8 @@ async def _session(browser, url: str, inds: list[str], problems: list[str], dela
                     problems.append(f"{tag}: outcomes shows charts without SLE")
             if title == "Phase and status":
                 table = " ".join(await _first_table(page))
-                if not all(i in table for i in inds):
+                if not all(f"{i} trials" in table for i in inds) or any(
+                        f"{i} trials" in table for i in set(TRIALS) - set(inds)):
                     problems.append(f"{tag}: phase table {table[:200]}")
             if title == "Trial record":
                 body = await page.locator("[data-testid='stMain'] a", has_text="on ClinicalTrials.gov").first.inner_text()

@@ -12,7 +12,7 @@ from trialdb.check import check
 def test_every_quote_verbatim_and_every_study_field_traced(engine):
     report = check(engine)
     assert report.ok and report.facts > 250 and report.documents == 5
-    assert report.covered == report.fields, report.uncovered
+    assert report.fields > 200 and report.covered == report.fields, report.uncovered
 
 
 def test_indications_and_nulls(engine):

@@ -215,7 +215,6 @@ def add_publication(session: Session, parsed: Parsed, document: m.Document) -> m
     pub.registrations = [m.PublicationRegistration(position=i, nct_id=n)
                          for i, n in enumerate(r.get("registrations", []))]
     session.add(pub)
-    session.flush()
     return pub
 
 
@@ -230,7 +229,6 @@ def add_regimen(session: Session, r: dict, study: m.Study, file: str, where: str
                     phases=json.dumps([p.__dict__ for p in r["phases"]]) if r["phases"] else None,
                     interpretation=r.get("interpretation"))
     study.regimens.append(row)
-    session.flush()
     return row
 
 
@@ -266,5 +264,4 @@ def add_outcome(session: Session, o: dict, pub: m.Publication) -> m.Outcome:
             grp.derived = grp.derivation is not None
         row.groups.append(grp)
     pub.outcomes.append(row)
-    session.flush()
     return row

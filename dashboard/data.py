@@ -101,7 +101,6 @@ def publication_quotes(pmid: str) -> dict:
     return queries.publication_quotes(engine(), pmid)
 
 
-
 @st.cache_data(show_spinner=False)
 def outcome_trials() -> list[tuple[str, str]]:
     return queries.outcome_trials(engine())

@@ -53,12 +53,12 @@ def markdown_table(df: pd.DataFrame) -> str:
     """A GitHub-flavoured Markdown table of escaped cells. One Markdown element draws in the browser
     several times faster than st.table, which renders every cell as a Markdown element of its own."""
     def row(cells) -> str:
-        return "| " + " | ".join(c.replace("\n", " ") for c in cells) + " |"
+        # A line break (safe_md's "  \n") would end the row: a space instead.
+        return "| " + " | ".join(c.replace("  \n", " ").replace("\n", " ") for c in cells) + " |"
 
     numeric = [pd.api.types.is_numeric_dtype(df[c]) and not pd.api.types.is_bool_dtype(df[c]) for c in df.columns]
-    lines = [row(safe_md(c).replace("  \n", " ") for c in df.columns),
-             "|" + "".join(" ---: |" if n else " --- |" for n in numeric)]
-    lines += [row(_cell_md(v).replace("  \n", " ") for v in r) for r in df.itertuples(index=False)]
+    lines = [row(safe_md(c) for c in df.columns), "|" + "".join(" ---: |" if n else " --- |" for n in numeric)]
+    lines += [row(_cell_md(v) for v in r) for r in df.itertuples(index=False)]
     return "\n".join(lines)
 
 
@@ -67,10 +67,6 @@ def table(df: pd.DataFrame, key: str, filename: str, caption: str | None = None,
     """A static table, every cell escaped, with its CSV download beneath (links exported as their URLs;
     `csv`, when given, is downloaded instead, e.g. the long form of a pivot). Longer than a page, it is
     shown a page at a time (the page number a widget, the CSV all rows)."""
-    df = df.copy()
-    for col in df.columns:  # "not stated in source" beside numbers: show the column as text
-        if df[col].dtype == object and df[col].map(type).nunique() > 1:
-            df[col] = df[col].map(lambda v: v if isinstance(v, str) else str(v))
     shown = df
     if len(df) > PAGE_ROWS:
         page_key = f"{key}_page"

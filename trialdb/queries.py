@@ -233,7 +233,6 @@ def publication_quotes(engine: Engine, pmid: str) -> dict[str, tuple[str, str]]:
                 session.scalars(select(m.Provenance).where(m.Provenance.subject == f"PMID:{pmid}"))}
 
 
-
 def outcome_trials(engine: Engine) -> list[tuple[str, str]]:
     """(NCT id, indication) of every trial with published outcomes, whatever the filter."""
     stmt = (select(m.Study.nct_id, m.Study.indication_code).where(m.Study.nct_id.in_(select(m.Outcome.nct_id)))

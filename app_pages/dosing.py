@@ -13,7 +13,7 @@ if data.studies(f).empty:
     ui.empty_state()
     st.stop()
 choices = data.dosing_choices(f, MAX_CHOICES, MAX_CURVES)
-missing = data.trials_without_regimen(f)
+missing, n_missing = data.trials_without_regimen(f)
 if not choices["n_trials"]:
     st.info("No trial in this selection has a curated dosing regimen.")
 else:
@@ -62,4 +62,4 @@ if not missing.empty:
     st.subheader("Trials without a regimen")
     st.markdown("These trials have no structured dosing regimen in the database (not curated from their source).")
     ui.table(missing.rename(columns={"nct_id": "NCT id", "brief_title": "Title", "indication": "Indication"}),
-             "no_regimen", "il2_trials_without_regimen.csv")
+             "no_regimen", "il2_trials_without_regimen.csv", matching=n_missing)

@@ -23,7 +23,7 @@ if n_dated == 0:
             "a calendar. They are listed below.")
 elif n_dated > len(dated):
     st.warning(f"{n_dated:,} trials state dates: too many to draw one bar each, so they are counted by year of "
-               f"start below; the table lists the first {len(dated):,} by start date.")
+               f"start below; the table lists the first {len(dated):,}, by indication and start date.")
     ui.plot(data.timeline_by_year_figure(f), "timeline_years")
 else:
     ui.plot(figures.timeline(dated, milestones, today), "timeline")
@@ -34,16 +34,18 @@ else:
 if n_dated:
     st.subheader("Dates as stated")
     table = frames.timeline_table(dated)
-    ui.table(table, "timeline_dates", "il2_trial_dates.csv")
+    ui.table(table, "timeline_dates", "il2_trial_dates.csv", matching=n_dated)
 if not milestones.empty:
     st.subheader("Milestones")
     ui.table(milestones.rename(columns={"nct_id": "Trial", "kind": "Milestone", "date": "Date", "detail": "Detail"}),
-             "timeline_milestones", "il2_milestones.csv")
+             "timeline_milestones", "il2_milestones.csv",
+             caption="Milestones of the trials in the table above." if n_dated > len(dated) else None)
 
 st.subheader("Dates not stated in source")
 if n_undated:
     st.markdown(f"{n_undated} trial(s) in this selection state no start or completion date in their source "
                 "documents. They are not drawn, and no dates are invented for them.")
-    ui.table(frames.timeline_table(undated), "timeline_undated", "il2_trials_dates_not_stated.csv")
+    ui.table(frames.timeline_table(undated), "timeline_undated", "il2_trials_dates_not_stated.csv",
+             matching=n_undated)
 else:
     st.markdown("Every trial in this selection states its start date.")

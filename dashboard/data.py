@@ -82,7 +82,7 @@ def regimens(f: Filters) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False)
-def trials_without_regimen(f: Filters) -> pd.DataFrame:
+def trials_without_regimen(f: Filters) -> tuple[pd.DataFrame, int]:
     return queries.trials_without_regimen(engine(), f)
 
 

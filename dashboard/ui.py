@@ -63,11 +63,15 @@ def markdown_table(df: pd.DataFrame) -> str:
 
 
 def table(df: pd.DataFrame, key: str, filename: str, caption: str | None = None,
-          csv: pd.DataFrame | None = None) -> None:
+          csv: pd.DataFrame | None = None, matching: int | None = None) -> None:
     """A static table, every cell escaped, with its CSV download beneath (links exported as their URLs;
     `csv`, when given, is downloaded instead, e.g. the long form of a pivot). Longer than a page, it is
-    shown a page at a time (the page number a widget, the CSV all rows)."""
+    shown a page at a time (the page number a widget, the CSV all rows). `matching`: how many rows match
+    when the query returned only the first len(df); the table then says so."""
     shown = df
+    if matching is not None and matching > len(df):
+        st.caption(f"{matching:,} match the filter; this table and its CSV hold the first {len(df):,}. "
+                   "Narrow the filter to reach the others.")
     if len(df) > PAGE_ROWS:
         page_key = f"{key}_page"
         pages, first, end = page_of(len(df), st.session_state.get(page_key, 1))
@@ -75,7 +79,7 @@ def table(df: pd.DataFrame, key: str, filename: str, caption: str | None = None,
         left, right = st.columns([1, 4], vertical_alignment="bottom")
         left.number_input(f"Page (of {pages:,})", min_value=1, max_value=pages, step=1, key=page_key)
         right.caption(f"Rows {first + 1:,}–{end:,} of {len(df):,}, {PAGE_ROWS} to a page; "
-                      "the CSV download has them all.")
+                      f"the CSV download has all {len(df):,}.")
         shown = df.iloc[first:end]
     st.markdown(markdown_table(shown))
     cols = st.columns([1, 3])

@@ -238,3 +238,32 @@ def test_a_large_portfolio_is_paged_and_aggregated(tmp_path):
         fig = json.loads(at.get("plotly_chart")[0].proto.spec)
         colours = {t["name"]: t["marker"]["color"] for t in fig["data"] if t["type"] == "bar"}
         assert len(set(colours.values())) == len(colours) > 3
+
+
+def test_a_table_cut_short_by_its_query_says_so():
+    def script():
+        import pandas as pd
+
+        from dashboard import ui
+
+        ui.table(pd.DataFrame({"NCT id": [f"NCT{i:08d}" for i in range(30)]}), "cut", "cut.csv", matching=2035)
+
+    at = AppTest.from_function(script, default_timeout=30).run()
+    assert not at.exception, [e.value for e in at.exception]
+    captions = [c.value for c in at.caption]
+    assert "2,035 match the filter; this table and its CSV hold the first 30. Narrow the filter to reach the others." in captions
+    assert any("Rows 1–25 of 30" in c and "the CSV download has all 30." in c for c in captions)
+
+
+def test_limited_queries_count_every_match(tmp_path):
+    from trialdb import queries
+    from trialdb.db import make_engine
+    from trialdb.synthetic import generate
+
+    generate(f"sqlite:///{tmp_path / 'synthetic.sqlite3'}", n=200)
+    engine = make_engine(f"sqlite:///{tmp_path / 'synthetic.sqlite3'}", readonly=True)
+    f = queries.Filters(tuple(c for c, _, _ in queries.filter_options(engine)["indications"]))
+    for query in (queries.undated, queries.trials_without_regimen, queries.timeline):
+        rows, total = query(engine, f, limit=1)
+        assert len(rows) == 1 and total > 1, (query.__name__, total)
+    engine.dispose()

@@ -182,11 +182,14 @@ def regimens(engine: Engine, f: Filters) -> pd.DataFrame:
     return df
 
 
-def trials_without_regimen(engine: Engine, f: Filters) -> pd.DataFrame:
+def trials_without_regimen(engine: Engine, f: Filters, limit: int = 500) -> tuple[pd.DataFrame, int]:
+    """Trials with no curated regimen (the first `limit`), and how many match in all."""
     S, R = m.Study, m.Regimen
-    stmt = (select(S.nct_id, S.brief_title, S.indication_code.label("indication"))
-            .where(f.where(), ~S.nct_id.in_(select(R.nct_id))).order_by(S.nct_id).limit(500))
-    return _frame(engine, stmt)
+    base = (select(S.nct_id, S.brief_title, S.indication_code.label("indication"))
+            .where(f.where(), ~S.nct_id.in_(select(R.nct_id))))
+    with engine.connect() as conn:
+        total = conn.execute(select(func.count()).select_from(base.subquery())).scalar_one()
+    return _frame(engine, base.order_by(S.nct_id).limit(limit)), total
 
 
 def study_choices(engine: Engine, f: Filters, limit: int = 2000) -> list[tuple[str, str]]:

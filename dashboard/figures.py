@@ -8,8 +8,15 @@ import datetime as dt
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.theme import (ARM_COLOURS, DOSING_FILL, OTHER_DRUG_COLOUR, REST_FILL, ROLE_COLOURS,
-                             indication_colour, status_colour)
+from dashboard.theme import (
+    ARM_COLOURS,
+    DOSING_FILL,
+    OTHER_DRUG_COLOUR,
+    REST_FILL,
+    ROLE_COLOURS,
+    indication_colour,
+    status_colour,
+)
 from trialdb.enums import label
 from trialdb.schedules import cumulative_dose, is_il2, periods, phases_from_json
 

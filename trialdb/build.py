@@ -24,10 +24,18 @@ from trialdb.check import CheckReport, check
 from trialdb.curation import load_curation
 from trialdb.db import SEED_DIR, database_url, make_engine, sqlite_path
 from trialdb.errors import SourceError
-from trialdb.load import (add_document, add_outcome, add_provenance, add_publication, add_regimen, add_study,
-                          outcome_path, regimen_path)
 from trialdb.importer import FORMAT as IMPORT_FORMAT
 from trialdb.importer import import_documents, imported_documents
+from trialdb.load import (
+    add_document,
+    add_outcome,
+    add_provenance,
+    add_publication,
+    add_regimen,
+    add_study,
+    outcome_path,
+    regimen_path,
+)
 from trialdb.parsers import parse_document
 from trialdb.sources import Parsed
 

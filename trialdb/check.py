@@ -9,9 +9,9 @@ from sqlalchemy import Connection, Engine, select
 from sqlalchemy.orm import Session
 
 from trialdb import models as m
-from trialdb.sources import leaves
 from trialdb.importer import FORMAT as JSON_FORMAT
 from trialdb.importer import json_fact_holds, studies_by_nct
+from trialdb.sources import leaves
 
 
 @dataclass

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-
 from pathlib import Path
 
 from trialdb.db import SEED_DIR, database_url, make_engine

@@ -22,7 +22,7 @@ class Curation:
 
 def _need(entry: dict, key: str, kind: type, file: str, where: str) -> Any:
     value = entry.get(key)
-    if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
+    if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
         raise SourceError(file, f"{where}.{key}", value, f"missing or not {kind.__name__}")
     return value
 
@@ -62,8 +62,8 @@ def load_curation(path: Path, documents: dict[str, SourceDocument]) -> Curation:
             _need(g, "group", str, file, f"{where}.groups[{k}]")
             # A published number must be in the sentence it is said to come from.
             for key in ("percent", "responders", "n"):
-                if key in g and (key == "percent" and f"{g[key]}%" not in quoted
-                                 or key != "percent" and not isinstance(g[key], int)):
+                if key in g and ((key == "percent" and f"{g[key]}%" not in quoted)
+                                 or (key != "percent" and not isinstance(g[key], int))):
                     raise SourceError(file, f"{where}.groups[{k}].{key}", g[key], "not as published in the quote")
         if "p_value" in o and f"p={o['p_value']}" not in quoted:
             raise SourceError(file, f"{where}.p_value", o["p_value"], "not as published in the quote")

@@ -10,7 +10,6 @@ import json
 import re
 from dataclasses import dataclass
 
-
 IL2 = re.compile(r"IL-?2\b|interleukine?-?2|aldesleukin", re.I)
 
 

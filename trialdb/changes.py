@@ -13,8 +13,10 @@ from typing import Any
 
 import pandas as pd
 from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
 
 from trialdb import models as m
+from trialdb.enums import label
 
 PS = "protocolSection"
 # At least what the issue names: status (and why stopped), phases, enrolment (count and type), the three
@@ -120,6 +122,44 @@ def as_text(value: Any) -> str | None:
 
 def field_label(field: str) -> str:
     return FIELD_LABELS.get(field, field)
+
+
+_ENUM_FIELDS = (f"{PS}.statusModule.overallStatus", f"{PS}.designModule.enrollmentInfo.type", f"{PS}.designModule.phases")
+
+
+def display(field: str, value: Any) -> str | None:
+    """A value as the pages show it: API enum spellings as labels ("TERMINATED" -> "Terminated")."""
+    if field in _ENUM_FIELDS and value is not None:
+        return ", ".join(label(v) for v in value) if isinstance(value, list) else label(str(value))
+    return as_text(value)
+
+
+@dataclass(frozen=True)
+class SeedDifference:
+    field: str  # as the page names it
+    path: str  # API v2 path
+    seed: str | None
+    registry: str | None
+
+
+def seed_registry_differences(engine: Engine, nct_id: str) -> list[SeedDifference]:
+    """Where the registry record kept beside a seed trial differs from the seed documents' facts (the
+    tracked fields; the seed's facts are exported in the registry's shape to compare like with like)."""
+    from trialdb.export import study_record
+    from trialdb.importer import studies_by_nct
+
+    with Session(engine) as session:
+        link = session.get(m.SeedRegistryRecord, nct_id)
+        study = session.get(m.Study, nct_id)
+        if link is None or study is None:
+            return []
+        doc = session.get(m.Document, link.document_id)
+        registry = studies_by_nct(doc.text).get(nct_id) if doc is not None else None
+        seed = study_record(study)
+    if registry is None:
+        return []
+    return [SeedDifference(field_label(d.field), d.field, display(d.field, d.old), display(d.field, d.new))
+            for d in compare(seed, registry)]
 
 
 def to_json(value: Any) -> str | None:

@@ -181,6 +181,7 @@ def import_documents(session: Session, docs: list[tuple[SourceDocument, list[tup
             add_study(session, p, row)
             add_provenance(session, nct, p.quotes, {doc.name: row})
             (report.updated if old is not None else report.added).append(nct)
+    session.flush()  # the rows just added count as uses below, whatever the session's autoflush
     # Documents no study or publication rests on any more (an older version of a re-imported file).
     used = select(m.Study.document_id).union(select(m.Publication.document_id), select(m.Provenance.document_id),
                                              select(m.SeedRegistryRecord.document_id))

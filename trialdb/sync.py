@@ -97,7 +97,8 @@ class SyncReport:
 
 
 def _now() -> str:
-    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+    # Milliseconds: two syncs within a second (tests, a retry by hand) still get ids of their own.
+    return dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def read_meta(url: str) -> dict[str, str]:
@@ -167,15 +168,28 @@ def _nct_of(study: Any) -> Any:
         return None
 
 
-def validate(fetched: list[tuple[str, Any]], report: SyncReport) -> list[Accepted]:
+def _kept_text(folder: Path, nct: str, study: Any) -> str | None:
+    """The record file already on disk when it holds this very study: kept as it is, so a weekly sync
+    that finds nothing new rewrites no record (its fetchedAt: when this version was first fetched)."""
+    path = folder / f"{nct}.json"
+    try:
+        old = path.read_text(encoding="utf-8")
+        return old if json.loads(old).get("study") == study else None
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
+def validate(fetched: list[tuple[str, Any]], report: SyncReport, folder: Path) -> list[Accepted]:
     """Records that pass every import check; the others are refused (named, with the reason)."""
     accepted: dict[str, Accepted] = {}
     for i, (at, study) in enumerate(fetched):
         nct = _nct_of(study)
         if not isinstance(nct, str) or not NCT_ID.fullmatch(nct):
-            report.refused.append((f"record {i + 1} of the response", f"not an NCT id: {nct!r}"))
+            report.refused.append((f"record {i + 1} of {len(fetched)} (nctId {nct!r})",
+                                   f"protocolSection.identificationModule.nctId: not an NCT id: {nct!r}"))
             continue
-        text_ = json.dumps({"fetchedAt": at, "study": study}, ensure_ascii=False, indent=2) + "\n"
+        text_ = (_kept_text(folder, nct, study)
+                 or json.dumps({"fetchedAt": at, "study": study}, ensure_ascii=False, indent=2) + "\n")
         try:
             doc, studies = document_from_text(f"{REGISTRY}/{nct}.json", text_)
             validate_study(studies[0][1], studies[0][0], doc)
@@ -208,7 +222,8 @@ def _apply(session: Session, accepted: list[Accepted], report: SyncReport, seed_
     session.flush()
     folder = seed_dir / REGISTRY
     for a in accepted:
-        write_atomically(folder / f"{a.nct}.json", a.text)
+        if not (folder / f"{a.nct}.json").exists() or (folder / f"{a.nct}.json").read_text(encoding="utf-8") != a.text:
+            write_atomically(folder / f"{a.nct}.json", a.text)
     write_atomically(folder / CHANGES_FILE, changes_document(session))
     origin = session.get(m.Meta, "origin")
     if origin is not None and origin.value == "seed":  # the files are part of the seeds now: still fresh
@@ -282,7 +297,7 @@ def sync(url: str | None = None, api: str | None = None, query: str | None = Non
         if own:
             client.close()
     report.fetched = len(fetched)
-    accepted = validate(fetched, report)
+    accepted = validate(fetched, report, seed_dir / REGISTRY)
     write(url, accepted, report, seed_dir, report.sync_id, api)
     return report
 

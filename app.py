@@ -17,6 +17,7 @@ PAGES = [
     st.Page("app_pages/dosing.py", title="Dosing schedules", icon=":material/medication:"),
     st.Page("app_pages/outcomes.py", title="Outcomes", icon=":material/monitoring:"),
     st.Page("app_pages/trial_record.py", title="Trial record", icon=":material/description:"),
+    st.Page("app_pages/whats_new.py", title="What's new", icon=":material/update:"),
 ]
 page = st.navigation(PAGES)
 st.session_state["_filters"] = filters.sidebar()

@@ -1,9 +1,11 @@
 """Trial record: one trial's whole record, each fact with the source sentence it comes from."""
 
+import pandas as pd
 import streamlit as st
 
 from dashboard import data, filters, ui
 from dashboard.frames import REGISTRY, phase_label
+from dashboard.freshness import registry_as_of
 from trialdb.enums import label
 
 st.title("Trial record")
@@ -56,6 +58,15 @@ def listing(name: str, items: list[tuple[str, str | None]]) -> None:
 st.header(s.brief_title, anchor=False)
 st.markdown(f"[{s.nct_id} on ClinicalTrials.gov]({REGISTRY}{s.nct_id}) · source document: `{rec.document.name}` "
             f"({rec.document.format})")
+registry_as_of()
+if differences := data.seed_registry_differences(s.nct_id):
+    with st.container(border=True):
+        st.subheader("Registry record differs from the seed document", anchor=False)
+        st.caption("The seed document stays the authority for this trial; the registry record fetched by the "
+                   "sync is kept beside it (seed_data/registry/). Where they disagree:")
+        st.markdown(ui.markdown_table(pd.DataFrame(
+            [(d.field, d.seed or "not stated in source", d.registry or "not stated in source") for d in differences],
+            columns=["Field", "Seed document", "Registry record"])))
 
 with st.container(border=True):
     st.subheader("Identification and status", anchor=False)

@@ -166,8 +166,9 @@ def to_json(value: Any) -> str | None:
     return None if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
-def from_json(text: str | None) -> Any:
-    return None if text is None else json.loads(text)
+def from_json(text: object) -> Any:
+    # Not text (None, or pandas' NaN for a missing value in a frame): no value.
+    return json.loads(text) if isinstance(text, str) else None
 
 
 def list_changes(engine: Engine, since: str | None = None) -> list[dict]:
@@ -205,3 +206,15 @@ def changes_by_month(engine: Engine, where) -> pd.DataFrame:
     with engine.connect() as conn:
         result = conn.execute(stmt)
         return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+
+
+def registry_status(engine: Engine) -> dict[str, str] | None:
+    """The last successful sync (its time, query and API), or None when the database was never synced."""
+    from trialdb.registry import META_API, META_AT, META_QUERY
+
+    with engine.connect() as conn:
+        rows = {k: v for k, v in conn.execute(
+            select(m.Meta.key, m.Meta.value).where(m.Meta.key.in_((META_AT, META_QUERY, META_API))))}
+    if META_AT not in rows:
+        return None
+    return {"at": rows[META_AT], "query": rows.get(META_QUERY, ""), "api": rows.get(META_API, "")}

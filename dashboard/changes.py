@@ -29,7 +29,7 @@ def trial_groups(changes: pd.DataFrame) -> list[dict]:
             "Field": [field_label(f) for f in rows.field],
             "Before": [display(f, from_json(o)) or "—" for f, o in zip(rows.field, rows.old, strict=True)],
             "After": [display(f, from_json(n)) or "—" for f, n in zip(rows.field, rows.new, strict=True)],
-            "Detected (UTC)": [str(d)[:16].replace("T", " ") for d in rows.detected],
+            "Found": [str(d)[:10] for d in rows.detected],  # the sync's date (UTC); the time is in the CSV
         })
         out.append({"nct_id": nct, "title": first.brief_title, "indication": first.indication,
                     "last_update": latest.loc[nct, "last_update"], "detected": latest.loc[nct, "detected"],
@@ -70,7 +70,7 @@ def changes_over_time(frame: pd.DataFrame) -> go.Figure:
                     marker_color=CHANGE_KIND_COLOURS[kind], xperiod="M1", xperiodalignment="middle",
                     hovertemplate=f"%{{x|%B %Y}}<br>{kind}: %{{y}} change(s)<extra></extra>")
     top = int(frame.groupby("month")["changes"].sum().max()) if not frame.empty else 1
-    fig.update_layout(barmode="stack", title=dict(text="Changes by month of the record's last update, by kind",
+    fig.update_layout(barmode="stack", title=dict(text="Changes by month of last update",
                                                   x=0, xanchor="left"),
                       xaxis_title="Month the registry record was last updated", yaxis_title="Changes", height=340,
                       font=FONT, margin=dict(l=10, r=10, t=60, b=10), plot_bgcolor="white",

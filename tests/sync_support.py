@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import datetime as dt
 import shutil
 import uuid
 from pathlib import Path
@@ -78,15 +79,16 @@ def database_with_changes(url: str, seed: Path) -> dict:
     change two records on the server (one real record's status, the seed trial's enrolment) and sync
     again. Returns what changed."""
     build(url, seed)
+    today = dt.date.today().isoformat()  # updated today: the next, incremental, sync asks for it again
     reg = Registry({**real_records(), "NCT02465580": seed_trial_record(url, "NCT02465580")})
     with CtgovServer(reg) as srv:
         first = run_sync(url, seed, srv)
         reg.set("NCT03418623", "statusModule.overallStatus", "TERMINATED")
         reg.set("NCT03418623", "statusModule.whyStopped", "Sponsor decision")
-        reg.set("NCT03418623", "statusModule.lastUpdatePostDateStruct", {"date": "2099-01-02", "type": "ACTUAL"})
+        reg.set("NCT03418623", "statusModule.lastUpdatePostDateStruct", {"date": today, "type": "ACTUAL"})
         seed_rec = copy.deepcopy(reg.studies["NCT02465580"])
         seed_rec["protocolSection"]["designModule"]["enrollmentInfo"] = {"count": 100, "type": "ACTUAL"}
-        seed_rec["protocolSection"]["statusModule"]["lastUpdatePostDateStruct"] = {"date": "2099-01-03", "type": "ACTUAL"}
+        seed_rec["protocolSection"]["statusModule"]["lastUpdatePostDateStruct"] = {"date": today, "type": "ACTUAL"}
         reg.studies["NCT02465580"] = seed_rec
         second = run_sync(url, seed, srv)
     return {"first": first, "second": second}

@@ -174,5 +174,6 @@ def test_changes_over_time_figure():
     assert bars == {"New trial": ([5], ["2023-11"]), "Status": ([2], ["2024-03"]),
                     "Design and other": ([1], ["2024-03"])}
     assert fig.layout.barmode == "stack" and "last update" in fig.layout.title.text
+    assert "lastUpdatePostDate" in fig.data[0].hovertemplate or fig.layout.xaxis.title.text.startswith("Month")
     assert fig.layout.xaxis.title.text and fig.layout.yaxis.title.text == "Changes"
     assert len({t.marker.color for t in fig.data}) == 3

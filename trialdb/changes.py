@@ -42,7 +42,7 @@ NEW_TRIAL = "study"  # the field of the change "a trial new to the database"
 
 # How each field reads on the page (the JSON and CLI keep the path).
 FIELD_LABELS: dict[str, str] = {
-    NEW_TRIAL: "New trial in the portfolio",
+    NEW_TRIAL: "Trial",
     f"{PS}.identificationModule.briefTitle": "Title",
     f"{PS}.statusModule.overallStatus": "Overall status",
     f"{PS}.statusModule.whyStopped": "Why stopped",
@@ -129,6 +129,8 @@ _ENUM_FIELDS = (f"{PS}.statusModule.overallStatus", f"{PS}.designModule.enrollme
 
 def display(field: str, value: Any) -> str | None:
     """A value as the pages show it: API enum spellings as labels ("TERMINATED" -> "Terminated")."""
+    if field == NEW_TRIAL:  # its value is the title, which the page shows above the changes anyway
+        return "added to the portfolio" if value is not None else None
     if field in _ENUM_FIELDS and value is not None:
         return ", ".join(label(v) for v in value) if isinstance(value, list) else label(str(value))
     return as_text(value)

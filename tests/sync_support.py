@@ -92,3 +92,18 @@ def database_with_changes(url: str, seed: Path) -> dict:
         reg.studies["NCT02465580"] = seed_rec
         second = run_sync(url, seed, srv)
     return {"first": first, "second": second}
+
+
+@contextlib.contextmanager
+def synced_for_app(tmp_path: Path):
+    """`database_with_changes` in a database of its own, ready for the app to open; yields its URL."""
+    seed = seed_copy(tmp_path)
+    with own_database(tmp_path) as url:
+        database_with_changes(url, seed)
+        # Built from a copy of seed_data/, so its fingerprint is not the repository's: the app would rebuild
+        # it from seed_data/ on start. Marked as a generated database, which the app never overwrites.
+        engine = make_engine(url)
+        with Session(engine) as s, s.begin():
+            s.merge(m.Meta(key="origin", value="test: synced from the protocol test server"))
+        engine.dispose()
+        yield url

@@ -74,7 +74,7 @@ def test_full_sync_pages_imports_keeps_files_and_checks(env):
     assert pages[0]["query.term"].startswith("AREA[InterventionSearch](") and "aldesleukin" in pages[0]["query.term"]
     assert "filter.advanced" not in pages[0]  # the first sync reads everything
     on_disk = files(seed)
-    assert sorted(on_disk) == sorted(f"{n}.json" for n in REAL) + ["changes.json"]
+    assert sorted(on_disk) == [*sorted(f"{n}.json" for n in REAL), "changes.json"]
     rec = json.loads(on_disk["NCT03418623.json"])
     assert rec["fetchedAt"].endswith("Z") and rec["study"] == real_records()["NCT03418623"]
     engine = make_engine(url, readonly=True)

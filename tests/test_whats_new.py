@@ -8,12 +8,10 @@ import json
 
 import pandas as pd
 import pytest
-from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
 
-from tests.sync_support import database_with_changes, own_database, seed_copy
+from tests.sync_support import synced_for_app
 from tests.test_app import APP, app_database, md_tables, text_of
-from trialdb import models as m
 from trialdb.changes import list_changes
 from trialdb.db import make_engine
 
@@ -22,16 +20,7 @@ from trialdb.db import make_engine
 def synced(tmp_path_factory):
     """A database synced twice from the test server: 9 new real records, then NCT03418623 terminated and
     the registry record of seed trial NCT02465580 with another enrolment."""
-    tmp = tmp_path_factory.mktemp("whats_new")
-    seed = seed_copy(tmp)
-    with own_database(tmp) as url:
-        database_with_changes(url, seed)
-        # Built from a copy of seed_data/, so its fingerprint is not the repository's: the app would rebuild
-        # it from seed_data/ on start. Marked as a generated database, which the app never overwrites.
-        engine = make_engine(url)
-        with Session(engine) as s, s.begin():
-            s.merge(m.Meta(key="origin", value="test: synced from the protocol test server"))
-        engine.dispose()
+    with synced_for_app(tmp_path_factory.mktemp("whats_new")) as url:
         engine = make_engine(url, readonly=True)
         try:
             changes = list_changes(engine)

@@ -23,8 +23,10 @@ if notice := filters.check_url_values("nct", list(choices), "trial", remember=Fa
 if not choices:
     ui.empty_state()
     st.stop()
+# No format_func: a bound selectbox reads and writes its options' *labels* in the URL, so with "NCT · title"
+# labels a record link (?nct=NCT...) was silently dropped and the first trial shown. The title is the header.
 nct = st.selectbox("Trial", list(choices), key="nct", bind="query-params",
-                   format_func=lambda n: f"{n} · {choices[n][:90]}")
+                   help="Trials of the current filter, by NCT id; the record's title is shown below.")
 rec = data.study_record(nct)
 if rec is None:  # chosen from this database's own list, so only a database replaced under the app gets here
     st.error(f"{nct} is no longer in the database. Reload the page.")

@@ -173,10 +173,10 @@ def changes_by_month(f: Filters) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False)
-def change_groups(f: Filters) -> list[dict]:
-    from dashboard.changes import trial_groups
+def change_order(f: Filters) -> pd.DataFrame:
+    from dashboard.changes import trial_order
 
-    return trial_groups(changes(f)[0])
+    return trial_order(changes(f)[0])
 
 
 @st.cache_resource(max_entries=200, show_spinner=False)

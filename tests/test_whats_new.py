@@ -92,7 +92,7 @@ def test_newest_first_grouped_with_links_and_values(synced):
         assert ("Overall status", "Completed", "Terminated") in rows
         assert ("Why stopped", "—", "Sponsor decision") in rows
         assert ("Enrolment", "10", "100") in rows or any(r[0] == "Enrolment" and r[2] == "100" for r in rows)
-        assert any(m.value.count("[open record](trial_record?nct=NCT03418623)") for m in at.markdown)
+        assert any("[open record](trial_record?nct=NCT03418623)" in m.value for m in at.markdown)
         fig = json.loads(at.get("plotly_chart")[0].proto.spec)
         assert {t["name"] for t in fig["data"]} >= {"New trial", "Status"}
         assert at.get("download_button")
@@ -136,17 +136,18 @@ def _changes() -> pd.DataFrame:
     })
 
 
-def test_trial_groups_newest_first_with_readable_values():
-    from dashboard.changes import trial_groups
+def test_trials_newest_first_with_readable_values():
+    from dashboard.changes import trial_order, trial_table
 
-    groups = trial_groups(_changes())
-    assert [g["nct_id"] for g in groups] == ["NCT2", "NCT1", "NCT3"]
-    assert groups[0]["new"] and not groups[1]["new"]
-    t = groups[1]["table"]
-    assert t.values.tolist()[0][:3] == ["Overall status", "Recruiting", "Completed"]
-    assert t.values.tolist()[1][:3] == ["Phases", "Phase 1", "Phase 1, Phase 2"]
-    assert groups[2]["table"].values.tolist()[0][:3] == ["Results posted", "no", "yes"]
-    assert trial_groups(_changes().iloc[0:0]) == []
+    order = trial_order(_changes())
+    assert list(order.nct_id) == ["NCT2", "NCT1", "NCT3"]
+    assert list(order.new) == [True, False, False] and list(order.last_update[:2]) == ["2023-11-20", "2024-03-01"]
+    t = trial_table(_changes(), "NCT1").values.tolist()
+    assert t[0] == ["Overall status", "Recruiting", "Completed", "2026-01-02"]
+    assert t[1][:3] == ["Phases", "Phase 1", "Phase 1, Phase 2"]
+    assert trial_table(_changes(), "NCT3").values.tolist()[0][:3] == ["Results posted", "no", "yes"]
+    assert trial_table(_changes(), "NCT2").values.tolist()[0][:3] == ["Trial", "—", "added to the portfolio"]
+    assert trial_order(_changes().iloc[0:0]).empty
 
 
 def test_changes_over_time_figure():

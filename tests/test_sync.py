@@ -4,12 +4,15 @@ fault, and a kill; after each failure the database is checked whole and the reco
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import signal
 import sqlite3
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -18,7 +21,6 @@ from sqlalchemy.orm import Session
 from tests.conftest import REPO, TEST_URL, file_hash
 from tests.ctgov_server import CtgovServer, Registry, real_records
 from tests.sync_support import (
-    client,
     database_with_changes,
     own_database,
     run_sync,
@@ -58,6 +60,12 @@ def snapshot(url: str) -> dict:
         return out
     finally:
         engine.dispose()
+
+
+def cli(url: str, *args: str) -> subprocess.CompletedProcess:
+    """`python -m trialdb ARGS` against `url` (given as TRIALDB_URL: SQLite or PostgreSQL alike)."""
+    return subprocess.run([sys.executable, "-m", "trialdb", *args], cwd=REPO, capture_output=True, text=True,
+                          env={**os.environ, "TRIALDB_URL": url})
 
 
 def files(seed) -> dict[str, str]:
@@ -123,21 +131,15 @@ def test_a_change_on_the_server_is_exactly_what_the_next_sync_reports(env):
         engine.dispose()
     assert [(c["nct_id"], c["field"], c["old"], c["new"], c["last_update"]) for c in latest] == [
         ("NCT03475563", "protocolSection.statusModule.overallStatus", "UNKNOWN", "COMPLETED", "2099-12-01")]
-    if TEST_URL:
-        return
-    db = url.removeprefix("sqlite:///")
-    out = subprocess.run([sys.executable, "-m", "trialdb", "changes", "--json", "--since", report.sync_id[:10],
-                          "--db", db], cwd=REPO, capture_output=True, text=True)
+    out = cli(url, "changes", "--json", "--since", report.sync_id[:10])
     assert out.returncode == 0, out.stderr
     shown = json.loads(out.stdout)
     assert {"nct_id": "NCT03475563", "field": "protocolSection.statusModule.overallStatus", "old": "UNKNOWN",
             "new": "COMPLETED", "last_update": "2099-12-01", "detected": report.sync_id} in shown
     assert all(set(c) == {"nct_id", "field", "old", "new", "last_update", "detected"} for c in shown)
-    text = subprocess.run([sys.executable, "-m", "trialdb", "changes", "--db", db], cwd=REPO, capture_output=True,
-                          text=True)
+    text = cli(url, "changes")
     assert "NCT03475563  protocolSection.statusModule.overallStatus: UNKNOWN -> COMPLETED" in text.stdout
-    bad = subprocess.run([sys.executable, "-m", "trialdb", "changes", "--since", "last week", "--db", db], cwd=REPO,
-                         capture_output=True, text=True)
+    bad = cli(url, "changes", "--since", "last week")
     assert bad.returncode == 2 and "not a date" in bad.stderr
 
 
@@ -199,11 +201,8 @@ def test_refused_records_are_named_never_written_and_the_others_land(env, tmp_pa
     assert "statusModule.overallStatus" in why["NCT09999999"] and "PAUSED" in why["NCT09999999"]
     assert "REFUSED NCT09999999" in report.summary()
     assert not (seed / "registry" / "NCT09999999.json").exists() and not list((seed / "registry").glob("NCT123*"))
-    if TEST_URL:
-        return
     # The command says so and exits non-zero, so a scheduler notices.
-    proc = subprocess.run([sys.executable, "-m", "trialdb", "sync", "--api", srv.api, "--db", url.removeprefix("sqlite:///"),
-                           "--seed", str(seed), "--rate", "0", "--full"], cwd=REPO, capture_output=True, text=True)
+    proc = cli(url, "sync", "--api", srv.api, "--seed", str(seed), "--rate", "0", "--full")
     assert proc.returncode == 1 and "REFUSED NCT09999999" in proc.stdout and "1 new" not in proc.stdout
     assert "2 record(s) refused" in proc.stderr and "Traceback" not in proc.stderr
 
@@ -259,16 +258,15 @@ def test_a_repeating_token_stops_at_once(env):
 
 
 def test_the_cli_reports_a_fault_and_writes_nothing(env):
-    if TEST_URL:
-        pytest.skip("the CLI's SQLite path; the PostgreSQL path is covered by the in-process tests")
     url, seed, srv = env
-    db = url.removeprefix("sqlite:///")
-    before = file_hash(__import__("pathlib").Path(db))
+    before = snapshot(url)
+    file_before = file_hash(Path(url.removeprefix("sqlite:///"))) if url.startswith("sqlite") else None
     srv.registry.faults.extend(["not_json"])
-    proc = subprocess.run([sys.executable, "-m", "trialdb", "sync", "--api", srv.api, "--db", db, "--seed", str(seed),
-                           "--rate", "0"], cwd=REPO, capture_output=True, text=True)
+    proc = cli(url, "sync", "--api", srv.api, "--seed", str(seed), "--rate", "0")
     assert proc.returncode == 2 and "not JSON" in proc.stderr and "Nothing was written" in proc.stderr
-    assert "Traceback" not in proc.stderr and file_hash(__import__("pathlib").Path(db)) == before
+    assert "Traceback" not in proc.stderr and snapshot(url) == before and files(seed) == {}
+    if file_before is not None:
+        assert file_hash(Path(url.removeprefix("sqlite:///"))) == file_before  # not a byte changed
 
 
 def test_seed_trials_keep_their_facts_and_the_registry_record_is_kept_beside(env):
@@ -306,7 +304,7 @@ def test_a_rebuild_from_seed_data_carries_records_and_changes_over(tmp_path):
             history = list_changes(engine)
         finally:
             engine.dispose()
-        with own_database(tmp_path / "other") if TEST_URL else __import__("contextlib").nullcontext(
+        with own_database(tmp_path / "other") if TEST_URL else contextlib.nullcontext(
                 f"sqlite:///{tmp_path / 'rebuilt.sqlite3'}") as fresh:
             build(fresh, seed)  # a new machine, such as Streamlit Community Cloud after a restart
             engine = make_engine(fresh, readonly=True)
@@ -324,38 +322,33 @@ def test_a_rebuild_from_seed_data_carries_records_and_changes_over(tmp_path):
 
 def test_killed_sync_leaves_the_previous_database_whole(tmp_path):
     """SIGKILL `python -m trialdb sync` at several moments against a slow server: the previous database
-    stays whole (integrity ok, the same rows), and the next sync succeeds."""
-    if TEST_URL:
-        pytest.skip("SQLite's file swap is what this kills; PostgreSQL's one transaction is its own guarantee")
+    stays whole (integrity ok on SQLite, the same rows), and the next sync succeeds. SQLite: the copy aside
+    is never swapped in half-done; PostgreSQL: the open transaction dies with the process."""
     seed = seed_copy(tmp_path)
-    db = tmp_path / "k.sqlite3"
-    build(f"sqlite:///{db}", seed)
-    reg = Registry()
-    reg.delay = 0.15
-    with CtgovServer(reg) as srv:
-        for delay in (0.5, 1.2, 2.0, 2.6, 3.2):
-            before = snapshot(f"sqlite:///{db}")
-            proc = subprocess.Popen([sys.executable, "-m", "trialdb", "sync", "--api", srv.api, "--db", str(db),
-                                     "--seed", str(seed), "--rate", "0", "--page-size", "1", "--full"], cwd=REPO,
-                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            time.sleep(delay)
-            proc.send_signal(signal.SIGKILL)
-            proc.wait()
-            after = snapshot(f"sqlite:///{db}")
-            assert after["integrity"] == "ok"
-            assert after == before or after["studies"] == 4 + len(REAL)  # the old database, or the whole new one
-            con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-            assert con.execute("SELECT count(*) FROM studies").fetchone()[0] in (4, 4 + len(REAL))
-            con.close()
-        reg.delay = 0
-        c = client(srv)
-        try:
-            from trialdb.sync import sync
-
-            assert sync(f"sqlite:///{db}", seed_dir=seed, client=c, full=True).ok
-        finally:
-            c.close()
-    assert snapshot(f"sqlite:///{db}")["studies"] == 4 + len(REAL)
+    with own_database(tmp_path) as url:
+        build(url, seed)
+        reg = Registry()
+        reg.delay = 0.15
+        with CtgovServer(reg) as srv:
+            for delay in (0.5, 1.2, 2.0, 2.6, 3.2):
+                before = snapshot(url)
+                proc = subprocess.Popen([sys.executable, "-m", "trialdb", "sync", "--api", srv.api, "--seed", str(seed),
+                                         "--rate", "0", "--page-size", "1", "--full"], cwd=REPO,
+                                        env={**os.environ, "TRIALDB_URL": url},
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                time.sleep(delay)
+                proc.send_signal(signal.SIGKILL)
+                proc.wait()
+                after = snapshot(url)
+                assert after.get("integrity", "ok") == "ok"
+                assert after == before or after["studies"] == 4 + len(REAL)  # the old database, or the whole new one
+                if url.startswith("sqlite"):
+                    con = sqlite3.connect(f"file:{url.removeprefix('sqlite:///')}?mode=ro", uri=True)
+                    assert con.execute("SELECT count(*) FROM studies").fetchone()[0] in (4, 4 + len(REAL))
+                    con.close()
+            reg.delay = 0
+            assert run_sync(url, seed, srv, full=True).ok
+        assert snapshot(url)["studies"] == 4 + len(REAL)
 
 
 def test_rate_limit_spaces_requests():
@@ -382,3 +375,12 @@ def test_the_default_query_comes_from_portfolio_toml():
                  '"type 1 diabetes"', '"graft versus host disease"', '"alopecia areata"', '"amyotrophic lateral sclerosis"',
                  '"ulcerative colitis"', "lupus"):
         assert word in term, word
+
+
+def test_the_workflow_syncs_weekly_commits_records_and_writes_the_shared_database():
+    text = (REPO / ".github" / "workflows" / "registry-sync.yml").read_text()
+    for needed in ("schedule:", "cron:", "workflow_dispatch:", 'python-version: "3.11"',
+                   "pip install -r requirements.txt", "python -m trialdb sync", "git add seed_data/registry/",
+                   "git push", "secrets.TRIALDB_URL", "contents: write"):
+        assert needed in text, needed
+    assert text.count("python -m trialdb sync ${{ inputs.full") == 2  # the files job, the shared database job

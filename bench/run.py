@@ -146,6 +146,7 @@ def bench_sync(records: int, runs: int) -> dict:
     with CtgovServer(Registry(copies(records))) as srv:
         for r in range(runs):
             work = OUT / f"sync{r}"
+            shutil.rmtree(work, ignore_errors=True)
             seed = work / "seed"
             shutil.copytree(REPO / "seed_data", seed, ignore=shutil.ignore_patterns("NCT*.json", "changes.json"))
             build(f"sqlite:///{work / 'sync.sqlite3'}", seed)

@@ -384,3 +384,21 @@ def test_the_workflow_syncs_weekly_commits_records_and_writes_the_shared_databas
                    "git push", "secrets.TRIALDB_URL", "contents: write"):
         assert needed in text, needed
     assert text.count("python -m trialdb sync ${{ inputs.full") == 2  # the files job, the shared database job
+
+
+def test_validation_works_from_any_thread():
+    """The app builds (and so validates seed trials' registry records) on a thread of its own."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from tests.ctgov_server import FIXTURES
+    from trialdb.errors import SourceError
+    from trialdb.importer import document_from_text, validate_study
+
+    doc, studies = document_from_text("x.json", (FIXTURES / "NCT03418623.json").read_text())
+    validate_study(studies[0][1], studies[0][0], doc)
+    with ThreadPoolExecutor(2) as pool:
+        assert pool.submit(validate_study, studies[0][1], studies[0][0], doc).result().record
+        bad = json.loads(json.dumps(studies[0][1]))
+        bad["protocolSection"]["designModule"]["phases"] = ["PHASE9"]
+        with pytest.raises(SourceError, match="phases"):
+            pool.submit(validate_study, bad, "$", doc).result()

@@ -18,6 +18,7 @@ import datetime as dt
 import hashlib
 import json
 import re
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -121,19 +122,29 @@ def document_from_text(name: str, text: str) -> tuple[SourceDocument, list[tuple
 
 
 _SCRATCH: Engine | None = None
+_SCRATCH_LOCK = threading.Lock()
 
 
 def validate_study(study: Any, where: str, doc: SourceDocument) -> Parsed:
     """Every check the import makes (required modules, dates, NCT id, enum values), without touching the
     database: the study is loaded into an in-memory scratch database in a transaction rolled back."""
     from sqlalchemy import create_engine
+    from sqlalchemy.pool import StaticPool
 
     global _SCRATCH
     parsed = to_parsed(study, where, doc)
-    if _SCRATCH is None:
-        _SCRATCH = create_engine("sqlite://")
-        m.Base.metadata.create_all(_SCRATCH)
-    with Session(_SCRATCH) as session:
+    with _SCRATCH_LOCK:
+        if _SCRATCH is None:
+            # One in-memory database for the process, shared by every thread (the app builds on its own
+            # thread), used by one validation at a time.
+            _SCRATCH = create_engine("sqlite://", poolclass=StaticPool, connect_args={"check_same_thread": False})
+            m.Base.metadata.create_all(_SCRATCH)
+        _validate_in(_SCRATCH, parsed, doc)
+    return parsed
+
+
+def _validate_in(scratch: Engine, parsed: Parsed, doc: SourceDocument) -> None:
+    with Session(scratch) as session:
         try:
             row = m.Document(name=doc.name, format=FORMAT, sha256=doc.sha256, text="")
             session.add(row)
@@ -142,7 +153,6 @@ def validate_study(study: Any, where: str, doc: SourceDocument) -> Parsed:
             session.flush()
         finally:
             session.rollback()
-    return parsed
 
 
 def _seed_owned(session: Session, study: m.Study) -> bool:

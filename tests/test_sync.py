@@ -192,7 +192,10 @@ def test_refused_records_are_named_never_written_and_the_others_land(env, tmp_pa
     bad_value = json.loads(json.dumps(reg.studies["NCT05594173"]))
     bad_value["protocolSection"]["identificationModule"]["nctId"] = "NCT09999999"
     bad_value["protocolSection"]["statusModule"]["overallStatus"] = "PAUSED"
-    reg.studies.update({"NCT123": bad_id, "NCT09999999": bad_value})
+    no_sponsor = json.loads(json.dumps(reg.studies["NCT03418623"]))
+    no_sponsor["protocolSection"]["identificationModule"]["nctId"] = "NCT09999998"
+    del no_sponsor["protocolSection"]["sponsorCollaboratorsModule"]["leadSponsor"]["name"]
+    reg.studies.update({"NCT123": bad_id, "NCT09999999": bad_value, "NCT09999998": no_sponsor})
     report = run_sync(url, seed, srv)
     assert not report.ok and sorted(report.new) == REAL
     why = dict(report.refused)
@@ -200,11 +203,12 @@ def test_refused_records_are_named_never_written_and_the_others_land(env, tmp_pa
     assert named.startswith("record ") and "not an NCT id: 'NCT123'" in why[named]
     assert "statusModule.overallStatus" in why["NCT09999999"] and "PAUSED" in why["NCT09999999"]
     assert "REFUSED NCT09999999" in report.summary()
+    assert "leadSponsor.name" in why["NCT09999998"] and "missing" in why["NCT09999998"]
     assert not (seed / "registry" / "NCT09999999.json").exists() and not list((seed / "registry").glob("NCT123*"))
     # The command says so and exits non-zero, so a scheduler notices.
     proc = cli(url, "sync", "--api", srv.api, "--seed", str(seed), "--rate", "0", "--full")
     assert proc.returncode == 1 and "REFUSED NCT09999999" in proc.stdout and "1 new" not in proc.stdout
-    assert "2 record(s) refused" in proc.stderr and "Traceback" not in proc.stderr
+    assert "3 record(s) refused" in proc.stderr and "Traceback" not in proc.stderr
 
 
 # fault -> (what the server does, whether the sync then succeeds, what the error says)

@@ -183,6 +183,9 @@ def _sponsors(s: m.Study, module: dict, f: str) -> None:
     entries += [("collaborator", c) for c in module.get("collaborators", [])]
     for i, (role, sp) in enumerate(entries):
         _check_enum(f, "sponsorCollaboratorsModule.class", "agencyClass", sp.get("class"))
+        if not isinstance(sp.get("name"), str) or not sp["name"].strip():  # a sponsor without a name: say so
+            where = "leadSponsor" if role == "lead" else f"collaborators[{i - bool(module.get('leadSponsor'))}]"
+            raise SourceError(f, f"sponsorCollaboratorsModule.{where}.name", sp.get("name"), "missing")
         s.sponsors.append(m.Sponsor(position=i, lead_or_collaborator=role, name=sp["name"], agency_class=sp.get("class")))
     rp = module.get("responsibleParty")
     if rp:

@@ -196,6 +196,9 @@ def validate(fetched: list[tuple[str, Any]], report: SyncReport, folder: Path) -
         except SourceError as exc:
             report.refused.append((nct, str(exc)))
             continue
+        except (KeyError, TypeError, AttributeError, ValueError) as exc:  # a shape the checks did not foresee
+            report.refused.append((nct, f"malformed record ({exc.__class__.__name__}: {exc})"))
+            continue
         last = ((study.get("protocolSection") or {}).get("statusModule") or {}).get("lastUpdatePostDateStruct") or {}
         accepted[nct] = Accepted(nct, text_, [(doc, studies)], study, last.get("date"))  # a repeat: the later wins
     return list(accepted.values())

@@ -118,11 +118,12 @@ def timeline_by_year(frame: pd.DataFrame) -> go.Figure:
     return _layout(fig, "Trials by year of stated start, coloured by status", "Year of start", "Trials")
 
 
-def dosing_calendar(rows: pd.DataFrame, title: str) -> go.Figure:
+def dosing_calendar(rows: pd.DataFrame, title: str, labels: list[str] | None = None) -> go.Figure:
     """One row per drug of one arm: a mark on each administration day, dosing periods and rests shaded.
-    Placebo is drawn hollow; a drug whose schedule the source does not state says so on its row."""
+    Placebo is drawn hollow; a drug whose schedule the source does not state says so on its row.
+    `labels`: the rows' names when they are not just the drug (several trials on one time axis)."""
     fig = go.Figure()
-    names = list(rows.drug)
+    names = labels if labels is not None else list(rows.drug)
     last_day = 0
     for i, r in enumerate(rows.itertuples()):
         phases = phases_from_json(r.phases)
@@ -143,6 +144,7 @@ def dosing_calendar(rows: pd.DataFrame, title: str) -> go.Figure:
         dose = "placebo, no active dose" if placebo else f"{r.dose:g} {r.unit}"
         fig.add_trace(go.Scatter(
             x=days, y=[i] * len(days), mode="markers", name=f"{r.drug} ({'placebo' if placebo else r.route})",
+            showlegend=labels is None,  # rows named by trial and arm: their names say it
             marker=dict(symbol="circle-open" if placebo else "circle", size=9,
                         color=colour, line=dict(width=2, color=colour)),
             customdata=[[n + 1, len(days)] for n in range(len(days))],

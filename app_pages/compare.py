@@ -30,9 +30,12 @@ if len(choices) > len(outside) + MAX_CHOICES - 1:
     st.caption(f"The list offers the first {MAX_CHOICES} trials that match; search in the sidebar to reach others.")
 chosen = st.multiselect(
     "Trials to compare (two to four)", list(choices), key="nct", bind="query-params",
-    max_selections=compare.MAX_TRIALS, format_func=lambda n: f"{n} · {choices[n][:70]}",
-    help="Type an NCT id or a title word to find a trial. The choice is kept in the URL, so the comparison "
-         "can be shared.")
+    max_selections=compare.MAX_TRIALS,
+    help="Type an NCT id to find a trial, or narrow the list with the search box in the sidebar (a drug, sponsor "
+         "or title word). The choice is kept in the URL, so the comparison can be shared.")
+# A bound multiselect writes its formatted labels to the URL: the options are bare NCT ids, titles here.
+for n in chosen:
+    st.markdown(f"- **{n}**: {ui.safe_md(choices[n])}")
 if len(chosen) < 2:
     st.info("Choose two to four trials above to see them side by side.", icon=":material/compare_arrows:")
     st.stop()
@@ -56,7 +59,7 @@ reg = reg[reg.nct_id.isin(chosen)]
 reg = reg.assign(order=reg.nct_id.map(chosen.index)).sort_values(["order", "id"], kind="stable")
 without = [n for n in chosen if n not in set(reg.nct_id)]
 if not reg.empty:
-    ui.plot(figures.dosing_calendar(reg, "Administration calendars of the chosen trials, day 0 = first dose",
+    ui.plot(figures.dosing_calendar(reg, "Dosing calendars of the chosen trials",
                                     labels=compare.arm_labels(reg)), "compare_calendar")
     st.caption("One row per trial, arm and drug; each mark is one administration on its study day (hollow: "
                "placebo), shaded bands the dosing periods, grey bands the rests. Days are computed here from the "

@@ -70,5 +70,8 @@ def side_by_side(records: list[StudyRecord], outcomes: pd.DataFrame) -> pd.DataF
 
 
 def arm_labels(reg: pd.DataFrame) -> list[str]:
-    """Row names for a calendar of several trials: trial, then arm and drug on a second line."""
-    return [f"{r.nct_id}<br>{r.arm[:28]} · {r.drug[:24]}" for r in reg.itertuples()]
+    """Row names for a calendar of several trials: trial, arm and drug, short enough for a phone."""
+    def short(text: str, n: int) -> str:
+        return text if len(text) <= n else text[: n - 1] + "…"
+
+    return [f"{r.nct_id} · {short(r.arm, 22)} · {short(r.drug, 16)}" for r in reg.itertuples()]

@@ -22,11 +22,24 @@ from trialdb.schedules import cumulative_dose, is_il2, periods, phases_from_json
 
 FONT = dict(family="Source Sans Pro, sans-serif", size=13)
 SEGMENT_LABELS = 15  # stacked segments up to which each carries its number
+TITLE_LINE = 44  # characters of a chart title's line: what a phone's width (390 px) shows
+
+
+def wrap_title(title: str, width: int = TITLE_LINE) -> str:
+    """A title in lines of at most `width` characters (Plotly never wraps: on a phone a long title is cut)."""
+    lines: list[str] = []
+    for word in title.split(" "):
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "<br>".join(lines)
 
 
 def _layout(fig: go.Figure, title: str, x: str, y: str, height: int = 420) -> go.Figure:
-    fig.update_layout(title=dict(text=title, x=0, xanchor="left"), xaxis_title=x, yaxis_title=y,
-                      height=height, font=FONT, margin=dict(l=10, r=10, t=60, b=10),
+    wrapped = wrap_title(title)
+    fig.update_layout(title=dict(text=wrapped, x=0, xanchor="left"), xaxis_title=x, yaxis_title=y,
+                      height=height, font=FONT, margin=dict(l=10, r=10, t=60 + 20 * wrapped.count("<br>"), b=10),
                       legend=dict(orientation="h", yanchor="bottom", y=1.0, x=1, xanchor="right"),
                       hoverlabel=dict(namelength=-1), plot_bgcolor="white")
     fig.update_xaxes(showgrid=True, gridcolor="#EEEEEE", zeroline=False)
@@ -153,8 +166,19 @@ def dosing_calendar(rows: pd.DataFrame, title: str, labels: list[str] | None = N
             text=[d // 7 + 1 for d in days]))
     fig.update_yaxes(tickvals=list(range(len(names))), ticktext=names, range=[-0.6, len(names) - 0.4],
                      autorange="reversed", showgrid=False)
-    fig.update_xaxes(range=[-2, max(last_day, 14) + 9], dtick=7)
-    return _layout(fig, title, "Study day (day 0 = first dose; grid every 7 days)", "Drug", 150 + 70 * len(names))
+    step = 7
+    if labels is not None:
+        # Several trials: each row named above its band, not in a margin a phone has no room for; the grid
+        # coarser on long schedules so the day numbers stay apart on a narrow screen.
+        fig.update_yaxes(showticklabels=False)
+        for i, text in enumerate(labels):
+            fig.add_annotation(xref="paper", x=0, yref="y", y=i - 0.42, xanchor="left", yanchor="top", text=text,
+                               showarrow=False, font=dict(size=11, color="#1F2933"), bgcolor="rgba(255,255,255,0.7)")
+        step = 7 * max(1, -(-max(last_day, 14) // 70))
+    fig.update_xaxes(range=[-2, max(last_day, 14) + 9], dtick=step)
+    return _layout(fig, title, "Study day (day 0 = first dose; grid every 7 days)" if labels is None
+                   else f"Study day (grid every {step} days)",
+                   "Drug" if labels is None else "", 150 + 70 * len(names))
 
 
 def cumulative_il2(reg: pd.DataFrame, highlight: tuple[str, str] | None = None) -> go.Figure:
@@ -249,7 +273,7 @@ def counts_pair(frame: pd.DataFrame, by: str) -> go.Figure:
     from plotly.subplots import make_subplots
 
     fig = make_subplots(rows=1, cols=2, horizontal_spacing=0.12,
-                        subplot_titles=(f"Trials by {by}", f"Planned participants by {by}"))
+                        subplot_titles=("Trials", "Participants planned"))  # short: they sit side by side
     for col, (value, name) in enumerate((("trials", "Trials"), ("participants", "Participants planned")), start=1):
         part = stacked_bars(frame, by, value, "", name)
         for trace in part.data:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 
@@ -64,6 +65,14 @@ def markdown_table(df: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
+def boxed(table_md: str, name: str) -> str:
+    """A Markdown table inside a box that scrolls sideways on a narrow screen (dashboard/any_screen.css).
+    The box is a focusable, named region so a keyboard can scroll it (WCAG: scrollable regions). Only this
+    wrapper is HTML: every cell went through safe_md, so no HTML can come from the data."""
+    label = html.escape(f"Table {name.removesuffix('.csv').replace('_', ' ')}, scrolls sideways on a narrow screen")
+    return f'<div class="table-box" role="region" tabindex="0" aria-label="{label}">\n\n{table_md}\n\n</div>'
+
+
 def table(df: pd.DataFrame, key: str, filename: str, caption: str | None = None,
           csv: pd.DataFrame | None = None, matching: int | None = None, sortable: bool = True) -> None:
     """A static table, every cell escaped, with its CSV download beneath (links exported as their URLs;
@@ -85,7 +94,7 @@ def table(df: pd.DataFrame, key: str, filename: str, caption: str | None = None,
         right.caption(f"Rows {first + 1:,}–{end:,} of {len(df):,}, {PAGE_ROWS} to a page; "
                       f"the CSV download has all {len(df):,}.")
         shown = df.iloc[first:end]
-    st.markdown(markdown_table(shown))
+    st.markdown(boxed(markdown_table(shown), filename), unsafe_allow_html=True)
     cols = st.columns([1, 3])
     # The CSV is made when the button is clicked, not on every run of the page.
     out = df if csv is None else csv
@@ -140,7 +149,7 @@ def sort_control(df: pd.DataFrame, key: str) -> pd.DataFrame:
                             on_change=first_page, help="Orders every row of the table, not only this page; "
                             "values not stated in the source go last.")
     order = right.radio("Order", ORDERS, horizontal=True, key=f"{key}_order", bind="query-params",
-                        on_change=first_page, disabled=column == AS_LISTED)
+                        on_change=first_page)
     if column == AS_LISTED:
         return df
     return sort_rows(df, column, descending=order == "descending")

@@ -38,7 +38,7 @@ def facts(rec: StudyRecord, outcomes: pd.DataFrame) -> dict[str, str]:
         f" ({s.enrollment_type.lower()})" if s.enrollment_type else "")
     return {
         "Title": s.brief_title,
-        "Acronym": stated(s.acronym),
+        "Acronym": str(stated(s.acronym)),
         "Indication": f"{s.indication_code} ({rec.indication_name})",
         "Conditions": _joined([c.name for c in s.conditions]),
         "Phase": phase_label(s.phase),
@@ -54,7 +54,7 @@ def facts(rec: StudyRecord, outcomes: pd.DataFrame) -> dict[str, str]:
         "Start": _date(s.start_date, s.start_date_type),
         "Primary completion": _date(s.primary_completion_date, s.primary_completion_date_type),
         "Completion": _date(s.completion_date, s.completion_date_type),
-        "Last update posted": stated(s.last_update_posted_date),
+        "Last update posted": str(stated(s.last_update_posted_date)),
         "Lead sponsor": _joined(lead),
         "Collaborators": _joined(collab),
         "Published outcomes in this database": (f"{n_outcomes} outcome(s) from PMID {', '.join(pubs)}" if n_outcomes

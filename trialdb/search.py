@@ -67,7 +67,8 @@ def tsquery_expression(query: str) -> str:
 class Matches(ColumnElement[bool]):
     """`study_search` rows matching a search, compiled for the connection's dialect."""
 
-    type = NullType()  # not Boolean: SQLite would get "MATCH ? = 1", which FTS5 refuses
+    # Not Boolean: SQLite would get "MATCH ? = 1", which FTS5 refuses.
+    type = NullType()  # type: ignore[assignment]  # ColumnElement[bool] declares TypeEngine[bool]
     inherit_cache = False  # the search text is part of the SQL's parameters: not cached by statement
 
     def __init__(self, query: str):
@@ -105,7 +106,7 @@ def search_texts(session_or_conn: Session | Connection) -> dict[str, str]:
     for nct, brief, official, acronym in run(select(S.nct_id, S.brief_title, S.official_title, S.acronym)):
         parts[nct] += [nct, brief, official or "", acronym or ""]
     for model in (m.Condition, m.Intervention, m.InterventionOtherName, m.Sponsor):
-        for nct, name in run(select(model.nct_id, model.name)):  # type: ignore[attr-defined]  # all four have both
+        for nct, name in run(select(model.nct_id, model.name)):  # all four have both
             parts[nct].append(name)
     return {nct: fold(" ".join(p for p in ps if p)) for nct, ps in parts.items() if nct is not None}
 

@@ -38,7 +38,9 @@ def wrap_title(title: str, width: int = TITLE_LINE) -> str:
 
 def _layout(fig: go.Figure, title: str, x: str, y: str, height: int = 420) -> go.Figure:
     wrapped = wrap_title(title)
-    fig.update_layout(title=dict(text=wrapped, x=0, xanchor="left"), xaxis_title=x, yaxis_title=y,
+    # At the top of the figure, not centred in the margin: a legend above the plot stays clear of it.
+    fig.update_layout(title=dict(text=wrapped, x=0, xanchor="left", yref="container", y=1, yanchor="top",
+                                 pad=dict(t=14)), xaxis_title=x, yaxis_title=y,
                       height=height, font=FONT, margin=dict(l=10, r=10, t=60 + 20 * wrapped.count("<br>"), b=10),
                       legend=dict(orientation="h", yanchor="bottom", y=1.0, x=1, xanchor="right"),
                       hoverlabel=dict(namelength=-1), plot_bgcolor="white")
@@ -116,7 +118,10 @@ def timeline(trials: pd.DataFrame, milestones: pd.DataFrame, today: dt.date) -> 
     fig.update_layout(barmode="overlay")
     _layout(fig, "Trial periods, from stated start to stated completion", "Calendar date",
             "Indication · trial", max(340, 150 + 60 * len(rows)))
-    fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.25, x=0, xanchor="left"))
+    # The legend at the figure's foot, with room for it to wrap to four rows on a phone without meeting the
+    # axis title (placed relative to the plot, a short plot put it on the title).
+    fig.update_layout(legend=dict(orientation="h", yref="container", yanchor="bottom", y=0, x=0, xanchor="left"),
+                      margin=dict(b=130))
     return fig
 
 
@@ -272,8 +277,9 @@ def counts_pair(frame: pd.DataFrame, by: str) -> go.Figure:
     (one chart to draw instead of two; a shared legend)."""
     from plotly.subplots import make_subplots
 
-    fig = make_subplots(rows=1, cols=2, horizontal_spacing=0.12,
-                        subplot_titles=("Trials", "Participants planned"))  # short: they sit side by side
+    # No subplot titles (the y axes name the measures; above the plots they met a wrapped title on a phone),
+    # and the second axis on the right, so on a narrow screen its title does not fall on the first plot.
+    fig = make_subplots(rows=1, cols=2, horizontal_spacing=0.08)
     for col, (value, name) in enumerate((("trials", "Trials"), ("participants", "Participants planned")), start=1):
         part = stacked_bars(frame, by, value, "", name)
         for trace in part.data:
@@ -285,6 +291,8 @@ def counts_pair(frame: pd.DataFrame, by: str) -> go.Figure:
         fig.update_xaxes(title_text=by.capitalize(), row=1, col=col)
     fig.update_layout(barmode="stack", uniformtext=dict(minsize=10, mode="hide"))
     _layout(fig, f"Trials and planned participants by {by}, stacked by indication", by.capitalize(), "Trials", 430)
-    # On the right: below, the legend would meet tilted category labels.
-    fig.update_layout(legend=dict(orientation="v", yanchor="top", y=1, x=1.01, xanchor="left", title_text="Indication"))
+    fig.update_yaxes(side="right", row=1, col=2)
+    # Above the plots: below, the legend would meet tilted category labels; at the side it takes a phone's width.
+    fig.update_layout(legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0, xanchor="left", title_text="Indication"))
+    fig.update_layout(margin=dict(t=fig.layout.margin.t + 30))
     return fig

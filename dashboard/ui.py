@@ -14,6 +14,7 @@ from dashboard.frames import DOI, PUBMED, REGISTRY
 from dashboard.sorting import sort_rows
 from trialdb.queries import NOT_STATED
 
+_NCT = re.compile(r"NCT\d{8}")
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:^=&])")
 
 
@@ -45,9 +46,11 @@ def _cell_md(value: object) -> str:
     if isinstance(value, bool | np.bool_):
         return "yes" if value else "no"
     text = "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
-    if text.startswith(REGISTRY):
+    # Links only to an NCT id: the table is rendered with HTML allowed (its scroll box), so no other text
+    # may reach a link's target unescaped.
+    if text.startswith(REGISTRY) and _NCT.fullmatch(text.removeprefix(REGISTRY)):
         return f"[{safe_md(text.removeprefix(REGISTRY))}]({text})"
-    if text.startswith(RECORD_LINK):
+    if text.startswith(RECORD_LINK) and _NCT.fullmatch(text.removeprefix(RECORD_LINK + "nct=")):
         return f"[open record]({text})"
     return safe_md(text)
 

@@ -108,7 +108,8 @@ def test_table_cells_are_text_inside_their_box(browser, tmp_path):
     script = tmp_path / "cells.py"
     script.write_text(
         "import pandas as pd\nimport streamlit as st\nfrom dashboard import ui\nst.title('Cells')\n"
-        f"ui.table(pd.DataFrame({{'Cell': [{XSS!r}, '</div><b id=\"bold\">x</b>', '[a](javascript:alert(1))']}}),"
+        f"ui.table(pd.DataFrame({{'Cell': [{XSS!r}, '</div><b id=\"bold\">x</b>', '[a](javascript:alert(1))', "
+        "ui.REGISTRY + 'x)<b id=\"bold\">y</b>', ui.RECORD_LINK + 'nct=x)<b id=\"bold\">z</b>']}),"
         " 'cells', 'cells.csv')\n")
     with StreamlitServer(script=script, log=tmp_path / "cells.log") as srv:
         context = browser.new_context(viewport={"width": 390, "height": 844})

@@ -39,6 +39,7 @@ from trialdb.load import (
 )
 from trialdb.parsers import parse_document
 from trialdb.registry import REGISTRY, load_changes_file, registry_documents
+from trialdb.search import refresh_search_index
 from trialdb.sources import Parsed
 
 PACKAGE = Path(__file__).resolve().parent
@@ -156,6 +157,7 @@ def _fill(bind, seed_dir: Path, carried: list | None = None) -> CheckReport:
         if carried or fetched:
             import_documents(session, _without(carried or [], fetched) + fetched)
         load_changes_file(session, seed_dir)
+        refresh_search_index(session)  # the full-text index of the trials just written (trialdb.search)
         session.add(m.Meta(key="fingerprint", value=fingerprint(seed_dir)))
         session.add(m.Meta(key="origin", value="seed"))
         session.add(m.Meta(key="built_at", value=dt.datetime.now(dt.UTC).isoformat(timespec="seconds")))

@@ -2,10 +2,12 @@
 
 from collections.abc import Sequence
 
+import pandas as pd
 import streamlit as st
 
 from dashboard import data, filters, ui
 from dashboard.frames import REGISTRY, phase_label
+from dashboard.freshness import registry_as_of
 from trialdb.enums import label
 
 st.title("Trial record")
@@ -21,8 +23,10 @@ if notice := filters.check_url_values("nct", list(choices), "trial", remember=Fa
 if not choices:
     ui.empty_state()
     st.stop()
+# No format_func: a bound selectbox reads and writes its options' *labels* in the URL, so with "NCT · title"
+# labels a record link (?nct=NCT...) was silently dropped and the first trial shown. The title is the header.
 nct = st.selectbox("Trial", list(choices), key="nct", bind="query-params",
-                   format_func=lambda n: f"{n} · {choices[n][:90]}")
+                   help="Trials of the current filter, by NCT id; the record's title is shown below.")
 rec = data.study_record(nct)
 if rec is None:  # chosen from this database's own list, so only a database replaced under the app gets here
     st.error(f"{nct} is no longer in the database. Reload the page.")
@@ -61,6 +65,15 @@ def listing(name: str, items: Sequence[tuple[str, str | None]]) -> None:
 st.header(s.brief_title, anchor=False)
 st.markdown(f"[{s.nct_id} on ClinicalTrials.gov]({REGISTRY}{s.nct_id}) · source document: `{rec.document.name}` "
             f"({rec.document.format})")
+registry_as_of()
+if differences := data.seed_registry_differences(s.nct_id):
+    with st.container(border=True):
+        st.subheader("Registry record differs from the seed document", anchor=False)
+        st.caption("The seed document stays the authority for this trial; the registry record fetched by the "
+                   "sync is kept beside it (seed_data/registry/). Where they disagree:")
+        st.markdown(ui.markdown_table(pd.DataFrame(
+            [(d.field, d.seed or "not stated in source", d.registry or "not stated in source") for d in differences],
+            columns=["Field", "Seed document", "Registry record"])))
 
 with st.container(border=True):
     st.subheader("Identification and status", anchor=False)

@@ -3,6 +3,12 @@ the same way in the same run, the build against a bare interpreter start, and th
 on the seed portfolio and on a synthetic one of 10,000 trials. Writes bench/RESULTS.md.
 
     python bench/run.py [--runs 3] [--n 10000]
+    python bench/run.py --only registry [--runs 3] [--n 10000] [--records 1000] [--changes 5000]
+
+`--only registry` runs the registry cases alone (issue 11) and writes bench/RESULTS_registry.md: a sync of
+`--records` records from the local protocol server (tests/ctgov_server.py) timed against `import` of the
+same files, and the "What's new" page at `--n` synthetic trials with `--changes` changes, as a ratio to
+the minimal page at a page path.
 """
 
 from __future__ import annotations
@@ -167,13 +173,103 @@ def wall(cmd: list[str], runs: int) -> list[float]:
     return out
 
 
+def bench_sync(records: int, runs: int) -> dict:
+    """`python -m trialdb sync --full` of `records` records from the local protocol server, against
+    `python -m trialdb import` of the files that sync wrote, each into a database freshly built from a copy
+    of seed_data/ (the build is not timed)."""
+    from tests.ctgov_server import CtgovServer, Registry, copies
+    from trialdb.build import build
+
+    res: dict = {"sync": [], "import": []}
+    with CtgovServer(Registry(copies(records))) as srv:
+        for r in range(runs):
+            work = OUT / f"sync{r}"
+            shutil.rmtree(work, ignore_errors=True)
+            seed = work / "seed"
+            shutil.copytree(REPO / "seed_data", seed, ignore=shutil.ignore_patterns("NCT*.json", "changes.json"))
+            build(f"sqlite:///{work / 'sync.sqlite3'}", seed)
+            build(f"sqlite:///{work / 'import.sqlite3'}", seed)  # the same seeds, before any record is there
+            res["sync"] += wall([sys.executable, "-m", "trialdb", "sync", "--api", srv.api, "--rate", "0",
+                                 "--page-size", "1000", "--full", "--db", str(work / "sync.sqlite3"),
+                                 "--seed", str(seed)], 1)
+            files = sorted(str(p) for p in (seed / "registry").glob("NCT*.json"))
+            assert len(files) == records, len(files)
+            res["import"] += wall([sys.executable, "-m", "trialdb", "import", *files, "--db",
+                                   str(work / "import.sqlite3")], 1)
+    return res
+
+
+def measure_whats_new(browser, db: Path, runs: int, log: Path) -> dict:
+    """The "What's new" page, cold (first request to a fresh server) and warm, as measure_portfolio does."""
+    env = {"TRIALDB_URL": f"sqlite:///{db}"}
+    res: dict = {"cold": [], "warm": []}
+    ctx = browser.new_context(viewport={"width": 1400, "height": 900})
+    page = ctx.new_page()
+    with StreamlitServer(env=env, log=log) as srv:
+        expect = learn(page, f"{srv.url}/whats_new")
+    for _ in range(runs):
+        with StreamlitServer(env=env, log=log) as srv:
+            res["cold"].append(timed_load(page, f"{srv.url}/whats_new", expect))
+            for _ in range(3):
+                res["warm"].append(timed_load(page, f"{srv.url}/whats_new", expect))
+    ctx.close()
+    return res
+
+
+def main_registry(args) -> int:
+    from playwright.sync_api import sync_playwright
+
+    from trialdb.synthetic import add_changes, generate
+
+    OUT.mkdir(parents=True, exist_ok=True)
+    log = OUT / "streamlit.log"
+    sync_times = bench_sync(args.records, args.runs)
+    synth_db = OUT / "synthetic_changes.sqlite3"
+    generate(f"sqlite:///{synth_db}", args.n)
+    add_changes(f"sqlite:///{synth_db}", args.changes)
+    with sync_playwright() as p:
+        browser = launch(p)
+        minimal = measure_minimal(browser, max(1, args.runs // 3), log)
+        page = measure_whats_new(browser, synth_db, args.runs, log)
+        browser.close()
+    base = {k: statistics.median(v) for k, v in minimal["page"].items()}
+    rc, rw = statistics.median(page["cold"]) / base["cold"], statistics.median(page["warm"]) / base["warm"]
+    sr = statistics.median(sync_times["sync"]) / statistics.median(sync_times["import"])
+    lines = [
+        "# Benchmark: registry sync and the What's new page", "",
+        f"- Date: {dt.datetime.now(dt.UTC).strftime('%Y-%m-%d %H:%M UTC')}; {os.cpu_count()} cores, Python {platform.python_version()}",
+        f"- Command: `python bench/run.py --only registry --runs {args.runs} --n {args.n} --records {args.records} "
+        f"--changes {args.changes}`",
+        "- Method: as bench/RESULTS.md (headless Chromium, until the run finished and every chart and table is on",
+        "  screen), against the minimal page at a page path (`/other`) measured in the same run.", "",
+        f"## Sync of {args.records:,} records from the local protocol server (no rate limit, pages of 1,000)", "",
+        f"- `python -m trialdb sync --full`: {spread(sync_times['sync'])}",
+        f"- `python -m trialdb import` of the same {args.records:,} files: {spread(sync_times['import'])}",
+        f"- Ratio sync / import: {sr:.2f}x (the sync also validates each record in a scratch database, compares it",
+        "  with the stored one, copies the database aside and writes the files)", "",
+        f"## What's new at {args.n:,} synthetic trials with {args.changes:,} changes", "",
+        f"- Minimal page at `/other`: cold {spread(minimal['page']['cold'])}; warm {spread(minimal['page']['warm'])}",
+        f"- What's new: cold {spread(page['cold'])}, ratio {rc:.2f}x (target 6x); warm {spread(page['warm'])}, "
+        f"ratio {rw:.2f}x (target 3x)", "",
+        f"Targets met: {'yes' if rc <= TARGETS['cold'] and rw <= TARGETS['warm'] else 'no'}", "",
+    ]
+    (REPO / "bench" / "RESULTS_registry.md").write_text("\n".join(lines))
+    print("\n".join(lines))
+    return 0
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--n", type=int, default=10_000, help="trials in the synthetic portfolio")
-    ap.add_argument("--only", choices=["all", "search-sort"], default="all",
-                    help="search-sort: only the search and sort cases (and the overview), printed, not written")
+    ap.add_argument("--only", choices=["all", "search-sort", "registry"], default="all",
+                    help="search-sort: only the search and sort cases (and the overview), printed, not written; "
+                         "registry: only the sync and What's new cases, written to bench/RESULTS_registry.md")
+    ap.add_argument("--records", type=int, default=1_000, help="records the sync benchmark fetches")
+    ap.add_argument("--changes", type=int, default=5_000, help="synthetic changes for the What's new page")
     args = ap.parse_args()
+    if args.only == "registry":
+        return main_registry(args)
     from playwright.sync_api import sync_playwright
 
     from trialdb.synthetic import generate

@@ -155,3 +155,46 @@ def timeline_by_year_figure(f: Filters) -> go.Figure:
     from dashboard import figures
 
     return figures.timeline_by_year(timeline_by_year(f))
+
+
+# Registry changes ("What's new") and how current the registry data is.
+@st.cache_data(show_spinner=False)
+def changes(f: Filters, limit: int = 20_000) -> tuple[pd.DataFrame, int]:
+    from trialdb import changes as ch
+
+    return ch.changes_frame(engine(), f.indications, f.where(), limit)
+
+
+@st.cache_data(show_spinner=False)
+def changes_by_month(f: Filters) -> pd.DataFrame:
+    from trialdb import changes as ch
+
+    return ch.changes_by_month(engine(), f.where())
+
+
+@st.cache_data(show_spinner=False)
+def change_order(f: Filters) -> pd.DataFrame:
+    from dashboard.changes import trial_order
+
+    return trial_order(changes(f)[0])
+
+
+@st.cache_resource(max_entries=200, show_spinner=False)
+def changes_figure(f: Filters) -> go.Figure:
+    from dashboard.changes import by_month_and_kind, changes_over_time
+
+    return changes_over_time(by_month_and_kind(changes_by_month(f)))
+
+
+@st.cache_data(show_spinner=False)
+def registry_status() -> dict[str, str] | None:
+    from trialdb import changes as ch
+
+    return ch.registry_status(engine())
+
+
+@st.cache_data(show_spinner=False)
+def seed_registry_differences(nct_id: str) -> list:
+    from trialdb import changes as ch
+
+    return ch.seed_registry_differences(engine(), nct_id)

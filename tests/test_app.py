@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 from tests.conftest import REPO
 
 APP = str(REPO / "app.py")
-PAGES = ["overview", "timeline", "phase_status", "dosing", "outcomes", "trial_record"]
+PAGES = ["overview", "timeline", "phase_status", "dosing", "outcomes", "trial_record", "whats_new"]
 SELECTIONS = {"all": ["SLE", "RA", "pSS"], "SLE": ["SLE"], "RA": ["RA"], "pSS": ["pSS"], "none": []}
 TRIALS = {"SLE": {"NCT02465580", "NCT05262686"}, "RA": {"NCT02467504"}, "pSS": {"NCT02464319"}}
 

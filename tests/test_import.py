@@ -46,8 +46,13 @@ def test_one_study_with_full_dates(seeded):
         assert (st.overall_status, st.phase, st.enrollment, st.enrollment_type) == ("COMPLETED", "PHASE2", 24, "ACTUAL")
         assert (st.start_date, st.start_date_type) == ("2018-03-08", "ACTUAL")
         assert st.design.masking == "QUADRUPLE"
-        assert st.indication_code == "Alcohol Use Disorder"  # an unknown condition: its own indication
-        assert s.get(m.IndicationRow, "Alcohol Use Disorder").name == "Alcohol Use Disorder"
+        # Not in the indication table: its own indication, named by the MeSH descriptor the registry mapped
+        # "Alcohol Use Disorder" to (derivedSection.conditionBrowseModule), and quoted from that entry.
+        assert st.indication_code == "Alcoholism"
+        assert s.get(m.IndicationRow, "Alcoholism").name == "Alcoholism"
+        prov = {p.path: p.quote for p in s.scalars(select(m.Provenance).where(m.Provenance.subject == "NCT03418623"))}
+        assert prov["indication.derivedSection.conditionBrowseModule.meshes[0].term"] == '"Alcoholism"'
+        assert "indication" not in prov
         assert {g.title: [i.name for i in g.interventions] for g in st.design_groups} == {
             "GET73": ["GET73"], "Placebo": ["Placebo"]}
         assert st.references[0].pmid == "23032071"

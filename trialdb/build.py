@@ -38,6 +38,7 @@ from trialdb.load import (
     regimen_path,
 )
 from trialdb.parsers import parse_document
+from trialdb.registry import REGISTRY, load_changes_file, registry_documents
 from trialdb.search import refresh_search_index
 from trialdb.sources import Parsed
 
@@ -46,9 +47,11 @@ CURATION = "curation.toml"
 
 
 def fingerprint(seed_dir: Path = SEED_DIR) -> str:
-    """Hash of the seed files and of this package's code: a change to either means a rebuild."""
+    """Hash of the seed files (with the registry records `sync` keeps in seed_data/registry/) and of this
+    package's code: a change to either means a rebuild."""
     h = hashlib.sha256()
     files = sorted(p for p in seed_dir.iterdir() if p.suffix in (".txt", ".toml"))
+    files += sorted((seed_dir / REGISTRY).glob("*.json"))
     files += sorted(PACKAGE.rglob("*.py"))
     for p in files:
         h.update(p.name.encode() + b"\0" + p.read_bytes() + b"\0")
@@ -150,8 +153,10 @@ def _fill(bind, seed_dir: Path, carried: list | None = None) -> CheckReport:
     # One flush at the end, not one per relationship touched: the rows need no ids before then.
     with Session(bind, autoflush=False) as session, session.begin():
         populate(session, seed_dir)
-        if carried:
-            import_documents(session, carried)
+        fetched = registry_documents(seed_dir)
+        if carried or fetched:
+            import_documents(session, _without(carried or [], fetched) + fetched)
+        load_changes_file(session, seed_dir)
         refresh_search_index(session)  # the full-text index of the trials just written (trialdb.search)
         session.add(m.Meta(key="fingerprint", value=fingerprint(seed_dir)))
         session.add(m.Meta(key="origin", value="seed"))
@@ -161,6 +166,21 @@ def _fill(bind, seed_dir: Path, carried: list | None = None) -> CheckReport:
         raise SourceError(report.failures[0][0], report.failures[0][1], report.failures[0][2],
                           "quote not found verbatim in its document")
     return report
+
+
+def _without(carried: list, fetched: list) -> list:
+    """Carried-over imports minus what seed_data/registry/ gives again: its own files (read afresh from
+    the folder) and any study a fetched record holds now (the registry's newer record wins)."""
+    have = {s["protocolSection"]["identificationModule"]["nctId"] for _, studies in fetched for _, s in studies}
+    out = []
+    for doc, studies in carried:
+        if doc.name.startswith(f"{REGISTRY}/"):
+            continue
+        keep = [(w, s) for w, s in studies
+                if not (isinstance(s, dict) and s.get("protocolSection", {}).get("identificationModule", {}).get("nctId") in have)]
+        if keep:
+            out.append((doc, keep))
+    return out
 
 
 def build(url: str | None = None, seed_dir: Path = SEED_DIR) -> BuildResult:

@@ -1,8 +1,10 @@
-"""Command line: `python -m trialdb build|check|export|import`."""
+"""Command line: `python -m trialdb build|check|export|import|sync|changes`."""
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import os
 import sys
 from pathlib import Path
 
@@ -23,6 +25,20 @@ def main(argv: list[str] | None = None) -> int:
     imp = sub.add_parser("import", help="import ClinicalTrials.gov API v2 JSON (a study, a list, a search page)")
     imp.add_argument("files", nargs="+", type=Path)
     imp.add_argument("--db", help="SQLite file (default: $TRIALDB_URL or var/trials.sqlite3)")
+    sy = sub.add_parser("sync", help="fetch the portfolio from the ClinicalTrials.gov API v2, import it, record changes")
+    sy.add_argument("--api", help="API base URL (default: $TRIALDB_CTGOV_API or https://clinicaltrials.gov/api/v2)")
+    which = sy.add_mutually_exclusive_group()
+    which.add_argument("--query", help="free text for query.term instead of seed_data/portfolio.toml's query")
+    which.add_argument("--nct", nargs="+", metavar="NCT", help="fetch these records only")
+    sy.add_argument("--full", action="store_true", help="re-read everything, not only records updated since the last sync")
+    sy.add_argument("--db", help="SQLite file (default: $TRIALDB_URL or var/trials.sqlite3)")
+    sy.add_argument("--seed", type=Path, default=SEED_DIR, help="folder of source documents (default: seed_data/)")
+    sy.add_argument("--rate", type=float, default=50, help="requests a minute at most (default 50, the registry's ask)")
+    sy.add_argument("--page-size", type=int, default=100, help="studies a page (default 100)")
+    chg = sub.add_parser("changes", help="list what registry syncs found changed, newest first")
+    chg.add_argument("--since", help="only changes detected on or after this date (YYYY-MM-DD)")
+    chg.add_argument("--json", action="store_true", help="a JSON list of {nct_id, field, old, new, last_update, detected}")
+    chg.add_argument("--db", help="SQLite file (default: $TRIALDB_URL or var/trials.sqlite3)")
     args = ap.parse_args(argv)
     url = database_url(args.db) if args.db else database_url()
     try:
@@ -41,7 +57,11 @@ def main(argv: list[str] | None = None) -> int:
             finally:
                 engine.dispose()
             return 0
+        if args.command == "sync":
+            return _sync(args, url)
         engine = make_engine(url, readonly=True)
+        if args.command == "changes":
+            return _changes(args, engine)
         if args.command == "check":
             from trialdb.check import check
 
@@ -64,3 +84,51 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: cannot read the database at {url}: {exc.__class__.__name__}: {exc}\n"
               "Run `python -m trialdb build` first.", file=sys.stderr)
         return 2
+
+
+def _sync(args: argparse.Namespace, url: str) -> int:
+    from trialdb.ctgov import DEFAULT_API, Client, RegistryError
+    from trialdb.sync import Progress, sync
+
+    api = args.api or os.environ.get("TRIALDB_CTGOV_API") or DEFAULT_API
+    client = Client(api, per_minute=args.rate, page_size=args.page_size)
+    progress = Progress()
+    try:
+        report = sync(url, query=args.query, ncts=args.nct, full=args.full, seed_dir=args.seed, client=client,
+                      progress=progress)
+    except RegistryError as exc:
+        progress.done()
+        print(f"error: {exc}\nNothing was written: the previous database and files are untouched.", file=sys.stderr)
+        return 2
+    finally:
+        client.close()
+    progress.done()
+    print(report.summary())
+    if not report.ok:
+        print(f"error: {len(report.refused)} record(s) refused (named above); the others were imported.",
+              file=sys.stderr)
+        return 1
+    return 0
+
+
+def _changes(args: argparse.Namespace, engine) -> int:
+    import json
+
+    from trialdb.changes import as_text, list_changes
+
+    if args.since:
+        try:
+            dt.date.fromisoformat(args.since)
+        except ValueError:
+            print(f"error: --since {args.since!r} is not a date (YYYY-MM-DD)", file=sys.stderr)
+            return 2
+    rows = list_changes(engine, args.since)
+    if args.json:
+        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+        return 0
+    if not rows:
+        print("no changes recorded" + (f" since {args.since}" if args.since else "") + " (run `python -m trialdb sync`)")
+    for r in rows:
+        print(f"{r['detected']}  {r['nct_id']}  {r['field']}: {as_text(r['old']) or '(none)'} -> "
+              f"{as_text(r['new']) or '(none)'}  [record updated {r['last_update'] or 'date not stated'}]")
+    return 0

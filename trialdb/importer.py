@@ -5,7 +5,12 @@ Each file becomes a document of its own, and each fact's provenance is that file
 JSON path, with the value as the quote (`check` verifies it against the stored file). The indication
 is inferred from the first condition; an unknown condition gets an indication of its own. Importing
 a record again replaces it, so nothing is duplicated. All files go in one transaction: a bad file
-leaves the database as it was."""
+leaves the database as it was.
+
+A registry record of a trial the seed documents describe never replaces the curated seed facts: its
+document is kept and linked (`seed_registry_records`), and the trial record page shows the differences.
+Files fetched by `python -m trialdb sync` hold `{"fetchedAt": ..., "study": {...}}` and are named
+`registry/NCT........json#<hash>` in the database."""
 
 from __future__ import annotations
 
@@ -13,6 +18,7 @@ import datetime as dt
 import hashlib
 import json
 import re
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,6 +43,7 @@ class ImportReport:
     added: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     files: int = 0
+    seed_kept: list[str] = field(default_factory=list)  # registry records of seed trials: kept aside
 
     def summary(self) -> str:
         return (f"imported {len(self.added) + len(self.updated)} studies from {self.files} file(s): "
@@ -47,6 +54,8 @@ def studies_in(data: Any, file: str) -> list[tuple[str, dict]]:
     """(JSON path, study) for each study in a file of any of the registry's shapes."""
     if isinstance(data, dict) and "protocolSection" in data:
         return [("$", data)]
+    if isinstance(data, dict) and "fetchedAt" in data and "study" in data:  # a file `sync` wrote
+        return [("$.study", data["study"])]
     if isinstance(data, dict) and isinstance(data.get("studies"), list):
         return [(f"$.studies[{i}]", s) for i, s in enumerate(data["studies"])]
     if isinstance(data, list):
@@ -81,21 +90,76 @@ def to_parsed(study: Any, where: str, doc: SourceDocument) -> Parsed:
     parsed = Parsed("study", doc, record)
     for path, value in leaves(record):
         parsed.quotes[path] = Quote(doc.name, value_quote(value), None)
+    browse = (study.get("derivedSection") or {}).get("conditionBrowseModule")
+    if isinstance(browse, dict):
+        # The registry's MeSH mapping of the conditions, for the indication (load.add_study); not a fact
+        # of its own, so its leaves get no provenance rows, only the entry that decides the indication.
+        record["derivedSection"] = {"conditionBrowseModule": browse}
     if not isinstance(nct, str) or not re.fullmatch(r"NCT\d{8}", nct):
         raise SourceError(f, f"{where}.protocolSection.identificationModule.nctId", nct, "missing or not an NCT id")
     return parsed
 
 
-def read_file(path: Path) -> tuple[SourceDocument, list[tuple[str, dict]]]:
+def read_file(path: Path, prefix: str = "") -> tuple[SourceDocument, list[tuple[str, dict]]]:
     doc = SourceDocument.read(path)
+    return parse_document(doc, prefix + path.name)
+
+
+def parse_document(doc: SourceDocument, name: str) -> tuple[SourceDocument, list[tuple[str, dict]]]:
+    """A JSON document read (named `name` plus its content hash) and split into its studies."""
     try:
         data = json.loads(doc.text)
     except json.JSONDecodeError as exc:
-        raise SourceError(path.name, f"line {exc.lineno} column {exc.colno}", doc.text[max(0, exc.pos - 20) : exc.pos + 20],
+        raise SourceError(name, f"line {exc.lineno} column {exc.colno}", doc.text[max(0, exc.pos - 20) : exc.pos + 20],
                           f"broken JSON: {exc.msg}") from None
     # A content hash in the name: two files called the same never overwrite each other's quotes.
-    doc.name = f"{path.name}#{doc.sha256[:12]}"
+    doc.name = f"{name}#{doc.sha256[:12]}"
     return doc, studies_in(data, doc.name)
+
+
+def document_from_text(name: str, text: str) -> tuple[SourceDocument, list[tuple[str, dict]]]:
+    """As `read_file` for a file about to be written with `text` (the sync validates before writing)."""
+    return parse_document(SourceDocument(name, text, hashlib.sha256(text.encode()).hexdigest()), name)
+
+
+_SCRATCH: Engine | None = None
+_SCRATCH_LOCK = threading.Lock()
+
+
+def validate_study(study: Any, where: str, doc: SourceDocument) -> Parsed:
+    """Every check the import makes (required modules, dates, NCT id, enum values), without touching the
+    database: the study is loaded into an in-memory scratch database in a transaction rolled back."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.pool import StaticPool
+
+    global _SCRATCH
+    parsed = to_parsed(study, where, doc)
+    with _SCRATCH_LOCK:
+        if _SCRATCH is None:
+            # One in-memory database for the process, shared by every thread (the app builds on its own
+            # thread), used by one validation at a time.
+            _SCRATCH = create_engine("sqlite://", poolclass=StaticPool, connect_args={"check_same_thread": False})
+            m.Base.metadata.create_all(_SCRATCH)
+        _validate_in(_SCRATCH, parsed, doc)
+    return parsed
+
+
+def _validate_in(scratch: Engine, parsed: Parsed, doc: SourceDocument) -> None:
+    with Session(scratch) as session:
+        try:
+            row = m.Document(name=doc.name, format=FORMAT, sha256=doc.sha256, text="")
+            session.add(row)
+            session.flush()
+            add_study(session, Parsed(parsed.kind, doc, parsed.record, dict(parsed.quotes)), row)
+            session.flush()
+        finally:
+            session.rollback()
+
+
+def _seed_owned(session: Session, study: m.Study) -> bool:
+    """Whether a stored trial comes from the curated seed documents (not from an imported file)."""
+    doc = session.get(m.Document, study.document_id)
+    return doc is not None and doc.format != FORMAT
 
 
 def import_documents(session: Session, docs: list[tuple[SourceDocument, list[tuple[str, dict]]]]) -> ImportReport:
@@ -108,13 +172,19 @@ def import_documents(session: Session, docs: list[tuple[SourceDocument, list[tup
             row = m.Document(name=doc.name, format=FORMAT, sha256=doc.sha256, text=doc.text)
             session.add(row)
             session.flush()
-        for (where, _), p in zip(studies, parsed, strict=True):
+        for (where, study), p in zip(studies, parsed, strict=True):
             nct = p.record["identificationModule"]["nctId"]
             if nct in seen:
                 raise SourceError(doc.name, f"{where}.protocolSection.identificationModule.nctId", nct,
                                   f"given twice in this import (also in {seen[nct]})")
             seen[nct] = doc.name
             old = session.get(m.Study, nct)
+            if old is not None and _seed_owned(session, old):
+                # The seed documents stay the authority: keep the registry record beside them.
+                validate_study(study, where, doc)
+                session.merge(m.SeedRegistryRecord(nct_id=nct, document_id=row.id))
+                report.seed_kept.append(nct)
+                continue
             if old is not None:
                 session.delete(old)
                 session.execute(delete(m.Provenance).where(m.Provenance.subject == nct))
@@ -122,8 +192,10 @@ def import_documents(session: Session, docs: list[tuple[SourceDocument, list[tup
             add_study(session, p, row)
             add_provenance(session, nct, p.quotes, {doc.name: row})
             (report.updated if old is not None else report.added).append(nct)
+    session.flush()  # the rows just added count as uses below, whatever the session's autoflush
     # Documents no study or publication rests on any more (an older version of a re-imported file).
-    used = select(m.Study.document_id).union(select(m.Publication.document_id), select(m.Provenance.document_id))
+    used = select(m.Study.document_id).union(select(m.Publication.document_id), select(m.Provenance.document_id),
+                                             select(m.SeedRegistryRecord.document_id))
     session.execute(delete(m.Document).where(m.Document.format == FORMAT, m.Document.id.not_in(used)))
     refresh_search_index(session)  # every importing transaction (import_files, a registry sync) refreshes search
     return report
@@ -169,12 +241,27 @@ def json_fact_holds(studies: dict[str, dict], nct: str, path: str, quote: str) -
     s = studies.get(nct)
     if s is None:
         return False
-    node: Any = {**s["protocolSection"], "hasResults": s.get("hasResults")}
+    node: Any = {**s["protocolSection"], "hasResults": s.get("hasResults"), "derivedSection": s.get("derivedSection")}
     if path == "indication":  # inferred from the first condition, and quoted from it
         path = "conditionsModule.conditions[0]"
+    elif path.startswith("indication."):  # decided by the registry's MeSH entry at the rest of the path
+        path = path.removeprefix("indication.")
     for part in re.findall(r"[^.\[\]]+|\[\d+\]", path):
         try:
             node = node[int(part[1:-1])] if part.startswith("[") else node[part]
         except (KeyError, IndexError, TypeError):
             return False
     return value_quote(node) == quote
+
+
+def stored_record(session: Session, nct: str) -> dict | None:
+    """The registry record the database holds for a trial, as the registry served it: the imported file's
+    study, or for a seed trial the registry record kept beside it; None when there is none."""
+    study = session.get(m.Study, nct)
+    if study is None:
+        return None
+    doc = session.get(m.Document, study.document_id)
+    if doc is None or doc.format != FORMAT:
+        link = session.get(m.SeedRegistryRecord, nct)
+        doc = session.get(m.Document, link.document_id) if link else None
+    return studies_by_nct(doc.text).get(nct) if doc is not None else None

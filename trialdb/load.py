@@ -11,9 +11,11 @@ from sqlalchemy.orm import Session
 from trialdb import models as m
 from trialdb.enums import ENUMS
 from trialdb.errors import SourceError
-from trialdb.indications import indication_for
+from trialdb.indications import match_condition
 from trialdb.sources import Parsed, Quote
 from trialdb.statistics import derive_counts
+
+MESH_PATH = "derivedSection.conditionBrowseModule.meshes"
 
 
 def add_document(session: Session, parsed_doc, fmt: str) -> m.Document:
@@ -74,11 +76,17 @@ def add_study(session: Session, parsed: Parsed, document: m.Document) -> m.Study
         _check_enum(f, "designModule.phases", "phase", ph)
     _check_enum(f, "designModule.studyType", "studyType", design.get("studyType"))
 
-    ind = indication_for(conds[0], (r.get("derivedSection") or {}).get("conditionBrowseModule"))
+    match = match_condition(conds[0], (r.get("derivedSection") or {}).get("conditionBrowseModule"))
+    ind = match.indication
     if session.get(m.IndicationRow, ind.code) is None:
         session.add(m.IndicationRow(code=ind.code, name=ind.name, area=ind.area, mesh_ids=",".join(ind.mesh_ids) or None))
     cq = parsed.quotes.get("conditionsModule.conditions[0]")
-    if cq:
+    if match.how == "mesh" and match.mesh is not None and match.mesh_index is not None:
+        # The registry's MeSH descriptor decided: the fact is quoted from that entry of the record (an
+        # imported JSON file; `check` follows the path after "indication.").
+        parsed.quotes[f"indication.{MESH_PATH}[{match.mesh_index}].term"] = Quote(
+            document.name, json.dumps(match.mesh.get("term"), ensure_ascii=False), None)
+    elif cq:
         parsed.quotes["indication"] = cq
 
     def date(key: str) -> tuple[str | None, str | None]:
@@ -175,6 +183,9 @@ def _sponsors(s: m.Study, module: dict, f: str) -> None:
     entries += [("collaborator", c) for c in module.get("collaborators", [])]
     for i, (role, sp) in enumerate(entries):
         _check_enum(f, "sponsorCollaboratorsModule.class", "agencyClass", sp.get("class"))
+        if not isinstance(sp.get("name"), str) or not sp["name"].strip():  # a sponsor without a name: say so
+            where = "leadSponsor" if role == "lead" else f"collaborators[{i - bool(module.get('leadSponsor'))}]"
+            raise SourceError(f, f"sponsorCollaboratorsModule.{where}.name", sp.get("name"), "missing")
         s.sponsors.append(m.Sponsor(position=i, lead_or_collaborator=role, name=sp["name"], agency_class=sp.get("class")))
     rp = module.get("responsibleParty")
     if rp:

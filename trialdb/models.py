@@ -364,3 +364,29 @@ class Meta(Base):
 
 
 Index("ix_studies_filters", Study.indication_code, Study.phase, Study.overall_status)
+
+
+class StudyChange(Base):
+    """One difference a registry sync found between a trial's stored record and the one it fetched
+    (trialdb.changes): `field` is the API v2 path, `old`/`new` the values as JSON text (NULL: not in the
+    record). A trial new to the database is one change with field "study" and no old value. Not a foreign
+    key to studies: the history outlives a record."""
+
+    __tablename__ = "study_changes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    nct_id: Mapped[str] = mapped_column(index=True)
+    field: Mapped[str]
+    old: Mapped[str | None] = mapped_column(Text)
+    new: Mapped[str | None] = mapped_column(Text)
+    last_update: Mapped[str | None]  # the record's own lastUpdatePostDate
+    detected: Mapped[str] = mapped_column(index=True)  # UTC, ISO 8601, when the sync found it
+    sync_id: Mapped[str]  # the sync that found it (its start time, UTC)
+
+
+class SeedRegistryRecord(Base):
+    """A registry record of a trial the seed documents describe: kept (its document) but never loaded
+    over the curated seed facts; the trial record page shows where the two differ."""
+
+    __tablename__ = "seed_registry_records"
+    nct_id: Mapped[str] = mapped_column(ForeignKey("studies.nct_id", ondelete="CASCADE"), primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"))

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import random
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -130,3 +131,40 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     raise SystemExit(main())
+
+
+def add_changes(url: str, n: int = 5_000, seed: int = 11) -> None:
+    """Add `n` synthetic registry changes (study_changes) to a synthetic portfolio, spread over its trials,
+    the tracked fields and 24 weekly syncs, with a last sync in meta: the "What's new" page at scale."""
+    import datetime as dt
+
+    from sqlalchemy import select
+
+    from trialdb.changes import NEW_TRIAL, TRACKED, to_json
+    from trialdb.registry import META_API, META_AT, META_QUERY
+
+    engine = make_engine(url)
+    m.Base.metadata.create_all(engine)
+    rng = random.Random(seed)
+    start = dt.datetime(2026, 6, 1, 5, 17, tzinfo=dt.UTC)
+    syncs = [(start + dt.timedelta(weeks=w)).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+             for w in range(24)]
+    values: dict[str, list[Any]] = {"protocolSection.statusModule.overallStatus": [s for s, _ in STATUSES],
+              "protocolSection.designModule.phases": [["PHASE1"], ["PHASE2"], ["PHASE2", "PHASE3"], ["PHASE3"]],
+              "protocolSection.designModule.enrollmentInfo.count": list(range(8, 400, 7)),
+              "hasResults": [False, True]}
+    with Session(engine) as s:
+        ncts = list(s.scalars(select(m.Study.nct_id).order_by(m.Study.nct_id)))
+        for i in range(n):
+            field = NEW_TRIAL if rng.random() < 0.1 else rng.choice(TRACKED)
+            pool = values.get(field, [f"synthetic value {k}" for k in range(5)])
+            old, new = rng.sample(pool, 2) if len(pool) > 1 else (None, pool[0])
+            if field == NEW_TRIAL:
+                old, new = None, f"Synthetic trial {i}"
+            s.add(m.StudyChange(nct_id=rng.choice(ncts), field=field, old=to_json(old), new=to_json(new),
+                                last_update=f"{rng.randint(2019, 2026)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+                                detected=syncs[i % len(syncs)], sync_id=syncs[i % len(syncs)]))
+        for key, value in ((META_AT, syncs[-1]), (META_QUERY, "synthetic"), (META_API, "synthetic")):
+            s.merge(m.Meta(key=key, value=value))
+        s.commit()
+    engine.dispose()

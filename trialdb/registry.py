@@ -1,0 +1,82 @@
+"""The registry folder of seed_data/: the record files `sync` writes (one per study, named by its NCT id,
+`{"fetchedAt": ..., "study": {...}}`), and changes.json, the history of what each sync found changed and
+the last successful sync. Every build reads both, so a rebuild from seed_data/ loses nothing."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from trialdb import changes as ch
+from trialdb import models as m
+from trialdb.ctgov import NCT_ID
+from trialdb.errors import SourceError
+from trialdb.importer import read_file
+
+REGISTRY = "registry"  # folder of seed_data/ holding the fetched records
+CHANGES_FILE = "changes.json"
+PORTFOLIO = "portfolio.toml"
+# Meta keys of the last successful sync: its time (UTC), query, API and id.
+META_AT, META_QUERY, META_API, META_ID = "registry_synced_at", "registry_sync_query", "registry_sync_api", "registry_sync_id"
+
+
+def write_atomically(path: Path, content: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(content)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+
+
+def changes_document(session: Session) -> str:
+    """changes.json: the last successful sync and every change recorded, from the database."""
+    meta = {r.key: r.value for r in session.scalars(select(m.Meta).where(m.Meta.key.in_((META_AT, META_QUERY, META_API, META_ID))))}
+    rows = session.scalars(select(m.StudyChange).order_by(m.StudyChange.detected, m.StudyChange.nct_id, m.StudyChange.id))
+    return json.dumps({
+        "lastSync": {"at": meta.get(META_AT), "query": meta.get(META_QUERY), "api": meta.get(META_API),
+                     "id": meta.get(META_ID)},
+        "changes": [{"nct_id": r.nct_id, "field": r.field, "old": ch.from_json(r.old), "new": ch.from_json(r.new),
+                     "last_update": r.last_update, "detected": r.detected, "sync_id": r.sync_id} for r in rows],
+    }, ensure_ascii=False, indent=1) + "\n"
+
+
+def load_changes_file(session: Session, seed_dir: Path) -> None:
+    """A rebuild from seed_data/ gets the change history and the last sync back from changes.json."""
+    path = seed_dir / REGISTRY / CHANGES_FILE
+    if not path.exists():
+        return
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        last, rows = data["lastSync"], data["changes"]
+        for i, c in enumerate(rows):
+            session.add(m.StudyChange(nct_id=c["nct_id"], field=c["field"], old=ch.to_json(c["old"]),
+                                      new=ch.to_json(c["new"]), last_update=c["last_update"], detected=c["detected"],
+                                      sync_id=c["sync_id"]))
+            if not isinstance(c["nct_id"], str) or not NCT_ID.fullmatch(c["nct_id"]):
+                raise SourceError(f"{REGISTRY}/{CHANGES_FILE}", f"changes[{i}].nct_id", c["nct_id"], "not an NCT id")
+    except (ValueError, KeyError, TypeError) as exc:
+        raise SourceError(f"{REGISTRY}/{CHANGES_FILE}", "$", str(exc)[:80], "not a changes file written by sync") from None
+    for key, value in ((META_AT, last.get("at")), (META_QUERY, last.get("query")), (META_API, last.get("api")),
+                       (META_ID, last.get("id"))):
+        if value is not None:
+            session.merge(m.Meta(key=key, value=value))
+
+
+def registry_documents(seed_dir: Path) -> list:
+    """The record files of seed_data/registry/, read as `import` reads files (names prefixed "registry/")."""
+    folder = seed_dir / REGISTRY
+    if not folder.is_dir():
+        return []
+    return [read_file(p, f"{REGISTRY}/") for p in sorted(folder.glob("NCT*.json"))]

@@ -1,0 +1,308 @@
+"""`python -m trialdb sync`: fetch the portfolio from the ClinicalTrials.gov API v2, keep each record as a
+file in seed_data/registry/, import it through the import path, and record what changed.
+
+In order, and why:
+1. Fetch every page (or every --nct record). Nothing is written before the registry has answered in
+   full: a fault (trialdb.ctgov.RegistryError) ends the sync here, the database untouched.
+2. Validate each record with every check the import makes. A record with an invalid NCT id or a value
+   the API does not define is refused: named in the summary, never written; the others go on.
+3. In one transaction: compare each record with the stored one (trialdb.changes), import it (a seed
+   trial's registry record is kept beside the seed facts, never over them), add the changes, the sync's
+   meta keys, and write the record files and changes.json (each tmp + os.replace) before the commit.
+   SQLite: on a copy of the database made aside, swapped in with os.replace, as `build` does, so a sync
+   killed at any moment leaves the previous file whole (and the read-only app never meets a hot
+   journal). PostgreSQL: one transaction under the build's advisory lock.
+A file written before a failed commit is a valid record; the next sync compares against the database,
+so it finds the same changes again, and changes.json is rewritten whole from the database each time.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import os
+import sqlite3
+import sys
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
+
+from trialdb import changes as ch
+from trialdb import models as m
+from trialdb.build import build_lock, ensure_database, fingerprint
+from trialdb.ctgov import DEFAULT_API, NCT_ID, Client, RegistryError
+from trialdb.db import SEED_DIR, database_url, make_engine, sqlite_path
+from trialdb.errors import SourceError
+from trialdb.importer import document_from_text, import_documents, stored_record, validate_study
+from trialdb.registry import (
+    CHANGES_FILE,
+    META_API,
+    META_AT,
+    META_ID,
+    META_QUERY,
+    PORTFOLIO,
+    REGISTRY,
+    changes_document,
+    write_atomically,
+)
+
+OVERLAP = dt.timedelta(days=1)  # an incremental sync asks again for the last day before the previous one
+
+
+def portfolio_term(seed_dir: Path = SEED_DIR) -> str:
+    """The default query.term, from seed_data/portfolio.toml (see the reasons there)."""
+    cfg = tomllib.loads((seed_dir / PORTFOLIO).read_text(encoding="utf-8"))
+
+    def any_of(words: list[str]) -> str:
+        return " OR ".join(f'"{w}"' if " " in w or "-" in w else w for w in words)
+
+    return (f"AREA[InterventionSearch]({any_of(cfg['interventions'])}) AND "
+            f"AREA[ConditionSearch]({any_of(cfg['conditions'])})")
+
+
+@dataclass
+class SyncReport:
+    query: str
+    mode: str  # "full", "incremental since DATE", "records"
+    fetched: int = 0
+    total: int | None = None
+    new: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    seed_kept: list[str] = field(default_factory=list)
+    refused: list[tuple[str, str]] = field(default_factory=list)  # (record, why)
+    changes: int = 0
+    sync_id: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.refused
+
+    def summary(self) -> str:
+        lines = [f"sync {self.sync_id} ({self.mode}): fetched {self.fetched} record(s)"
+                 + (f" of {self.total} the registry counts" if self.total is not None else ""),
+                 f"{len(self.new)} new, {len(self.changed)} changed, {len(self.unchanged)} unchanged, "
+                 f"{len(self.refused)} refused; {self.changes} change(s) recorded"]
+        if self.seed_kept:
+            lines.append(f"{len(self.seed_kept)} registry record(s) of seed trials kept beside the seed documents "
+                         f"(the seed facts stay): {', '.join(self.seed_kept)}")
+        lines += [f"REFUSED {name}: {why}" for name, why in self.refused]
+        return "\n".join(lines)
+
+
+def _now() -> str:
+    # Milliseconds: two syncs within a second (tests, a retry by hand) still get ids of their own.
+    return dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def read_meta(url: str) -> dict[str, str]:
+    engine = make_engine(url, readonly=True)
+    try:
+        with Session(engine) as session:
+            return {r.key: r.value for r in session.scalars(select(m.Meta))}
+    finally:
+        engine.dispose()
+
+
+class Progress:
+    """Records fetched of totalCount, on the terminal: a bar when stderr is one, else a line per page."""
+
+    def __init__(self, stream=None) -> None:
+        self.stream = stream or sys.stderr
+        self.tty = self.stream.isatty()
+
+    def __call__(self, done: int, total: int | None) -> None:
+        if total:
+            width = 30
+            fill = min(width, round(width * done / total)) if total else 0
+            text_ = f"fetched {done:,} of {total:,} [{'#' * fill}{'.' * (width - fill)}]"
+        else:
+            text_ = f"fetched {done:,}"
+        self.stream.write(("\r" + text_) if self.tty else text_ + "\n")
+        self.stream.flush()
+
+    def done(self) -> None:
+        if self.tty:
+            self.stream.write("\n")
+
+
+def fetch(client: Client, term: str | None, advanced: str | None, ncts: list[str] | None,
+          progress: Callable[[int, int | None], None] | None = None) -> tuple[list[tuple[str, Any]], int | None]:
+    """(fetchedAt, study) for every record the registry returns, and its totalCount."""
+    out: list[tuple[str, Any]] = []
+    if ncts:
+        for nct in ncts:
+            out.append((_now(), client.study(nct)))
+            if progress:
+                progress(len(out), len(ncts))
+        return out, len(ncts)
+    total = None
+    for page in client.search(term, advanced):
+        total = page.total if page.total is not None else total
+        at = _now()
+        out.extend((at, s) for s in page.studies)
+        if progress:
+            progress(len(out), total)
+    return out, total
+
+
+@dataclass
+class Accepted:
+    nct: str
+    text: str  # the file's content, exactly as it will be written
+    docs: list  # [(SourceDocument, [(path, study)])] for import_documents
+    study: dict
+    last_update: str | None
+
+
+def _nct_of(study: Any) -> Any:
+    try:
+        return study["protocolSection"]["identificationModule"]["nctId"]
+    except (KeyError, TypeError):
+        return None
+
+
+def _kept_text(folder: Path, nct: str, study: Any) -> str | None:
+    """The record file already on disk when it holds this very study: kept as it is, so a weekly sync
+    that finds nothing new rewrites no record (its fetchedAt: when this version was first fetched)."""
+    path = folder / f"{nct}.json"
+    try:
+        old = path.read_text(encoding="utf-8")
+        return old if json.loads(old).get("study") == study else None
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
+def validate(fetched: list[tuple[str, Any]], report: SyncReport, folder: Path) -> list[Accepted]:
+    """Records that pass every import check; the others are refused (named, with the reason)."""
+    accepted: dict[str, Accepted] = {}
+    for i, (at, study) in enumerate(fetched):
+        nct = _nct_of(study)
+        if not isinstance(nct, str) or not NCT_ID.fullmatch(nct):
+            report.refused.append((f"record {i + 1} of {len(fetched)} (nctId {nct!r})",
+                                   f"protocolSection.identificationModule.nctId: not an NCT id: {nct!r}"))
+            continue
+        text_ = (_kept_text(folder, nct, study)
+                 or json.dumps({"fetchedAt": at, "study": study}, ensure_ascii=False, indent=2) + "\n")
+        try:
+            doc, studies = document_from_text(f"{REGISTRY}/{nct}.json", text_)
+            validate_study(studies[0][1], studies[0][0], doc)
+        except SourceError as exc:
+            report.refused.append((nct, str(exc)))
+            continue
+        except (KeyError, TypeError, AttributeError, ValueError) as exc:  # a shape the checks did not foresee
+            report.refused.append((nct, f"malformed record ({exc.__class__.__name__}: {exc})"))
+            continue
+        last = ((study.get("protocolSection") or {}).get("statusModule") or {}).get("lastUpdatePostDateStruct") or {}
+        accepted[nct] = Accepted(nct, text_, [(doc, studies)], study, last.get("date"))  # a repeat: the later wins
+    return list(accepted.values())
+
+
+def _apply(session: Session, accepted: list[Accepted], report: SyncReport, seed_dir: Path, detected: str,
+           api: str) -> None:
+    old = {a.nct: (session.get(m.Study, a.nct) is not None, stored_record(session, a.nct)) for a in accepted}
+    imported = import_documents(session, [d for a in accepted for d in a.docs])
+    report.seed_kept = imported.seed_kept
+    for a in accepted:
+        exists, before = old[a.nct]
+        if exists and before is None:  # a seed trial's first registry record: differences on its page
+            report.unchanged.append(a.nct)
+            continue
+        diffs = ch.compare(before, a.study)
+        (report.changed if diffs and exists else report.new if not exists else report.unchanged).append(a.nct)
+        for d in diffs:
+            session.add(m.StudyChange(nct_id=a.nct, field=d.field, old=ch.to_json(d.old), new=ch.to_json(d.new),
+                                      last_update=a.last_update, detected=detected, sync_id=report.sync_id))
+        report.changes += len(diffs)
+    for key, value in ((META_AT, detected), (META_QUERY, report.query), (META_API, api), (META_ID, report.sync_id)):
+        session.merge(m.Meta(key=key, value=value))
+    session.flush()
+    folder = seed_dir / REGISTRY
+    for a in accepted:
+        if not (folder / f"{a.nct}.json").exists() or (folder / f"{a.nct}.json").read_text(encoding="utf-8") != a.text:
+            write_atomically(folder / f"{a.nct}.json", a.text)
+    write_atomically(folder / CHANGES_FILE, changes_document(session))
+    origin = session.get(m.Meta, "origin")
+    if origin is not None and origin.value == "seed":  # the files are part of the seeds now: still fresh
+        session.merge(m.Meta(key="fingerprint", value=fingerprint(seed_dir)))
+
+
+def _copy_aside(path: Path) -> Path:
+    """A consistent copy of the SQLite database next to it (sqlite3's online backup)."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.syncing")
+    tmp.unlink(missing_ok=True)
+    with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as src, \
+            contextlib.closing(sqlite3.connect(tmp)) as dst:
+        src.backup(dst)
+    return tmp
+
+
+def write(url: str, accepted: list[Accepted], report: SyncReport, seed_dir: Path, detected: str, api: str) -> None:
+    path = sqlite_path(url)
+    if path is None:
+        engine = make_engine(url)
+        try:
+            m.Base.metadata.create_all(engine)  # the new tables, in a database built before them
+            with engine.begin() as conn:
+                if engine.dialect.name == "postgresql":
+                    conn.execute(text("SELECT pg_advisory_xact_lock(2465580)"))
+                with Session(conn, autoflush=False) as session, session.begin():
+                    _apply(session, accepted, report, seed_dir, detected, api)
+        finally:
+            engine.dispose()
+        return
+    with build_lock(path):
+        tmp = _copy_aside(path)
+        engine = make_engine(f"sqlite:///{tmp}", scratch=True)
+        try:
+            m.Base.metadata.create_all(engine)
+            with Session(engine, autoflush=False) as session, session.begin():
+                _apply(session, accepted, report, seed_dir, detected, api)
+            engine.dispose()
+            with open(tmp, "rb") as fh:
+                os.fsync(fh.fileno())
+            os.replace(tmp, path)
+            dirfd = os.open(path.parent, os.O_RDONLY)
+            try:
+                os.fsync(dirfd)
+            finally:
+                os.close(dirfd)
+        finally:
+            engine.dispose()
+            tmp.unlink(missing_ok=True)
+
+
+def sync(url: str | None = None, api: str | None = None, query: str | None = None, ncts: list[str] | None = None,
+         full: bool = False, seed_dir: Path = SEED_DIR, client: Client | None = None,
+         progress: Callable[[int, int | None], None] | None = None) -> SyncReport:
+    url = url or database_url()
+    api = (client.api if client else api or os.environ.get("TRIALDB_CTGOV_API") or DEFAULT_API).rstrip("/")
+    ensure_database(url, seed_dir)
+    meta = read_meta(url)
+    term = None if ncts else (query or portfolio_term(seed_dir))
+    label = term if term is not None else "records " + " ".join(ncts or [])
+    advanced, mode = None, "records" if ncts else "full"
+    if not ncts and not full and meta.get(META_AT) and meta.get(META_QUERY) == term and meta.get(META_API) == api:
+        since = (dt.datetime.fromisoformat(meta[META_AT].replace("Z", "+00:00")) - OVERLAP).date().isoformat()
+        advanced, mode = f"AREA[LastUpdatePostDate]RANGE[{since},MAX]", f"incremental since {since}"
+    report = SyncReport(query=label, mode=mode, sync_id=_now())
+    own = client is None
+    client = client or Client(api)
+    try:
+        fetched, report.total = fetch(client, term, advanced, ncts, progress)
+    finally:
+        if own:
+            client.close()
+    report.fetched = len(fetched)
+    accepted = validate(fetched, report, seed_dir / REGISTRY)
+    write(url, accepted, report, seed_dir, report.sync_id, api)
+    return report
+
+
+__all__ = ["RegistryError", "SyncReport", "portfolio_term", "sync"]

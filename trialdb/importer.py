@@ -21,6 +21,7 @@ from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import Session
 
 from trialdb import models as m
+from trialdb import results
 from trialdb.errors import SourceError
 from trialdb.load import add_provenance, add_study
 from trialdb.parsers.common import iso_date
@@ -76,6 +77,7 @@ def to_parsed(study: Any, where: str, doc: SourceDocument) -> Parsed:
     record = {k: v for k, v in ps.items() if k.endswith("Module")}
     if "hasResults" in study:
         record["hasResults"] = bool(study["hasResults"])
+    record.update(results.section_of(study, f, where))  # the modelled resultsSection, checked; quoted below
     nct = ps["identificationModule"].get("nctId")
     parsed = Parsed("study", doc, record)
     for path, value in leaves(record):
@@ -167,7 +169,7 @@ def json_fact_holds(studies: dict[str, dict], nct: str, path: str, quote: str) -
     s = studies.get(nct)
     if s is None:
         return False
-    node: Any = {**s["protocolSection"], "hasResults": s.get("hasResults")}
+    node: Any = {**s["protocolSection"], "hasResults": s.get("hasResults"), "resultsSection": s.get("resultsSection")}
     if path == "indication":  # inferred from the first condition, and quoted from it
         path = "conditionsModule.conditions[0]"
     for part in re.findall(r"[^.\[\]]+|\[\d+\]", path):

@@ -358,3 +358,7 @@ class Meta(Base):
 
 
 Index("ix_studies_filters", Study.indication_code, Study.phase, Study.overall_status)
+
+# The registry's posted results live in their own module (many tables, one concept); imported here so
+# that Base.metadata holds them wherever the models are used.
+from trialdb import results_models as _results_models  # noqa: E402,F401  (registers the tables)

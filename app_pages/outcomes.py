@@ -1,39 +1,85 @@
-"""Outcomes: the published SRI-4 response rates and other results, with intervals computed here."""
+"""Outcomes, one trial at a time: the outcomes curated from its publications (with intervals computed here)
+and the results its sponsor posted on ClinicalTrials.gov (exactly as posted); then adverse events compared
+across the filtered trials."""
 
+import pandas as pd
 import streamlit as st
 
-from dashboard import data, figures, filters, frames, ui
+from dashboard import data, figures, filters, frames, results_figures, results_frames, ui
+from dashboard.frames import REGISTRY
+from trialdb.enums import label
 from trialdb.statistics import NEWCOMBE, WILSON
 
-st.title("Published outcomes")
+MAX_TRIALS = 500  # trials offered in the choice; a link may name any other
+MEASURE_CHOICES = 1000
+
+st.title("Published outcomes and registry results")
 f = filters.current()
 raw = data.outcomes(f)
+posted = data.results_trials(f)
 if raw.empty:
     have = data.outcome_trials()
     where = ", ".join(f"{nct} ({ind})" for nct, ind in have) or "no trial"
     st.info(f"No published outcomes match the filter. Published outcomes in the database concern {where}; "
             "include that indication in the filter to see them.", icon=":material/filter_alt_off:")
-    st.stop()
+else:
+    without = len(data.studies(f)) - raw.nct_id.nunique()
+    if without:
+        st.caption(f"{without:,} of the trials that match the filter have no published outcomes in the database.")
+if posted.empty:
+    st.info("No trial that matches the filter has results posted on ClinicalTrials.gov in the database.",
+            icon=":material/filter_alt_off:")
+else:
+    st.caption(f"{len(posted):,} of the trials that match the filter have results posted on ClinicalTrials.gov.")
 
-groups = frames.outcome_groups(raw)
-without = len(data.studies(f)) - raw.nct_id.nunique()
-if without:
-    st.caption(f"{without:,} of the trials that match the filter have no published outcomes in the database.")
-pubs = data.publications(f)
-pubs = pubs[pubs.pmid.isin(set(groups.pmid))]
+# The trials to choose from: with published outcomes first, then with registry results.
+titles = dict(zip(posted.nct_id, posted.brief_title, strict=True))
+choices = {n: "published outcomes" for n in dict.fromkeys(raw.nct_id)}
+for n in posted.nct_id:
+    choices[n] = "published outcomes and registry results" if n in choices else "registry results"
+choices = dict(list(choices.items())[:MAX_TRIALS])
+wanted = st.query_params.get("outcomes_nct")
+if wanted and wanted not in choices and data.study_record(wanted) is not None:
+    # A link (the trial record's) may name any trial: show it, whatever it has, and say so.
+    choices = {wanted: "linked", **choices}
+    st.info(f"{wanted} is shown because the link asked for it (it is outside the filter, or has neither "
+            "published outcomes nor registry results).")
+if notice := filters.check_url_values("outcomes_nct", list(choices), "trial", remember=False):
+    st.warning(notice, icon=":material/link_off:")
+if not choices:
+    st.stop()
+for n in choices:
+    if n not in titles:
+        rec = data.study_record(n)
+        titles[n] = rec.study.brief_title if rec else n
+if len(posted) + raw.nct_id.nunique() > MAX_TRIALS:
+    st.caption(f"The choice lists the first {MAX_TRIALS} trials with outcomes; a link with ?outcomes_nct= opens any.")
+nct = st.selectbox("Trial", list(choices), key="outcomes_nct", bind="query-params",
+                   format_func=lambda n: f"{n} · {titles[n][:80]} ({choices[n]})")
+st.markdown(f"[{nct} on ClinicalTrials.gov]({REGISTRY}{nct}) · [its record here]({ui.record_link(nct)})")
+
+# --- published outcomes -------------------------------------------------------------------------------
+st.header("Published outcomes", anchor=False)
+groups = frames.outcome_groups(raw) if not raw.empty else raw
+mine = groups[groups.nct_id == nct] if not groups.empty else groups
+pubs = data.publications(f) if not mine.empty else pd.DataFrame()
+if mine.empty:
+    st.markdown(f"No publication with outcomes for {nct} in the database.")
+else:
+    pubs = pubs[pubs.pmid.isin(set(mine.pmid))]
 if len(pubs) > 1:  # one publication at a time; all of them listed in the table
-    st.caption(f"{len(pubs):,} publications with outcomes match the filter.")
+    st.caption(f"{len(pubs):,} publications with outcomes concern this trial.")
     ui.table(pubs[["pmid", "title", "journal", "year", "nct_ids"]].rename(columns={
         "pmid": "PMID", "title": "Title", "journal": "Journal", "year": "Year", "nct_ids": "Registrations"}),
         "publications", "il2_publications.csv")
-    titles = dict(zip(pubs.pmid, pubs.title, strict=True))
+    ptitles = dict(zip(pubs.pmid, pubs.title, strict=True))
     chosen = st.selectbox("Publication", list(pubs.pmid)[:500], key="outcome_pmid",
-                          format_func=lambda p: f"PMID {p} · {titles[p][:90]}")
+                          format_func=lambda p: f"PMID {p} · {ptitles[p][:90]}")
     pubs = pubs[pubs.pmid == chosen]
 for pub in pubs.itertuples():
-    g = groups[groups.pmid == pub.pmid]
+    g = mine[mine.pmid == pub.pmid]
     doi = f" · [doi:{ui.safe_md(pub.doi)}]({ui.doi_url(pub.doi)})" if isinstance(pub.doi, str) else ""
-    st.markdown(f"**{ui.safe_md(pub.title)}**  \n*{ui.safe_md(pub.journal)}* {pub.year} · "
+    st.markdown(f"As published in **{ui.safe_md(pub.title)}**  \n*{ui.safe_md(pub.journal)}* {pub.year} · "
                 f"[PMID {pub.pmid}]({ui.pubmed_url(pub.pmid)}){doi}")
     sri = g[g.measure.str.startswith("SRI-4")]
     if not sri.empty:
@@ -72,7 +118,7 @@ for pub in pubs.itertuples():
     record = data.study_record(g.nct_id.iloc[0])
     for ref in record.study.references if record else []:
         if ref.pmid == pub.pmid:
-            st.markdown(f"As cited in the registry record of {record.study.nct_id}: {ui.safe_md(ref.citation)}")
+            st.markdown(f"As cited in the registry record of {nct}: {ui.safe_md(ref.citation)}")
     if isinstance(pub.licence, str):
         st.markdown(f"Licence: [{ui.safe_md(pub.licence)}]({pub.licence_url})" if isinstance(pub.licence_url, str)
                     else f"Licence: {ui.safe_md(pub.licence)}")
@@ -81,3 +127,114 @@ for pub in pubs.itertuples():
             if path.startswith("outcomes["):
                 st.markdown(f"**{ui.safe_md(path)}**  \n> {ui.safe_md(quote)}")
                 st.caption(f"From {doc}")
+
+# --- registry results -----------------------------------------------------------------------------------
+st.header("Results posted on ClinicalTrials.gov", anchor=False)
+dates = data.results_date(nct)
+if dates is None:
+    rec = data.study_record(nct)
+    has = rec.study.has_results if rec else None
+    st.markdown(f"No results posted on ClinicalTrials.gov for {nct} in the database"
+                + (" (its record says results are posted, but they have not been imported)." if has else "."))
+else:
+    first, updated = dates
+    when = (f"on {first} (the record's resultsFirstPostDateStruct)" if first
+            else f"as of the record's last update, {updated or 'not stated in source'} (the record does not state "
+                 "when results were first posted)")
+    st.markdown(f"As posted on ClinicalTrials.gov {when} · [the results tab]({REGISTRY}{nct}?tab=results)")
+    st.caption("Values, dispersions and p-values exactly as posted. Percentages of participants affected and the "
+               "intervals across trials are computed here and say so.")
+    measures = data.outcome_measures(nct)
+    st.subheader("Outcome measures", anchor=False)
+    if measures.empty:
+        st.markdown("The posted results hold no outcome measure.")
+    else:
+        n_primary = int((measures.outcome_type == "PRIMARY").sum())
+        st.caption(f"{len(measures):,} outcome measures posted ({n_primary} primary), primary first. "
+                   "Choose one to see its chart, posted analyses and numbers.")
+        ids = list(measures.id)[:MEASURE_CHOICES]
+        mtitle = dict(zip(measures.id, measures.title, strict=True))
+        mtype = dict(zip(measures.id, measures.outcome_type, strict=True))
+        mid = st.selectbox("Outcome measure", ids, key=f"measure_{nct}",
+                           format_func=lambda i: f"{label(mtype[i])} · {mtitle[i][:100]}")
+        om = measures[measures.id == mid].iloc[0]
+        detail = data.measure_data(int(mid))
+        long = results_frames.measure_long(detail)
+        kind = results_frames.measure_kind(long)
+        error = results_frames.error_label(om.dispersion_type)
+        st.markdown(f"**{ui.safe_md(om.title)}** ({label(om.outcome_type).lower()})  \n"
+                    f"Time frame: {ui.not_stated(om.time_frame)} · Parameter: "
+                    f"{ui.not_stated(label(om.param_type) if isinstance(om.param_type, str) else None)} · "
+                    f"Unit: {ui.not_stated(om.unit_of_measure)}")
+        if isinstance(om.description, str):
+            st.caption(ui.safe_md(om.description))
+        if isinstance(om.population_description, str):
+            st.caption(f"Population analysed: {ui.safe_md(om.population_description)}")
+        analyses = results_frames.analyses_table(detail)
+        left, right = st.columns([3, 2]) if not analyses.empty else (st.container(), None)
+        with left:
+            if kind == "none":
+                st.markdown("No posted value of this measure is a number, so there is nothing to draw; "
+                            "the table below has what was posted.")
+            else:
+                unit = om.unit_of_measure if isinstance(om.unit_of_measure, str) else None
+                ui.plot(results_figures.measure_figure(long, kind, om.title, unit, error), f"measure_{mid}")
+                skipped = int(long.y.isna().sum())
+                if skipped:
+                    st.caption(f"{skipped} posted value(s) are not numbers (e.g. NA) and are not drawn.")
+        if right is not None:
+            with right:
+                st.markdown("**Statistical analyses, as posted**")
+                ui.table(analyses, f"analyses_{mid}", f"{nct}_analyses_{mid}.csv")
+        ui.table(results_frames.measure_table(long, om.dispersion_type, om.unit_of_measure), f"measure_table_{mid}",
+                 f"{nct}_outcome_measure_{mid}.csv")
+        with st.expander(f"All {len(measures):,} outcome measures of {nct}"):
+            ui.table(results_frames.measures_table(measures), f"measures_{nct}", f"{nct}_outcome_measures.csv")
+
+    st.subheader("Adverse events", anchor=False)
+    ae = data.adverse_events(nct)
+    if ae["totals"].empty and ae["events"].empty:
+        st.markdown("The posted results hold no adverse-event module.")
+    else:
+        ui.table(results_frames.event_totals_table(ae["totals"]), f"ae_totals_{nct}", f"{nct}_adverse_event_totals.csv",
+                 caption="Participants affected of at risk, as posted.")
+        events = ae["events"]
+        if events.empty:
+            st.markdown("No individual adverse-event term is posted (the totals above are all there is).")
+        else:
+            c = st.columns(2)
+            for col, kind_ in zip(c, ("serious", "other"), strict=True):
+                frame, total = results_frames.events_chart_frame(events, kind_)
+                with col:
+                    if frame.empty:
+                        st.markdown(f"No {kind_} adverse event term is posted.")
+                    else:
+                        ui.plot(results_figures.events_figure(frame, kind_, frame.term.nunique(), total),
+                                f"events_{kind_}_{nct}")
+            a, b = st.columns(2)
+            which = a.segmented_control("Events", ["Serious and other", "Serious", "Other"], default="Serious and other",
+                                        key=f"ae_kind_{nct}") or "Serious and other"
+            sort = b.selectbox("Sort by", list(results_frames.EVENT_SORTS), key=f"ae_sort_{nct}")
+            kinds = {"Serious": ("serious",), "Other": ("other",)}.get(which, ("serious", "other"))
+            ui.table(results_frames.events_table(events, kinds, sort), f"ae_{nct}", f"{nct}_adverse_events.csv",
+                     caption="Per group: participants affected of at risk, as posted.")
+
+# --- across trials --------------------------------------------------------------------------------------
+st.header("Adverse events across trials", anchor=False)
+compare = {"Serious adverse events": "serious", "Other adverse events": "other", "Deaths": "deaths"}
+what = st.segmented_control("Compare", list(compare), default="Serious adverse events", key="ae_compare") \
+    or "Serious adverse events"
+totals = data.event_totals(f, compare[what])
+forest, n_trials = results_frames.forest_frame(totals)
+if n_trials < 2:
+    st.markdown(f"Fewer than two trials that match the filter posted {what.lower()} with participants at risk, "
+                "so there is nothing to compare.")
+else:
+    if n_trials > len(forest.nct_id.unique()):
+        st.caption(f"{n_trials:,} trials posted {what.lower()}; the chart shows the {forest.nct_id.nunique()} "
+                   "most recently posted. Narrow the filter to see others.")
+    ui.plot(results_figures.forest_figure(forest, what), f"forest_ae_{compare[what]}")
+    st.caption(f"Counts as posted on ClinicalTrials.gov; proportions and their 95% intervals computed here ({WILSON}). "
+               "Groups are as each sponsor defined them, and trials differ in population, dose and follow-up: "
+               "this shows the evidence side by side, it does not pool it.")
+    ui.table(results_frames.forest_table(forest), f"forest_ae_table_{compare[what]}", f"il2_{compare[what]}_across_trials.csv")

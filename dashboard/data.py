@@ -154,3 +154,46 @@ def timeline_by_year_figure(f: Filters) -> go.Figure:
     from dashboard import figures
 
     return figures.timeline_by_year(timeline_by_year(f))
+
+
+# Registry results (trialdb/results_queries.py): per filter, per trial, per outcome measure.
+@st.cache_data(show_spinner=False)
+def results_trials(f: Filters) -> pd.DataFrame:
+    from trialdb import results_queries
+
+    return results_queries.results_trials(engine(), f)
+
+
+@st.cache_data(show_spinner=False)
+def results_date(nct_id: str) -> tuple[str | None, str | None] | None:
+    from trialdb import results_queries
+
+    return results_queries.results_date(engine(), nct_id)
+
+
+@st.cache_data(show_spinner=False)
+def outcome_measures(nct_id: str) -> pd.DataFrame:
+    from trialdb import results_queries
+
+    return results_queries.outcome_measures(engine(), nct_id)
+
+
+@st.cache_data(show_spinner=False)
+def measure_data(measure_id: int) -> dict[str, pd.DataFrame]:
+    from trialdb import results_queries
+
+    return results_queries.measure_data(engine(), measure_id)
+
+
+@st.cache_data(show_spinner=False)
+def adverse_events(nct_id: str) -> dict[str, pd.DataFrame]:
+    from trialdb import results_queries
+
+    return results_queries.adverse_events(engine(), nct_id)
+
+
+@st.cache_data(show_spinner=False)
+def event_totals(f: Filters, event_type: str) -> pd.DataFrame:
+    from trialdb import results_queries
+
+    return results_queries.event_totals(engine(), f, event_type)

@@ -41,3 +41,11 @@ def indication_colour(code: str) -> str:
 def status_colour(status: str) -> str:
     return STATUS_COLOURS.get(status, "#BBBBBB")
 
+
+
+# Result groups posted on the registry (arms as the sponsor named them): one colour per group position.
+RESULT_GROUP_COLOURS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#882255"]
+
+
+def result_group_colour(position: int) -> str:
+    return RESULT_GROUP_COLOURS[position % len(RESULT_GROUP_COLOURS)]

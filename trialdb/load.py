@@ -75,9 +75,9 @@ def add_study(session: Session, parsed: Parsed, document: m.Document) -> m.Study
         _check_enum(f, "designModule.phases", "phase", ph)
     _check_enum(f, "designModule.studyType", "studyType", design.get("studyType"))
 
-    ind = indication_for(conds[0])
+    ind = indication_for(conds[0], (r.get("derivedSection") or {}).get("conditionBrowseModule"))
     if session.get(m.IndicationRow, ind.code) is None:
-        session.add(m.IndicationRow(code=ind.code, name=ind.name))
+        session.add(m.IndicationRow(code=ind.code, name=ind.name, area=ind.area, mesh_ids=",".join(ind.mesh_ids) or None))
     cq = parsed.quotes.get("conditionsModule.conditions[0]")
     if cq:
         parsed.quotes["indication"] = cq

@@ -41,9 +41,14 @@ class Provenance(Base):
 
 
 class IndicationRow(Base):
+    """An indication present in the database: a row of trialdb.indications' table, or one made for an
+    unknown condition (its area then from the registry's MeSH tree)."""
+
     __tablename__ = "indications"
     code: Mapped[str] = mapped_column(primary_key=True)
     name: Mapped[str]
+    area: Mapped[str] = mapped_column(default="other", index=True)  # trialdb.indications.AREAS code
+    mesh_ids: Mapped[str | None]  # API v2 MeSH ids joined by ","
 
 
 class Study(Base):

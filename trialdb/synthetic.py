@@ -14,8 +14,6 @@ from trialdb import models as m
 from trialdb.db import make_engine, sqlite_path
 from trialdb.indications import BY_CODE
 
-EXTRA = [("T1D", "Type 1 diabetes"), ("GVHD", "Graft-versus-host disease"), ("AA", "Alopecia areata"),
-         ("UC", "Ulcerative colitis")]
 INDICATION_WEIGHTS = [("SLE", 35), ("RA", 20), ("pSS", 10), ("T1D", 15), ("GVHD", 10), ("AA", 5), ("UC", 5)]
 PHASES = [("PHASE1", 20), ("PHASE1/PHASE2", 15), ("PHASE2", 40), ("PHASE2/PHASE3", 5), ("PHASE3", 10), (None, 10)]
 STATUSES = [("COMPLETED", 35), ("RECRUITING", 20), ("UNKNOWN", 15), ("ACTIVE_NOT_RECRUITING", 10),
@@ -46,10 +44,9 @@ def generate(url: str, n: int = 10_000, seed: int = 2026) -> None:
         doc = m.Document(name="synthetic", format="synthetic portfolio", sha256="-",
                          text=f"Synthetic portfolio of {n} trials (seed {seed}); not real data.")
         s.add(doc)
-        for code, ind in BY_CODE.items():
-            s.add(m.IndicationRow(code=code, name=ind.name))
-        for code, name in EXTRA:
-            s.add(m.IndicationRow(code=code, name=name))
+        for code, _ in INDICATION_WEIGHTS:  # names and areas from the one indication table
+            ind = BY_CODE[code]
+            s.add(m.IndicationRow(code=code, name=ind.name, area=ind.area, mesh_ids=",".join(ind.mesh_ids)))
         s.flush()
         for i in range(n):
             s.add(_study(rng, i, doc.id))

@@ -54,8 +54,13 @@ for n in choices:
         titles[n] = rec.study.brief_title if rec else n
 if len(posted) + raw.nct_id.nunique() > MAX_TRIALS:
     st.caption(f"The choice lists the first {MAX_TRIALS} trials with outcomes; a link with ?outcomes_nct= opens any.")
-nct = st.selectbox("Trial", list(choices), key="outcomes_nct", bind="query-params",
+# Not bind="query-params": a bound selectbox keeps its *formatted* label in the URL, so a plain
+# ?outcomes_nct=NCT... link (the trial record's) would be dropped. The URL is kept here instead.
+options = list(choices)
+nct = st.selectbox("Trial", options, index=options.index(wanted) if wanted in choices else 0, key="outcomes_trial",
                    format_func=lambda n: f"{n} · {titles[n][:80]} ({choices[n]})")
+if wanted != nct:
+    st.query_params["outcomes_nct"] = nct
 st.markdown(f"[{nct} on ClinicalTrials.gov]({REGISTRY}{nct}) · [its record here]({ui.record_link(nct)})")
 
 # --- published outcomes -------------------------------------------------------------------------------

@@ -39,7 +39,9 @@ def measure_figure(long: pd.DataFrame, kind: str, title: str, unit: str | None, 
         if kind == "lines":
             fig.add_trace(go.Scatter(mode="lines+markers", line=dict(color=result_group_colour(int(pos))), **common))
         else:
-            fig.add_trace(go.Bar(text=list(g.value), textposition="outside", cliponaxis=False, **common))
+            # The posted value inside the bar's foot: above it, the error bar would cross it.
+            fig.add_trace(go.Bar(text=list(g.value), textposition="inside", insidetextanchor="start",
+                                 textangle=0, **common))
     fig.update_layout(barmode="group")
     y = f"{unit}" if unit else "Value"
     bars = f"; error bars: {error} (as posted)" if error and any(t.error_y.array is not None for t in fig.data) else ""
@@ -66,7 +68,8 @@ def events_figure(frame: pd.DataFrame, kind: str, shown: int, total: int) -> go.
     fig = _layout(fig, f"{name} adverse events{more}<br><sup>participants affected of at risk, as posted; "
                   "% computed here</sup>", "Participants affected (%, computed here)", "", max(300, height))
     fig.update_layout(margin=dict(t=90))
-    fig.update_xaxes(rangemode="tozero")
+    top = float(frame.percent.max()) if len(frame) else 0.0
+    fig.update_xaxes(range=[0, min(100.0, top * 1.35 + 2)])  # room for the "k of n" labels beyond the bars
     return fig
 
 

@@ -230,9 +230,11 @@ def forest_frame(totals: pd.DataFrame, max_trials: int = 30) -> tuple[pd.DataFra
 
 
 def forest_table(forest: pd.DataFrame) -> pd.DataFrame:
+    """The forest's numbers: posted counts, and the proportion and Wilson interval computed here (method in
+    the column names and the page's caption); few columns, so it fits a phone."""
     return pd.DataFrame({
-        "Trial": forest.nct_id, "Indication": forest.indication, "Group": forest.group,
-        "Affected of at risk (as posted)": [f"{k} of {n}" for k, n in zip(forest.affected, forest.at_risk, strict=True)],
-        "Proportion % (computed here)": (100 * forest.proportion).round(1),
-        "95% CI low % (computed here)": (100 * forest.low).round(1),
-        "95% CI high % (computed here)": (100 * forest.high).round(1), "Method": WILSON})
+        "Trial": forest.nct_id, "Group": forest.group,
+        "Affected of at risk (posted)": [f"{k} of {n}" for k, n in zip(forest.affected, forest.at_risk, strict=True)],
+        "% (computed)": (100 * forest.proportion).round(1),
+        "Wilson 95% CI % (computed)": [f"{100 * lo:.1f} to {100 * hi:.1f}" for lo, hi in
+                                       zip(forest.low, forest.high, strict=True)]})

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from trialdb import results_models as r
 from trialdb.errors import SourceError
 from trialdb.parsers.common import iso_date
+from trialdb.sources import leaves
 
 S, N, B = str, int, bool  # JSON leaf types of the schema: string, number (integer), boolean
 
@@ -377,6 +378,21 @@ def _nest(rows: list, keys: list[tuple[str, str]]) -> list[tuple[tuple, list]]:
         if not out or out[-1][0] != k:
             out.append((k, []))
         out[-1][1].append(row)
+    return out
+
+
+RESULTS_PREFIX = "resultsSection."
+
+
+def stored_results_differ(session: Session, nct: str, quotes: dict[str, str]) -> list[tuple[str, str]]:
+    """(path, quote) of each quoted result whose stored value is no longer the quoted one, and of each
+    stored value without a quote: what `check` reports when a results row was changed after import."""
+    import json
+
+    stored = dict(leaves({"resultsSection": section_record(session, nct)}))
+    out = [(path, quote) for path, quote in quotes.items()
+           if path not in stored or json.dumps(stored[path], ensure_ascii=False) != quote]
+    out += [(path, f"stored {stored[path]!r}, quoted nowhere") for path in stored if path not in quotes]
     return out
 
 

@@ -8,6 +8,7 @@ import streamlit as st
 from dashboard import data, figures, filters, frames, results_figures, results_frames, ui
 from dashboard.frames import REGISTRY
 from trialdb.enums import label
+from trialdb.queries import Filters
 from trialdb.statistics import NEWCOMBE, WILSON
 
 MAX_TRIALS = 500  # trials offered in the choice; a link may name any other
@@ -65,9 +66,14 @@ st.markdown(f"[{nct} on ClinicalTrials.gov]({REGISTRY}{nct}) · [its record here
 
 # --- published outcomes -------------------------------------------------------------------------------
 st.header("Published outcomes", anchor=False)
-groups = frames.outcome_groups(raw) if not raw.empty else raw
+trial_f = f
+if nct not in set(raw.nct_id):  # a linked trial outside the filter: its own indication's outcomes
+    linked = data.study_record(nct)
+    trial_f = Filters(indications=(linked.study.indication_code,)) if linked else f
+own = raw if trial_f is f else data.outcomes(trial_f)
+groups = frames.outcome_groups(own) if not own.empty else own
 mine = groups[groups.nct_id == nct] if not groups.empty else groups
-pubs = data.publications(f) if not mine.empty else pd.DataFrame()
+pubs = data.publications(trial_f) if not mine.empty else pd.DataFrame()
 if mine.empty:
     st.markdown(f"No publication with outcomes for {nct} in the database.")
 else:

@@ -198,3 +198,25 @@ def event_totals(f: Filters, event_type: str) -> pd.DataFrame:
     from trialdb import results_queries
 
     return results_queries.event_totals(engine(), f, event_type)
+
+
+# Prepared registry-results frames: a trial may post thousands of adverse-event terms.
+@st.cache_data(show_spinner=False)
+def events_table(nct_id: str, kinds: tuple[str, ...], sort: str) -> pd.DataFrame:
+    from dashboard import results_frames
+
+    return results_frames.events_table(adverse_events(nct_id)["events"], kinds, sort)
+
+
+@st.cache_data(show_spinner=False)
+def events_chart_frame(nct_id: str, kind: str) -> tuple[pd.DataFrame, int]:
+    from dashboard import results_frames
+
+    return results_frames.events_chart_frame(adverse_events(nct_id)["events"], kind)
+
+
+@st.cache_data(show_spinner=False)
+def results_forest(f: Filters, event_type: str) -> tuple[pd.DataFrame, int]:
+    from dashboard import results_frames
+
+    return results_frames.forest_frame(event_totals(f, event_type))

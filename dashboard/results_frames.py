@@ -9,7 +9,7 @@ import re
 import pandas as pd
 
 from trialdb.enums import label
-from trialdb.statistics import WILSON, wilson
+from trialdb.statistics import wilson
 
 # Class titles that read as time points: a measure posted per time point is drawn as lines.
 TIME_POINT = re.compile(r"(?i)\b(baseline|screening|day|days|week|weeks|wk|month|months|year|years|hour|hours|"
@@ -161,24 +161,27 @@ EVENT_SORTS = {"Organ system, then term": ["Organ system", "Term"], "Term": ["Te
 
 def events_table(events: pd.DataFrame, kinds: tuple[str, ...] = ("serious", "other"),
                  sort: str = "Organ system, then term") -> pd.DataFrame:
-    """One row per posted event term, a column per group with participants affected of at risk."""
+    """One row per posted event term, a column per group with participants affected of at risk
+    (vectorised: a trial may post thousands of terms)."""
     ev = events[events.event_type.isin(kinds)]
-    groups = list(dict.fromkeys(ev.sort_values("group_position").group))
-    rows = []
-    for (kind, _pos), g in ev.groupby(["event_type", "position"], sort=False):
-        first = g.iloc[0]
-        row = {"Type": "Serious" if kind == "serious" else "Other", "Term": first.term,
-               "Organ system": first.organ_system if isinstance(first.organ_system, str) else "",
-               "_affected": int(g.subjects_affected.fillna(0).sum())}
-        for grp in groups:
-            s = g[g.group == grp]
-            row[grp] = _of(s.subjects_affected.iloc[0], s.subjects_at_risk.iloc[0]) if len(s) else ""
-        rows.append(row)
-    df = pd.DataFrame(rows, columns=["Type", "Term", "Organ system", "_affected", *groups])
+    groups = list(dict.fromkeys(ev.sort_values("group_position", kind="stable").group))
+    cols = ["Type", "Term", "Organ system", *groups]
+    if ev.empty:
+        return pd.DataFrame(columns=cols)
+    key = ["event_type", "position"]
+    cell = (ev.subjects_affected.astype("Int64").astype("string").fillna("?") + " of "
+            + ev.subjects_at_risk.astype("Int64").astype("string").fillna("?"))
+    wide = ev.assign(cell=cell).pivot_table(index=key, columns="group", values="cell", aggfunc="first")
+    first = ev.drop_duplicates(key).set_index(key)
+    df = pd.DataFrame({"Type": ["Serious" if k == "serious" else "Other" for k, _ in first.index],
+                       "Term": first.term.to_numpy(), "Organ system": first.organ_system.fillna("").to_numpy(),
+                       "_affected": ev.groupby(key, sort=False).subjects_affected.sum().reindex(first.index).to_numpy()},
+                      index=first.index)
+    df = df.join(wide[groups].fillna("")).reset_index(drop=True)
     keys = EVENT_SORTS.get(sort, EVENT_SORTS["Organ system, then term"])
     df = df.sort_values(keys, ascending=[k != "_affected" for k in keys], kind="stable",
-                        key=lambda c: c.str.lower() if c.dtype == object else c)
-    return df.drop(columns="_affected").reset_index(drop=True)
+                        key=lambda c: c.str.lower() if c.name != "_affected" else c)
+    return df.drop(columns="_affected").reset_index(drop=True)[cols]
 
 
 def events_chart_frame(events: pd.DataFrame, kind: str, top: int = 15) -> tuple[pd.DataFrame, int]:

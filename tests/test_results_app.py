@@ -52,7 +52,7 @@ def test_every_filter_and_every_kind_of_trial(results_app_url):
                 txt = text_of(at)
                 tables = "\n".join(",".join(r) for t in md_tables(at) for r in t)
                 titles = [c["layout"]["title"]["text"] for c in charts(at)]
-                if nct == WITH_RESULTS[0]:
+                if nct == WITH_RESULTS[0]:  # its registry results shown first: it has no publication
                     assert f"No publication with outcomes for {nct}" in txt
                     assert "As posted on ClinicalTrials.gov on 2017-06-05" in txt
                     assert f"https://clinicaltrials.gov/study/{nct}?tab=results" in txt
@@ -65,9 +65,15 @@ def test_every_filter_and_every_kind_of_trial(results_app_url):
                     assert f"No publication with outcomes for {nct}" in txt
                     assert f"No results posted on ClinicalTrials.gov for {nct}" in txt
                     assert not any("BMI" in t or "SRI-4" in t for t in titles)
-                across = [t for t in titles if "across trials" in t]
-                both = {"Cystic Fibrosis Related Diabetes", "Dysphagia"} <= set(inds)
-                assert len(across) == (1 if both else 0), (name, titles)
+                assert not any("across trials" in t for t in titles)  # drawn only when asked for
+            # Adverse events compared across the filtered trials, when two or more posted them.
+            at.radio(key=f"outcomes_show_{NEITHER}").set_value("Adverse events across trials").run()
+            assert not at.exception
+            across = [c["layout"]["title"]["text"] for c in charts(at)]
+            both = {"Cystic Fibrosis Related Diabetes", "Dysphagia"} <= set(inds)
+            assert len(across) == (1 if both else 0) and all("across trials" in t for t in across), (name, across)
+            if not both:
+                assert "Fewer than two trials that match the filter posted serious adverse events" in text_of(at)
 
 
 def test_measure_choice_other_measures_and_adverse_events(results_app_url):

@@ -5,7 +5,7 @@ across the filtered trials."""
 import pandas as pd
 import streamlit as st
 
-from dashboard import data, figures, filters, frames, results_figures, results_frames, ui
+from dashboard import data, figures, filters, frames, results_frames, ui
 from dashboard.frames import REGISTRY
 from trialdb.enums import label
 from trialdb.queries import Filters
@@ -17,28 +17,24 @@ MEASURE_CHOICES = 1000
 st.title("Published outcomes and registry results")
 f = filters.current()
 raw = data.outcomes(f)
-posted = data.results_trials(f)
+offer = data.outcome_choices(f, MAX_TRIALS)
 if raw.empty:
     have = data.outcome_trials()
     where = ", ".join(f"{nct} ({ind})" for nct, ind in have) or "no trial"
     st.info(f"No published outcomes match the filter. Published outcomes in the database concern {where}; "
             "include that indication in the filter to see them.", icon=":material/filter_alt_off:")
 else:
-    without = len(data.studies(f)) - raw.nct_id.nunique()
+    without = offer["n_trials"] - offer["n_published"]
     if without:
         st.caption(f"{without:,} of the trials that match the filter have no published outcomes in the database.")
-if posted.empty:
+if not offer["n_posted"]:
     st.info("No trial that matches the filter has results posted on ClinicalTrials.gov in the database.",
             icon=":material/filter_alt_off:")
 else:
-    st.caption(f"{len(posted):,} of the trials that match the filter have results posted on ClinicalTrials.gov.")
+    st.caption(f"{offer['n_posted']:,} of the trials that match the filter have results posted on ClinicalTrials.gov.")
 
 # The trials to choose from: with published outcomes first, then with registry results.
-titles = dict(zip(posted.nct_id, posted.brief_title, strict=True))
-choices = {n: "published outcomes" for n in dict.fromkeys(raw.nct_id)}
-for n in posted.nct_id:
-    choices[n] = "published outcomes and registry results" if n in choices else "registry results"
-choices = dict(list(choices.items())[:MAX_TRIALS])
+choices, titles = dict(offer["choices"]), dict(offer["titles"])
 wanted = st.query_params.get("outcomes_nct")
 if wanted and wanted not in choices and data.study_record(wanted) is not None:
     # A link (the trial record's) may name any trial: show it, whatever it has, and say so.
@@ -49,14 +45,11 @@ if notice := filters.check_url_values("outcomes_nct", list(choices), "trial", re
     st.warning(notice, icon=":material/link_off:")
 if not choices:
     st.stop()
-if any(n not in titles for n in choices):
-    studies = data.studies(f)
-    titles.update(zip(studies.nct_id, studies.brief_title, strict=True))
 for n in choices:
     if n not in titles:  # the linked trial outside the filter
         rec = data.study_record(n)
         titles[n] = rec.study.brief_title if rec else n
-if len(posted) + raw.nct_id.nunique() > MAX_TRIALS:
+if offer["n_with_outcomes"] > MAX_TRIALS:
     st.caption(f"The choice lists the first {MAX_TRIALS} trials with outcomes; a link with ?outcomes_nct= opens any.")
 # Not bind="query-params": a bound selectbox keeps its *formatted* label in the URL, so a plain
 # ?outcomes_nct=NCT... link (the trial record's) would be dropped. The URL is kept here instead.
@@ -208,7 +201,9 @@ if show == SECTIONS[1]:
                                 "the table below has what was posted.")
                 else:
                     unit = om.unit_of_measure if isinstance(om.unit_of_measure, str) else None
-                    ui.plot(results_figures.measure_figure(long, kind, om.title, unit, error), f"measure_{mid}")
+                    fig = data.measure_figure(int(mid), om.title, unit, error)
+                    if fig is not None:
+                        ui.plot(fig, f"measure_{mid}")
                     skipped = int(long.y.isna().sum())
                     if skipped:
                         st.caption(f"{skipped} posted value(s) are not numbers (e.g. NA) and are not drawn.")
@@ -234,13 +229,12 @@ if show == SECTIONS[1]:
             else:
                 c = st.columns(2)
                 for col, kind_ in zip(c, ("serious", "other"), strict=True):
-                    frame, total = data.events_chart_frame(nct, kind_)
+                    efig = data.events_figure(nct, kind_)
                     with col:
-                        if frame.empty:
+                        if efig is None:
                             st.markdown(f"No {kind_} adverse event term is posted.")
                         else:
-                            ui.plot(results_figures.events_figure(frame, kind_, frame.term.nunique(), total),
-                                    f"events_{kind_}_{nct}")
+                            ui.plot(efig, f"events_{kind_}_{nct}")
                 a, b = st.columns(2)
                 which = a.segmented_control("Events", ["Serious and other", "Serious", "Other"], default="Serious and other",
                                             key=f"ae_kind_{nct}") or "Serious and other"
@@ -263,7 +257,7 @@ if show == SECTIONS[2]:
         if n_trials > len(forest.nct_id.unique()):
             st.caption(f"{n_trials:,} trials posted {what.lower()}; the chart shows the {forest.nct_id.nunique()} "
                        "most recently posted. Narrow the filter to see others.")
-        ui.plot(results_figures.forest_figure(forest, what), f"forest_ae_{compare[what]}")
+        ui.plot(data.results_forest_figure(f, compare[what], what), f"forest_ae_{compare[what]}")
         st.caption(f"Counts as posted on ClinicalTrials.gov; proportions and their 95% intervals computed here ({WILSON}). "
                    "Groups are as each sponsor defined them, and trials differ in population, dose and follow-up: "
                    "this shows the evidence side by side, it does not pool it.")

@@ -72,7 +72,7 @@ dates = data.results_date(nct)
 
 # What this trial has, in one line each; then one section at a time (each draws several charts: at
 # 10,000 trials the page stays fast by drawing only the one asked for).
-SECTIONS = ["Published outcomes", "Results posted on ClinicalTrials.gov", "Adverse events across trials"]
+SECTIONS = ["Published outcomes", "Results posted on ClinicalTrials.gov", "Across trials"]
 no_publication = f"No publication with outcomes for {nct} in the database."
 no_results = f"No results posted on ClinicalTrials.gov for {nct} in the database."
 if dates is None:
@@ -246,19 +246,37 @@ if show == SECTIONS[1]:
 # --- across trials --------------------------------------------------------------------------------
 if show == SECTIONS[2]:
     st.header(SECTIONS[2], anchor=False)
-    compare = {"Serious adverse events": "serious", "Other adverse events": "other", "Deaths": "deaths"}
-    what = st.segmented_control("Compare", list(compare), default="Serious adverse events", key="ae_compare") \
-        or "Serious adverse events"
-    forest, n_trials = data.results_forest(f, compare[what])
-    if n_trials < 2:
-        st.markdown(f"Fewer than two trials that match the filter posted {what.lower()} with participants at risk, "
-                    "so there is nothing to compare.")
+    # Adverse-event totals (every trial with an adverse-events module has them), then counts of participants
+    # that two or more trials posted under the same title.
+    compare: dict[str, tuple[str, str]] = {"Serious adverse events": ("events", "serious"),
+                                           "Other adverse events": ("events", "other"), "Deaths": ("events", "deaths")}
+    shared = data.shared_count_measures(f)
+    compare.update({f"{t} ({n} trials)": ("measure", k) for k, t, n in zip(shared.title_key, shared.title,
+                                                                          shared.n_trials, strict=True)})
+    what = st.selectbox("Compare", list(compare), key="across_compare",
+                        help="Adverse-event totals, and counts of participants posted under the same title by "
+                             "two or more trials that match the filter.")
+    kind, arg = compare[what]
+    dropped = 0
+    if kind == "events":
+        forest, n_trials = data.results_forest(f, arg)
+        noun = what.lower()
     else:
-        if n_trials > len(forest.nct_id.unique()):
-            st.caption(f"{n_trials:,} trials posted {what.lower()}; the chart shows the {forest.nct_id.nunique()} "
+        forest, n_trials, dropped = data.count_forest(f, arg)
+        noun = "this outcome measure as a whole-number count of participants"
+    if n_trials < 2:
+        st.markdown(f"Fewer than two trials that match the filter posted {noun} with a denominator, so there is "
+                    "nothing to compare.")
+    else:
+        if n_trials > forest.nct_id.nunique():
+            st.caption(f"{n_trials:,} trials posted {noun}; the chart shows the {forest.nct_id.nunique()} "
                        "most recently posted. Narrow the filter to see others.")
-        ui.plot(data.results_forest_figure(f, compare[what], what), f"forest_ae_{compare[what]}")
+        figure = data.results_forest_figure(f, arg, what) if kind == "events" else data.count_forest_figure(f, arg, what)
+        ui.plot(figure, f"forest_{kind}_{arg[:40]}")
         st.caption(f"Counts as posted on ClinicalTrials.gov; proportions and their 95% intervals computed here ({WILSON}). "
                    "Groups are as each sponsor defined them, and trials differ in population, dose and follow-up: "
                    "this shows the evidence side by side, it does not pool it.")
-        ui.table(results_frames.forest_table(forest), f"forest_ae_table_{compare[what]}", f"il2_{compare[what]}_across_trials.csv")
+        ui.table(results_frames.forest_table(forest), f"forest_table_{kind}", f"il2_{kind}_across_trials.csv")
+    if dropped:
+        st.caption(f"{dropped} posted measure(s) under this title are not drawn: values per class or category, a "
+                   "count or denominator that is not a whole number, or a trial's second measure of the same title.")

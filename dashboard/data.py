@@ -260,3 +260,27 @@ def results_forest_figure(f: Filters, event_type: str, what: str) -> go.Figure:
     from dashboard import results_figures
 
     return results_figures.forest_figure(results_forest(f, event_type)[0], what)
+
+
+@st.cache_data(show_spinner=False)
+def shared_count_measures(f: Filters) -> pd.DataFrame:
+    from trialdb import results_queries
+
+    return results_queries.shared_count_measures(engine(), f)
+
+
+@st.cache_data(show_spinner=False)
+def count_forest(f: Filters, title_key: str) -> tuple[pd.DataFrame, int, int]:
+    from dashboard import results_frames
+    from trialdb import results_queries
+
+    totals, dropped = results_frames.count_totals(results_queries.count_measure_values(engine(), f, title_key))
+    forest, n_trials = results_frames.forest_frame(totals)
+    return forest, n_trials, dropped
+
+
+@st.cache_resource(max_entries=200, show_spinner=False)
+def count_forest_figure(f: Filters, title_key: str, what: str) -> go.Figure:
+    from dashboard import results_figures
+
+    return results_figures.forest_figure(count_forest(f, title_key)[0], what, counted="counted")

@@ -73,8 +73,8 @@ def events_figure(frame: pd.DataFrame, kind: str, shown: int, total: int) -> go.
     return fig
 
 
-def forest_figure(forest: pd.DataFrame, what: str) -> go.Figure:
-    """Each trial's groups: the share affected (posted counts) with its Wilson 95% interval (computed here)."""
+def forest_figure(forest: pd.DataFrame, what: str, counted: str = "affected") -> go.Figure:
+    """Each trial's groups: the share `counted` (posted counts) with its Wilson 95% interval (computed here)."""
     fig = go.Figure()
     rows = forest.iloc[::-1]
     for ind, g in rows.groupby("indication", sort=True):
@@ -84,13 +84,13 @@ def forest_figure(forest: pd.DataFrame, what: str) -> go.Figure:
             error_x=dict(type="data", symmetric=False, array=list(100 * (g.high - g.proportion)),
                          arrayminus=list(100 * (g.proportion - g.low)), color="#333333", thickness=1.3),
             customdata=list(zip(g.affected, g.at_risk, 100 * g.low, 100 * g.high, strict=True)),
-            hovertemplate=("<b>%{y}</b><br>%{customdata[0]} of %{customdata[1]} affected (as posted)<br>"
+            hovertemplate=("<b>%{y}</b><br>%{customdata[0]} of %{customdata[1]} " + counted + " (as posted)<br>"
                            "%{x:.1f}%, 95% CI %{customdata[2]:.1f} to %{customdata[3]:.1f} (Wilson, computed here)"
                            "<extra></extra>")))
     fig.update_yaxes(categoryorder="array", categoryarray=[_wrap(x, 50) for x in rows.label])
-    fig = _layout(fig, f"{what}: participants affected per group, across trials<br><sup>counts as posted on "
-                  "ClinicalTrials.gov; proportions and Wilson 95% intervals computed here</sup>",
-                  "Participants affected (%, computed here)", "", 170 + 34 * len(forest))
+    fig = _layout(fig, f"{_wrap(what, 70)}: participants {counted} per group, across trials<br><sup>counts as "
+                  "posted on ClinicalTrials.gov; proportions and Wilson 95% intervals computed here</sup>",
+                  f"Participants {counted} (%, computed here)", "", 170 + 34 * len(forest))
     fig.update_layout(margin=dict(t=90), legend=dict(title_text="Indication"))
     fig.update_xaxes(range=[-2, 102])
     return fig

@@ -241,3 +241,27 @@ def forest_table(forest: pd.DataFrame) -> pd.DataFrame:
         "% (computed)": (100 * forest.proportion).round(1),
         "Wilson 95% CI % (computed)": [f"{100 * lo:.1f} to {100 * hi:.1f}" for lo, hi in
                                        zip(forest.low, forest.high, strict=True)]})
+
+
+def count_totals(values: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """From posted counts of participants (trialdb.results_queries.count_measure_values) to the rows a
+    forest takes: measures with one value per group (no classes or categories) whose count and
+    denominator are whole numbers, the count not above it. Also how many measures were left out."""
+    cols = ["nct_id", "brief_title", "indication", "results_first_posted_date", "group_position", "group",
+            "subjects_affected", "subjects_at_risk"]
+    if values.empty:
+        return pd.DataFrame(columns=cols), 0
+    simple = values.groupby("measure_id").apply(
+        lambda g: bool((g.class_position == 0).all() and (g.category_position == 0).all()
+                       and g.group_position.is_unique), include_groups=False)
+    whole = values.param_value.str.fullmatch(r"\d+").fillna(False) & \
+        values.denominator.astype("string").str.fullmatch(r"\d+").fillna(False)
+    ok_measure = values.measure_id.map(simple) & whole.groupby(values.measure_id).transform("all")
+    # One measure per trial: the first posted under the title.
+    first = values[ok_measure].groupby("nct_id").measure_id.transform("min")
+    kept = values[ok_measure][values[ok_measure].measure_id == first].copy()
+    kept["subjects_affected"] = kept.param_value.astype(int)
+    kept["subjects_at_risk"] = kept.denominator.astype(int)
+    kept = kept[kept.subjects_affected <= kept.subjects_at_risk]
+    dropped = values.measure_id.nunique() - kept.measure_id.nunique()
+    return kept[cols].reset_index(drop=True), dropped

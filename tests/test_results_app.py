@@ -67,7 +67,7 @@ def test_every_filter_and_every_kind_of_trial(results_app_url):
                     assert not any("BMI" in t or "SRI-4" in t for t in titles)
                 assert not any("across trials" in t for t in titles)  # drawn only when asked for
             # Adverse events compared across the filtered trials, when two or more posted them.
-            at.radio(key=f"outcomes_show_{NEITHER}").set_value("Adverse events across trials").run()
+            at.radio(key=f"outcomes_show_{NEITHER}").set_value("Across trials").run()
             assert not at.exception
             across = [c["layout"]["title"]["text"] for c in charts(at)]
             both = {"Cystic Fibrosis Related Diabetes", "Dysphagia"} <= set(inds)
@@ -105,3 +105,41 @@ def test_the_trial_record_links_to_posted_results(results_app_url):
         assert f"outcomes?outcomes_nct={WITH_RESULTS[0]}" in txt
         at.selectbox(key="nct").set_value(NEITHER).run()
         assert "No results posted on ClinicalTrials.gov are in the database for this trial" in text_of(at)
+
+
+def test_a_synthetic_portfolio_with_posted_results(tmp_path):
+    """300 synthetic trials, some with posted results (one with 300 measures, one with 1,500 event terms):
+    the page runs, offers the measures primary first, pages the events, and compares a shared count."""
+    from sqlalchemy import func, select
+    from sqlalchemy.orm import Session
+
+    from tests.results_db import fresh_url
+    from trialdb import results_models as r
+    from trialdb.synthetic import generate
+
+    url = fresh_url(tmp_path, "trials_results_synthetic")
+    generate(url, 300)
+    engine = make_engine(url, readonly=True)
+    with Session(engine) as s:
+        most = s.execute(select(r.OutcomeMeasure.nct_id, func.count()).group_by(r.OutcomeMeasure.nct_id)
+                         .order_by(func.count().desc()).limit(1)).one()
+        terms = s.execute(select(r.ReportedEvent.nct_id, func.count(func.distinct(r.ReportedEvent.position)))
+                          .group_by(r.ReportedEvent.nct_id).order_by(func.count().desc()).limit(1)).one()
+    engine.dispose()
+    assert most[1] == 300 and terms[1] == 1500
+    with app_database(url):
+        codes = selections(url)["all"]
+        at = outcomes_page(codes, most[0])
+        options = at.selectbox(key=f"measure_{most[0]}").options
+        assert len(options) == 300 and options[0].startswith("Primary") and options[2].startswith("Secondary")
+        at = outcomes_page(codes, terms[0])
+        assert "Rows 1–25 of 1,500" in text_of(at)  # the table of event terms, a page at a time
+        at.radio(key=f"outcomes_show_{terms[0]}").set_value("Across trials").run()
+        compare = at.selectbox(key="across_compare")
+        shared = [o for o in compare.options if o.startswith("Participants with SRI-4 response")]
+        assert shared, compare.options[:5]
+        compare.set_value(shared[0]).run()
+        assert not at.exception, [e.value for e in at.exception]
+        titles = [c["layout"]["title"]["text"] for c in charts(at)]
+        assert len(titles) == 1 and "participants counted per group, across trials" in titles[0]
+        assert "Wilson" in text_of(at)

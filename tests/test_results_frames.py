@@ -150,3 +150,24 @@ def test_forest_of_serious_events_across_real_trials(engine):
                                        "Wilson 95% CI % (computed)": f"0.0 to {100 * wilson(0, 18)[1]:.1f}"}
     capped, n_all = fr.forest_frame(totals, max_trials=1)
     assert n_all == 2 and set(capped.nct_id) == {"NCT05594173"}  # the most recently posted
+
+
+def test_counts_of_participants_shared_across_trials():
+    """Only simple whole-number counts not above their denominator are compared; the rest are counted."""
+    rows = [  # nct, measure, group position, group, class, category, value, denominator
+        ("NCT1", 1, 0, "IL-2", 0, 0, "12", "30"), ("NCT1", 1, 1, "Placebo", 0, 0, "7", "29"),
+        ("NCT2", 2, 0, "IL-2", 0, 0, "5", "10"), ("NCT2", 2, 1, "Placebo", 0, 0, "NA", "10"),  # NA: left out
+        ("NCT3", 3, 0, "IL-2", 0, 0, "4", "8"), ("NCT3", 3, 0, "IL-2", 1, 0, "2", "8"),  # per class: left out
+        ("NCT4", 4, 0, "Arm A", 0, 0, "9", "12"), ("NCT4", 5, 0, "Arm A", 0, 0, "1", "12"),  # second measure
+    ]
+    values = pd.DataFrame(rows, columns=["nct_id", "measure_id", "group_position", "group", "class_position",
+                                         "category_position", "param_value", "denominator"]).assign(
+        brief_title="t", indication="SLE", results_first_posted_date="2024-01-01", time_frame="Week 24")
+    totals, dropped = fr.count_totals(values)
+    assert list(zip(totals.nct_id, totals.group, totals.subjects_affected, totals.subjects_at_risk, strict=True)) == [
+        ("NCT1", "IL-2", 12, 30), ("NCT1", "Placebo", 7, 29), ("NCT4", "Arm A", 9, 12)]
+    assert dropped == 3
+    forest, n = fr.forest_frame(totals)
+    assert n == 2 and forest.low.iloc[0] == wilson(12, 30)[0]
+    fig = rf.forest_figure(forest, "Participants with SRI-4 response", counted="counted")
+    assert "participants counted per group" in fig.layout.title.text

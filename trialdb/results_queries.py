@@ -94,3 +94,35 @@ def event_totals(engine: Engine, f: Filters, event_type: str) -> pd.DataFrame:
             .join(G, G.nct_id == S.nct_id).join(T, T.result_group_id == G.id).join(D, D.nct_id == S.nct_id)
             .where(f.where(), T.event_type == event_type).order_by(S.indication_code, S.nct_id, G.position))
     return _frame(engine, stmt)
+
+
+COUNT = "COUNT_OF_PARTICIPANTS"
+
+
+def shared_count_measures(engine: Engine, f: Filters, min_trials: int = 2, limit: int = 200) -> pd.DataFrame:
+    """Counts of participants posted under the same title (case aside) by `min_trials` or more filtered
+    trials: the outcomes a forest across trials can compare. Most trials first."""
+    S, OM = m.Study, r.OutcomeMeasure
+    key = func.lower(OM.title)
+    stmt = (select(key.label("title_key"), func.min(OM.title).label("title"),
+                   func.count(func.distinct(OM.nct_id)).label("n_trials"))
+            .join(S, S.nct_id == OM.nct_id).where(f.where(), OM.param_type == COUNT).group_by(key)
+            .having(func.count(func.distinct(OM.nct_id)) >= min_trials)
+            .order_by(func.count(func.distinct(OM.nct_id)).desc(), key).limit(limit))
+    return _frame(engine, stmt)
+
+
+def count_measure_values(engine: Engine, f: Filters, title_key: str) -> pd.DataFrame:
+    """Every filtered trial's measurements of the count measures titled `title_key` (lower case), with
+    each group's measure-wide denominator: strings as posted, class and category positions included."""
+    S, OM, G, M, C, D = m.Study, r.OutcomeMeasure, r.ResultGroup, r.OutcomeMeasurement, r.OutcomeCount, r.ResultDetail
+    denominator = (select(C.count).where(C.result_group_id == G.id, C.class_position.is_(None), C.denom_position == 0)
+                   .limit(1).scalar_subquery())
+    stmt = (select(S.nct_id, S.brief_title, S.indication_code.label("indication"), D.results_first_posted_date,
+                   OM.id.label("measure_id"), OM.time_frame, G.position.label("group_position"), G.title.label("group"),
+                   M.class_position, M.category_position, M.param_value, denominator.label("denominator"))
+            .join(OM, OM.nct_id == S.nct_id).join(D, D.nct_id == S.nct_id).join(M, M.outcome_measure_id == OM.id)
+            .join(G, G.id == M.result_group_id)
+            .where(f.where(), OM.param_type == COUNT, func.lower(OM.title) == title_key)
+            .order_by(S.indication_code, S.nct_id, OM.position, G.position))
+    return _frame(engine, stmt)

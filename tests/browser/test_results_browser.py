@@ -48,7 +48,7 @@ def test_registry_results_are_drawn_and_listed(browser, results_server, width, h
     full_screenshot(page, SCREENSHOTS / name, width=width)
     assert (SCREENSHOTS / name).stat().st_size > 10_000
     # The comparison across trials: one forest of both trials' groups, and its table.
-    page.get_by_text("Adverse events across trials", exact=True).first.click()
+    page.get_by_text("Across trials", exact=True).first.click()
     page.wait_for_function("""() => [...document.querySelectorAll("[data-testid='stPlotlyChart'] .gtitle")]
                               .some(t => t.textContent.includes('across trials'))""", timeout=60_000)
     wait_ready(page)

@@ -176,6 +176,9 @@ if show == SECTIONS[1]:
             st.caption(f"{len(measures):,} outcome measures posted ({n_primary} primary), primary first. "
                        "Choose one to see its chart, posted analyses and numbers.")
             ids = list(measures.id)[:MEASURE_CHOICES]
+            if len(measures) > MEASURE_CHOICES:
+                st.caption(f"The choice lists the first {MEASURE_CHOICES:,}; the table of all measures below has "
+                           "every one.")
             mtitle = dict(zip(measures.id, measures.title, strict=True))
             mtype = dict(zip(measures.id, measures.outcome_type, strict=True))
             mid = st.selectbox("Outcome measure", ids, key=f"measure_{nct}",

@@ -3,6 +3,7 @@ at the posted values; their labels are the posted strings; anything computed her
 
 from __future__ import annotations
 
+import html
 import textwrap
 
 import pandas as pd
@@ -12,8 +13,14 @@ from dashboard.figures import _layout
 from dashboard.theme import indication_colour, result_group_colour
 
 
-def _wrap(text: str, width: int = 28) -> str:
-    return "<br>".join(textwrap.wrap(str(text), width)) or str(text)
+def _plain(text: object) -> str:
+    """Text from a record as Plotly shows it literally: its pseudo-HTML tags and hover-template fields
+    ("<=18 years", "%{x}") would otherwise be read as markup."""
+    return html.escape(str(text), quote=False).replace("%{", "%&#123;")
+
+
+def _wrap(text: object, width: int = 28) -> str:
+    return "<br>".join(_plain(line) for line in textwrap.wrap(str(text), width)) or _plain(text)
 
 
 def _errors(g: pd.DataFrame) -> dict | None:
@@ -29,8 +36,9 @@ def measure_figure(long: pd.DataFrame, kind: str, title: str, unit: str | None, 
     fig = go.Figure()
     drawn = long[long.y.notna()]
     for (pos, group), g in drawn.groupby(["group_position", "group"], sort=True):
-        custom = list(zip(g.value, g.spread.fillna(""), g.lower_limit.fillna(""), g.upper_limit.fillna(""),
-                          g.denominator.fillna(""), strict=True))
+        custom = [tuple(_plain(v) for v in row) for row in zip(
+            g.value, g.spread.fillna(""), g.lower_limit.fillna(""), g.upper_limit.fillna(""), g.denominator.fillna(""),
+            strict=True)]
         hover = (f"<b>{_wrap(group, 60)}</b><br>%{{x}}<br>Value (as posted): %{{customdata[0]}}"
                  + (f"<br>{error}: %{{customdata[1]}}%{{customdata[2]}} %{{customdata[3]}}" if error else "")
                  + "<br>Participants analysed: %{customdata[4]}<extra></extra>")
@@ -40,7 +48,7 @@ def measure_figure(long: pd.DataFrame, kind: str, title: str, unit: str | None, 
             fig.add_trace(go.Scatter(mode="lines+markers", line=dict(color=result_group_colour(int(pos))), **common))
         else:
             # The posted value inside the bar's foot: above it, the error bar would cross it.
-            fig.add_trace(go.Bar(text=list(g.value), textposition="inside", insidetextanchor="start",
+            fig.add_trace(go.Bar(text=[_plain(v) for v in g.value], textposition="inside", insidetextanchor="start",
                                  textangle=0, **common))
     fig.update_layout(barmode="group")
     y = f"{unit}" if unit else "Value"
@@ -59,7 +67,8 @@ def events_figure(frame: pd.DataFrame, kind: str, shown: int, total: int) -> go.
             y=[_wrap(t, 40) for t in g.term], x=g.percent, orientation="h", name=_wrap(group, 40),
             text=list(g.text), textposition="outside", cliponaxis=False, marker_color=result_group_colour(int(pos)),
             customdata=list(g.text),
-            hovertemplate=f"<b>%{{y}}</b><br>{group}: %{{customdata}} affected (%{{x:.1f}}%, computed here)<extra></extra>"))
+            hovertemplate=f"<b>%{{y}}</b><br>{_plain(group)}: %{{customdata}} affected (%{{x:.1f}}%, computed here)"
+                          "<extra></extra>"))
     name = "Serious" if kind == "serious" else "Other"
     more = f", the {shown} most frequent of {total} terms" if total > shown else ""
     fig.update_layout(barmode="group")
@@ -79,7 +88,7 @@ def forest_figure(forest: pd.DataFrame, what: str, counted: str = "affected") ->
     rows = forest.iloc[::-1]
     for ind, g in rows.groupby("indication", sort=True):
         fig.add_trace(go.Scatter(
-            x=100 * g.proportion, y=[_wrap(x, 50) for x in g.label], mode="markers", name=ind,
+            x=100 * g.proportion, y=[_wrap(x, 50) for x in g.label], mode="markers", name=_plain(ind),
             marker=dict(symbol="square", size=10, color=indication_colour(ind)),
             error_x=dict(type="data", symmetric=False, array=list(100 * (g.high - g.proportion)),
                          arrayminus=list(100 * (g.proportion - g.low)), color="#333333", thickness=1.3),

@@ -171,3 +171,15 @@ def test_counts_of_participants_shared_across_trials():
     assert n == 2 and forest.low.iloc[0] == wilson(12, 30)[0]
     fig = rf.forest_figure(forest, "Participants with SRI-4 response", counted="counted")
     assert "participants counted per group" in fig.layout.title.text
+
+
+def test_record_text_is_shown_literally_in_figures():
+    """Group names and values from a record ("<=18 years", "%{x}") are text, not Plotly markup."""
+    long = _long(["<=18 years", "%{x} & more"], ["<5", "3"])
+    long["group"] = "IL-2 <b>bold</b>"
+    fig = rf.measure_figure(long, "bars", "A <i>title</i>", "u", None)
+    bar = fig.data[0]
+    assert list(bar.x) == ["%&#123;x} &amp; more"] and bar.name == "IL-2 &lt;b&gt;bold&lt;/b&gt;"
+    assert list(bar.text) == ["3"]  # "<5" (at "<=18 years") is not a number: not drawn; the table has it
+    assert "&lt;b&gt;bold" in bar.hovertemplate and "<i>" not in fig.layout.title.text
+    assert list(fr.measure_table(long, None, "u")["Value (u)"]) == ["<5", "3"]

@@ -219,6 +219,14 @@ if show == SECTIONS[1]:
             with st.expander(f"All {len(measures):,} outcome measures of {nct}"):
                 ui.table(results_frames.measures_table(measures), f"measures_{nct}", f"{nct}_outcome_measures.csv")
 
+        flow = data.participant_flow(nct)
+        table = results_frames.flow_table(flow)
+        if not table.empty:
+            st.subheader("Participant flow", anchor=False)
+            ui.table(table, f"flow_{nct}", f"{nct}_participant_flow.csv", caption="Participants, as posted.")
+        if isinstance(flow["limitations"], str):
+            st.markdown(f"**Limitations and caveats, as posted:** {ui.safe_md(flow['limitations'])}")
+
         st.subheader("Adverse events", anchor=False)
         ae = data.adverse_events(nct)
         if ae["totals"].empty and ae["events"].empty:

@@ -284,3 +284,10 @@ def count_forest_figure(f: Filters, title_key: str, what: str) -> go.Figure:
     from dashboard import results_figures
 
     return results_figures.forest_figure(count_forest(f, title_key)[0], what, counted="counted")
+
+
+@st.cache_data(show_spinner=False)
+def participant_flow(nct_id: str) -> dict:
+    from trialdb import results_queries
+
+    return results_queries.participant_flow(engine(), nct_id)

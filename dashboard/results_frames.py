@@ -265,3 +265,24 @@ def count_totals(values: pd.DataFrame) -> tuple[pd.DataFrame, int]:
     kept = kept[kept.subjects_affected <= kept.subjects_at_risk]
     dropped = values.measure_id.nunique() - kept.measure_id.nunique()
     return kept[cols].reset_index(drop=True), dropped
+
+
+def flow_table(flow: dict) -> pd.DataFrame:
+    """Participant flow as posted: one row per period and milestone (then reasons for not completing),
+    a column per group."""
+    parts = []
+    for part, kind in (("milestones", "Milestone"), ("drops", "Not completed because")):
+        df = flow[part]
+        if not df.empty:
+            parts.append(df.assign(kind=kind, order=0 if part == "milestones" else 1))
+    if not parts:
+        return pd.DataFrame(columns=["Period", "Milestone"])
+    long = pd.concat(parts, ignore_index=True)
+    groups = list(dict.fromkeys(long.sort_values("group_position", kind="stable").group))
+    key = ["period_position", "order", "position"]
+    wide = long.pivot_table(index=key, columns="group", values="count", aggfunc="first")
+    first = long.drop_duplicates(key).set_index(key)
+    names = [t if k == "Milestone" else f"{k}: {t}" for k, t in zip(first.kind, first.title, strict=True)]
+    out = pd.DataFrame({"Period": list(first.period.fillna("")), "Milestone": names},
+                       index=first.index).join(wide[groups].fillna(""))
+    return out.sort_index().reset_index(drop=True)

@@ -183,3 +183,14 @@ def test_record_text_is_shown_literally_in_figures():
     assert list(bar.text) == ["3"]  # "<5" (at "<=18 years") is not a number: not drawn; the table has it
     assert "&lt;b&gt;bold" in bar.hovertemplate and "<i>" not in fig.layout.title.text
     assert list(fr.measure_table(long, None, "u")["Value (u)"]) == ["<5", "3"]
+
+
+def test_participant_flow_as_posted(engine):
+    flow = q.participant_flow(engine, "NCT05594173")
+    table = fr.flow_table(flow)
+    assert table.to_dict("list") == {
+        "Period": ["Overall Study"] * 5,
+        "Milestone": ["STARTED", "COMPLETED", "NOT COMPLETED", "Not completed because: Adverse Event",
+                      "Not completed because: COVID-19 Pandemic"],
+        "Healthy Participants": ["20", "17", "3", "1", "2"]}
+    assert q.participant_flow(engine, "NCT00763412")["limitations"] == "A limitation of the study was the very small sample size."

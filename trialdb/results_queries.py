@@ -126,3 +126,21 @@ def count_measure_values(engine: Engine, f: Filters, title_key: str) -> pd.DataF
             .where(f.where(), OM.param_type == COUNT, func.lower(OM.title) == title_key)
             .order_by(S.indication_code, S.nct_id, OM.position, G.position))
     return _frame(engine, stmt)
+
+
+def participant_flow(engine: Engine, nct_id: str) -> dict:
+    """A trial's posted participant flow (milestones and reasons for not completing, per group, as posted)
+    and its limitations and caveats."""
+    G, MS, DW = r.ResultGroup, r.Milestone, r.DropWithdrawal
+    milestones = _frame(engine, select(MS.period_position, MS.period, MS.position, MS.title, G.position.label("group_position"),
+                                       G.title.label("group"), MS.count)
+                        .join(G, G.id == MS.result_group_id).where(MS.nct_id == nct_id)
+                        .order_by(MS.period_position, MS.position, G.position))
+    drops = _frame(engine, select(DW.period_position, DW.period, DW.position, DW.reason.label("title"),
+                                  G.position.label("group_position"), G.title.label("group"), DW.count)
+                   .join(G, G.id == DW.result_group_id).where(DW.nct_id == nct_id)
+                   .order_by(DW.period_position, DW.position, G.position))
+    with engine.connect() as conn:
+        caveats = conn.execute(select(r.ResultDetail.limitations_and_caveats)
+                               .where(r.ResultDetail.nct_id == nct_id)).scalar()
+    return {"milestones": milestones, "drops": drops, "limitations": caveats}

@@ -17,6 +17,9 @@ MEASURE_CHOICES = 1000
 st.title("Published outcomes and registry results")
 f = filters.current()
 raw = data.outcomes(f)
+if raw.empty and f.query and data.studies(f).empty:  # the search found no trial at all: say that
+    ui.empty_state()
+    st.stop()
 offer = data.outcome_choices(f, MAX_TRIALS)
 if raw.empty:
     have = data.outcome_trials()

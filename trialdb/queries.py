@@ -10,6 +10,7 @@ from sqlalchemy import ColumnClause, Engine, Select, String, and_, case, func, l
 from sqlalchemy.orm import Session, selectinload
 
 from trialdb import models as m
+from trialdb import search
 from trialdb.schedules import administration_days, is_il2, phases_from_json, treatment_days
 
 NOT_STATED = "not stated in source"
@@ -24,6 +25,7 @@ class Filters:
     indications: tuple[str, ...]
     phases: tuple[str, ...] | None = None  # None: every phase
     statuses: tuple[str, ...] | None = None
+    query: str = ""  # the sidebar search (trialdb.search): every word must match
 
     def where(self):
         S = m.Study
@@ -33,6 +35,8 @@ class Filters:
             cond.append(func.coalesce(S.phase, _NOT_STATED_SQL).in_(self.phases))
         if self.statuses is not None:
             cond.append(S.overall_status.in_(self.statuses))
+        if search.words(self.query):  # a search of no letters or digits searches nothing
+            cond.append(S.nct_id.in_(search.matching_nct_ids(self.query)))
         return and_(*cond)
 
 

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from trialdb import models as m
 from trialdb.db import make_engine, sqlite_path
 from trialdb.indications import BY_CODE
+from trialdb.search import refresh_search_index
 
 INDICATION_WEIGHTS = [("SLE", 35), ("RA", 20), ("pSS", 10), ("T1D", 15), ("GVHD", 10), ("AA", 5), ("UC", 5)]
 PHASES = [("PHASE1", 20), ("PHASE1/PHASE2", 15), ("PHASE2", 40), ("PHASE2/PHASE3", 5), ("PHASE3", 10), (None, 10)]
@@ -57,6 +58,7 @@ def generate(url: str, n: int = 10_000, seed: int = 2026) -> None:
         s.flush()
         add_synthetic_results(s, seed)
         s.add(m.Meta(key="origin", value="synthetic"))
+        refresh_search_index(s)
         s.commit()
     engine.dispose()
 

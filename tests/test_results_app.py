@@ -51,7 +51,7 @@ def test_every_filter_and_every_kind_of_trial(results_app_url):
                 assert at.selectbox(key="outcomes_trial").value == nct, (name, nct)
                 txt = text_of(at)
                 tables = "\n".join(",".join(r) for t in md_tables(at) for r in t)
-                titles = [c["layout"]["title"]["text"] for c in charts(at)]
+                titles = [c["layout"]["title"]["text"].replace("<br>", " ") for c in charts(at)]
                 if nct == WITH_RESULTS[0]:  # its registry results shown first: it has no publication
                     assert f"No publication with outcomes for {nct}" in txt
                     assert "As posted on ClinicalTrials.gov on 2017-06-05" in txt
@@ -69,7 +69,7 @@ def test_every_filter_and_every_kind_of_trial(results_app_url):
             # Adverse events compared across the filtered trials, when two or more posted them.
             at.radio(key=f"outcomes_show_{NEITHER}").set_value("Across trials").run()
             assert not at.exception
-            across = [c["layout"]["title"]["text"] for c in charts(at)]
+            across = [c["layout"]["title"]["text"].replace("<br>", " ") for c in charts(at)]
             both = {"Cystic Fibrosis Related Diabetes", "Dysphagia"} <= set(inds)
             assert len(across) == (1 if both else 0) and all("across trials" in t for t in across), (name, across)
             if not both:
@@ -81,13 +81,13 @@ def test_measure_choice_other_measures_and_adverse_events(results_app_url):
         at = outcomes_page(selections(results_app_url)["all"], WITH_RESULTS[1])
         measures = at.selectbox(key=f"measure_{WITH_RESULTS[1]}")
         assert [o.split(" · ")[0] for o in measures.options] == ["Primary", "Primary"]
-        assert "Number of Chewing Cycles Per Bolus" in charts(at)[0]["layout"]["title"]["text"]
+        assert "Number of Chewing Cycles Per Bolus" in charts(at)[0]["layout"]["title"]["text"].replace("<br>", " ")
         measures.select_index(1).run()
         assert not at.exception
-        assert "Total Chewing Duration Per Bolus" in charts(at)[0]["layout"]["title"]["text"]
+        assert "Total Chewing Duration Per Bolus" in charts(at)[0]["layout"]["title"]["text"].replace("<br>", " ")
         tables = "\n".join(",".join(r) for t in md_tables(at) for r in t)
         assert "Other,Digestive complaints,Gastrointestinal disorders,1 of 18" in tables
-        other = [c for c in charts(at) if "Other adverse events" in c["layout"]["title"]["text"]]
+        other = [c for c in charts(at) if "Other adverse events" in c["layout"]["title"]["text"].replace("<br>", " ")]
         assert len(other) == 1 and other[0]["data"][0]["text"] == ["1 of 18"]
         at.selectbox(key=f"ae_sort_{WITH_RESULTS[1]}").set_value("Term").run()
         assert not at.exception
@@ -140,6 +140,6 @@ def test_a_synthetic_portfolio_with_posted_results(tmp_path):
         assert shared, compare.options[:5]
         compare.set_value(shared[0]).run()
         assert not at.exception, [e.value for e in at.exception]
-        titles = [c["layout"]["title"]["text"] for c in charts(at)]
+        titles = [c["layout"]["title"]["text"].replace("<br>", " ") for c in charts(at)]
         assert len(titles) == 1 and "participants counted per group, across trials" in titles[0]
         assert "Wilson" in text_of(at)

@@ -1,86 +1,296 @@
-"""Outcomes: the published SRI-4 response rates and other results, with intervals computed here."""
+"""Outcomes, one trial at a time: the outcomes curated from its publications (with intervals computed here)
+and the results its sponsor posted on ClinicalTrials.gov (exactly as posted); then adverse events compared
+across the filtered trials."""
 
+import pandas as pd
 import streamlit as st
 
-from dashboard import data, figures, filters, frames, ui
+from dashboard import data, figures, filters, frames, results_frames, ui
+from dashboard.frames import REGISTRY
+from trialdb.enums import label
+from trialdb.queries import Filters
 from trialdb.statistics import NEWCOMBE, WILSON
 
-st.title("Published outcomes")
+MAX_TRIALS = 500  # trials offered in the choice; a link may name any other
+MEASURE_CHOICES = 1000
+
+st.title("Published outcomes and registry results")
 f = filters.current()
 raw = data.outcomes(f)
 if raw.empty and f.query and data.studies(f).empty:  # the search found no trial at all: say that
     ui.empty_state()
     st.stop()
+offer = data.outcome_choices(f, MAX_TRIALS)
 if raw.empty:
     have = data.outcome_trials()
     where = ", ".join(f"{nct} ({ind})" for nct, ind in have) or "no trial"
     st.info(f"No published outcomes match the filter. Published outcomes in the database concern {where}; "
             "include that indication in the filter to see them.", icon=":material/filter_alt_off:")
+else:
+    without = offer["n_trials"] - offer["n_published"]
+    if without:
+        st.caption(f"{without:,} of the trials that match the filter have no published outcomes in the database.")
+if not offer["n_posted"]:
+    st.info("No trial that matches the filter has results posted on ClinicalTrials.gov in the database.",
+            icon=":material/filter_alt_off:")
+else:
+    st.caption(f"{offer['n_posted']:,} of the trials that match the filter have results posted on ClinicalTrials.gov.")
+
+# The trials to choose from: with published outcomes first, then with registry results.
+choices, titles = dict(offer["choices"]), dict(offer["titles"])
+wanted = st.query_params.get("outcomes_nct")
+if wanted and wanted not in choices and data.study_record(wanted) is not None:
+    # A link (the trial record's) may name any trial: show it, whatever it has, and say so.
+    choices = {wanted: "linked", **choices}
+    st.info(f"{wanted} is shown because the link asked for it (it is outside the filter, or has neither "
+            "published outcomes nor registry results).")
+if notice := filters.check_url_values("outcomes_nct", list(choices), "trial", remember=False):
+    st.warning(notice, icon=":material/link_off:")
+if not choices:
     st.stop()
+for n in choices:
+    if n not in titles:  # the linked trial outside the filter
+        rec = data.study_record(n)
+        titles[n] = rec.study.brief_title if rec else n
+if offer["n_with_outcomes"] > MAX_TRIALS:
+    st.caption(f"The choice lists the first {MAX_TRIALS} trials with outcomes; a link with ?outcomes_nct= opens any.")
+# Not bind="query-params": a bound selectbox keeps its *formatted* label in the URL, so a plain
+# ?outcomes_nct=NCT... link (the trial record's) would be dropped. The URL is kept here instead.
+options = list(choices)
+nct = st.selectbox("Trial", options, index=options.index(wanted) if wanted in choices else 0, key="outcomes_trial",
+                   format_func=lambda n: f"{n} · {titles[n][:80]} ({choices[n]})")
+if wanted != nct:
+    st.query_params["outcomes_nct"] = nct
+st.markdown(f"[{nct} on ClinicalTrials.gov]({REGISTRY}{nct}) · [its record here]({ui.record_link(nct)})")
 
-groups = frames.outcome_groups(raw)
-without = len(data.studies(f)) - raw.nct_id.nunique()
-if without:
-    st.caption(f"{without:,} of the trials that match the filter have no published outcomes in the database.")
-pubs = data.publications(f)
-pubs = pubs[pubs.pmid.isin(set(groups.pmid))]
-if len(pubs) > 1:  # one publication at a time; all of them listed in the table
-    st.caption(f"{len(pubs):,} publications with outcomes match the filter.")
-    ui.table(pubs[["pmid", "title", "journal", "year", "nct_ids"]].rename(columns={
-        "pmid": "PMID", "title": "Title", "journal": "Journal", "year": "Year", "nct_ids": "Registrations"}),
-        "publications", "il2_publications.csv")
-    titles = dict(zip(pubs.pmid, pubs.title, strict=True))
-    chosen = st.selectbox("Publication", list(pubs.pmid)[:500], key="outcome_pmid",
-                          format_func=lambda p: f"PMID {p} · {titles[p][:90]}")
-    pubs = pubs[pubs.pmid == chosen]
-for pub in pubs.itertuples():
-    g = groups[groups.pmid == pub.pmid]
-    doi = f" · [doi:{ui.safe_md(pub.doi)}]({ui.doi_url(pub.doi)})" if isinstance(pub.doi, str) else ""
-    st.markdown(f"**{ui.safe_md(pub.title)}**  \n*{ui.safe_md(pub.journal)}* {pub.year} · "
-                f"[PMID {pub.pmid}]({ui.pubmed_url(pub.pmid)}){doi}")
-    sri = g[g.measure.str.startswith("SRI-4")]
-    if not sri.empty:
-        ui.plot(figures.outcome_bars(sri, "SRI-4 response, IL-2 vs placebo"), f"sri4_{pub.pmid}")
-        for note in sri.note.dropna().unique():
-            st.warning(f"{ui.safe_md(note)} (as published)", icon=":material/info:")
-    other = g[~g.measure.str.startswith("SRI-4")]
-    cols = st.columns(2)
-    for i, (measure, og) in enumerate(other.groupby("measure", sort=False)):
-        harm = bool(og.is_harm.iloc[0])
-        no_percent = og.percent.isna().all()
-        with cols[i % 2]:
-            ui.plot(figures.outcome_bars(og, f"{measure}{' (safety)' if harm else ''}", counts=no_percent),
-                    f"outcome_{og.outcome_id.iloc[0]}")
-            if no_percent:
-                st.caption("The paper states the number of events only: no percentage or p-value is published.")
-    st.caption(f"Bars show percentages exactly as published. Error bars: 95% confidence intervals computed here "
-               f"({WILSON}); where the paper prints only a percentage, the counts are derived from it (see the "
-               "table). p-values are as published.")
+trial_f = f
+if nct not in set(raw.nct_id):  # a linked trial outside the filter: its own indication's outcomes
+    linked = data.study_record(nct)
+    trial_f = Filters(indications=(linked.study.indication_code,)) if linked else f
+own = raw if trial_f is f else data.outcomes(trial_f)
+groups = frames.outcome_groups(own) if not own.empty else own
+mine = groups[groups.nct_id == nct] if not groups.empty else groups
+pubs = data.publications(trial_f) if not mine.empty else pd.DataFrame()
+dates = data.results_date(nct)
 
-    rd = frames.risk_differences(g)
-    if not rd.empty:
-        st.subheader("Risk differences (computed here)")
-        ui.plot(figures.forest(rd), f"forest_{pub.pmid}")
-        st.caption(f"Computed here with {NEWCOMBE}, from the counts in the table (some derived from the published "
-                   "percentages; serious infections use the randomised group sizes). These intervals are not the "
-                   "paper's analysis and need not agree with its p-values.")
-        ui.table(rd.drop(columns=["outcome_id", "Harm"]), f"rd_{pub.pmid}", f"il2_risk_differences_{pub.pmid}.csv")
+# What this trial has, in one line each; then one section at a time (each draws several charts: at
+# 10,000 trials the page stays fast by drawing only the one asked for).
+SECTIONS = ["Published outcomes", "Results posted on ClinicalTrials.gov", "Across trials"]
+no_publication = f"No publication with outcomes for {nct} in the database."
+no_results = f"No results posted on ClinicalTrials.gov for {nct} in the database."
+if dates is None:
+    linked = data.study_record(nct)
+    if linked and linked.study.has_results:
+        no_results += " Its record says results are posted; they have not been imported."
+st.markdown(f"**Published outcomes:** {mine.pmid.nunique()} publication(s) in the database." if not mine.empty
+            else f"**Published outcomes:** {no_publication}")
+st.markdown(f"**Registry results:** posted on ClinicalTrials.gov on {ui.not_stated(dates[0])}." if dates is not None
+            else f"**Registry results:** {no_results}")
+show = st.radio("Show", SECTIONS, index=1 if mine.empty and dates is not None else 0, horizontal=True,
+                key=f"outcomes_show_{nct}", label_visibility="collapsed")
 
-    st.subheader("The numbers")
-    ui.table(frames.outcome_table(g), f"outcomes_{pub.pmid}", f"il2_outcomes_{pub.pmid}.csv")
+# --- published outcomes ---------------------------------------------------------------------------
+if show == SECTIONS[0]:
+    st.header(SECTIONS[0], anchor=False)
+    if mine.empty:
+        st.markdown(no_publication)
+    else:
+        pubs = pubs[pubs.pmid.isin(set(mine.pmid))]
+    if len(pubs) > 1:  # one publication at a time; all of them listed in the table
+        st.caption(f"{len(pubs):,} publications with outcomes concern this trial.")
+        ui.table(pubs[["pmid", "title", "journal", "year", "nct_ids"]].rename(columns={
+            "pmid": "PMID", "title": "Title", "journal": "Journal", "year": "Year", "nct_ids": "Registrations"}),
+            "publications", "il2_publications.csv")
+        ptitles = dict(zip(pubs.pmid, pubs.title, strict=True))
+        chosen = st.selectbox("Publication", list(pubs.pmid)[:500], key="outcome_pmid",
+                              format_func=lambda p: f"PMID {p} · {ptitles[p][:90]}")
+        pubs = pubs[pubs.pmid == chosen]
+    for pub in pubs.itertuples():
+        g = mine[mine.pmid == pub.pmid]
+        doi = f" · [doi:{ui.safe_md(pub.doi)}]({ui.doi_url(pub.doi)})" if isinstance(pub.doi, str) else ""
+        st.markdown(f"As published in **{ui.safe_md(pub.title)}**  \n*{ui.safe_md(pub.journal)}* {pub.year} · "
+                    f"[PMID {pub.pmid}]({ui.pubmed_url(pub.pmid)}){doi}")
+        sri = g[g.measure.str.startswith("SRI-4")]
+        if not sri.empty:
+            ui.plot(figures.outcome_bars(sri, "SRI-4 response, IL-2 vs placebo"), f"sri4_{pub.pmid}")
+            for note in sri.note.dropna().unique():
+                st.warning(f"{ui.safe_md(note)} (as published)", icon=":material/info:")
+        other = g[~g.measure.str.startswith("SRI-4")]
+        cols = st.columns(2)
+        for i, (measure, og) in enumerate(other.groupby("measure", sort=False)):
+            harm = bool(og.is_harm.iloc[0])
+            no_percent = og.percent.isna().all()
+            with cols[i % 2]:
+                ui.plot(figures.outcome_bars(og, f"{measure}{' (safety)' if harm else ''}", counts=no_percent),
+                        f"outcome_{og.outcome_id.iloc[0]}")
+                if no_percent:
+                    st.caption("The paper states the number of events only: no percentage or p-value is published.")
+        st.caption(f"Bars show percentages exactly as published. Error bars: 95% confidence intervals computed here "
+                   f"({WILSON}); where the paper prints only a percentage, the counts are derived from it (see the "
+                   "table). p-values are as published.")
 
-    st.subheader("Citation")
-    quotes = data.publication_quotes(pub.pmid)
-    st.markdown(frames.citation_md(pub, ui.safe_md))
-    record = data.study_record(g.nct_id.iloc[0])
-    for ref in record.study.references if record else []:
-        if ref.pmid == pub.pmid:
-            st.markdown(f"As cited in the registry record of {ref.nct_id}: {ui.safe_md(ref.citation)}")
-    if isinstance(pub.licence, str):
-        st.markdown(f"Licence: [{ui.safe_md(pub.licence)}]({pub.licence_url})" if isinstance(pub.licence_url, str)
-                    else f"Licence: {ui.safe_md(pub.licence)}")
-    with st.expander("Source sentences"):
-        for path, (doc, quote) in sorted(quotes.items()):
-            if path.startswith("outcomes["):
-                st.markdown(f"**{ui.safe_md(path)}**  \n> {ui.safe_md(quote)}")
-                st.caption(f"From {doc}")
+        rd = frames.risk_differences(g)
+        if not rd.empty:
+            st.subheader("Risk differences (computed here)")
+            ui.plot(figures.forest(rd), f"forest_{pub.pmid}")
+            st.caption(f"Computed here with {NEWCOMBE}, from the counts in the table (some derived from the published "
+                       "percentages; serious infections use the randomised group sizes). These intervals are not the "
+                       "paper's analysis and need not agree with its p-values.")
+            ui.table(rd.drop(columns=["outcome_id", "Harm"]), f"rd_{pub.pmid}", f"il2_risk_differences_{pub.pmid}.csv")
+
+        st.subheader("The numbers")
+        ui.table(frames.outcome_table(g), f"outcomes_{pub.pmid}", f"il2_outcomes_{pub.pmid}.csv")
+
+        st.subheader("Citation")
+        quotes = data.publication_quotes(pub.pmid)
+        st.markdown(frames.citation_md(pub, ui.safe_md))
+        record = data.study_record(g.nct_id.iloc[0])
+        for ref in record.study.references if record else []:
+            if ref.pmid == pub.pmid:
+                st.markdown(f"As cited in the registry record of {nct}: {ui.safe_md(ref.citation)}")
+        if isinstance(pub.licence, str):
+            st.markdown(f"Licence: [{ui.safe_md(pub.licence)}]({pub.licence_url})" if isinstance(pub.licence_url, str)
+                        else f"Licence: {ui.safe_md(pub.licence)}")
+        with st.expander("Source sentences"):
+            for path, (doc, quote) in sorted(quotes.items()):
+                if path.startswith("outcomes["):
+                    st.markdown(f"**{ui.safe_md(path)}**  \n> {ui.safe_md(quote)}")
+                    st.caption(f"From {doc}")
+
+# --- registry results -----------------------------------------------------------------------------
+if show == SECTIONS[1]:
+    st.header(SECTIONS[1], anchor=False)
+    if dates is None:
+        st.markdown(no_results)
+    else:
+        first, updated = dates
+        when = (f"on {first} (the record's resultsFirstPostDateStruct)" if first
+                else f"as of the record's last update, {updated or 'not stated in source'} (the record does not state "
+                     "when results were first posted)")
+        st.markdown(f"As posted on ClinicalTrials.gov {when} · [the results tab]({REGISTRY}{nct}?tab=results)")
+        st.caption("Values, dispersions and p-values exactly as posted. Percentages of participants affected and the "
+                   "intervals across trials are computed here and say so.")
+        measures = data.outcome_measures(nct)
+        st.subheader("Outcome measures", anchor=False)
+        if measures.empty:
+            st.markdown("The posted results hold no outcome measure.")
+        else:
+            n_primary = int((measures.outcome_type == "PRIMARY").sum())
+            st.caption(f"{len(measures):,} outcome measures posted ({n_primary} primary), primary first. "
+                       "Choose one to see its chart, posted analyses and numbers.")
+            ids = list(measures.id)[:MEASURE_CHOICES]
+            if len(measures) > MEASURE_CHOICES:
+                st.caption(f"The choice lists the first {MEASURE_CHOICES:,}; the table of all measures below has "
+                           "every one.")
+            mtitle = dict(zip(measures.id, measures.title, strict=True))
+            mtype = dict(zip(measures.id, measures.outcome_type, strict=True))
+            mid = st.selectbox("Outcome measure", ids, key=f"measure_{nct}",
+                               format_func=lambda i: f"{label(mtype[i])} · {mtitle[i][:100]}")
+            om = measures[measures.id == mid].iloc[0]
+            detail = data.measure_data(int(mid))
+            long = results_frames.measure_long(detail)
+            kind = results_frames.measure_kind(long)
+            error = results_frames.error_label(om.dispersion_type)
+            st.markdown(f"**{ui.safe_md(om.title)}** ({label(om.outcome_type).lower()})  \n"
+                        f"Time frame: {ui.not_stated(om.time_frame)} · Parameter: "
+                        f"{ui.not_stated(label(om.param_type) if isinstance(om.param_type, str) else None)} · "
+                        f"Unit: {ui.not_stated(om.unit_of_measure)}")
+            if isinstance(om.description, str):
+                st.caption(ui.safe_md(om.description))
+            if isinstance(om.population_description, str):
+                st.caption(f"Population analysed: {ui.safe_md(om.population_description)}")
+            analyses = results_frames.analyses_table(detail)
+            left, right = st.columns([3, 2]) if not analyses.empty else (st.container(), None)
+            with left:
+                if kind == "none":
+                    st.markdown("No posted value of this measure is a number, so there is nothing to draw; "
+                                "the table below has what was posted.")
+                else:
+                    unit = om.unit_of_measure if isinstance(om.unit_of_measure, str) else None
+                    fig = data.measure_figure(int(mid), om.title, unit, error)
+                    if fig is not None:
+                        ui.plot(fig, f"measure_{mid}")
+                    skipped = int(long.y.isna().sum())
+                    if skipped:
+                        st.caption(f"{skipped} posted value(s) are not numbers (e.g. NA) and are not drawn.")
+            if right is not None:
+                with right:
+                    st.markdown("**Statistical analyses, as posted**")
+                    ui.table(analyses, f"analyses_{mid}", f"{nct}_analyses_{mid}.csv")
+            ui.table(results_frames.measure_table(long, om.dispersion_type, om.unit_of_measure), f"measure_table_{mid}",
+                     f"{nct}_outcome_measure_{mid}.csv")
+            with st.expander(f"All {len(measures):,} outcome measures of {nct}"):
+                ui.table(results_frames.measures_table(measures), f"measures_{nct}", f"{nct}_outcome_measures.csv")
+
+        flow = data.participant_flow(nct)
+        table = results_frames.flow_table(flow)
+        if not table.empty:
+            st.subheader("Participant flow", anchor=False)
+            ui.table(table, f"flow_{nct}", f"{nct}_participant_flow.csv", caption="Participants, as posted.")
+        if isinstance(flow["limitations"], str):
+            st.markdown(f"**Limitations and caveats, as posted:** {ui.safe_md(flow['limitations'])}")
+
+        st.subheader("Adverse events", anchor=False)
+        ae = data.adverse_events(nct)
+        if ae["totals"].empty and ae["events"].empty:
+            st.markdown("The posted results hold no adverse-event module.")
+        else:
+            ui.table(results_frames.event_totals_table(ae["totals"]), f"ae_totals_{nct}", f"{nct}_adverse_event_totals.csv",
+                     caption="Participants affected of at risk, as posted.")
+            events = ae["events"]
+            if events.empty:
+                st.markdown("No individual adverse-event term is posted (the totals above are all there is).")
+            else:
+                c = st.columns(2)
+                for col, kind_ in zip(c, ("serious", "other"), strict=True):
+                    efig = data.events_figure(nct, kind_)
+                    with col:
+                        if efig is None:
+                            st.markdown(f"No {kind_} adverse event term is posted.")
+                        else:
+                            ui.plot(efig, f"events_{kind_}_{nct}")
+                a, b = st.columns(2)
+                which = a.segmented_control("Events", ["Serious and other", "Serious", "Other"], default="Serious and other",
+                                            key=f"ae_kind_{nct}") or "Serious and other"
+                sort = b.selectbox("Sort by", list(results_frames.EVENT_SORTS), key=f"ae_sort_{nct}")
+                kinds = {"Serious": ("serious",), "Other": ("other",)}.get(which, ("serious", "other"))
+                ui.table(data.events_table(nct, kinds, sort), f"ae_{nct}", f"{nct}_adverse_events.csv",
+                         caption="Per group: participants affected of at risk, as posted.")
+
+# --- across trials --------------------------------------------------------------------------------
+if show == SECTIONS[2]:
+    st.header(SECTIONS[2], anchor=False)
+    # Adverse-event totals (every trial with an adverse-events module has them), then counts of participants
+    # that two or more trials posted under the same title.
+    compare: dict[str, tuple[str, str]] = {"Serious adverse events": ("events", "serious"),
+                                           "Other adverse events": ("events", "other"), "Deaths": ("events", "deaths")}
+    shared = data.shared_count_measures(f)
+    compare.update({f"{t} ({n} trials)": ("measure", k) for k, t, n in zip(shared.title_key, shared.title,
+                                                                          shared.n_trials, strict=True)})
+    what = st.selectbox("Compare", list(compare), key="across_compare",
+                        help="Adverse-event totals, and counts of participants posted under the same title by "
+                             "two or more trials that match the filter.")
+    kind, arg = compare[what]
+    dropped = 0
+    if kind == "events":
+        forest, n_trials = data.results_forest(f, arg)
+        noun = what.lower()
+    else:
+        forest, n_trials, dropped = data.count_forest(f, arg)
+        noun = "this outcome measure as a whole-number count of participants"
+    if n_trials < 2:
+        st.markdown(f"Fewer than two trials that match the filter posted {noun} with a denominator, so there is "
+                    "nothing to compare.")
+    else:
+        if n_trials > forest.nct_id.nunique():
+            st.caption(f"{n_trials:,} trials posted {noun}; the chart shows the {forest.nct_id.nunique()} "
+                       "most recently posted. Narrow the filter to see others.")
+        figure = data.results_forest_figure(f, arg, what) if kind == "events" else data.count_forest_figure(f, arg, what)
+        ui.plot(figure, f"forest_{kind}_{arg[:40]}")
+        st.caption(f"Counts as posted on ClinicalTrials.gov; proportions and their 95% intervals computed here ({WILSON}). "
+                   "Groups are as each sponsor defined them, and trials differ in population, dose and follow-up: "
+                   "this shows the evidence side by side, it does not pool it.")
+        ui.table(results_frames.forest_table(forest), f"forest_table_{kind}", f"il2_{kind}_across_trials.csv")
+    if dropped:
+        st.caption(f"{dropped} posted measure(s) under this title are not drawn: values per class or category, a "
+                   "count or denominator that is not a whole number, or a trial's second measure of the same title.")

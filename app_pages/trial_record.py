@@ -152,6 +152,13 @@ with st.container(border=True):
     if s.regimens or rec.publications:
         st.page_link("app_pages/dosing.py", label="Dosing schedules", icon=":material/medication:")
         st.page_link("app_pages/outcomes.py", label="Published outcomes", icon=":material/monitoring:")
+    posted = data.results_date(s.nct_id)  # registry results: whether posted, when, and where to read them
+    if posted is None:
+        st.markdown("No results posted on ClinicalTrials.gov are in the database for this trial.")
+    else:
+        st.markdown(f"Results posted on ClinicalTrials.gov on {ui.not_stated(posted[0])}: "
+                    f"[the registry's results tab]({REGISTRY}{s.nct_id}?tab=results) · "
+                    f"[outcome measures and adverse events here](outcomes?outcomes_nct={s.nct_id})")
 
 with st.container(border=True):
     st.subheader("Eligibility", anchor=False)

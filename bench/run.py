@@ -154,7 +154,7 @@ def measure_minimal(browser, runs: int, log: Path) -> dict:
     res: dict[str, dict[str, list[float]]] = {where: {"cold": [], "warm": []} for where in ("root", "page")}
     ctx = browser.new_context(viewport={"width": 1400, "height": 900})
     page = ctx.new_page()
-    for _ in range(runs * len(PAGES) // 2):
+    for _ in range(max(1, runs * len(PAGES) // 2)):
         for where, path in (("root", ""), ("page", "other")):
             with StreamlitServer(script=REPO / "bench" / "minimal_app.py", log=log) as srv:
                 res[where]["cold"].append(timed_load(page, f"{srv.url}/{path}", (0, 0)))
@@ -262,6 +262,11 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--n", type=int, default=10_000, help="trials in the synthetic portfolio")
+    ap.add_argument("--pages", nargs="+", metavar="PATH",
+                    help="measure only these page paths (\"\" is the overview; a query string may follow, e.g. "
+                         "'outcomes?outcomes_nct=NCT90000002', the synthetic trial with 300 posted outcome measures); "
+                         "results then go to bench/out/RESULTS.md, not bench/RESULTS.md")
+    ap.add_argument("--portfolios", choices=("both", "seed", "synthetic"), default="both")
     ap.add_argument("--only", choices=["all", "search-sort", "registry"], default="all",
                     help="search-sort: only the search and sort cases (and the overview), printed, not written; "
                          "registry: only the sync and What's new cases, written to bench/RESULTS_registry.md")
@@ -270,6 +275,8 @@ def main() -> int:
     args = ap.parse_args()
     if args.only == "registry":
         return main_registry(args)
+    if args.pages:
+        PAGES[:] = args.pages  # the functions below read the module's list
     from playwright.sync_api import sync_playwright
 
     from trialdb.synthetic import generate
@@ -298,17 +305,21 @@ def main() -> int:
     with sync_playwright() as p:
         browser = launch(p)
         minimal = measure_minimal(browser, args.runs, log)
-        seed = measure_portfolio(browser, seed_db, args.runs, rebuild=True, log=log)
-        synth = measure_portfolio(browser, synth_db, args.runs, rebuild=False, log=log)
+        portfolios = {}
+        if args.portfolios in ("both", "seed"):
+            portfolios["seed portfolio (5 documents)"] = measure_portfolio(browser, seed_db, args.runs, rebuild=True,
+                                                                           log=log)
+        if args.portfolios in ("both", "synthetic"):
+            portfolios[f"synthetic, {args.n:,} trials"] = measure_portfolio(browser, synth_db, args.runs,
+                                                                           rebuild=False, log=log)
         browser.close()
 
-    write_results(args, minimal, {"seed portfolio (5 documents)": seed, f"synthetic, {args.n:,} trials": synth},
-                  build, bare, gen_s)
-    print((REPO / "bench" / "RESULTS.md").read_text())
+    target = write_results(args, minimal, portfolios, build, bare, gen_s)
+    print(target.read_text())
     return 0
 
 
-def write_results(args, minimal, portfolios, build, bare, gen_s) -> None:
+def write_results(args, minimal, portfolios, build, bare, gen_s) -> Path:
     med = {w: {k: statistics.median(v) for k, v in r.items()} for w, r in minimal.items()}
     cpu = next((ln.split(":", 1)[1].strip() for ln in Path("/proc/cpuinfo").read_text().splitlines()
                 if ln.startswith("model name")), platform.processor())
@@ -316,7 +327,9 @@ def write_results(args, minimal, portfolios, build, bare, gen_s) -> None:
         "# Benchmark results", "",
         f"- Date: {dt.datetime.now(dt.UTC).strftime('%Y-%m-%d %H:%M UTC')}",
         f"- Machine: {platform.system()} {platform.machine()}, {os.cpu_count()} cores, {cpu}; Python {platform.python_version()}",
-        f"- Command: `python bench/run.py --runs {args.runs} --n {args.n}`",
+        f"- Command: `python bench/run.py --runs {args.runs} --n {args.n}"
+        + (f" --pages {' '.join(repr(p) for p in args.pages)}" if args.pages else "")
+        + (f" --portfolios {args.portfolios}" if args.portfolios != "both" else "") + "`",
         "- Method: headless Chromium (Debian), each time from navigation until Streamlit reports the run finished",
         "  and every chart (Plotly SVG) and table (rows) of the page is on screen. Cold: the page is the first",
         "  request to a freshly started server (for the seed portfolio the database file is deleted first, so",
@@ -356,7 +369,9 @@ def write_results(args, minimal, portfolios, build, bare, gen_s) -> None:
               f"- Ratio: {br:.2f}x (target 1.5x)",
               f"- Generating the synthetic portfolio: {gen_s:.1f} s", "",
               f"All targets met: {'yes' if all(verdicts) else 'no'} ({sum(verdicts)} of {len(verdicts)})", ""]
-    (REPO / "bench" / "RESULTS.md").write_text("\n".join(lines))
+    target = OUT / "RESULTS.md" if args.pages or args.portfolios != "both" else REPO / "bench" / "RESULTS.md"
+    target.write_text("\n".join(lines))
+    return target
 
 
 if __name__ == "__main__":

@@ -198,3 +198,139 @@ def seed_registry_differences(nct_id: str) -> list:
     from trialdb import changes as ch
 
     return ch.seed_registry_differences(engine(), nct_id)
+
+
+# Registry results (trialdb/results_queries.py): per filter, per trial, per outcome measure.
+@st.cache_data(show_spinner=False)
+def results_trials(f: Filters) -> pd.DataFrame:
+    from trialdb import results_queries
+
+    return results_queries.results_trials(engine(), f)
+
+
+@st.cache_data(show_spinner=False)
+def results_date(nct_id: str) -> tuple[str | None, str | None] | None:
+    from trialdb import results_queries
+
+    return results_queries.results_date(engine(), nct_id)
+
+
+@st.cache_data(show_spinner=False)
+def outcome_measures(nct_id: str) -> pd.DataFrame:
+    from trialdb import results_queries
+
+    return results_queries.outcome_measures(engine(), nct_id)
+
+
+@st.cache_data(show_spinner=False)
+def measure_data(measure_id: int) -> dict[str, pd.DataFrame]:
+    from trialdb import results_queries
+
+    return results_queries.measure_data(engine(), measure_id)
+
+
+@st.cache_data(show_spinner=False)
+def adverse_events(nct_id: str) -> dict[str, pd.DataFrame]:
+    from trialdb import results_queries
+
+    return results_queries.adverse_events(engine(), nct_id)
+
+
+@st.cache_data(show_spinner=False)
+def event_totals(f: Filters, event_type: str) -> pd.DataFrame:
+    from trialdb import results_queries
+
+    return results_queries.event_totals(engine(), f, event_type)
+
+
+# Prepared registry-results frames: a trial may post thousands of adverse-event terms.
+@st.cache_data(show_spinner=False)
+def events_table(nct_id: str, kinds: tuple[str, ...], sort: str) -> pd.DataFrame:
+    from dashboard import results_frames
+
+    return results_frames.events_table(adverse_events(nct_id)["events"], kinds, sort)
+
+
+@st.cache_data(show_spinner=False)
+def events_chart_frame(nct_id: str, kind: str) -> tuple[pd.DataFrame, int]:
+    from dashboard import results_frames
+
+    return results_frames.events_chart_frame(adverse_events(nct_id)["events"], kind)
+
+
+@st.cache_data(show_spinner=False)
+def results_forest(f: Filters, event_type: str) -> tuple[pd.DataFrame, int]:
+    from dashboard import results_frames
+
+    return results_frames.forest_frame(event_totals(f, event_type))
+
+
+@st.cache_data(show_spinner=False)
+def outcome_choices(f: Filters, max_trials: int) -> dict:
+    """What the Outcomes page offers, small enough to load on every run (the filter's studies frame
+    takes ~0.2 s to unpickle at 10,000 trials): trials with published outcomes, then trials with
+    registry results (the first `max_trials`), what each has, their titles and the counts."""
+    raw, posted, studies_ = outcomes(f), results_trials(f), studies(f)
+    kinds = {n: "published outcomes" for n in dict.fromkeys(raw.nct_id)}
+    for n in posted.nct_id:
+        kinds[n] = "published outcomes and registry results" if n in kinds else "registry results"
+    offered = dict(list(kinds.items())[:max_trials])
+    titles = {n: t for n, t in zip(studies_.nct_id, studies_.brief_title, strict=True) if n in offered}
+    return {"choices": offered, "titles": titles, "n_with_outcomes": len(kinds), "n_trials": len(studies_),
+            "n_published": raw.nct_id.nunique(), "n_posted": len(posted)}
+
+
+# Registry-results figures, kept like the other slow figures (see counts_figure).
+@st.cache_resource(max_entries=200, show_spinner=False)
+def measure_figure(measure_id: int, title: str, unit: str | None, error: str | None) -> go.Figure | None:
+    from dashboard import results_figures, results_frames
+
+    long = results_frames.measure_long(measure_data(measure_id))
+    kind = results_frames.measure_kind(long)
+    return None if kind == "none" else results_figures.measure_figure(long, kind, title, unit, error)
+
+
+@st.cache_resource(max_entries=200, show_spinner=False)
+def events_figure(nct_id: str, kind: str) -> go.Figure | None:
+    from dashboard import results_figures
+
+    frame, total = events_chart_frame(nct_id, kind)
+    return None if frame.empty else results_figures.events_figure(frame, kind, frame.term.nunique(), total)
+
+
+@st.cache_resource(max_entries=200, show_spinner=False)
+def results_forest_figure(f: Filters, event_type: str, what: str) -> go.Figure:
+    from dashboard import results_figures
+
+    return results_figures.forest_figure(results_forest(f, event_type)[0], what)
+
+
+@st.cache_data(show_spinner=False)
+def shared_count_measures(f: Filters) -> pd.DataFrame:
+    from trialdb import results_queries
+
+    return results_queries.shared_count_measures(engine(), f)
+
+
+@st.cache_data(show_spinner=False)
+def count_forest(f: Filters, title_key: str) -> tuple[pd.DataFrame, int, int]:
+    from dashboard import results_frames
+    from trialdb import results_queries
+
+    totals, dropped = results_frames.count_totals(results_queries.count_measure_values(engine(), f, title_key))
+    forest, n_trials = results_frames.forest_frame(totals)
+    return forest, n_trials, dropped
+
+
+@st.cache_resource(max_entries=200, show_spinner=False)
+def count_forest_figure(f: Filters, title_key: str, what: str) -> go.Figure:
+    from dashboard import results_figures
+
+    return results_figures.forest_figure(count_forest(f, title_key)[0], what, counted="counted")
+
+
+@st.cache_data(show_spinner=False)
+def participant_flow(nct_id: str) -> dict:
+    from trialdb import results_queries
+
+    return results_queries.participant_flow(engine(), nct_id)

@@ -46,3 +46,10 @@ def status_colour(status: str) -> str:
 # for the catch-all.
 CHANGE_KIND_COLOURS = {"new trial": "#0072B2", "status": "#D55E00", "results": "#009E73", "dates": "#E69F00",
                        "enrolment": "#CC79A7", "design and other": "#7F7F7F"}
+
+# Result groups posted on the registry (arms as the sponsor named them): one colour per group position.
+RESULT_GROUP_COLOURS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#882255"]
+
+
+def result_group_colour(position: int) -> str:
+    return RESULT_GROUP_COLOURS[position % len(RESULT_GROUP_COLOURS)]

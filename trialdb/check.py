@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from trialdb import models as m
 from trialdb.importer import FORMAT as JSON_FORMAT
 from trialdb.importer import json_fact_holds, studies_by_nct
+from trialdb.results import RESULTS_PREFIX, stored_results_differ
 from trialdb.sources import leaves
 
 
@@ -52,6 +53,7 @@ def check(engine: Engine | Connection, coverage: bool = True) -> CheckReport:
         report.documents = len(docs)
         paths: dict[str, list[str]] = {}
         parsed_json: dict[int, dict[str, dict]] = {}
+        result_quotes: dict[str, dict[str, str]] = {}
         for p in session.scalars(select(m.Provenance)):
             report.facts += 1
             doc = docs[p.document_id]
@@ -65,6 +67,11 @@ def check(engine: Engine | Connection, coverage: bool = True) -> CheckReport:
             if not ok or not p.quote:
                 report.failures.append((docs[p.document_id].name, p.path, p.quote))
             paths.setdefault(p.subject, []).append(p.path)
+            if p.path.startswith(RESULTS_PREFIX):
+                result_quotes.setdefault(p.subject, {})[p.path] = p.quote
+        # Posted results: each stored value must still be the one its quote holds (a tampered row is caught).
+        for nct, quotes in result_quotes.items():
+            report.failures += [("database", path, quote) for path, quote in stored_results_differ(session, nct, quotes)]
         for s in session.scalars(select(m.Study)) if coverage else ():
             quoted = paths.get(s.nct_id, [])
             for leaf, _ in leaves(study_record(s)):

@@ -6,9 +6,10 @@ import json
 from typing import Any
 
 from sqlalchemy import Engine, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from trialdb import models as m
+from trialdb.results import results_posted, section_record
 from trialdb.schedules import administration_days, phases_from_json
 
 
@@ -39,7 +40,7 @@ def study_record(s: m.Study) -> dict:
     lead = next((sp for sp in s.sponsors if sp.lead_or_collaborator == "lead"), None)
     rp = s.responsible_party
     d, el = s.design, s.eligibility
-    ps = {
+    ps: dict[str, Any] = {
         "identificationModule": {
             "nctId": s.nct_id, "orgStudyIdInfo": {"id": s.org_study_id} if s.org_study_id else None,
             "secondaryIdInfos": [{"id": i.id_value, "type": i.id_type} for i in s.id_information
@@ -99,6 +100,12 @@ def study_record(s: m.Study) -> dict:
     }
     # API v2 has no list of countries (AACT derives its countries table from the locations): not exported.
     rec = {"protocolSection": ps, "hasResults": s.has_results}
+    session = object_session(s)
+    if session is not None:  # the posted results, from their own tables (trialdb/results.py)
+        posted = results_posted(session, s.nct_id)
+        if posted is not None:
+            ps["statusModule"]["resultsFirstPostDateStruct"] = _date(*posted)
+        rec["resultsSection"] = section_record(session, s.nct_id)
     return _clean(rec)
 
 

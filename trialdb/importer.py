@@ -27,6 +27,7 @@ from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import Session
 
 from trialdb import models as m
+from trialdb import results
 from trialdb.errors import SourceError
 from trialdb.load import add_provenance, add_study
 from trialdb.parsers.common import iso_date
@@ -86,6 +87,7 @@ def to_parsed(study: Any, where: str, doc: SourceDocument) -> Parsed:
     record = {k: v for k, v in ps.items() if k.endswith("Module")}
     if "hasResults" in study:
         record["hasResults"] = bool(study["hasResults"])
+    record.update(results.section_of(study, f, where))  # the modelled resultsSection, checked; quoted below
     nct = ps["identificationModule"].get("nctId")
     parsed = Parsed("study", doc, record)
     for path, value in leaves(record):
@@ -241,7 +243,8 @@ def json_fact_holds(studies: dict[str, dict], nct: str, path: str, quote: str) -
     s = studies.get(nct)
     if s is None:
         return False
-    node: Any = {**s["protocolSection"], "hasResults": s.get("hasResults"), "derivedSection": s.get("derivedSection")}
+    node: Any = {**s["protocolSection"], "hasResults": s.get("hasResults"), "derivedSection": s.get("derivedSection"),
+                 "resultsSection": s.get("resultsSection")}
     if path == "indication":  # inferred from the first condition, and quoted from it
         path = "conditionsModule.conditions[0]"
     elif path.startswith("indication."):  # decided by the registry's MeSH entry at the rest of the path

@@ -12,6 +12,7 @@ from trialdb import models as m
 from trialdb.enums import ENUMS
 from trialdb.errors import SourceError
 from trialdb.indications import match_condition
+from trialdb.results import add_results
 from trialdb.sources import Parsed, Quote
 from trialdb.statistics import derive_counts
 
@@ -137,6 +138,7 @@ def add_study(session: Session, parsed: Parsed, document: m.Document) -> m.Study
                                                 id_type=sec.get("type") or sec.get("domain")))
     session.add(s)
     session.flush()
+    add_results(session, nct, r)  # the registry's posted results, when the record has them
     return s
 
 

@@ -390,3 +390,8 @@ class SeedRegistryRecord(Base):
     __tablename__ = "seed_registry_records"
     nct_id: Mapped[str] = mapped_column(ForeignKey("studies.nct_id", ondelete="CASCADE"), primary_key=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"))
+
+
+# The registry's posted results live in their own module (many tables, one concept); imported here so
+# that Base.metadata holds them wherever the models are used.
+from trialdb import results_models as _results_models  # noqa: E402,F401  (registers the tables)

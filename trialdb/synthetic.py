@@ -56,6 +56,8 @@ def generate(url: str, n: int = 10_000, seed: int = 2026) -> None:
                 s.flush()
         for k in range(n // 20):  # a publication with outcomes for one trial in twenty
             s.add(_publication(rng, k, f"NCT9{(k * 20):07d}", doc.id))
+        s.flush()
+        add_synthetic_results(s, seed)
         s.add(m.Meta(key="origin", value="synthetic"))
         refresh_search_index(s)
         s.commit()
@@ -113,6 +115,104 @@ def _publication(rng: random.Random, k: int, nct: str, doc_id: int) -> m.Publica
                                            responders=r, n=n, derived=False))
         pub.outcomes.append(o)
     return pub
+
+
+# --- posted registry results (trialdb/results_models.py), shaped like the real ones -------------------------
+
+RESULTS_SHARE = 0.4  # of completed trials: results posted on the registry
+EVENT_TERMS = [("Injection site reaction", "General disorders"), ("Fever", "General disorders"),
+               ("Upper respiratory tract infection", "Infections and infestations"),
+               ("Urinary tract infection", "Infections and infestations"), ("Pneumonia", "Infections and infestations"),
+               ("Headache", "Nervous system disorders"), ("Nausea", "Gastrointestinal disorders"),
+               ("Diarrhoea", "Gastrointestinal disorders"), ("Arthralgia", "Musculoskeletal disorders"),
+               ("Rash", "Skin and subcutaneous tissue disorders"), ("Lupus flare", "Immune system disorders"),
+               ("Eosinophilia", "Blood and lymphatic system disorders")]
+TIME_POINTS = ["Baseline", "Week 4", "Week 12", "Week 24"]
+
+
+def add_synthetic_results(session: Session, seed: int = 2026) -> int:
+    """Posted results for a share of the completed trials: 2 groups, 2 to 30 outcome measures (one trial
+    with 300), counts with percentages, means with SD over time points, medians with ranges, analyses
+    with numeric and inequality p-values, and 5 to 80 adverse-event terms (one trial with 1,500). Rows go
+    in by core inserts with explicit ids: the ORM would take minutes at this size. Returns the trials."""
+    from sqlalchemy import insert, select
+
+    from trialdb import results_models as r
+
+    rng = random.Random(seed + 12)  # its own stream: the trials themselves stay as they were
+    ncts = [n for n in session.scalars(select(m.Study.nct_id).where(m.Study.overall_status == "COMPLETED")
+                                       .order_by(m.Study.nct_id)) if rng.random() < RESULTS_SHARE]
+    rows: dict[type, list[dict]] = {t: [] for t in (r.ResultDetail, r.OutcomeMeasure, r.ResultGroup, r.OutcomeCount,
+                                                    r.OutcomeMeasurement, r.OutcomeAnalysis, r.OutcomeAnalysisGroup,
+                                                    r.ReportedEventTotal, r.ReportedEvent)}
+    ids = {t: 0 for t in rows}
+
+    def add(table: type, **values) -> int:
+        ids[table] += 1
+        rows[table].append({"id": ids[table], **values} if table is not r.ResultDetail else values)
+        return ids[table]
+
+    names = ("Low-dose IL-2", "Placebo")
+    for k, nct in enumerate(ncts):
+        n_measures = 300 if k == 0 else rng.randint(2, 30)
+        n_terms = 1500 if k == 1 else rng.randint(5, 80)
+        add(r.ResultDetail, nct_id=nct, results_first_posted_date=f"20{rng.randint(12, 25)}-{rng.randint(1, 12):02d}-"
+            f"{rng.randint(1, 28):02d}", results_first_posted_date_type="ACTUAL", has_flow=False, has_baseline=False,
+            has_outcome_measures=True, has_adverse_events=True, events_frequency_threshold="5")
+        at_risk = [rng.randint(10, 120) for _ in names]
+        for i in range(n_measures):
+            kind = rng.choice(("count", "count", "mean", "time", "median"))
+            oid = add(r.OutcomeMeasure, nct_id=nct, position=i, outcome_type="PRIMARY" if i < 2 else "SECONDARY",
+                      title={"count": f"Participants with SRI-4 response ({i})", "mean": f"Change in SLEDAI-2K ({i})",
+                             "time": f"Regulatory T cells over time ({i})", "median": f"Anti-dsDNA titre ({i})"}[kind],
+                      time_frame="Week 24", reporting_status="POSTED",
+                      param_type={"count": "COUNT_OF_PARTICIPANTS", "mean": "MEAN", "time": "MEAN",
+                                  "median": "MEDIAN"}[kind],
+                      dispersion_type={"count": None, "mean": "STANDARD_DEVIATION", "time": "STANDARD_DEVIATION",
+                                       "median": "FULL_RANGE"}[kind],
+                      unit_of_measure={"count": "Participants", "mean": "score on a scale", "time": "% of CD4+ T cells",
+                                       "median": "IU/mL"}[kind])
+            gids = [add(r.ResultGroup, nct_id=nct, result_type=r.OUTCOME, outcome_measure_id=oid, position=g,
+                        ctgov_group_code=f"OG00{g}", title=name) for g, name in enumerate(names)]
+            for g, gid in enumerate(gids):
+                add(r.OutcomeCount, nct_id=nct, outcome_measure_id=oid, result_group_id=gid, class_position=None,
+                    denom_position=0, position=g, units="Participants", count=str(at_risk[g]))
+            classes = TIME_POINTS if kind == "time" else [None]
+            for c, cls in enumerate(classes):
+                for g, gid in enumerate(gids):
+                    value: dict = {"param_value": str(rng.randint(0, at_risk[g]))} if kind == "count" else \
+                        {"param_value": f"{rng.uniform(1, 30):.2f}", "spread": f"{rng.uniform(0.5, 8):.2f}"} \
+                        if kind in ("mean", "time") else \
+                        {"param_value": f"{rng.uniform(10, 80):.1f}", "lower_limit": f"{rng.uniform(0, 9):.1f}",
+                         "upper_limit": f"{rng.uniform(81, 200):.1f}"}
+                    add(r.OutcomeMeasurement, nct_id=nct, outcome_measure_id=oid, result_group_id=gid, class_position=c,
+                        classification=cls, category_position=0, position=g, **value)
+            if rng.random() < 0.5:
+                aid = add(r.OutcomeAnalysis, nct_id=nct, outcome_measure_id=oid, position=0,
+                          p_value=rng.choice(["<0.001", f"0.{rng.randint(1, 99):02d}", "0.052"]),
+                          method=rng.choice(["Fisher Exact", "ANCOVA", "Wilcoxon (Mann-Whitney)"]))
+                for g, gid in enumerate(gids):
+                    add(r.OutcomeAnalysisGroup, nct_id=nct, outcome_analysis_id=aid, result_group_id=gid, position=g)
+        egs = [add(r.ResultGroup, nct_id=nct, result_type=r.EVENTS, position=g, ctgov_group_code=f"EG00{g}", title=name)
+               for g, name in enumerate(names)]
+        for g, gid in enumerate(egs):
+            for kind in ("deaths", "serious", "other"):
+                top = {"deaths": 2, "serious": at_risk[g] // 5, "other": at_risk[g]}[kind]
+                add(r.ReportedEventTotal, nct_id=nct, result_group_id=gid, event_type=kind,
+                    subjects_affected=rng.randint(0, top), subjects_at_risk=at_risk[g])
+        for e in range(n_terms):
+            term, organ = EVENT_TERMS[e % len(EVENT_TERMS)]
+            kind = "serious" if e % 5 == 0 else "other"
+            for g, gid in enumerate(egs):
+                affected = rng.randint(0, at_risk[g] // (6 if kind == "serious" else 2))
+                add(r.ReportedEvent, nct_id=nct, result_group_id=gid, event_type=kind, position=e, stat_position=g,
+                    adverse_event_term=term if e < len(EVENT_TERMS) else f"{term} ({e})", organ_system=organ,
+                    source_vocabulary="MedDRA", assessment="SYSTEMATIC_ASSESSMENT",
+                    event_count=affected + rng.randint(0, 3), subjects_affected=affected, subjects_at_risk=at_risk[g])
+    for table, values in rows.items():  # parents first: the dict is in that order
+        for start in range(0, len(values), 5000):
+            session.execute(insert(table), values[start : start + 5000])
+    return len(ncts)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,0 +1,145 @@
+"""The Outcomes page in AppTest over a database holding the seeds and real registry records: a trial with
+registry results, one with a publication only (the seed SLE trial) and one with neither, each opened by
+link for every indication filter; the measure chart, posted analyses, tables and the cross-trial chart."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.results_db import NEITHER, PUBLICATION_ONLY, WITH_RESULTS, build_results_database
+from tests.test_app import APP, app_database, md_tables, text_of
+from trialdb.db import make_engine
+from trialdb.queries import filter_options
+
+
+@pytest.fixture(scope="module")
+def results_app_url(tmp_path_factory):
+    return build_results_database(tmp_path_factory.mktemp("results_app"), "trials_results_app")
+
+
+def selections(url: str) -> dict[str, list[str]]:
+    engine = make_engine(url, readonly=True)
+    codes = [c for c, _, _ in filter_options(engine)["indications"]]
+    engine.dispose()
+    return {"all": codes, **{c: [c] for c in codes}, "none": []}
+
+
+def outcomes_page(indications: list[str], nct: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["outcomes_nct"] = nct  # as the trial record's link opens it
+    at.run()
+    at.multiselect(key="indication").set_value(indications).run()
+    at.switch_page("app_pages/outcomes.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def charts(at) -> list[dict]:
+    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+
+
+def test_every_filter_and_every_kind_of_trial(results_app_url):
+    with app_database(results_app_url):
+        sels = selections(results_app_url)
+        assert {"SLE", "RA", "pSS"} <= set(sels) and len(sels) >= 7
+        for name, inds in sels.items():
+            for nct in (WITH_RESULTS[0], PUBLICATION_ONLY, NEITHER):
+                at = outcomes_page(inds, nct)
+                assert at.selectbox(key="outcomes_trial").value == nct, (name, nct)
+                txt = text_of(at)
+                tables = "\n".join(",".join(r) for t in md_tables(at) for r in t)
+                titles = [c["layout"]["title"]["text"].replace("<br>", " ") for c in charts(at)]
+                if nct == WITH_RESULTS[0]:  # its registry results shown first: it has no publication
+                    assert f"No publication with outcomes for {nct}" in txt
+                    assert "As posted on ClinicalTrials.gov on 2017-06-05" in txt
+                    assert f"https://clinicaltrials.gov/study/{nct}?tab=results" in txt
+                    assert "BMI" in titles[0] and "19.63" in tables and "15.56 to 22.64" in tables
+                    assert "Placebo,0 of 8,0 of 8,0 of 8" in tables  # deaths, serious, other: affected of at risk
+                elif nct == PUBLICATION_ONLY:
+                    assert f"No results posted on ClinicalTrials.gov for {nct}" in txt
+                    assert "As published in" in txt and "55.17" in tables
+                else:
+                    assert f"No publication with outcomes for {nct}" in txt
+                    assert f"No results posted on ClinicalTrials.gov for {nct}" in txt
+                    assert not any("BMI" in t or "SRI-4" in t for t in titles)
+                assert not any("across trials" in t for t in titles)  # drawn only when asked for
+            # Adverse events compared across the filtered trials, when two or more posted them.
+            at.radio(key=f"outcomes_show_{NEITHER}").set_value("Across trials").run()
+            assert not at.exception
+            across = [c["layout"]["title"]["text"].replace("<br>", " ") for c in charts(at)]
+            both = {"Cystic Fibrosis Related Diabetes", "Dysphagia"} <= set(inds)
+            assert len(across) == (1 if both else 0) and all("across trials" in t for t in across), (name, across)
+            if not both:
+                assert "Fewer than two trials that match the filter posted serious adverse events" in text_of(at)
+
+
+def test_measure_choice_other_measures_and_adverse_events(results_app_url):
+    with app_database(results_app_url):
+        at = outcomes_page(selections(results_app_url)["all"], WITH_RESULTS[1])
+        measures = at.selectbox(key=f"measure_{WITH_RESULTS[1]}")
+        assert [o.split(" · ")[0] for o in measures.options] == ["Primary", "Primary"]
+        assert "Number of Chewing Cycles Per Bolus" in charts(at)[0]["layout"]["title"]["text"].replace("<br>", " ")
+        measures.select_index(1).run()
+        assert not at.exception
+        assert "Total Chewing Duration Per Bolus" in charts(at)[0]["layout"]["title"]["text"].replace("<br>", " ")
+        tables = "\n".join(",".join(r) for t in md_tables(at) for r in t)
+        assert "Other,Digestive complaints,Gastrointestinal disorders,1 of 18" in tables
+        other = [c for c in charts(at) if "Other adverse events" in c["layout"]["title"]["text"].replace("<br>", " ")]
+        assert len(other) == 1 and other[0]["data"][0]["text"] == ["1 of 18"]
+        at.selectbox(key=f"ae_sort_{WITH_RESULTS[1]}").set_value("Term").run()
+        assert not at.exception
+
+
+def test_the_trial_record_links_to_posted_results(results_app_url):
+    with app_database(results_app_url):
+        at = AppTest.from_file(APP, default_timeout=60)
+        at.run()
+        at.switch_page("app_pages/trial_record.py").run()
+        at.selectbox(key="nct").set_value(WITH_RESULTS[0]).run()
+        txt = text_of(at)
+        assert "Results posted on ClinicalTrials.gov on 2017-06-05" in txt
+        assert f"clinicaltrials.gov/study/{WITH_RESULTS[0]}?tab=results" in txt
+        assert f"outcomes?outcomes_nct={WITH_RESULTS[0]}" in txt
+        at.selectbox(key="nct").set_value(NEITHER).run()
+        assert "No results posted on ClinicalTrials.gov are in the database for this trial" in text_of(at)
+
+
+def test_a_synthetic_portfolio_with_posted_results(tmp_path):
+    """300 synthetic trials, some with posted results (one with 300 measures, one with 1,500 event terms):
+    the page runs, offers the measures primary first, pages the events, and compares a shared count."""
+    from sqlalchemy import func, select
+    from sqlalchemy.orm import Session
+
+    from tests.results_db import fresh_url
+    from trialdb import results_models as r
+    from trialdb.synthetic import generate
+
+    url = fresh_url(tmp_path, "trials_results_synthetic")
+    generate(url, 300)
+    engine = make_engine(url, readonly=True)
+    with Session(engine) as s:
+        most = s.execute(select(r.OutcomeMeasure.nct_id, func.count()).group_by(r.OutcomeMeasure.nct_id)
+                         .order_by(func.count().desc()).limit(1)).one()
+        terms = s.execute(select(r.ReportedEvent.nct_id, func.count(func.distinct(r.ReportedEvent.position)))
+                          .group_by(r.ReportedEvent.nct_id).order_by(func.count().desc()).limit(1)).one()
+    engine.dispose()
+    assert most[1] == 300 and terms[1] == 1500
+    with app_database(url):
+        codes = selections(url)["all"]
+        at = outcomes_page(codes, most[0])
+        options = at.selectbox(key=f"measure_{most[0]}").options
+        assert len(options) == 300 and options[0].startswith("Primary") and options[2].startswith("Secondary")
+        at = outcomes_page(codes, terms[0])
+        assert "Rows 1–25 of 1,500" in text_of(at)  # the table of event terms, a page at a time
+        at.radio(key=f"outcomes_show_{terms[0]}").set_value("Across trials").run()
+        compare = at.selectbox(key="across_compare")
+        shared = [o for o in compare.options if o.startswith("Participants with SRI-4 response")]
+        assert shared, compare.options[:5]
+        compare.set_value(shared[0]).run()
+        assert not at.exception, [e.value for e in at.exception]
+        titles = [c["layout"]["title"]["text"].replace("<br>", " ") for c in charts(at)]
+        assert len(titles) == 1 and "participants counted per group, across trials" in titles[0]
+        assert "Wilson" in text_of(at)

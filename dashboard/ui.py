@@ -92,8 +92,8 @@ def table(df: pd.DataFrame, key: str, filename: str, caption: str | None = None,
 
 
 def empty_state(what: str = "trials") -> None:
-    st.info(f"No {what} match the current filter. Choose at least one indication, phase and status in "
-            "the sidebar, or open the Overview to see the whole portfolio.", icon=":material/filter_alt_off:")
+    st.info(f"No {what} match the current filter. Choose at least one phase and one status in the sidebar, "
+            "or other areas or indications (none chosen means every one).", icon=":material/filter_alt_off:")
 
 
 def not_stated(value: object) -> str:

@@ -31,9 +31,10 @@ else:
     st.caption("Each mark is one administration on its study day; shaded bands are the dosing periods, grey "
                "bands the rests between cycles. Hollow marks are placebo (no active dose). Days are computed "
                "here from the schedule the source states.")
+    record = data.study_record(nct)
     for r in rows.itertuples():
         with st.expander(f"Source for {r.drug}"):
-            quote = data.study_record(nct).quotes.get(f"regimens[{r.arm}|{r.drug}]")
+            quote = record.quotes.get(f"regimens[{r.arm}|{r.drug}]") if record else None
             if quote:
                 st.markdown(f"> {ui.safe_md(quote[1])}")
                 st.caption(f"From {quote[0]}")

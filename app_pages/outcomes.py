@@ -72,7 +72,7 @@ for pub in pubs.itertuples():
     record = data.study_record(g.nct_id.iloc[0])
     for ref in record.study.references if record else []:
         if ref.pmid == pub.pmid:
-            st.markdown(f"As cited in the registry record of {record.study.nct_id}: {ui.safe_md(ref.citation)}")
+            st.markdown(f"As cited in the registry record of {ref.nct_id}: {ui.safe_md(ref.citation)}")
     if isinstance(pub.licence, str):
         st.markdown(f"Licence: [{ui.safe_md(pub.licence)}]({pub.licence_url})" if isinstance(pub.licence_url, str)
                     else f"Licence: {ui.safe_md(pub.licence)}")

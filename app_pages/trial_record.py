@@ -1,5 +1,7 @@
 """Trial record: one trial's whole record, each fact with the source sentence it comes from."""
 
+from collections.abc import Sequence
+
 import streamlit as st
 
 from dashboard import data, filters, ui
@@ -10,9 +12,9 @@ st.title("Trial record")
 f = filters.current()
 choices = dict(data.study_choices(f))
 wanted = st.query_params.get("nct")
-if wanted and wanted not in choices and data.study_record(wanted) is not None:
+if wanted and wanted not in choices and (linked := data.study_record(wanted)) is not None:
     # A link may name a trial the current filter hides: show it, and say so.
-    choices = {wanted: data.study_record(wanted).study.brief_title, **choices}
+    choices = {wanted: linked.study.brief_title, **choices}
     st.info(f"{wanted} is outside the current filter; shown because the link asked for it.")
 if notice := filters.check_url_values("nct", list(choices), "trial", remember=False):
     st.warning(notice, icon=":material/link_off:")
@@ -22,13 +24,16 @@ if not choices:
 nct = st.selectbox("Trial", list(choices), key="nct", bind="query-params",
                    format_func=lambda n: f"{n} · {choices[n][:90]}")
 rec = data.study_record(nct)
-s = rec.study
+if rec is None:  # chosen from this database's own list, so only a database replaced under the app gets here
+    st.error(f"{nct} is no longer in the database. Reload the page.")
+    st.stop()
+s, quotes = rec.study, rec.quotes
 show = st.toggle("Show the source sentence under each fact", value=False, key="show_sources")
 
 
 def sources(path: str) -> list[tuple[str, str]]:
     """Quotes for a fact: its own path, or the paths of its parts."""
-    q = rec.quotes
+    q = quotes
     if path in q:
         return [q[path]]
     return [v for k, v in q.items() if k.startswith((path + ".", path + "["))]
@@ -44,7 +49,7 @@ def fact(name: str, value, path: str | None = None) -> None:
             st.caption("Derived here from other facts of the record.")
 
 
-def listing(name: str, items: list[tuple[str, str | None]]) -> None:
+def listing(name: str, items: Sequence[tuple[str, str | None]]) -> None:
     st.markdown(f"**{name}:**" + ("" if items else f" {ui.not_stated(None)}"))
     for text, path in items:
         st.markdown(f"- {ui.safe_md(text)}")
@@ -137,14 +142,14 @@ with st.container(border=True):
 with st.container(border=True):
     st.subheader("Eligibility", anchor=False)
     e = s.eligibility
-    c = st.columns(4)
-    with c[0]:
+    cols = st.columns(4)
+    with cols[0]:
         fact("Minimum age", e.minimum_age if e else None, "eligibilityModule.minimumAge")
-    with c[1]:
+    with cols[1]:
         fact("Maximum age", e.maximum_age if e else None, "eligibilityModule.maximumAge")
-    with c[2]:
+    with cols[2]:
         fact("Sex", label(e.sex) if e and e.sex else None, "eligibilityModule.sex")
-    with c[3]:
+    with cols[3]:
         hv = None if not e or e.healthy_volunteers is None else ("yes" if e.healthy_volunteers else "no")
         fact("Healthy volunteers", hv, "eligibilityModule.healthyVolunteers")
     for kind in ("inclusion", "exclusion"):
@@ -189,14 +194,14 @@ with st.container(border=True):
 with st.container(border=True):
     st.subheader("References and identifiers", anchor=False)
     refs = []
-    for i, r in enumerate(s.references):
-        link = f" (PMID {r.pmid})" if r.pmid else ""
-        refs.append((f"{r.citation}{link} [{label(r.reference_type) if r.reference_type else 'type not stated'}]",
+    for i, ref in enumerate(s.references):
+        link = f" (PMID {ref.pmid})" if ref.pmid else ""
+        refs.append((f"{ref.citation}{link} [{label(ref.reference_type) if ref.reference_type else 'type not stated'}]",
                      f"referencesModule.references[{i}]"))
     listing("References", refs)
-    for r in s.references:
-        if r.pmid:
-            st.markdown(f"- [PMID {r.pmid} on PubMed]({ui.pubmed_url(r.pmid)})")
+    for ref in s.references:
+        if ref.pmid:
+            st.markdown(f"- [PMID {ref.pmid} on PubMed]({ui.pubmed_url(ref.pmid)})")
     listing("Identifiers", [(f"{i.id_value} ({i.id_source})", "identificationModule.orgStudyIdInfo"
                              if i.id_source == "org_study_id" else None) for i in s.id_information])
     if rec.publications:

@@ -107,7 +107,7 @@ def measure_portfolio(browser, db: Path, runs: int, rebuild: bool, log: Path) ->
 
 def measure_minimal(browser, runs: int, log: Path) -> dict:
     """The minimal page at the root ("/") and at a page path ("/other"), cold and warm."""
-    res = {where: {"cold": [], "warm": []} for where in ("root", "page")}
+    res: dict[str, dict[str, list[float]]] = {where: {"cold": [], "warm": []} for where in ("root", "page")}
     ctx = browser.new_context(viewport={"width": 1400, "height": 900})
     page = ctx.new_page()
     for _ in range(runs * len(PAGES) // 2):

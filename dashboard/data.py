@@ -6,6 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 from sqlalchemy import Engine
+from streamlit.errors import StreamlitSecretNotFoundError
 
 from dashboard.theme import Palette
 from trialdb import queries
@@ -19,7 +20,7 @@ def _secret_url() -> str | None:
     """TRIALDB_URL from the app's secrets (Streamlit Community Cloud), if it has any."""
     try:
         return st.secrets.get("TRIALDB_URL")
-    except Exception:  # no secrets file at all: not an error, the environment or SQLite decides
+    except StreamlitSecretNotFoundError:  # no secrets file at all: not an error, the environment or SQLite decides
         return None
 
 

@@ -2,7 +2,8 @@
 # Install what the tests need and run the whole suite, browser tests included, twice: on SQLite (the
 # default) and on a throwaway PostgreSQL server on 127.0.0.1 (tests/pg_server.py starts and removes it).
 # Installs, only where missing: Debian's Chromium and PostgreSQL (apt-get); a virtual environment in
-# .venv with the pinned app and test requirements. Extra arguments go to pytest.
+# .venv with the pinned app and test requirements. Lint (ruff) and types (mypy) run first and stop the
+# run on a finding. Extra arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,6 +20,9 @@ python=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$python" -m venv .venv
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.txt -r requirements-test.txt
 
+echo "== lint (ruff) and types (mypy)"
+.venv/bin/ruff check .
+.venv/bin/mypy
 echo "== the suite on SQLite"
 .venv/bin/python -m pytest "$@"
 echo "== the suite on PostgreSQL"

@@ -61,15 +61,20 @@ class StreamlitServer:
         self.stop()
         raise TimeoutError("streamlit did not become healthy")
 
+    def _pid(self) -> int:
+        if self.proc is None:
+            raise RuntimeError("the server is not running: use it as a context manager")
+        return self.proc.pid
+
     def rss_mb(self) -> float:
         """Resident memory of the server process now (Linux /proc)."""
-        for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
+        for line in Path(f"/proc/{self._pid()}/status").read_text().splitlines():
             if line.startswith("VmRSS:"):
                 return int(line.split()[1]) / 1024
         return float("nan")
 
     def peak_rss_mb(self) -> float:
-        for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
+        for line in Path(f"/proc/{self._pid()}/status").read_text().splitlines():
             if line.startswith("VmHWM:"):
                 return int(line.split()[1]) / 1024
         return float("nan")

@@ -74,7 +74,7 @@ def test_bad_input_names_file_field_value_and_keeps_previous(case, previous, see
 @pytest.mark.parametrize("case", ["unknown phase", "not UTF-8", "quote not in document"])
 def test_cli_bad_input_exits_non_zero_with_message(case, previous, seed_copy):
     db, before = previous
-    mutate, file, field, value = BAD_INPUTS[case]
+    mutate, file, field, _ = BAD_INPUTS[case]
     mutate(seed_copy)
     proc = subprocess.run([sys.executable, "-m", "trialdb", "build", "--db", str(db), "--seed", str(seed_copy)],
                           cwd=REPO, capture_output=True, text=True)
@@ -86,8 +86,9 @@ def test_cli_bad_input_exits_non_zero_with_message(case, previous, seed_copy):
 
 def test_cli_build_check_export(tmp_path):
     db = tmp_path / "cli.sqlite3"
-    run = lambda *a: subprocess.run([sys.executable, "-m", "trialdb", *a, "--db", str(db)], cwd=REPO,
-                                    capture_output=True, text=True)
+    def run(*a: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "trialdb", *a, "--db", str(db)], cwd=REPO,
+                              capture_output=True, text=True)
     built = run("build")
     assert built.returncode == 0, built.stderr
     checked = run("check")

@@ -38,7 +38,7 @@ def _study(engine, nct):
 
 
 def test_one_study_with_full_dates(seeded):
-    db, engine = seeded
+    _, engine = seeded
     report = import_files(engine, [CTGOV / "NCT03418623.json"])
     assert report.added == ["NCT03418623"] and report.updated == []
     with Session(engine) as s:
@@ -132,7 +132,8 @@ def test_bad_input_names_file_and_path_and_writes_nothing(seeded, tmp_path, case
 
 def test_cli_import_and_imports_survive_a_rebuild(tmp_path):
     db = tmp_path / "cli.sqlite3"
-    run = lambda *a: subprocess.run([sys.executable, "-m", "trialdb", *a], cwd=REPO, capture_output=True, text=True)
+    def run(*a: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "trialdb", *a], cwd=REPO, capture_output=True, text=True)
     assert run("build", "--db", str(db)).returncode == 0
     out = run("import", str(CTGOV / "NCT03418623.json"), "--db", str(db))
     assert out.returncode == 0 and "1 new" in out.stdout

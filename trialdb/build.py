@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import select, text
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from trialdb import models as m
@@ -91,9 +92,9 @@ def populate(session: Session, seed_dir: Path) -> None:
     for i, o in enumerate(curation.outcomes):
         if o["pmid"] not in pubs:
             raise SourceError(CURATION, f"outcome[{i}].pmid", o["pmid"], "no such publication in the seed documents")
-        row = add_outcome(session, o, pubs[o["pmid"]])
-        path = outcome_path(row)
-        add_provenance(session, f"PMID:{row.pmid}",
+        outcome = add_outcome(session, o, pubs[o["pmid"]])
+        path = outcome_path(outcome)
+        add_provenance(session, f"PMID:{outcome.pmid}",
                        {path if k == "outcome" else f"{path}.{k}": q for k, q in o["quotes"].items()}, doc_rows)
 
 
@@ -215,7 +216,7 @@ def _meta(url: str) -> dict[str, str] | None:
     try:
         with Session(engine) as session:
             return {r.key: r.value for r in session.scalars(select(m.Meta))}
-    except Exception:  # no tables, or not a database: nothing of ours to keep
+    except SQLAlchemyError:  # no tables, or not a database: nothing of ours to keep
         return None
     finally:
         engine.dispose()

@@ -6,7 +6,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pandas as pd
-from sqlalchemy import ColumnElement, Engine, Select, and_, case, func, literal_column, select, true
+from sqlalchemy import (
+    ColumnClause,
+    ColumnElement,
+    Engine,
+    Select,
+    String,
+    and_,
+    case,
+    func,
+    literal_column,
+    select,
+    true,
+)
 from sqlalchemy.orm import Session, selectinload
 
 from trialdb import models as m
@@ -15,7 +27,7 @@ from trialdb.schedules import administration_days, is_il2, phases_from_json, tre
 
 NOT_STATED = "not stated in source"
 # Inlined, not a bound parameter: PostgreSQL must see the same expression in SELECT and GROUP BY.
-_NOT_STATED_SQL = literal_column(f"'{NOT_STATED}'")
+_NOT_STATED_SQL: ColumnClause[str] = literal_column(f"'{NOT_STATED}'", String)
 
 
 @dataclass(frozen=True)
@@ -169,12 +181,12 @@ def publications(engine: Engine, f: Filters) -> pd.DataFrame:
 
 def outcomes(engine: Engine, f: Filters) -> pd.DataFrame:
     """One row per outcome group, for outcomes of trials that match the filter."""
-    O, G = m.Outcome, m.OutcomeGroup
-    stmt = (select(O.id.label("outcome_id"), O.pmid, O.nct_id, O.measure, O.timepoint_weeks, O.population,
-                   O.is_primary, O.is_harm, O.p_value, O.note, G.position, G.group_name, G.percent, G.responders,
+    Out, G = m.Outcome, m.OutcomeGroup
+    stmt = (select(Out.id.label("outcome_id"), Out.pmid, Out.nct_id, Out.measure, Out.timepoint_weeks, Out.population,
+                   Out.is_primary, Out.is_harm, Out.p_value, Out.note, G.position, G.group_name, G.percent, G.responders,
                    G.n, G.derived, G.derivation)
-            .join(G, G.outcome_id == O.id).where(O.nct_id.in_(_matching_nct(f)))
-            .order_by(O.pmid, O.id, G.position))
+            .join(G, G.outcome_id == Out.id).where(Out.nct_id.in_(_matching_nct(f)))
+            .order_by(Out.pmid, Out.id, G.position))
     return _frame(engine, stmt)
 
 
@@ -209,7 +221,7 @@ def study_choices(engine: Engine, f: Filters, limit: int = 2000) -> list[tuple[s
     S = m.Study
     stmt = select(S.nct_id, S.brief_title).where(f.where()).order_by(S.nct_id).limit(limit)
     with engine.connect() as conn:
-        return [tuple(r) for r in conn.execute(stmt)]
+        return [(nct, title) for nct, title in conn.execute(stmt)]
 
 
 @dataclass
@@ -230,7 +242,7 @@ def study_record(engine: Engine, nct_id: str) -> StudyRecord | None:
             selectinload(m.Study.interventions).selectinload(m.Intervention.other_names))).first()
         if s is None:
             return None
-        doc = session.get(m.Document, s.document_id)
+        doc = session.get_one(m.Document, s.document_id)  # a study always rests on a document
         names = {d.id: d.name for d in session.scalars(select(m.Document))}
         quotes = {p.path: (names[p.document_id], p.quote)
                   for p in session.scalars(select(m.Provenance).where(m.Provenance.subject == nct_id))}
@@ -254,4 +266,4 @@ def outcome_trials(engine: Engine) -> list[tuple[str, str]]:
     stmt = (select(m.Study.nct_id, m.Study.indication_code).where(m.Study.nct_id.in_(select(m.Outcome.nct_id)))
             .order_by(m.Study.nct_id))
     with engine.connect() as conn:
-        return [tuple(r) for r in conn.execute(stmt)]
+        return [(nct, ind) for nct, ind in conn.execute(stmt)]

@@ -17,7 +17,10 @@ def derive_counts(percent: str, max_n: int) -> tuple[int, int] | None:
     """The largest denominator n <= max_n, and its count k, for which 100*k/n rounds (half up) to
     the published percentage at its printed precision; None when no whole count fits."""
     target = Decimal(percent)
-    step = Decimal(1).scaleb(target.as_tuple().exponent)
+    exponent = target.as_tuple().exponent
+    if not isinstance(exponent, int):  # "NaN", "Infinity": no printed precision to reproduce
+        return None
+    step = Decimal(1).scaleb(exponent)
     for n in range(max_n, 0, -1):
         k = round(float(target) * n / 100)
         if 0 <= k <= n:

@@ -8,6 +8,8 @@ import asyncio
 import gc
 import time
 
+from playwright.async_api import TimeoutError as PlaywrightTimeoutError
+
 from tests.browser_support import CHROMIUM_ARGS, TABLES, StreamlitServer, chromium_path
 
 FILTERS = [["SLE"], ["RA"], ["pSS"], ["SLE", "RA"], ["RA", "pSS"], ["SLE", "pSS"], ["SLE", "RA", "pSS"]]
@@ -73,13 +75,13 @@ async def _session(browser, url: str, inds: list[str], problems: list[str], dela
                     await page.wait_for_function(
                         "(inds) => inds.every(i => new URLSearchParams(location.search).getAll('indication').includes(i))",
                         arg=inds, timeout=15_000)
-                except Exception:
+                except PlaywrightTimeoutError:
                     url_lags.append(f"{tag}: url on {title} is {page.url}")
             if title == "Outcomes":
                 if "SLE" in inds:
                     try:
                         await page.locator("[data-testid='stPlotlyChart'] svg.main-svg").first.wait_for(timeout=60_000)
-                    except Exception:
+                    except PlaywrightTimeoutError:
                         problems.append(f"{tag}: outcomes shows no chart")
                 elif await page.locator("[data-testid='stPlotlyChart']").count():
                     problems.append(f"{tag}: outcomes shows charts without SLE")
@@ -92,7 +94,7 @@ async def _session(browser, url: str, inds: list[str], problems: list[str], dela
                 body = await page.locator("[data-testid='stMain'] a", has_text="on ClinicalTrials.gov").first.inner_text()
                 if not any(n in body for n in mine):
                     problems.append(f"{tag}: trial record shows {body[:80]}")
-    except Exception as exc:  # any failure is one session's problem, reported with its filter
+    except Exception as exc:  # noqa: BLE001 - any failure is one session's problem, reported with its filter
         problems.append(f"{tag}: {exc.__class__.__name__}: {str(exc)[:300]}")
     finally:
         await ctx.close()

@@ -27,8 +27,11 @@ def _authors(value: str) -> list[str]:
 def parse(doc: SourceDocument) -> Parsed:
     f = doc.name
     rows: dict[str, tuple[str, Quote]] = {}
-    for m in ROW.finditer(doc.text):
-        rows.setdefault(m.group(1), (m.group(2), Quote(f, m.group(2), m.start(2))))
+    offset: dict[str, int] = {}  # where each row's value starts in the document
+    for row in ROW.finditer(doc.text):
+        if row.group(1) not in rows:
+            rows[row.group(1)] = (row.group(2), Quote(f, row.group(2), row.start(2)))
+            offset[row.group(1)] = row.start(2)
     for key in REQUIRED:
         if not rows.get(key, ("",))[0]:
             raise SourceError(f, key, None, "catalogue row missing or empty")
@@ -50,32 +53,31 @@ def parse(doc: SourceDocument) -> Parsed:
     url = val["url"]
     for key, pattern in (("pmid", r"/pubmed/(\d+)"), ("pmcid", r"/pmc/articles/(PMC\d+)"),
                          ("doi", r"doi\.org/(10\.\d{4,9}/\S+)")):
-        if m := re.search(pattern, url):
-            p.put(key, m.group(1), Quote(f, m.group(0), q["url"].offset + m.start()))
+        if link := re.search(pattern, url):
+            p.put(key, link.group(1), Quote(f, link.group(0), offset["url"] + link.start()))
     if "pmid" not in p.record:
         raise SourceError(f, "url", url, "no PubMed link")
 
     # spelling = id, title, authors, journal, topic, abstract, publisher, print date, epub date, links, rights
-    spelling, sq = val["spelling"], q["spelling"]
+    spelling = val["spelling"]
     after_authors = spelling.find(val["author"])
     topic_at = spelling.find(" " + val["topic"] + " ", after_authors)
     if after_authors < 0 or topic_at < 0:
         raise SourceError(f, "spelling", spelling[:80], "journal not found between authors and topic")
     start = after_authors + len(val["author"])
     journal = spelling[start:topic_at].strip()
-    p.put("journal", journal, Quote(f, journal, sq.offset + spelling.index(journal, start)))
+    p.put("journal", journal, Quote(f, journal, offset["spelling"] + spelling.index(journal, start)))
     dates = re.search(re.escape(val["publisher"]) + r" (\d{4}(?:-\d{2}){0,2}) (\d{4}-\d{2}-\d{2}) /pmc/", spelling)
     if dates:
-        p.put("printDate", dates.group(1), Quote(f, dates.group(0), sq.offset + dates.start()))
-        p.put("epubDate", dates.group(2), Quote(f, dates.group(0), sq.offset + dates.start()))
-    if m := re.search(r"Text en (.*)$", spelling):
-        rights = m.group(1)
-        p.put("rights", rights, Quote(f, rights, sq.offset + m.start(1)))
+        p.put("printDate", dates.group(1), Quote(f, dates.group(0), offset["spelling"] + dates.start()))
+        p.put("epubDate", dates.group(2), Quote(f, dates.group(0), offset["spelling"] + dates.start()))
+    if text_en := re.search(r"Text en (.*)$", spelling):
+        rights, at = text_en.group(1), offset["spelling"] + text_en.start(1)
+        p.put("rights", rights, Quote(f, rights, at))
         if lic := re.search(r"\((CC [A-Z-]+ \d\.\d)\) license", rights):
-            p.put("licence", lic.group(1), Quote(f, lic.group(0), sq.offset + m.start(1) + lic.start()))
-        if link := re.search(r"https?://creativecommons\.org/licenses/[\w./-]+/", rights):
-            p.put("licenceUrl", link.group(0), Quote(f, link.group(0), sq.offset + m.start(1) + link.start()))
-    for i, m in enumerate(dict.fromkeys(re.findall(r"NCT\d{8}", val["description"]))):
-        at = val["description"].index(m)
-        p.put(f"registrations[{i}]", m, Quote(f, m, q["description"].offset + at))
+            p.put("licence", lic.group(1), Quote(f, lic.group(0), at + lic.start()))
+        if cc := re.search(r"https?://creativecommons\.org/licenses/[\w./-]+/", rights):
+            p.put("licenceUrl", cc.group(0), Quote(f, cc.group(0), at + cc.start()))
+    for i, nct in enumerate(dict.fromkeys(re.findall(r"NCT\d{8}", val["description"]))):
+        p.put(f"registrations[{i}]", nct, Quote(f, nct, offset["description"] + val["description"].index(nct)))
     return p

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import Literal, overload
 
 from trialdb.enums import normalise
 from trialdb.errors import SourceError
@@ -16,6 +17,12 @@ class Page:
     def __init__(self, doc: SourceDocument, headings: set[str]) -> None:
         self.doc, self.headings = doc, headings
         self.lines = doc.lines()
+
+    # required=True raises when the heading is absent, so callers get a value, never None.
+    @overload
+    def index(self, heading: str, required: Literal[True]) -> int: ...
+    @overload
+    def index(self, heading: str, required: bool = False) -> int | None: ...
 
     def index(self, heading: str, required: bool = False) -> int | None:
         for i, line in enumerate(self.lines):
@@ -40,6 +47,11 @@ class Page:
         if required and not out:
             raise SourceError(self.doc.name, heading, "", "heading has no value")
         return out
+
+    @overload
+    def value(self, heading: str, required: Literal[True]) -> tuple[str, Line, Line]: ...
+    @overload
+    def value(self, heading: str, required: bool = False) -> tuple[str, Line, Line] | None: ...
 
     def value(self, heading: str, required: bool = False) -> tuple[str, Line, Line] | None:
         """Single-line value: (text, heading line, value line), or None when absent."""

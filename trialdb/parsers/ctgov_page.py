@@ -51,7 +51,7 @@ def parse(doc: SourceDocument) -> Parsed:
     p.put("identificationModule.briefTitle", lines[0].text, doc.quote(lines[0]))
     nct_line = next((ln for ln in lines if ln.text.startswith("NCT ID:")), None)
     nct = nct_line.text.split(":", 1)[1].strip() if nct_line else ""
-    if not re.fullmatch(r"NCT\d{8}", nct):
+    if nct_line is None or not re.fullmatch(r"NCT\d{8}", nct):
         raise SourceError(f, "NCT ID", nct, "not an NCT identifier")
     p.put("identificationModule.nctId", nct, doc.quote(nct_line))
     for heading in REQUIRED:

@@ -66,7 +66,7 @@ def parse(doc: SourceDocument) -> Parsed:
             p.put(f"descriptionModule.{key}", q.text, q)
 
     if found := page.value("Enrollment"):
-        info = {"count": count(found[0], f, "Enrollment")}
+        info: dict[str, int | str] = {"count": count(found[0], f, "Enrollment")}
         if m := re.search(r"\b(estimated|actual)\b", found[0], re.I):
             info["type"] = m.group(1).upper()
         p.put("designModule.enrollmentInfo", info, doc.quote(found[1], found[2]))
@@ -100,9 +100,8 @@ def parse(doc: SourceDocument) -> Parsed:
         p.put(f"{base}.name", name.strip(), doc.quote(line))
     _arms(page, p)
 
-    if found := page.value("Trial contacts and locations"):
-        if found[0].isdigit():
-            p.put("locationCountStated", int(found[0]), doc.quote(found[1], found[2]))
+    if (found := page.value("Trial contacts and locations")) and found[0].isdigit():
+        p.put("locationCountStated", int(found[0]), doc.quote(found[1], found[2]))
     if found := page.value("Central trial contact"):
         for i, name in enumerate(x.strip() for x in found[0].split(";")):
             p.put(f"contactsLocationsModule.centralContacts[{i}]", {"name": name}, doc.quote_text(name, "Central trial contact"))

@@ -6,7 +6,7 @@ Page scripts live in app_pages/ (not pages/: see README, "Why app_pages/").
 
 import streamlit as st
 
-from dashboard import filters
+from dashboard import filters, ui
 
 st.set_page_config(page_title="Low-dose IL-2 trial portfolio", page_icon="🧪", layout="wide")
 
@@ -19,6 +19,7 @@ PAGES = [
     st.Page("app_pages/trial_record.py", title="Trial record", icon=":material/description:"),
 ]
 page = st.navigation(PAGES)
+ui.fit_tables_to_width()
 st.session_state["_filters"] = filters.sidebar()
 with st.sidebar:
     st.caption("Every fact comes from a source document kept verbatim in seed_data/. Missing facts read "

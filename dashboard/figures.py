@@ -287,6 +287,8 @@ def counts_pair(frame: pd.DataFrame, by: str, palette: Palette | None = None) ->
                          row=1, col=col)
     fig.update_layout(barmode="stack", uniformtext=dict(minsize=10, mode="hide"))
     _layout(fig, f"Trials and planned participants by {by}, stacked by {pal.title.lower()}", by.capitalize(), "Trials", 430)
-    # On the right: below, the legend would meet tilted category labels.
-    fig.update_layout(legend=dict(orientation="v", yanchor="top", y=1, x=1.01, xanchor="left", title_text=pal.title))
+    # At the foot of the figure (not beside it: a phone has no room; not just below the axes: it would meet
+    # the tilted category labels). At most MAX_SERIES entries, so it never needs to scroll.
+    fig.update_layout(legend=dict(orientation="h", yref="container", yanchor="bottom", y=0, x=0, xanchor="left",
+                                  title_text=pal.title), margin=dict(b=10))
     return fig

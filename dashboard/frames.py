@@ -68,7 +68,9 @@ def counts_wide(long: pd.DataFrame, by: str, title: str, palette: Palette | None
     series = long.assign(series=[pal.series_of(c) for c in long.indication])
     wide = series.pivot_table(index=by, columns="series", values="trials", aggfunc="sum", fill_value=0, sort=True)
     wide = wide[[c for c in pal.colours if c in wide.columns] + [c for c in wide.columns if c not in pal.colours]]
-    wide.columns = [f"{c} trials" for c in wide.columns]
+    # Indication codes read as headers only with their unit; area names are headers enough (a page
+    # caption says they count trials), and without it seven of them fit beside the totals on a laptop.
+    wide.columns = [f"{c} trials" if pal.by != "area" else c for c in wide.columns]
     totals = long.groupby(by)[["trials", "participants", "trials_with_enrolment"]].sum()
     wide["All trials"] = totals.trials
     wide["Participants planned (sum, computed)"] = totals.participants

@@ -92,7 +92,7 @@ def palette(indications: Iterable[tuple[str, str, int]]) -> Palette:
     for _, area, n in items:
         by_area[area] = by_area.get(area, 0) + n
     if len(by_area) > 1:
-        names = {a: AREA_BY_CODE[a].name for a in by_area}
+        names = {a: area_label(a) for a in by_area}
         order = sorted(by_area, key=lambda a: (-by_area[a], [x.code for x in AREAS].index(a)))
         return Palette("area", {c: names[a] for c, a, _ in items}, {names[a]: AREA_COLOURS[a] for a in order})
     top, rest = items[: MAX_SERIES - 1], items[MAX_SERIES - 1 :]
@@ -100,6 +100,12 @@ def palette(indications: Iterable[tuple[str, str, int]]) -> Palette:
     colours = _indication_colours(top)
     return Palette("largest", {c: c if c in colours else other for c, _, _ in items},
                    {**{c: colours[c] for c, _, _ in top}, other: OTHER_COLOUR})
+
+
+def area_label(code: str) -> str:
+    """An area as a chart names it: its code, as in the filter and the URL ("Transplant", not
+    "Transplantation and GVHD"), short enough for a legend on a phone."""
+    return code.capitalize()
 
 
 def palette_of_codes(codes: Iterable[str]) -> Palette:

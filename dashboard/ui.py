@@ -91,6 +91,17 @@ def table(df: pd.DataFrame, key: str, filename: str, caption: str | None = None,
         cols[1].caption(caption)
 
 
+# A table wider than the page (many columns on a phone) scrolls inside its own box, never the page; and
+# tables are set a size smaller (as Streamlit's own grids are), so ten or eleven columns fit a laptop.
+_FIT_CSS = ("<style>[data-testid='stMarkdownContainer'] table {display: block; overflow-x: auto; max-width: 100%;"
+            " font-size: 0.875rem;} [data-testid='stMarkdownContainer'] :is(th, td) {padding: 0.375rem;}</style>")
+
+
+def fit_tables_to_width() -> None:
+    """Once per run, in the entrypoint: see _FIT_CSS."""
+    st.html(_FIT_CSS)
+
+
 def empty_state(what: str = "trials") -> None:
     st.info(f"No {what} match the current filter. Choose at least one phase and one status in the sidebar, "
             "or other areas or indications (none chosen means every one).", icon=":material/filter_alt_off:")

@@ -42,7 +42,7 @@ def stacked_bars(frame: pd.DataFrame, by: str, value: str, title: str, value_lab
     several indications names them on hover. Segment labels too small to read are hidden; past
     SEGMENT_LABELS segments there are none (each is a text the browser measures, and the hover and the
     table beneath give the numbers)."""
-    pal = palette or palette_of_codes(frame.indication)
+    pal = palette or palette_of_codes(frame.indication, frame.trials)
     categories = list(dict.fromkeys(frame[by]))
     f = frame.assign(series=[pal.series_of(c) for c in frame.indication])
     seg = f.groupby(["series", by], sort=False)[value].sum().reset_index()
@@ -272,7 +272,7 @@ def counts_pair(frame: pd.DataFrame, by: str, palette: Palette | None = None) ->
     figure (one chart to draw instead of two; a shared legend of at most MAX_SERIES entries)."""
     from plotly.subplots import make_subplots
 
-    pal = palette or palette_of_codes(frame.indication)
+    pal = palette or palette_of_codes(frame.indication, frame.trials)
     fig = make_subplots(rows=1, cols=2, horizontal_spacing=0.12,
                         subplot_titles=(f"Trials by {by}", f"Planned participants by {by}"))
     for col, (value, name) in enumerate((("trials", "Trials"), ("participants", "Participants planned")), start=1):

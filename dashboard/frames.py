@@ -64,7 +64,7 @@ def counts_wide(long: pd.DataFrame, by: str, title: str, palette: Palette | None
     columns, whatever the portfolio holds), then totals. The long form is the CSV."""
     if long.empty:
         return pd.DataFrame(columns=[title])
-    pal = palette or palette_of_codes(long.indication)
+    pal = palette or palette_of_codes(long.indication, long.trials)
     series = long.assign(series=[pal.series_of(c) for c in long.indication])
     wide = series.pivot_table(index=by, columns="series", values="trials", aggfunc="sum", fill_value=0, sort=True)
     wide = wide[[c for c in pal.colours if c in wide.columns] + [c for c in wide.columns if c not in pal.colours]]

@@ -4,6 +4,7 @@ never rely on colour alone: every trace is also named, labelled on hover and lis
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -108,12 +109,12 @@ def area_label(code: str) -> str:
     return code.capitalize()
 
 
-def palette_of_codes(codes: Iterable[str]) -> Palette:
-    """A palette from indication codes alone, their areas from the indication table (a figure drawn
-    outside the app, from a frame)."""
+def palette_of_codes(codes: Iterable[str], trials: Iterable[int] | None = None) -> Palette:
+    """A palette from indication codes alone (each with its trials, else counted once per row), their
+    areas from the indication table: for a figure drawn outside the app, from a frame."""
     counts: dict[str, int] = {}
-    for c in codes:
-        counts[c] = counts.get(c, 0) + 1
+    for c, n in zip(codes, trials if trials is not None else itertools.repeat(1), strict=False):
+        counts[c] = counts.get(c, 0) + int(n)
     return palette((c, area_of(c).code, n) for c, n in counts.items())
 
 

@@ -59,7 +59,7 @@ def stacked_bars(frame: pd.DataFrame, by: str, value: str, title: str, value_lab
             for cat in g[by]:
                 top = parts.loc[cat].sort_values(ascending=False)
                 top = top[top > 0]
-                more = f", {len(top) - 6} more" if len(top) > 6 else ""
+                more = f" and {len(top) - 6} more" if len(top) > 6 else ""
                 customdata.append(", ".join(f"{i} {v:,}" for i, v in top.head(6).items()) + more)
             detail = "<br>%{customdata}"
         fig.add_bar(x=list(g[by]), y=list(g[value]), name=name, marker_color=pal.colour_of_series(name),

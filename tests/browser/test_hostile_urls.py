@@ -23,7 +23,7 @@ def _assert_inert(page):
 
 
 @pytest.mark.parametrize("payload", [XSS, MD, SQL], ids=["html-script", "markdown", "sql"])
-@pytest.mark.parametrize("param", ["indication", "phase", "status"])
+@pytest.mark.parametrize("param", ["indication", "area", "phase", "status"])
 def test_payload_in_a_filter_parameter(page, server, param, payload):
     goto(page, f"{server.url}/?{urlencode({param: payload})}&indication=RA" if param != "indication"
          else f"{server.url}/?{urlencode({param: payload})}")

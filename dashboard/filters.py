@@ -68,14 +68,17 @@ def indication_filter(opts: Mapping[str, list[tuple[str, str, int]]]) -> tuple[s
     sel_area = st.multiselect(
         "Disease area", list(areas), default=[], key="area", bind="query-params", placeholder="All areas",
         help="Choosing an area chooses all its indications; none chosen means every area. "
-             + "; ".join(f"{c}: {name}, {len(per_area[c])} indication(s), {n} trial(s)" for c, (name, n) in areas.items()))
+             + "; ".join(f"{safe_md(c)}: {safe_md(name)}, {len(per_area[c])} indication(s), {n} trial(s)"
+                         for c, (name, n) in areas.items()))
     sel_ind = st.multiselect(
         "Indication", list(inds), default=[], key="indication", bind="query-params", placeholder="All indications",
         help="Adds single indications to the areas chosen; none chosen (and no area) means every indication. "
-             + "; ".join(f"{c}: {name}, {n} trial(s)" for c, (name, n) in inds.items()))
+             + "; ".join(f"{safe_md(c)}: {safe_md(name)}, {n} trial(s)" for c, (name, n) in inds.items()))
     chosen = resolve_indications(sel_area, sel_ind, area_of)
+    # Codes of imported indications are registry text: escaped, never Markdown.
     st.caption(f"All {len(inds)} indications." if chosen is None else
-               f"{len(chosen)} of {len(inds)} indications: {', '.join(chosen[:8])}{'…' if len(chosen) > 8 else ''}.")
+               f"{len(chosen)} of {len(inds)} indications: {', '.join(safe_md(c) for c in chosen[:8])}"
+               f"{'…' if len(chosen) > 8 else ''}.")
     return chosen
 
 

@@ -4,6 +4,8 @@ Run with `streamlit run app.py`. The database builds itself from seed_data/ on f
 Page scripts live in app_pages/ (not pages/: see README, "Why app_pages/").
 """
 
+import dataclasses
+
 import streamlit as st
 
 from dashboard import filters, ui
@@ -17,12 +19,15 @@ PAGES = [
     st.Page("app_pages/dosing.py", title="Dosing schedules", icon=":material/medication:"),
     st.Page("app_pages/outcomes.py", title="Outcomes", icon=":material/monitoring:"),
     st.Page("app_pages/trial_record.py", title="Trial record", icon=":material/description:"),
+    st.Page("app_pages/compare.py", title="Compare trials", icon=":material/compare_arrows:"),
 ]
 page = st.navigation(PAGES)
-ui.fit_tables_to_width()
-st.session_state["_filters"] = filters.sidebar()
+ui.any_screen_css()
+query = filters.search_box()
+st.session_state["_filters"] = dataclasses.replace(filters.sidebar(), query=query)
 with st.sidebar:
     st.caption("Every fact comes from a source document kept verbatim in seed_data/. Missing facts read "
                "*not stated in source*; numbers computed here say so.")
 filters.show_notices()
+filters.show_matches(st.session_state["_filters"])
 page.run()

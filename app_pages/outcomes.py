@@ -8,6 +8,9 @@ from trialdb.statistics import NEWCOMBE, WILSON
 st.title("Published outcomes")
 f = filters.current()
 raw = data.outcomes(f)
+if raw.empty and f.query and data.studies(f).empty:  # the search found no trial at all: say that
+    ui.empty_state()
+    st.stop()
 if raw.empty:
     have = data.outcome_trials()
     where = ", ".join(f"{nct} ({ind})" for nct, ind in have) or "no trial"

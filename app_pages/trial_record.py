@@ -68,6 +68,7 @@ with st.container(border=True):
     with c[0]:
         fact("NCT id", s.nct_id, "identificationModule.nctId")
         fact("Organisation's study id", s.org_study_id, "identificationModule.orgStudyIdInfo")
+        fact("Acronym", s.acronym, "identificationModule.acronym")
         fact("Indication", f"{s.indication_code} ({rec.indication_name})", "indication")
         listing("Conditions", [(cd.name, f"conditionsModule.conditions[{i}]") for i, cd in enumerate(s.conditions)])
     with c[1]:

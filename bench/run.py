@@ -26,7 +26,11 @@ from tests.browser_support import CONNECTED, READY, TABLES, TITLE, StreamlitServ
 
 OUT = REPO / "bench" / "out"
 PAGES = ["", "timeline", "phase_status", "dosing", "outcomes", "trial_record"]
-TARGETS = {"warm": 3.0, "cold": 6.0, "filter": 3.0, "build": 1.5, "rss_mb": 400}
+TARGETS = {"warm": 3.0, "cold": 6.0, "filter": 3.0, "build": 1.5, "rss_mb": 400, "search": 3.0, "sort": 3.0}
+# The overview searched (sidebar search, full-text in the database) and sorted (all rows, before paging),
+# each opened as a shared link, warm: ratios to the minimal page at "/".
+SEARCH_URL = "/?q=IL-2"
+SORT_URL = "/?overview_trials_sort=Start&overview_trials_order=descending"
 
 # Rendered = the run finished and every chart and table the page draws is on screen (counts learnt
 # once per page, since charts and tables are lazily loaded components that mount after the run).
@@ -75,6 +79,38 @@ def filter_change(page, url: str, expect) -> float:
     return time.perf_counter() - t0
 
 
+def search_and_sort(page, url: str, expect, res: dict, times: int = 3) -> None:
+    """The searched and the sorted overview, each loaded once to warm its cache, then timed."""
+    for case, path in (("search", SEARCH_URL), ("sort", SORT_URL)):
+        timed_load(page, url + path, (expect[0], min(expect[1], 1)))
+        for _ in range(times):
+            res[case].append(timed_load(page, url + path, (expect[0], min(expect[1], 1))))
+
+
+def search_sort_only(browser, dbs: dict[str, Path], runs: int, log: Path) -> str:
+    """`--only search-sort`: the minimal page and the overview warm, then the search and the sort cases."""
+    minimal: list[float] = []
+    ctx = browser.new_context(viewport={"width": 1400, "height": 900})
+    page = ctx.new_page()
+    with StreamlitServer(script=REPO / "bench" / "minimal_app.py", log=log) as srv:
+        timed_load(page, f"{srv.url}/", (0, 0))
+        minimal += [timed_load(page, f"{srv.url}/", (0, 0)) for _ in range(3 * runs)]
+    base = statistics.median(minimal)
+    lines = [f"Minimal page at `/`, warm: {spread(minimal)}", "",
+             "| portfolio | case | warm | ratio (target 3x) |", "| --- | --- | --- | --- |"]
+    for name, db in dbs.items():
+        with StreamlitServer(env={"TRIALDB_URL": f"sqlite:///{db}"}, log=log) as srv:
+            expect = learn(page, f"{srv.url}/")
+            res: dict[str, list[float]] = {"overview": [], "search": [], "sort": []}
+            timed_load(page, f"{srv.url}/", expect)
+            res["overview"] = [timed_load(page, f"{srv.url}/", expect) for _ in range(3 * runs)]
+            search_and_sort(page, srv.url, expect, res, times=3 * runs)
+        for case, xs in res.items():
+            lines.append(f"| {name} | {case} | {spread(xs)} | {statistics.median(xs) / base:.2f}x |")
+    ctx.close()
+    return "\n".join(lines)
+
+
 def spread(xs: list[float]) -> str:
     return f"{statistics.median(xs):.3f} s (min {min(xs):.3f}, max {max(xs):.3f}, n={len(xs)})"
 
@@ -83,7 +119,8 @@ def measure_portfolio(browser, db: Path, runs: int, rebuild: bool, log: Path) ->
     """Cold: each page as the first request to a fresh server (database built first when `rebuild`);
     warm: the same page loaded again; filter: a change of indication on the overview."""
     env = {"TRIALDB_URL": f"sqlite:///{db}"}
-    res: dict = {"cold": {p: [] for p in PAGES}, "warm": {p: [] for p in PAGES}, "filter": [], "rss": []}
+    res: dict = {"cold": {p: [] for p in PAGES}, "warm": {p: [] for p in PAGES}, "filter": [], "rss": [],
+                 "search": [], "sort": []}
     ctx = browser.new_context(viewport={"width": 1400, "height": 900})
     page = ctx.new_page()
     with StreamlitServer(env=env, log=log) as srv:
@@ -101,6 +138,7 @@ def measure_portfolio(browser, db: Path, runs: int, rebuild: bool, log: Path) ->
                 timed_load(page, f"{srv.url}/{p}", expect[p])
             for _ in range(3):
                 res["filter"].append(filter_change(page, f"{srv.url}/", expect[""]))
+            search_and_sort(page, srv.url, expect[""], res)
             res["rss"].append(srv.peak_rss_mb())
     ctx.close()
     return res
@@ -134,6 +172,8 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--n", type=int, default=10_000, help="trials in the synthetic portfolio")
+    ap.add_argument("--only", choices=["all", "search-sort"], default="all",
+                    help="search-sort: only the search and sort cases (and the overview), printed, not written")
     args = ap.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -146,6 +186,16 @@ def main() -> int:
     t0 = time.perf_counter()
     generate(f"sqlite:///{synth_db}", args.n)
     gen_s = time.perf_counter() - t0
+
+    if args.only == "search-sort":
+        from trialdb.build import build as build_db
+
+        build_db(f"sqlite:///{seed_db}")
+        with sync_playwright() as p:
+            browser = launch(p)
+            print(search_sort_only(browser, {"seed": seed_db, f"synthetic {args.n:,}": synth_db}, args.runs, log))
+            browser.close()
+        return 0
 
     build = wall([sys.executable, "-m", "trialdb", "build", "--db", str(OUT / "build.sqlite3")], args.runs * 3)
     bare = wall([sys.executable, "-c", "import trialdb.cli, trialdb.build"], args.runs * 3)
@@ -197,7 +247,11 @@ def write_results(args, minimal, portfolios, build, bare, gen_s) -> None:
         fc = statistics.median(r["filter"]) / med["root"]["warm"]
         peak = max(r["rss"])
         verdicts += [fc <= TARGETS["filter"], peak <= TARGETS["rss_mb"]]
-        lines += ["", f"- Filter change: {spread(r['filter'])}, ratio {fc:.2f}x (target 3x)",
+        searched, ordered = (statistics.median(r[k]) / med["root"]["warm"] for k in ("search", "sort"))
+        verdicts += [searched <= TARGETS["search"], ordered <= TARGETS["sort"]]
+        lines += ["", f"- Search (`{SEARCH_URL}`, warm): {spread(r['search'])}, ratio {searched:.2f}x (target 3x)",
+                  f"- Sort (`{SORT_URL}`, warm): {spread(r['sort'])}, ratio {ordered:.2f}x (target 3x)"]
+        lines += [f"- Filter change: {spread(r['filter'])}, ratio {fc:.2f}x (target 3x)",
                   f"- Server peak RSS after every page: {peak:.0f} MB (target under {TARGETS['rss_mb']} MB)", ""]
     br = statistics.median(build) / statistics.median(bare)
     verdicts.append(br <= TARGETS["build"])

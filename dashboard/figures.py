@@ -23,11 +23,26 @@ from trialdb.schedules import cumulative_dose, is_il2, periods, phases_from_json
 
 FONT = dict(family="Source Sans Pro, sans-serif", size=13)
 SEGMENT_LABELS = 15  # stacked segments up to which each carries its number
+TITLE_LINE = 44  # characters of a chart title's line: what a phone's width (390 px) shows
+
+
+def wrap_title(title: str, width: int = TITLE_LINE) -> str:
+    """A title in lines of at most `width` characters (Plotly never wraps: on a phone a long title is cut)."""
+    lines: list[str] = []
+    for word in title.split(" "):
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "<br>".join(lines)
 
 
 def _layout(fig: go.Figure, title: str, x: str, y: str, height: int = 420) -> go.Figure:
-    fig.update_layout(title=dict(text=title, x=0, xanchor="left"), xaxis_title=x, yaxis_title=y,
-                      height=height, font=FONT, margin=dict(l=10, r=10, t=60, b=10),
+    wrapped = wrap_title(title)
+    # At the top of the figure, not centred in the margin: a legend above the plot stays clear of it.
+    fig.update_layout(title=dict(text=wrapped, x=0, xanchor="left", yref="container", y=1, yanchor="top",
+                                 pad=dict(t=14)), xaxis_title=x, yaxis_title=y,
+                      height=height, font=FONT, margin=dict(l=10, r=10, t=60 + 20 * wrapped.count("<br>"), b=10),
                       legend=dict(orientation="h", yanchor="bottom", y=1.0, x=1, xanchor="right"),
                       hoverlabel=dict(namelength=-1), plot_bgcolor="white")
     fig.update_xaxes(showgrid=True, gridcolor="#EEEEEE", zeroline=False)
@@ -126,7 +141,10 @@ def timeline(trials: pd.DataFrame, milestones: pd.DataFrame, today: dt.date) -> 
     fig.update_layout(barmode="overlay")
     _layout(fig, "Trial periods, from stated start to stated completion", "Calendar date",
             "Indication · trial", max(340, 150 + 60 * len(rows)))
-    fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.25, x=0, xanchor="left"))
+    # The legend at the figure's foot, with room for it to wrap to four rows on a phone without meeting the
+    # axis title (placed relative to the plot, a short plot put it on the title).
+    fig.update_layout(legend=dict(orientation="h", yref="container", yanchor="bottom", y=0, x=0, xanchor="left"),
+                      margin=dict(b=130))
     return fig
 
 
@@ -141,11 +159,12 @@ def timeline_by_year(frame: pd.DataFrame) -> go.Figure:
     return _layout(fig, "Trials by year of stated start, coloured by status", "Year of start", "Trials")
 
 
-def dosing_calendar(rows: pd.DataFrame, title: str) -> go.Figure:
+def dosing_calendar(rows: pd.DataFrame, title: str, labels: list[str] | None = None) -> go.Figure:
     """One row per drug of one arm: a mark on each administration day, dosing periods and rests shaded.
-    Placebo is drawn hollow; a drug whose schedule the source does not state says so on its row."""
+    Placebo is drawn hollow; a drug whose schedule the source does not state says so on its row.
+    `labels`: the rows' names when they are not just the drug (several trials on one time axis)."""
     fig = go.Figure()
-    names = list(rows.drug)
+    names = labels if labels is not None else list(rows.drug)
     last_day = 0
     for i, r in enumerate(rows.itertuples()):
         phases = phases_from_json(r.phases)
@@ -166,6 +185,7 @@ def dosing_calendar(rows: pd.DataFrame, title: str) -> go.Figure:
         dose = "placebo, no active dose" if placebo else f"{r.dose:g} {r.unit}"
         fig.add_trace(go.Scatter(
             x=days, y=[i] * len(days), mode="markers", name=f"{r.drug} ({'placebo' if placebo else r.route})",
+            showlegend=labels is None,  # rows named by trial and arm: their names say it
             marker=dict(symbol="circle-open" if placebo else "circle", size=9,
                         color=colour, line=dict(width=2, color=colour)),
             customdata=[[n + 1, len(days)] for n in range(len(days))],
@@ -174,8 +194,19 @@ def dosing_calendar(rows: pd.DataFrame, title: str) -> go.Figure:
             text=[d // 7 + 1 for d in days]))
     fig.update_yaxes(tickvals=list(range(len(names))), ticktext=names, range=[-0.6, len(names) - 0.4],
                      autorange="reversed", showgrid=False)
-    fig.update_xaxes(range=[-2, max(last_day, 14) + 9], dtick=7)
-    return _layout(fig, title, "Study day (day 0 = first dose; grid every 7 days)", "Drug", 150 + 70 * len(names))
+    step = 7
+    if labels is not None:
+        # Several trials: each row named above its band, not in a margin a phone has no room for; the grid
+        # coarser on long schedules so the day numbers stay apart on a narrow screen.
+        fig.update_yaxes(showticklabels=False)
+        for i, text in enumerate(labels):
+            fig.add_annotation(xref="paper", x=0, yref="y", y=i - 0.42, xanchor="left", yanchor="top", text=text,
+                               showarrow=False, font=dict(size=11, color="#1F2933"), bgcolor="rgba(255,255,255,0.7)")
+        step = 7 * max(1, -(-max(last_day, 14) // 70))
+    fig.update_xaxes(range=[-2, max(last_day, 14) + 9], dtick=step)
+    return _layout(fig, title, "Study day (day 0 = first dose; grid every 7 days)" if labels is None
+                   else f"Study day (grid every {step} days)",
+                   "Drug" if labels is None else "", 150 + 70 * len(names))
 
 
 def cumulative_il2(reg: pd.DataFrame, highlight: tuple[str, str] | None = None,
@@ -273,8 +304,9 @@ def counts_pair(frame: pd.DataFrame, by: str, palette: Palette | None = None) ->
     from plotly.subplots import make_subplots
 
     pal = palette or palette_of_codes(frame.indication, frame.trials)
-    fig = make_subplots(rows=1, cols=2, horizontal_spacing=0.12,
-                        subplot_titles=(f"Trials by {by}", f"Planned participants by {by}"))
+    # No subplot titles (the y axes name the measures; above the plots they met a wrapped title on a phone),
+    # and the second axis on the right, so on a narrow screen its title does not fall on the first plot.
+    fig = make_subplots(rows=1, cols=2, horizontal_spacing=0.08)
     for col, (value, name) in enumerate((("trials", "Trials"), ("participants", "Participants planned")), start=1):
         part = stacked_bars(frame, by, value, "", name, pal)
         for trace in part.data:
@@ -287,8 +319,9 @@ def counts_pair(frame: pd.DataFrame, by: str, palette: Palette | None = None) ->
                          row=1, col=col)
     fig.update_layout(barmode="stack", uniformtext=dict(minsize=10, mode="hide"))
     _layout(fig, f"Trials and planned participants by {by}, stacked by {pal.title.lower()}", by.capitalize(), "Trials", 430)
-    # At the foot of the figure (not beside it: a phone has no room; not just below the axes: it would meet
-    # the tilted category labels). At most MAX_SERIES entries, so it never needs to scroll.
-    fig.update_layout(legend=dict(orientation="h", yref="container", yanchor="bottom", y=0, x=0, xanchor="left",
-                                  title_text=pal.title), margin=dict(b=10))
+    fig.update_yaxes(side="right", row=1, col=2)
+    # Above the plots: below, the legend would meet tilted category labels; at the side it takes a phone's width.
+    # At most MAX_SERIES entries (the palette), so it never needs to scroll.
+    fig.update_layout(legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0, xanchor="left", title_text=pal.title))
+    fig.update_layout(margin=dict(t=fig.layout.margin.t + 30))
     return fig

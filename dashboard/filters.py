@@ -11,6 +11,7 @@ import streamlit as st
 from dashboard import data
 from dashboard.frames import phase_label
 from dashboard.ui import safe_md
+from trialdb import search
 from trialdb.enums import label
 from trialdb.queries import Filters
 
@@ -113,3 +114,38 @@ def sidebar() -> Filters:
 
 def current() -> Filters:
     return st.session_state["_filters"]
+
+
+def search_box() -> str:
+    """The sidebar search, kept in the URL as `?q=...`: NCT ids, titles, acronyms, conditions,
+    interventions and their other names, sponsors and collaborators (trialdb.search). Returns the search
+    as it is run: trimmed and cut to search.MAX_CHARS characters."""
+    with st.sidebar:
+        raw = st.text_input(
+            "Search trials", key="q", bind="query-params", placeholder="Drug, sponsor, title word, NCT id",
+            help="Finds trials by NCT id, title, acronym, condition, intervention (and its other names), sponsor "
+                 "or collaborator, ignoring case and accents. Every word must match; a word matches the start of "
+                 f"a word (“belim” finds belimumab). The first {search.MAX_CHARS} characters are searched.")
+    query = search.clean_query(raw)
+    if len(" ".join((raw or "").split())) > search.MAX_CHARS:
+        st.sidebar.caption(f"Only the first {search.MAX_CHARS} characters of the search are used.")
+    return query
+
+
+def search_words_note(query: str) -> str:
+    """What the search was, as safe Markdown for a caption (shortened, escaped, never syntax)."""
+    shown = query if len(query) <= 80 else query[:80] + "…"
+    return f"“{safe_md(shown)}”"
+
+
+def show_matches(f: Filters) -> None:
+    """One line on every page: how many trials match, and the search when there is one."""
+    total = sum(n for _, _, n in data.filter_options()["indications"])
+    n = data.headline(f)["trials"]
+    if f.query and not search.words(f.query):
+        st.caption(f"The search {search_words_note(f.query)} has no letters or digits, so it searches nothing: "
+                   f"{n:,} of {total:,} trials match the filter.")
+    elif f.query:
+        st.caption(f"**{n:,}** of {total:,} trials match the search {search_words_note(f.query)} and the filter.")
+    else:
+        st.caption(f"**{n:,}** of {total:,} trials match the filter.")

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import html
 import re
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import streamlit as st
 
 from dashboard.frames import DOI, PUBMED, REGISTRY
+from dashboard.sorting import sort_rows
 from trialdb.queries import NOT_STATED
 
+_NCT = re.compile(r"NCT\d{8}")
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:^=&])")
 
 
@@ -42,9 +46,11 @@ def _cell_md(value: object) -> str:
     if isinstance(value, bool | np.bool_):
         return "yes" if value else "no"
     text = "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
-    if text.startswith(REGISTRY):
+    # Links only to an NCT id: the table is rendered with HTML allowed (its scroll box), so no other text
+    # may reach a link's target unescaped.
+    if text.startswith(REGISTRY) and _NCT.fullmatch(text.removeprefix(REGISTRY)):
         return f"[{safe_md(text.removeprefix(REGISTRY))}]({text})"
-    if text.startswith(RECORD_LINK):
+    if text.startswith(RECORD_LINK) and _NCT.fullmatch(text.removeprefix(RECORD_LINK + "nct=")):
         return f"[open record]({text})"
     return safe_md(text)
 
@@ -62,12 +68,22 @@ def markdown_table(df: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
+def boxed(table_md: str, name: str) -> str:
+    """A Markdown table inside a box that scrolls sideways on a narrow screen (dashboard/any_screen.css).
+    The box is a focusable, named region so a keyboard can scroll it (WCAG: scrollable regions). Only this
+    wrapper is HTML: every cell went through safe_md, so no HTML can come from the data."""
+    label = html.escape(f"Table {name.removesuffix('.csv').replace('_', ' ')}, scrolls sideways on a narrow screen")
+    return f'<div class="table-box" role="region" tabindex="0" aria-label="{label}">\n\n{table_md}\n\n</div>'
+
+
 def table(df: pd.DataFrame, key: str, filename: str, caption: str | None = None,
-          csv: pd.DataFrame | None = None, matching: int | None = None) -> None:
+          csv: pd.DataFrame | None = None, matching: int | None = None, sortable: bool = True) -> None:
     """A static table, every cell escaped, with its CSV download beneath (links exported as their URLs;
     `csv`, when given, is downloaded instead, e.g. the long form of a pivot). Longer than a page, it is
     shown a page at a time (the page number a widget, the CSV all rows). `matching`: how many rows match
-    when the query returned only the first len(df); the table then says so."""
+    when the query returned only the first len(df); the table then says so. `sortable`: a sort control
+    above it orders all rows (before paging; the CSV follows), kept in the URL (`sort_control`)."""
+    df = sort_control(df, key) if sortable and len(df) > 1 else df
     shown = df
     if matching is not None and matching > len(df):
         st.caption(f"{matching:,} match the filter; this table and its CSV hold the first {len(df):,}. "
@@ -81,7 +97,7 @@ def table(df: pd.DataFrame, key: str, filename: str, caption: str | None = None,
         right.caption(f"Rows {first + 1:,}–{end:,} of {len(df):,}, {PAGE_ROWS} to a page; "
                       f"the CSV download has all {len(df):,}.")
         shown = df.iloc[first:end]
-    st.markdown(markdown_table(shown))
+    st.markdown(boxed(markdown_table(shown), filename), unsafe_allow_html=True)
     cols = st.columns([1, 3])
     # The CSV is made when the button is clicked, not on every run of the page.
     out = df if csv is None else csv
@@ -91,18 +107,13 @@ def table(df: pd.DataFrame, key: str, filename: str, caption: str | None = None,
         cols[1].caption(caption)
 
 
-# A table wider than the page (many columns on a phone) scrolls inside its own box, never the page; and
-# tables are set a size smaller (as Streamlit's own grids are), so ten or eleven columns fit a laptop.
-_FIT_CSS = ("<style>[data-testid='stMarkdownContainer'] table {display: block; overflow-x: auto; max-width: 100%;"
-            " font-size: 0.875rem;} [data-testid='stMarkdownContainer'] :is(th, td) {padding: 0.375rem;}</style>")
-
-
-def fit_tables_to_width() -> None:
-    """Once per run, in the entrypoint: see _FIT_CSS."""
-    st.html(_FIT_CSS)
-
-
 def empty_state(what: str = "trials") -> None:
+    query = getattr(st.session_state.get("_filters"), "query", "")  # the sidebar search (app.py)
+    if query:
+        st.info(f"No {what} match the search “{safe_md(query[:80])}” with the current filter. Check the "
+                "spelling, use fewer or shorter words (a word matches the start of a word), or clear the search "
+                "box in the sidebar.", icon=":material/search_off:")
+        return
     st.info(f"No {what} match the current filter. Choose at least one phase and one status in the sidebar, "
             "or other areas or indications (none chosen means every one).", icon=":material/filter_alt_off:")
 
@@ -123,3 +134,34 @@ def doi_url(doi: str) -> str:
 
 def plot(fig, key: str) -> None:
     st.plotly_chart(fig, width="stretch", key=key, config={"displaylogo": False})
+
+
+AS_LISTED = "(as listed)"
+ORDERS = ("ascending", "descending")
+
+
+def sort_control(df: pd.DataFrame, key: str) -> pd.DataFrame:
+    """A sort control (column, direction) above a table, kept in the URL as `?<key>_sort=Start&<key>_order=
+    descending`; returns all the rows in that order. Missing values go last either way (dashboard.sorting).
+    A new order goes back to the table's first page."""
+    def first_page() -> None:
+        st.session_state[f"{key}_page"] = 1
+
+    left, right, _ = st.columns([2, 2, 3], vertical_alignment="bottom")
+    column = left.selectbox("Sort by", [AS_LISTED, *map(str, df.columns)], key=f"{key}_sort", bind="query-params",
+                            on_change=first_page, help="Orders every row of the table, not only this page; "
+                            "values not stated in the source go last.")
+    order = right.radio("Order", ORDERS, horizontal=True, key=f"{key}_order", bind="query-params",
+                        on_change=first_page)
+    if column == AS_LISTED:
+        return df
+    return sort_rows(df, column, descending=order == "descending")
+
+
+_CSS = Path(__file__).with_name("any_screen.css")
+
+
+def any_screen_css() -> None:
+    """The app's small stylesheet (dashboard/any_screen.css): tables scroll in their own box on a phone,
+    captions dark enough to read. Called once, from app.py."""
+    st.html(f"<style>{_CSS.read_text()}</style>")

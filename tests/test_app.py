@@ -65,7 +65,7 @@ def md_tables(at) -> list[list[list[str]]]:
 
     tables = []
     for m in at.markdown:
-        lines = str(m.value).splitlines()
+        lines = re.sub(r"^<div [^>]*>\n\n|\n\n</div>$", "", str(m.value)).splitlines()  # ui.boxed
         if len(lines) < 2 or not lines[0].startswith("| ") or not re.fullmatch(r"\|( -+:? \|)+", lines[1]):
             continue
         rows = [re.split(r"(?<!\\)\|", ln.strip()[1:-1]) for ln in lines[:1] + lines[2:]]

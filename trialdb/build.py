@@ -38,6 +38,7 @@ from trialdb.load import (
     regimen_path,
 )
 from trialdb.parsers import parse_document
+from trialdb.search import refresh_search_index
 from trialdb.sources import Parsed
 
 PACKAGE = Path(__file__).resolve().parent
@@ -151,6 +152,7 @@ def _fill(bind, seed_dir: Path, carried: list | None = None) -> CheckReport:
         populate(session, seed_dir)
         if carried:
             import_documents(session, carried)
+        refresh_search_index(session)  # the full-text index of the trials just written (trialdb.search)
         session.add(m.Meta(key="fingerprint", value=fingerprint(seed_dir)))
         session.add(m.Meta(key="origin", value="seed"))
         session.add(m.Meta(key="built_at", value=dt.datetime.now(dt.UTC).isoformat(timespec="seconds")))

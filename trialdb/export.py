@@ -45,6 +45,7 @@ def study_record(s: m.Study) -> dict:
             "secondaryIdInfos": [{"id": i.id_value, "type": i.id_type} for i in s.id_information
                                  if i.id_source == "secondary_id"],
             "briefTitle": s.brief_title, "officialTitle": s.official_title,
+            "acronym": s.acronym,
         },
         "statusModule": {
             "overallStatus": s.overall_status, "lastKnownStatus": s.last_known_status,

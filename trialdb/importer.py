@@ -24,6 +24,7 @@ from trialdb import models as m
 from trialdb.errors import SourceError
 from trialdb.load import add_provenance, add_study
 from trialdb.parsers.common import iso_date
+from trialdb.search import refresh_search_index
 from trialdb.sources import Parsed, Quote, SourceDocument, leaves
 
 FORMAT = "ClinicalTrials.gov API v2 JSON"
@@ -124,6 +125,7 @@ def import_documents(session: Session, docs: list[tuple[SourceDocument, list[tup
     # Documents no study or publication rests on any more (an older version of a re-imported file).
     used = select(m.Study.document_id).union(select(m.Publication.document_id), select(m.Provenance.document_id))
     session.execute(delete(m.Document).where(m.Document.format == FORMAT, m.Document.id.not_in(used)))
+    refresh_search_index(session)  # every importing transaction (import_files, a registry sync) refreshes search
     return report
 
 

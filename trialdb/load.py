@@ -97,7 +97,7 @@ def add_study(session: Session, parsed: Parsed, document: m.Document) -> m.Study
         brief_summary=r.get("descriptionModule", {}).get("briefSummary"),
         detailed_description=r.get("descriptionModule", {}).get("detailedDescription"),
         has_results=r.get("hasResults"), location_count_stated=r.get("locationCountStated"),
-        document_id=document.id,
+        document_id=document.id, acronym=ident.get("acronym"),
     )
     s.start_date, s.start_date_type = date("startDateStruct")
     s.primary_completion_date, s.primary_completion_date_type = date("primaryCompletionDateStruct")

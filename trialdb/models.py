@@ -75,6 +75,7 @@ class Study(Base):
     detailed_description: Mapped[str | None] = mapped_column(Text)
     has_results: Mapped[bool | None]
     location_count_stated: Mapped[int | None]
+    acronym: Mapped[str | None]  # identificationModule.acronym, where the source states one
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"))
 
     conditions: Mapped[list[Condition]] = relationship(order_by="Condition.id", cascade="all, delete-orphan")

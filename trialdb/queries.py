@@ -22,6 +22,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session, selectinload
 
 from trialdb import models as m
+from trialdb import search
 from trialdb.indications import AREA_BY_CODE, AREAS
 from trialdb.schedules import administration_days, is_il2, phases_from_json, treatment_days
 
@@ -38,6 +39,7 @@ class Filters:
     indications: tuple[str, ...] | None
     phases: tuple[str, ...] | None = None  # None: every phase
     statuses: tuple[str, ...] | None = None
+    query: str = ""  # the sidebar search (trialdb.search): every word must match
 
     def where(self):
         S = m.Study
@@ -49,6 +51,8 @@ class Filters:
             cond.append(func.coalesce(S.phase, _NOT_STATED_SQL).in_(self.phases))
         if self.statuses is not None:
             cond.append(S.overall_status.in_(self.statuses))
+        if search.words(self.query):  # a search of no letters or digits searches nothing
+            cond.append(S.nct_id.in_(search.matching_nct_ids(self.query)))
         return and_(*cond)
 
 

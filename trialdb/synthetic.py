@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from trialdb import models as m
 from trialdb.db import make_engine, sqlite_path
 from trialdb.indications import BY_CODE
+from trialdb.search import refresh_search_index
 
 # 30 indications in the 7 disease areas of trialdb.indications, weighted towards where low-dose IL-2
 # is tried most (SLE, RA, T1D, GVHD); each one has at least one trial (the first 30 trials take one each).
@@ -66,6 +67,7 @@ def generate(url: str, n: int = 10_000, seed: int = 2026) -> None:
         for k in range(n // 20):  # a publication with outcomes for one trial in twenty
             s.add(_publication(rng, k, f"NCT9{(k * 20):07d}", doc.id))
         s.add(m.Meta(key="origin", value="synthetic"))
+        refresh_search_index(s)
         s.commit()
     engine.dispose()
 

@@ -10,11 +10,13 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.test_app import APP, PAGES, app_database, md_tables, text_of
+from tests.pages import registered_pages
+from tests.test_app import APP, app_database, md_tables, text_of
 from trialdb.indications import AREAS, BY_CODE
 from trialdb.synthetic import INDICATION_WEIGHTS
 
 AREA_OF = {c: BY_CODE[c].area for c, _ in INDICATION_WEIGHTS}
+PAGES = registered_pages()  # every page app.py registers, whichever issue added it
 
 
 @pytest.fixture(scope="module")

@@ -13,10 +13,11 @@ import pytest
 from tests.browser.conftest import SCREENSHOTS
 from tests.browser.test_browser import chips, eventually, goto, multiselect
 from tests.browser_support import REPO, StreamlitServer, full_screenshot, table_rows, wait_ready
+from tests.pages import registered_pages, url_path
 from trialdb.indications import BY_CODE
 from trialdb.synthetic import INDICATION_WEIGHTS
 
-PATHS = ["", "timeline", "phase_status", "dosing", "outcomes", "trial_record"]
+PATHS = [url_path(p) for p in registered_pages()]  # every page app.py registers
 AREA_OF = {c: BY_CODE[c].area for c, _ in INDICATION_WEIGHTS}
 
 

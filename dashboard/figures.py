@@ -320,8 +320,9 @@ def counts_pair(frame: pd.DataFrame, by: str, palette: Palette | None = None) ->
     fig.update_layout(barmode="stack", uniformtext=dict(minsize=10, mode="hide"))
     _layout(fig, f"Trials and planned participants by {by}, stacked by {pal.title.lower()}", by.capitalize(), "Trials", 430)
     fig.update_yaxes(side="right", row=1, col=2)
-    # Above the plots: below, the legend would meet tilted category labels; at the side it takes a phone's width.
-    # At most MAX_SERIES entries (the palette), so it never needs to scroll.
-    fig.update_layout(legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0, xanchor="left", title_text=pal.title))
-    fig.update_layout(margin=dict(t=fig.layout.margin.t + 30))
+    # At the foot of the figure, below the tilted category labels (yref "container": clear of them whatever
+    # their length); not at the side, where it takes a phone's width, nor above the plots, where seven disease
+    # areas wrapped into a scrolling legend on a phone. At most MAX_SERIES entries (the palette).
+    fig.update_layout(legend=dict(orientation="h", yref="container", yanchor="bottom", y=0, x=0, xanchor="left",
+                                  title_text=pal.title), margin=dict(b=10))
     return fig

@@ -49,7 +49,7 @@ else:
                    "the chosen trial's arms; the table below compares them all.")
         il2 = trial[trial.is_il2]
     if not il2.empty:
-        ui.plot(figures.cumulative_il2(il2, highlight=(nct, arm)), "cumulative_il2")
+        ui.plot(figures.cumulative_il2(il2, highlight=(nct, arm), palette=data.palette(f)), "cumulative_il2")
         st.caption("Cumulative IL-2 dose of every IL-2 arm shown (the chosen arm drawn thicker). "
                    "Placebo arms are dotted at zero. IL-2 units are international units (IU); where a record "
                    "writes “million units” it is shown as million IU, with the source wording in the table.")

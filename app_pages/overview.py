@@ -7,8 +7,8 @@ from dashboard.freshness import registry_as_of
 from dashboard.summaries import authors_short, key_result
 
 st.title("Low-dose IL-2 in autoimmune disease: the trial portfolio")
-st.caption("Low-dose interleukin-2 trials in systemic lupus erythematosus (SLE), rheumatoid arthritis (RA) and "
-           "primary Sjögren's syndrome (pSS), from their registry records and the published results.")
+st.caption("Low-dose interleukin-2 trials in autoimmune and other immune-mediated diseases, from their registry "
+           "records and the published results.")
 registry_as_of()
 f = filters.current()
 trials = data.studies(f)

@@ -1,4 +1,5 @@
-"""Phase and status: trials and planned participants by phase, by status and by indication."""
+"""Phase and status: trials and planned participants by phase, by status and by indication (or by
+disease area, when there are more indications than colours to tell apart)."""
 
 import streamlit as st
 
@@ -11,13 +12,24 @@ if counts.empty:
     ui.empty_state()
     st.stop()
 
-st.caption("Bars are stacked by indication. Participants are the enrolment each registry record states "
-           "(some are estimates), summed here.")
+pal = data.palette(f)
+grouped = pal.by != "indication"
+st.caption({"indication": "Bars are stacked by indication.",
+            "area": "Bars are stacked by disease area, and the tables count trials per area: there are more "
+                    "indications than colours a reader can tell apart. Hover a segment for its indications, or "
+                    "list every indication under a table.",
+            "largest": "Bars are stacked by indication: the largest, and the others together (hover a segment "
+                       "for its indications)."}[pal.by]
+           + " Participants are the enrolment each registry record states (some are estimates), summed here.")
+areas = data.area_names()
 for by, title in (("phase", "Phase"), ("status", "Status")):
     ui.plot(data.counts_figure(f, by), f"by_{by}_chart")
     long = frames.counts_long(counts, by)
-    ui.table(frames.counts_wide(long, by, title), f"by_{by}", f"il2_trials_by_{by}.csv",
-             caption="Planned participants per indication are in the chart (hover) and the CSV.",
-             csv=long.rename(columns={by: title, "indication": "Indication", "trials": "Trials",
-                                      "participants": "Participants planned (sum, computed)",
-                                      "trials_with_enrolment": "Trials stating enrolment"}))
+    detail = frames.counts_by_indication(long, by, title, areas)
+    ui.table(frames.counts_wide(long, by, title, pal), f"by_{by}", f"il2_trials_by_{by}.csv",
+             caption="The CSV has every indication, with its area, trials and planned participants.",
+             csv=detail)
+    # Indications on demand: the table above keeps one column per series, whatever the portfolio holds.
+    if grouped and st.toggle(f"Every indication by {by}", key=f"by_{by}_detail",
+                             help="One row per indication and " + by + ", with its disease area."):
+        ui.table(detail, f"by_{by}_indication", f"il2_trials_by_{by}_and_indication.csv")

@@ -8,9 +8,11 @@ import streamlit as st
 from sqlalchemy import Engine
 from streamlit.errors import StreamlitSecretNotFoundError
 
+from dashboard.theme import Palette
 from trialdb import queries
 from trialdb.build import ensure_database
 from trialdb.db import make_engine
+from trialdb.indications import AREA_BY_CODE, OTHER
 from trialdb.queries import Filters
 
 
@@ -30,11 +32,7 @@ def engine() -> Engine:
 
 @st.cache_data(show_spinner=False)
 def filter_options() -> dict:
-    from dashboard import theme
-
-    opts = queries.filter_options(engine())
-    theme.assign_indications(code for code, _, _ in opts["indications"])  # one colour each, on every page
-    return opts
+    return queries.filter_options(engine())
 
 
 @st.cache_data(show_spinner=False)
@@ -147,7 +145,30 @@ def dose_comparison(f: Filters) -> pd.DataFrame:
 def counts_figure(f: Filters, by: str) -> go.Figure:
     from dashboard import figures, frames
 
-    return figures.counts_pair(frames.counts_long(counts_by(f), by), by)
+    return figures.counts_pair(frames.counts_long(counts_by(f), by), by, palette(f))
+
+
+# Colours: one palette per filter, from the indications its trials have, so every page of one
+# selection groups and colours them alike.
+@st.cache_data(show_spinner=False)
+def palette(f: Filters) -> Palette:
+    from dashboard.theme import palette as make
+
+    counts = counts_by(f).groupby("indication").trials.sum()
+    areas = indication_areas()
+    return make((code, areas.get(code, OTHER), int(n)) for code, n in counts.items())
+
+
+@st.cache_data(show_spinner=False)
+def indication_areas() -> dict[str, str]:
+    """Indication code -> area code, for every indication in the database."""
+    return {code: area for code, area, _ in filter_options()["indication_areas"]}
+
+
+@st.cache_data(show_spinner=False)
+def area_names() -> dict[str, str]:
+    """Indication code -> the name of its disease area."""
+    return {code: AREA_BY_CODE[area].name if area in AREA_BY_CODE else area for code, area in indication_areas().items()}
 
 
 @st.cache_resource(max_entries=200, show_spinner=False)
@@ -302,7 +323,7 @@ def events_figure(nct_id: str, kind: str) -> go.Figure | None:
 def results_forest_figure(f: Filters, event_type: str, what: str) -> go.Figure:
     from dashboard import results_figures
 
-    return results_figures.forest_figure(results_forest(f, event_type)[0], what)
+    return results_figures.forest_figure(results_forest(f, event_type)[0], what, palette=palette(f))
 
 
 @st.cache_data(show_spinner=False)
@@ -326,7 +347,7 @@ def count_forest(f: Filters, title_key: str) -> tuple[pd.DataFrame, int, int]:
 def count_forest_figure(f: Filters, title_key: str, what: str) -> go.Figure:
     from dashboard import results_figures
 
-    return results_figures.forest_figure(count_forest(f, title_key)[0], what, counted="counted")
+    return results_figures.forest_figure(count_forest(f, title_key)[0], what, counted="counted", palette=palette(f))
 
 
 @st.cache_data(show_spinner=False)

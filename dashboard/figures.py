@@ -14,7 +14,8 @@ from dashboard.theme import (
     OTHER_DRUG_COLOUR,
     REST_FILL,
     ROLE_COLOURS,
-    indication_colour,
+    Palette,
+    palette_of_codes,
     status_colour,
 )
 from trialdb.enums import label
@@ -49,21 +50,43 @@ def _layout(fig: go.Figure, title: str, x: str, y: str, height: int = 420) -> go
     return fig
 
 
-def stacked_bars(frame: pd.DataFrame, by: str, value: str, title: str, value_label: str) -> go.Figure:
-    """Bars per `by` (phase or status), stacked by indication, the stack's total above each bar.
-    Segment labels too small to read are hidden; past SEGMENT_LABELS segments there are none (each is
-    a text the browser measures, and the hover and the table beneath give the numbers)."""
+def stacked_bars(frame: pd.DataFrame, by: str, value: str, title: str, value_label: str,
+                 palette: Palette | None = None) -> go.Figure:
+    """Bars per `by` (phase or status), stacked by the palette's series (indications, or disease areas
+    when there are too many indications to tell apart), the stack's total above each bar. A series of
+    several indications names them on hover. Segment labels too small to read are hidden; past
+    SEGMENT_LABELS segments there are none (each is a text the browser measures, and the hover and the
+    table beneath give the numbers)."""
+    pal = palette or palette_of_codes(frame.indication, frame.trials)
+    categories = list(dict.fromkeys(frame[by]))
+    f = frame.assign(series=[pal.series_of(c) for c in frame.indication])
+    seg = f.groupby(["series", by], sort=False)[value].sum().reset_index()
+    labelled = len(seg) <= SEGMENT_LABELS
+    grouped = pal.by != "indication"
+    present = list(dict.fromkeys(seg.series))
     fig = go.Figure()
-    labelled = len(frame) <= SEGMENT_LABELS
-    for ind, g in frame.groupby("indication", sort=True):
-        fig.add_bar(x=g[by], y=g[value], name=ind, marker_color=indication_colour(ind),
-                    text=g[value] if labelled else None, textposition="inside", insidetextanchor="middle",
-                    hovertemplate=f"%{{x}}<br>{ind}: %{{y}} {value_label.lower()}<extra></extra>")
-    totals = frame.groupby(by, sort=False)[value].sum()
+    for name in [n for n in pal.colours if n in present] + [n for n in present if n not in pal.colours]:
+        g = seg[seg.series == name]
+        customdata, detail = None, ""
+        if grouped:  # name the segment's indications, largest first
+            parts = f[f.series == name].groupby([by, "indication"], sort=False)[value].sum()
+            customdata = []
+            for cat in g[by]:
+                top = parts.loc[cat].sort_values(ascending=False)
+                top = top[top > 0]
+                more = f" and {len(top) - 6} more" if len(top) > 6 else ""
+                customdata.append(", ".join(f"{i} {v:,}" for i, v in top.head(6).items()) + more)
+            detail = "<br>%{customdata}"
+        fig.add_bar(x=list(g[by]), y=list(g[value]), name=name, marker_color=pal.colour_of_series(name),
+                    text=list(g[value]) if labelled else None, textposition="inside", insidetextanchor="middle",
+                    customdata=customdata,
+                    hovertemplate=f"%{{x}}<br>{name}: %{{y:,}} {value_label.lower()}{detail}<extra></extra>")
+    totals = frame.groupby(by, sort=False)[value].sum().reindex(categories)
     fig.add_trace(go.Scatter(x=list(totals.index), y=list(totals.values), mode="text", text=[f"{v:,}" for v in totals],
                              textposition="top center", showlegend=False, hoverinfo="skip", name="total"))
     top = max(totals.max() if len(totals) else 1, 1)
-    fig.update_layout(barmode="stack", uniformtext=dict(minsize=10, mode="hide"))
+    fig.update_layout(barmode="stack", uniformtext=dict(minsize=10, mode="hide"), legend_title_text=pal.title)
+    fig.update_xaxes(categoryorder="array", categoryarray=categories)
     # Counts are whole numbers: no 0.5-trial ticks.
     fig.update_yaxes(range=[0, top * 1.15], tickformat=",d", dtick=max(1, -(-top // 6)) if top < 60 else None)
     return _layout(fig, title, by.capitalize(), value_label, 380)
@@ -186,9 +209,12 @@ def dosing_calendar(rows: pd.DataFrame, title: str, labels: list[str] | None = N
                    "Drug" if labels is None else "", 150 + 70 * len(names))
 
 
-def cumulative_il2(reg: pd.DataFrame, highlight: tuple[str, str] | None = None) -> go.Figure:
-    """Cumulative active IL-2 dose over study days, one step line per arm; placebo arms stay at zero.
-    Arms with the same schedule draw the same curve: their names and hover say which overlap."""
+def cumulative_il2(reg: pd.DataFrame, highlight: tuple[str, str] | None = None,
+                   palette: Palette | None = None) -> go.Figure:
+    """Cumulative active IL-2 dose over study days, one step line per arm, coloured by the palette's
+    series of its indication; placebo arms stay at zero. Arms with the same schedule draw the same
+    curve: their names and hover say which overlap."""
+    pal = palette or palette_of_codes(reg.indication)
     fig = go.Figure()
     curves = []
     for r in reg.itertuples():
@@ -208,7 +234,7 @@ def cumulative_il2(reg: pd.DataFrame, highlight: tuple[str, str] | None = None) 
         fig.add_trace(go.Scatter(
             x=x, y=y, mode="lines", line_shape="hv",
             name=f"{r.nct_id} · {r.arm}" + (" (placebo)" if placebo else "") + (" (overlaps)" if others else ""),
-            line=dict(color=indication_colour(r.indication), width=4 if chosen else 2, dash="dot" if placebo else "solid"),
+            line=dict(color=pal.colour(r.indication), width=4 if chosen else 2, dash="dot" if placebo else "solid"),
             hovertemplate=(f"<b>{r.nct_id}</b> · {r.arm}<br>Study day %{{x}}<br>Cumulative IL-2: %{{y:g}} "
                            f"{r.unit if not placebo else '(placebo)'}{overlap}<extra></extra>")))
     units = sorted({u for u in reg.unit if isinstance(u, str)})
@@ -272,27 +298,31 @@ def forest(rd: pd.DataFrame) -> go.Figure:
                    "Risk difference (percentage points); right of 0 = more often with IL-2", "", 140 + 60 * len(rd))
 
 
-def counts_pair(frame: pd.DataFrame, by: str) -> go.Figure:
-    """Trials and planned participants per `by`, stacked by indication, side by side in one figure
-    (one chart to draw instead of two; a shared legend)."""
+def counts_pair(frame: pd.DataFrame, by: str, palette: Palette | None = None) -> go.Figure:
+    """Trials and planned participants per `by`, stacked by the palette's series, side by side in one
+    figure (one chart to draw instead of two; a shared legend of at most MAX_SERIES entries)."""
     from plotly.subplots import make_subplots
 
+    pal = palette or palette_of_codes(frame.indication, frame.trials)
     # No subplot titles (the y axes name the measures; above the plots they met a wrapped title on a phone),
     # and the second axis on the right, so on a narrow screen its title does not fall on the first plot.
     fig = make_subplots(rows=1, cols=2, horizontal_spacing=0.08)
     for col, (value, name) in enumerate((("trials", "Trials"), ("participants", "Participants planned")), start=1):
-        part = stacked_bars(frame, by, value, "", name)
+        part = stacked_bars(frame, by, value, "", name, pal)
         for trace in part.data:
             trace.legendgroup = trace.name
             trace.showlegend = col == 1 and trace.name != "total"
             fig.add_trace(trace, row=1, col=col)
         fig.update_yaxes(title_text=name, tickformat=",d", range=part.layout.yaxis.range,
                          dtick=part.layout.yaxis.dtick, row=1, col=col)
-        fig.update_xaxes(title_text=by.capitalize(), row=1, col=col)
+        fig.update_xaxes(title_text=by.capitalize(), categoryorder="array", categoryarray=part.layout.xaxis.categoryarray,
+                         row=1, col=col)
     fig.update_layout(barmode="stack", uniformtext=dict(minsize=10, mode="hide"))
-    _layout(fig, f"Trials and planned participants by {by}, stacked by indication", by.capitalize(), "Trials", 430)
+    _layout(fig, f"Trials and planned participants by {by}, stacked by {pal.title.lower()}", by.capitalize(), "Trials", 430)
     fig.update_yaxes(side="right", row=1, col=2)
-    # Above the plots: below, the legend would meet tilted category labels; at the side it takes a phone's width.
-    fig.update_layout(legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0, xanchor="left", title_text="Indication"))
-    fig.update_layout(margin=dict(t=fig.layout.margin.t + 30))
+    # At the foot of the figure, below the tilted category labels (yref "container": clear of them whatever
+    # their length); not at the side, where it takes a phone's width, nor above the plots, where seven disease
+    # areas wrapped into a scrolling legend on a phone. At most MAX_SERIES entries (the palette).
+    fig.update_layout(legend=dict(orientation="h", yref="container", yanchor="bottom", y=0, x=0, xanchor="left",
+                                  title_text=pal.title), margin=dict(b=10))
     return fig

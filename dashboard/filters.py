@@ -1,7 +1,10 @@
-"""The sidebar filter every page obeys: indication, phase and status, each kept in the URL
-(`?indication=SLE&indication=RA`) so a filtered view can be shared and opened directly."""
+"""The sidebar filter every page obeys: disease area and indication, phase and status, each kept in
+the URL (`?area=rheumatology&indication=T1D`, `?indication=SLE&indication=RA`) so a filtered view can be
+shared and opened directly."""
 
 from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
 
 import streamlit as st
 
@@ -42,25 +45,58 @@ def show_notices() -> None:
         st.rerun()
 
 
+def resolve_indications(areas: Iterable[str], indications: Iterable[str],
+                        area_of: Mapping[str, str]) -> tuple[str, ...] | None:
+    """The indications a choice of areas and indications means: those chosen, and every indication of
+    each area chosen (`?area=rheumatology&indication=T1D` is rheumatology and T1D). Nothing chosen, or
+    everything, is None: every indication, newly imported ones too. Codes in `area_of`'s order."""
+    areas, indications = set(areas), set(indications)
+    if not areas and not indications:
+        return None
+    chosen = [c for c, a in area_of.items() if c in indications or a in areas]
+    return None if len(chosen) == len(area_of) else tuple(chosen)
+
+
+def indication_filter(opts: Mapping[str, list[tuple[str, str, int]]]) -> tuple[str, ...] | None:
+    """Disease areas and indications, two multiselects that start empty (an empty choice means every
+    one), so the sidebar stays two lines tall whatever the portfolio holds."""
+    areas = {code: (name, n) for code, name, n in opts["areas"]}
+    area_of = {code: area for code, area, _ in opts["indication_areas"]}
+    inds = {code: (name, n) for code, name, n in opts["indications"]}
+    check_url_values("area", list(areas), "disease area")
+    check_url_values("indication", list(inds), "indication")
+    per_area = {a: [c for c, x in area_of.items() if x == a] for a in areas}
+    sel_area = st.multiselect(
+        "Disease area", list(areas), default=[], key="area", bind="query-params", placeholder="All areas",
+        help="Choosing an area chooses all its indications; none chosen means every area. "
+             + "; ".join(f"{safe_md(c)}: {safe_md(name)}, {len(per_area[c])} indication(s), {n} trial(s)"
+                         for c, (name, n) in areas.items()))
+    sel_ind = st.multiselect(
+        "Indication", list(inds), default=[], key="indication", bind="query-params", placeholder="All indications",
+        help="Adds single indications to the areas chosen; none chosen (and no area) means every indication. "
+             + "; ".join(f"{safe_md(c)}: {safe_md(name)}, {n} trial(s)" for c, (name, n) in inds.items()))
+    chosen = resolve_indications(sel_area, sel_ind, area_of)
+    # Codes of imported indications are registry text: escaped, never Markdown.
+    st.caption(f"All {len(inds)} indications." if chosen is None else
+               f"{len(chosen)} of {len(inds)} indications: {', '.join(safe_md(c) for c in chosen[:8])}"
+               f"{'…' if len(chosen) > 8 else ''}.")
+    return chosen
+
+
 def sidebar() -> Filters:
     """Draw the filter (in the entrypoint, so it keeps its value across pages) and return it.
 
-    A bound multiselect writes its options' *formatted* labels to the URL, so indications are shown
-    as their bare codes (`?indication=SLE`) and phases and statuses as readable labels
-    (`?phase=Phase+2`); the names and counts are in the help text."""
+    A bound multiselect writes its options' *formatted* labels to the URL, so areas and indications are
+    shown as their bare codes (`?area=rheumatology&indication=SLE`) and phases and statuses as readable
+    labels (`?phase=Phase+2`); the names and counts are in the help text."""
     opts = data.filter_options()
-    inds = {code: (name, n) for code, name, n in opts["indications"]}
     phases = {p: n for p, _, n in opts["phases"]}
     statuses = {s: n for s, _, n in opts["statuses"]}
-    check_url_values("indication", list(inds), "indication")
     check_url_values("phase", [phase_label(p) for p in phases], "phase")
     check_url_values("status", [label(s) for s in statuses], "status")
     with st.sidebar:
         st.header("Filter", divider="gray")
-        sel_ind = st.multiselect(
-            "Indication", list(inds), default=list(inds), key="indication", bind="query-params",
-            help="Every page shows only trials of the chosen indications; the choice is kept in the URL. "
-                 + "; ".join(f"{c}: {name}, {n} trial(s)" for c, (name, n) in inds.items()))
+        indications = indication_filter(opts)
         sel_phase = st.multiselect("Phase", list(phases), default=list(phases), key="phase", bind="query-params",
                                    format_func=phase_label,
                                    help="; ".join(f"{phase_label(p)}: {n} trial(s)" for p, n in phases.items()))
@@ -70,7 +106,7 @@ def sidebar() -> Filters:
         st.caption("Share the page's URL to share this filtered view.")
     # "All selected" is kept as None so newly imported phases and statuses are not left out.
     return Filters(
-        indications=tuple(sel_ind),
+        indications=indications,
         phases=None if set(sel_phase) == set(phases) else tuple(sel_phase),
         statuses=None if set(sel_status) == set(statuses) else tuple(sel_status),
     )

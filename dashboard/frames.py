@@ -8,6 +8,7 @@ import re
 
 import pandas as pd
 
+from dashboard.theme import Palette, palette_of_codes
 from trialdb.enums import label
 from trialdb.queries import NOT_STATED
 from trialdb.statistics import NEWCOMBE, WILSON, newcombe_difference, wilson
@@ -57,18 +58,35 @@ def counts_long(counts: pd.DataFrame, by: str) -> pd.DataFrame:
     return g.sort_values([by, "indication"]).reset_index(drop=True)
 
 
-def counts_wide(long: pd.DataFrame, by: str, title: str) -> pd.DataFrame:
-    """The table beneath a counts chart: one row per `by` value, trials per indication, then totals
-    (a phase has one row, not one per indication; the long form is the CSV)."""
+def counts_wide(long: pd.DataFrame, by: str, title: str, palette: Palette | None = None) -> pd.DataFrame:
+    """The table beneath a counts chart: one row per `by` value, trials per series of the chart's
+    palette (each indication while they are few, else each disease area: never more than MAX_SERIES
+    columns, whatever the portfolio holds), then totals. The long form is the CSV."""
     if long.empty:
         return pd.DataFrame(columns=[title])
-    wide = long.pivot_table(index=by, columns="indication", values="trials", aggfunc="sum", fill_value=0, sort=True)
-    wide.columns = [f"{c} trials" for c in wide.columns]
+    pal = palette or palette_of_codes(long.indication, long.trials)
+    series = long.assign(series=[pal.series_of(c) for c in long.indication])
+    wide = series.pivot_table(index=by, columns="series", values="trials", aggfunc="sum", fill_value=0, sort=True)
+    wide = wide[[c for c in pal.colours if c in wide.columns] + [c for c in wide.columns if c not in pal.colours]]
+    # Indication codes read as headers only with their unit; area names are headers enough (a page
+    # caption says they count trials), and without it seven of them fit beside the totals on a laptop.
+    wide.columns = [f"{c} trials" if pal.by != "area" else c for c in wide.columns]
     totals = long.groupby(by)[["trials", "participants", "trials_with_enrolment"]].sum()
     wide["All trials"] = totals.trials
     wide["Participants planned (sum, computed)"] = totals.participants
     wide["Trials stating enrolment"] = totals.trials_with_enrolment
     return wide.rename_axis(title).reset_index()
+
+
+def counts_by_indication(long: pd.DataFrame, by: str, title: str, areas: dict[str, str]) -> pd.DataFrame:
+    """The long form for reading and for the CSV: one row per `by` value and indication, with its
+    disease area (`areas`: indication code -> area name), every count."""
+    return pd.DataFrame({
+        title: long[by], "Disease area": [areas.get(c, NOT_STATED) for c in long.indication],
+        "Indication": long.indication, "Trials": long.trials,
+        "Participants planned (sum, computed)": long.participants,
+        "Trials stating enrolment": long.trials_with_enrolment,
+    })
 
 
 def outcome_groups(df: pd.DataFrame) -> pd.DataFrame:

@@ -10,7 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.figures import _layout
-from dashboard.theme import indication_colour, result_group_colour
+from dashboard.theme import Palette, palette_of_codes, result_group_colour
 
 
 def _plain(text: object) -> str:
@@ -82,14 +82,17 @@ def events_figure(frame: pd.DataFrame, kind: str, shown: int, total: int) -> go.
     return fig
 
 
-def forest_figure(forest: pd.DataFrame, what: str, counted: str = "affected") -> go.Figure:
-    """Each trial's groups: the share `counted` (posted counts) with its Wilson 95% interval (computed here)."""
+def forest_figure(forest: pd.DataFrame, what: str, counted: str = "affected",
+                  palette: Palette | None = None) -> go.Figure:
+    """Each trial's groups: the share `counted` (posted counts) with its Wilson 95% interval (computed here).
+    Marks are coloured by the selection's palette (indications, or areas past seven), as on every page."""
     fig = go.Figure()
-    rows = forest.iloc[::-1]
-    for ind, g in rows.groupby("indication", sort=True):
+    pal = palette or palette_of_codes(forest.indication)
+    rows = forest.iloc[::-1].assign(series=[pal.series_of(c) for c in forest.indication.iloc[::-1]])
+    for series, g in rows.groupby("series", sort=True):
         fig.add_trace(go.Scatter(
-            x=100 * g.proportion, y=[_wrap(x, 50) for x in g.label], mode="markers", name=_plain(ind),
-            marker=dict(symbol="square", size=10, color=indication_colour(ind)),
+            x=100 * g.proportion, y=[_wrap(x, 50) for x in g.label], mode="markers", name=_plain(series),
+            marker=dict(symbol="square", size=10, color=pal.colour_of_series(str(series))),
             error_x=dict(type="data", symmetric=False, array=list(100 * (g.high - g.proportion)),
                          arrayminus=list(100 * (g.proportion - g.low)), color="#333333", thickness=1.3),
             customdata=list(zip(g.affected, g.at_risk, 100 * g.low, 100 * g.high, strict=True)),

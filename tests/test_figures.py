@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from dashboard import figures, frames
-from dashboard.theme import indication_colour, status_colour
+from dashboard.theme import INDICATION_COLOURS, status_colour
 from trialdb import queries as q
 
 ALL = q.Filters(("SLE", "RA", "pSS"))
@@ -23,7 +23,10 @@ def test_stacked_bars_by_phase(engine):
     fig = figures.stacked_bars(frame, "phase", "trials", "Trials by phase", "Trials")
     bars = {t.name: dict(zip(t.x, t.y, strict=True)) for t in fig.data if t.type == "bar"}
     assert bars == {"RA": {"Phase 2": 1}, "SLE": {"Phase 2": 1, "Phase 3": 1}, "pSS": {"Phase 2": 1}}
-    assert {t.name: t.marker.color for t in fig.data if t.type == "bar"} == {k: indication_colour(k) for k in ("RA", "SLE", "pSS")}
+    # The seeded three keep their colours: SLE blue, RA orange, pSS green (Okabe-Ito), largest first.
+    assert {t.name: t.marker.color for t in fig.data if t.type == "bar"} == {
+        "SLE": "#0072B2", "RA": "#E69F00", "pSS": "#009E73"} == {k: INDICATION_COLOURS[k] for k in ("SLE", "RA", "pSS")}
+    assert [t.name for t in fig.data if t.type == "bar"] == ["SLE", "RA", "pSS"]
     totals = next(t for t in fig.data if t.name == "total")
     assert dict(zip(totals.x, totals.text, strict=True)) == {"Phase 2": "3", "Phase 3": "1"}
     assert fig.layout.yaxis.tickformat == ",d"
@@ -37,7 +40,8 @@ def test_counts_pair_has_both_measures_in_one_figure(engine):
     fig = figures.counts_pair(frame, "status")
     bars = [(t.name, t.xaxis, dict(zip(t.x, t.y, strict=True))) for t in fig.data if t.type == "bar"]
     assert ("SLE", "x2", {"Unknown": 70}) in bars and ("SLE", "x", {"Unknown": 2}) in bars
-    assert [t.name for t in fig.data if t.showlegend] == ["RA", "SLE", "pSS"]
+    assert [t.name for t in fig.data if t.showlegend] == ["SLE", "RA", "pSS"]
+    assert fig.layout.legend.title.text == "Indication"
     assert fig.layout.yaxis2.title.text == "Participants planned"
 
 
@@ -120,19 +124,6 @@ def test_infections_drawn_as_counts(engine):
     g = frames.outcome_groups(q.outcomes(engine, ALL))
     fig = figures.outcome_bars(g[g.measure == "Serious infections"], "Serious infections", counts=True)
     assert [list(t.y) for t in fig.data] == [[0.0], [2.0]] and fig.data[0].error_y.array is None
-
-
-def test_imported_indications_get_distinct_colours():
-    from dashboard import theme
-
-    codes = ["SLE", "RA", "pSS", "AA", "GVHD", "T1D", "UC", "MS", "IBD", "PSO", "AS"]
-    theme.assign_indications(codes)
-    try:
-        colours = [indication_colour(c) for c in codes]
-        assert len(set(colours)) == len(codes)  # 3 seeded + 8 spare: no two alike
-        assert [indication_colour(c) for c in ("SLE", "RA", "pSS")] == theme.OKABE_ITO[:3]
-    finally:
-        theme.assign_indications([])
 
 
 def test_page_of_clamps_and_covers_every_row():

@@ -6,11 +6,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pandas as pd
-from sqlalchemy import ColumnClause, Engine, Select, String, and_, case, func, literal_column, select
+from sqlalchemy import (
+    ColumnClause,
+    ColumnElement,
+    Engine,
+    Select,
+    String,
+    and_,
+    case,
+    func,
+    literal_column,
+    select,
+    true,
+)
 from sqlalchemy.orm import Session, selectinload
 
 from trialdb import models as m
 from trialdb import search
+from trialdb.indications import AREA_BY_CODE, AREAS
 from trialdb.schedules import administration_days, is_il2, phases_from_json, treatment_days
 
 NOT_STATED = "not stated in source"
@@ -20,16 +33,19 @@ _NOT_STATED_SQL: ColumnClause[str] = literal_column(f"'{NOT_STATED}'", String)
 
 @dataclass(frozen=True)
 class Filters:
-    """The sidebar selection; an empty tuple selects nothing (the user cleared it)."""
+    """The sidebar selection. `indications` is the resolved choice (a chosen area stands for its
+    indications), None for every indication; an empty tuple selects nothing."""
 
-    indications: tuple[str, ...]
+    indications: tuple[str, ...] | None
     phases: tuple[str, ...] | None = None  # None: every phase
     statuses: tuple[str, ...] | None = None
     query: str = ""  # the sidebar search (trialdb.search): every word must match
 
     def where(self):
         S = m.Study
-        cond = [S.indication_code.in_(self.indications)]
+        cond: list[ColumnElement[bool]] = [true()]  # no condition at all: every trial
+        if self.indications is not None:
+            cond.append(S.indication_code.in_(self.indications))
         if self.phases is not None:
             # NULL phase has its own option so a trial without one is not silently dropped
             cond.append(func.coalesce(S.phase, _NOT_STATED_SQL).in_(self.phases))
@@ -47,15 +63,23 @@ def _frame(engine: Engine, stmt: Select) -> pd.DataFrame:
 
 
 def filter_options(engine: Engine) -> dict[str, list[tuple[str, str, int]]]:
-    """Indications (code, name, trials), phases and statuses present in the database."""
-    S = m.Study
-    ind = select(m.IndicationRow.code, m.IndicationRow.name, func.count(S.nct_id)).join(
-        S, S.indication_code == m.IndicationRow.code).group_by(m.IndicationRow.code, m.IndicationRow.name)
+    """Indications (code, name, trials), phases and statuses present in the database; and the
+    indications' areas: "indication_areas" (indication code, area code, trials) and "areas" (area code,
+    area name, trials), areas in trialdb.indications.AREAS order."""
+    S, Ind = m.Study, m.IndicationRow
+    ind = select(Ind.code, Ind.name, Ind.area, func.count(S.nct_id)).join(
+        S, S.indication_code == Ind.code).group_by(Ind.code, Ind.name, Ind.area)
     phase = func.coalesce(S.phase, _NOT_STATED_SQL)
     with engine.connect() as conn:
+        rows = conn.execute(ind.order_by(func.count(S.nct_id).desc(), Ind.code)).all()
+        area_trials: dict[str, int] = {}
+        for _, _, area, n in rows:
+            area_trials[area] = area_trials.get(area, 0) + n
         return {
-            "indications": [(code, name, n) for code, name, n in conn.execute(
-                ind.order_by(func.count(S.nct_id).desc(), m.IndicationRow.code))],
+            "indications": [(code, name, n) for code, name, _, n in rows],
+            "indication_areas": [(code, area, n) for code, _, area, n in rows],
+            "areas": [(a.code, a.name, area_trials[a.code]) for a in AREAS if a.code in area_trials]
+                     + [(a, a, n) for a, n in area_trials.items() if a not in AREA_BY_CODE],
             "phases": [(r[0], r[0], r[1]) for r in conn.execute(
                 select(phase, func.count()).group_by(phase).order_by(phase))],
             "statuses": [(r[0], r[0], r[1]) for r in conn.execute(

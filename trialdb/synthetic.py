@@ -16,7 +16,18 @@ from trialdb.db import make_engine, sqlite_path
 from trialdb.indications import BY_CODE
 from trialdb.search import refresh_search_index
 
-INDICATION_WEIGHTS = [("SLE", 35), ("RA", 20), ("pSS", 10), ("T1D", 15), ("GVHD", 10), ("AA", 5), ("UC", 5)]
+# 30 indications in the 7 disease areas of trialdb.indications, weighted towards where low-dose IL-2
+# is tried most (SLE, RA, T1D, GVHD); each one has at least one trial (the first 30 trials take one each).
+INDICATION_WEIGHTS = [
+    ("SLE", 30), ("RA", 20), ("pSS", 8), ("SSc", 4), ("BD", 3), ("GPA", 2), ("IIM", 2), ("CryoVas", 2),
+    ("TAK", 1), ("APS", 1),  # rheumatology
+    ("T1D", 18), ("GD", 2),  # endocrinology
+    ("GVHD", 14), ("TxR", 4),  # transplantation and GVHD
+    ("ALS", 4), ("MS", 3), ("AD", 2), ("PD", 1), ("MG", 1),  # neurology
+    ("AA", 4), ("PsO", 3), ("AtD", 2), ("PV", 1), ("Vit", 1),  # dermatology
+    ("UC", 4), ("CD", 3), ("AIH", 2),  # gastroenterology
+    ("CAD", 3), ("ITP", 2), ("COVID", 2),  # other
+]
 PHASES = [("PHASE1", 20), ("PHASE1/PHASE2", 15), ("PHASE2", 40), ("PHASE2/PHASE3", 5), ("PHASE3", 10), (None, 10)]
 STATUSES = [("COMPLETED", 35), ("RECRUITING", 20), ("UNKNOWN", 15), ("ACTIVE_NOT_RECRUITING", 10),
             ("NOT_YET_RECRUITING", 8), ("TERMINATED", 7), ("WITHDRAWN", 5)]
@@ -71,6 +82,8 @@ def _date(rng: random.Random, year: int) -> str:
 def _study(rng: random.Random, i: int, doc_id: int) -> m.Study:
     nct = f"NCT9{i:07d}"
     ind = _pick(rng, INDICATION_WEIGHTS)
+    if i < len(INDICATION_WEIGHTS):  # every indication present, however small the portfolio
+        ind = INDICATION_WEIGHTS[i][0]
     start = rng.randint(2008, 2026) if rng.random() < 0.8 else None
     s = m.Study(nct_id=nct, brief_title=f"Synthetic low-dose IL-2 trial {i} in {ind}", indication_code=ind,
                 overall_status=_pick(rng, STATUSES), phase=_pick(rng, PHASES), study_type="INTERVENTIONAL",

@@ -153,11 +153,12 @@ def test_keyboard_alone_search_filter_sort_page_download(browser, tmp_path):
         page.keyboard.press("Enter")
         assert eventually(lambda: "match the search “synthetic”" in caption()), caption()
         assert parse_qs(urlparse(page.url).query).get("q") == ["synthetic"]
-        # Filter: Tab to the indication box; Backspace removes its last indication.
-        _tab_to(page, "el.closest('.st-key-indication') && el.tagName === 'INPUT'")
-        page.keyboard.press("Backspace")
+        # Filter: Tab to the disease area box (empty: every area), type an area, Enter.
+        _tab_to(page, "el.closest('.st-key-area') && el.tagName === 'INPUT'")
+        page.keyboard.type("rheumatology")
+        page.keyboard.press("Enter")
         page.keyboard.press("Escape")
-        assert eventually(lambda: len(parse_qs(urlparse(page.url).query).get("indication", [])) == 6), page.url
+        assert eventually(lambda: parse_qs(urlparse(page.url).query).get("area") == ["rheumatology"]), page.url
         wait_ready(page)
         # Sort: Tab to "Sort by", type a column, Enter; then the order with the arrow keys.
         _tab_to(page, "el.closest('.st-key-overview_trials_sort') && el.tagName === 'INPUT'")

@@ -4,6 +4,7 @@ in widget and URL, and a deep link works as the first request to a fresh server.
 
 from __future__ import annotations
 
+import re
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -38,9 +39,14 @@ def indications(page) -> list[str]:
     return parse_qs(urlparse(page.url).query).get("indication", [])
 
 
-def chips(page) -> list[str]:
-    box = page.locator("[data-testid='stMultiSelect']").first
-    tags = box.locator("[role='group'][aria-label='Selected values'] [data-tag]")
+def multiselect(page, label: str = "Indication"):
+    """The sidebar multiselect with this label (Disease area, Indication, Phase, Status)."""
+    return page.locator("[data-testid='stMultiSelect']").filter(
+        has=page.locator("[data-testid='stWidgetLabel']", has_text=re.compile(f"^{re.escape(label)}$")))
+
+
+def chips(page, label: str = "Indication") -> list[str]:
+    tags = multiselect(page, label).locator("[role='group'][aria-label='Selected values'] [data-tag]")
     return [tags.nth(i).get_attribute("aria-label") for i in range(tags.count())]
 
 
@@ -64,8 +70,8 @@ def test_filter_changes_content_and_survives_page_change(page, server):
     rows = table_rows(page)
     assert len(rows) == 2 and all("SLE" in r for r in rows)
     # Add RA through the widget: the table and the URL follow.
-    page.locator("[data-testid='stMultiSelect']").first.click()
-    page.get_by_role("option", name="RA").click()
+    multiselect(page).click()
+    page.get_by_role("option", name="RA", exact=True).click()
     page.keyboard.press("Escape")
     wait_ready(page)
     page.wait_for_function("() => location.search.includes('RA')")

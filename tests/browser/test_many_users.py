@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import re
 import time
 
 from playwright.async_api import TimeoutError as PlaywrightTimeoutError
@@ -62,7 +63,8 @@ async def _session(browser, url: str, inds: list[str], problems: list[str], dela
             await _ready(page, heading)
             if await page.locator("[data-testid='stException']").count():
                 problems.append(f"{tag}: exception on {title}")
-            got = sorted(await page.locator("[data-testid='stMultiSelect']").first.locator(
+            got = sorted(await page.locator("[data-testid='stMultiSelect']").filter(
+                has=page.locator("[data-testid='stWidgetLabel']", has_text=re.compile("^Indication$"))).locator(
                 "[role='group'][aria-label='Selected values'] [data-tag]").evaluate_all("els => els.map(e => e.ariaLabel)"))
             if got != sorted(inds):
                 problems.append(f"{tag}: filter on {title} is {got}")

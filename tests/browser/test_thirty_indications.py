@@ -1,0 +1,123 @@
+"""Thirty indications in seven areas (the synthetic portfolio, `python -m trialdb.synthetic --n 300`) on
+the real server in Chromium: the area and indication filter through the widgets and the URL both ways,
+old `?indication=` links, legends that never scroll, and no page wider than a laptop or a phone."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+from tests.browser.conftest import SCREENSHOTS
+from tests.browser.test_browser import chips, eventually, goto, multiselect
+from tests.browser_support import REPO, StreamlitServer, full_screenshot, table_rows, wait_ready
+from tests.pages import registered_pages, url_path
+from trialdb.indications import BY_CODE
+from trialdb.synthetic import INDICATION_WEIGHTS
+
+PATHS = [url_path(p) for p in registered_pages()]  # every page app.py registers
+AREA_OF = {c: BY_CODE[c].area for c, _ in INDICATION_WEIGHTS}
+
+
+@pytest.fixture(scope="module")
+def thirty(tmp_path_factory):
+    """A server on the 30-indication portfolio (TRIALDB_URL for this server only)."""
+    tmp = tmp_path_factory.mktemp("thirty")
+    db = tmp / "thirty.sqlite3"
+    subprocess.run([sys.executable, "-m", "trialdb.synthetic", "--n", "300", "--db", str(db)], cwd=REPO, check=True,
+                   capture_output=True)
+    with StreamlitServer(env={"TRIALDB_URL": f"sqlite:///{db}"}, log=tmp / "streamlit.log") as srv:
+        yield srv
+
+
+def params(page) -> dict[str, list[str]]:
+    return parse_qs(urlparse(page.url).query)
+
+
+def indications_in_table(page) -> set[str]:
+    """The Indication column (the third) of the overview's table, on its first page."""
+    return {r.split("\t")[2].strip() for r in table_rows(page)}
+
+
+def pick(page, label: str, option: str) -> None:
+    multiselect(page, label).click()
+    page.get_by_role("option", name=option, exact=True).click()
+    page.keyboard.press("Escape")
+
+
+def test_choosing_an_area_filters_and_writes_the_url(page, thirty):
+    goto(page, f"{thirty.url}/")
+    assert chips(page, "Disease area") == [] and chips(page) == []  # no chips: a short sidebar
+    assert len(table_rows(page)) == 25  # the first page of all 300
+    pick(page, "Disease area", "endocrinology")
+    page.wait_for_function("() => new URLSearchParams(location.search).getAll('area').includes('endocrinology')")
+    assert eventually(lambda: indications_in_table(page) == {"GD", "T1D"}), indications_in_table(page)
+    pick(page, "Indication", "GVHD")  # an area and an indication of another: both
+    page.wait_for_function("() => new URLSearchParams(location.search).getAll('indication').includes('GVHD')")
+    assert eventually(lambda: "3 of 30 indications" in page.inner_text("[data-testid='stSidebar']"))
+    assert params(page)["area"] == ["endocrinology"] and params(page)["indication"] == ["GVHD"]
+    # To another page through the navigation: the choice is kept, in the widgets and the URL.
+    page.locator("[data-testid='stSidebarNav'] a", has_text="Phase and status").click()
+    page.wait_for_url("**/phase_status**")
+    wait_ready(page)
+    assert chips(page, "Disease area") == ["endocrinology"] and chips(page) == ["GVHD"]
+    assert params(page)["area"] == ["endocrinology"] and params(page)["indication"] == ["GVHD"]
+    legend = page.locator("[data-testid='stPlotlyChart']").first.locator("g.legend g.traces").all_text_contents()
+    assert sorted(x.strip() for x in legend) == ["GD", "GVHD", "T1D"]  # three: one colour each
+    full_screenshot(page, SCREENSHOTS / "thirty_phase_status_endocrinology_GVHD.png")
+
+
+def test_a_link_with_an_area_and_an_indication_opens_that_view(page, thirty):
+    goto(page, f"{thirty.url}/timeline?area=rheumatology&indication=T1D")
+    assert page.locator("[data-testid='stException']").count() == 0
+    assert chips(page, "Disease area") == ["rheumatology"] and chips(page) == ["T1D"]
+    want = {c for c, a in AREA_OF.items() if a == "rheumatology"} | {"T1D"}
+    assert f"{len(want)} of 30 indications" in page.inner_text("[data-testid='stSidebar']")
+    page.locator("[data-testid='stSidebarNav'] a", has_text="Overview").click()
+    page.wait_for_function("() => document.querySelector(\"[data-testid='stMain'] h1\")?.innerText.includes('portfolio')")
+    wait_ready(page)
+    assert params(page) == {"area": ["rheumatology"], "indication": ["T1D"]}
+    assert page.locator("[data-testid='stMetric']").nth(1).inner_text().endswith(str(len(want)))
+
+
+def test_an_old_indication_link_still_works(page, thirty):
+    goto(page, f"{thirty.url}/?indication=SLE")
+    assert chips(page) == ["SLE"] and chips(page, "Disease area") == []
+    assert indications_in_table(page) == {"SLE"}
+    assert page.locator("[data-testid='stAlert']").count() == 0
+
+
+def test_a_bad_area_gets_a_notice(page, thirty):
+    goto(page, f"{thirty.url}/?area=cardiology&area=neurology")
+    alert = page.locator("[data-testid='stAlert']").filter(has_text="which this database does not have").inner_text()
+    assert "cardiology" in alert and chips(page, "Disease area") == ["neurology"]
+    assert indications_in_table(page) <= {c for c, a in AREA_OF.items() if a == "neurology"}
+
+
+WIDTH_JS = """() => {
+  const main = document.querySelector("[data-testid='stMain']");
+  const scrolling = [...document.querySelectorAll('.legend .scrollbar')].filter(s => s.getBBox().height > 0);
+  return {doc: document.documentElement.scrollWidth, inner: innerWidth, main: main.scrollWidth,
+          mainClient: main.clientWidth, legendScrollbars: scrolling.length};
+}"""
+
+
+@pytest.mark.parametrize("width,height", [(1400, 900), (390, 844)], ids=["laptop", "phone"])
+@pytest.mark.parametrize("path", PATHS)
+@pytest.mark.parametrize("portfolio", ["thirty", "seed"])
+def test_no_page_is_wider_than_the_screen(browser, request, portfolio, path, width, height):
+    srv = request.getfixturevalue("thirty" if portfolio == "thirty" else "server")
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    try:
+        goto(page, f"{srv.url}/{path}")
+        assert page.locator("[data-testid='stException']").count() == 0
+        w = page.evaluate(WIDTH_JS)
+        assert w["doc"] <= w["inner"], w  # the page itself never scrolls sideways
+        assert w["main"] <= w["mainClient"], w  # nor does Streamlit's main container (wide tables scroll in their box)
+        assert w["legendScrollbars"] == 0, w  # no chart's legend scrolls
+        full_screenshot(page, SCREENSHOTS / f"{portfolio}_{path or 'overview'}_{width}.png", width=width)
+    finally:
+        context.close()

@@ -183,7 +183,7 @@ def timeline_by_year_figure(f: Filters) -> go.Figure:
 def changes(f: Filters, limit: int = 20_000) -> tuple[pd.DataFrame, int]:
     from trialdb import changes as ch
 
-    return ch.changes_frame(engine(), f.indications, f.where(), limit)
+    return ch.changes_frame(engine(), f.where(), limit)
 
 
 @st.cache_data(show_spinner=False)

@@ -185,13 +185,12 @@ def list_changes(engine: Engine, since: str | None = None) -> list[dict]:
              "last_update": r.last_update, "detected": r.detected} for r in rows]
 
 
-def changes_frame(engine: Engine, indications: tuple[str, ...], where=None, limit: int = 500) -> tuple[pd.DataFrame, int]:
+def changes_frame(engine: Engine, where, limit: int = 500) -> tuple[pd.DataFrame, int]:
     """Changes to trials that match the filter (`where`: a Filters.where() clause), newest first: the
     first `limit`, and how many there are in all."""
     C, S = m.StudyChange, m.Study
-    cond = [S.indication_code.in_(indications)] if where is None else [where]
     base = (select(C.nct_id, S.brief_title, S.indication_code.label("indication"), C.field, C.old, C.new,
-                   C.last_update, C.detected).join(S, S.nct_id == C.nct_id).where(*cond))
+                   C.last_update, C.detected).join(S, S.nct_id == C.nct_id).where(where))
     with engine.connect() as conn:
         total = conn.execute(select(func.count()).select_from(base.subquery())).scalar_one()
         result = conn.execute(base.order_by(C.detected.desc(), C.last_update.desc(), C.nct_id, C.id).limit(limit))

@@ -299,30 +299,29 @@ def forest(rd: pd.DataFrame) -> go.Figure:
 
 
 def counts_pair(frame: pd.DataFrame, by: str, palette: Palette | None = None) -> go.Figure:
-    """Trials and planned participants per `by`, stacked by the palette's series, side by side in one
-    figure (one chart to draw instead of two; a shared legend of at most MAX_SERIES entries)."""
+    """Trials and planned participants per `by`, stacked by the palette's series, one above the other in
+    one figure (one chart to draw instead of two; a shared legend of at most MAX_SERIES entries)."""
     from plotly.subplots import make_subplots
 
     pal = palette or palette_of_codes(frame.indication, frame.trials)
-    # No subplot titles (the y axes name the measures; above the plots they met a wrapped title on a phone),
-    # and the second axis on the right, so on a narrow screen its title does not fall on the first plot.
-    fig = make_subplots(rows=1, cols=2, horizontal_spacing=0.08)
-    for col, (value, name) in enumerate((("trials", "Trials"), ("participants", "Participants planned")), start=1):
+    # One above the other, sharing the category axis: side by side, a phone gave each plot a third of its
+    # width and the legend lay over them. No subplot titles: the y axes name the measures.
+    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.08)
+    for row, (value, name) in enumerate((("trials", "Trials"), ("participants", "Participants planned")), start=1):
         part = stacked_bars(frame, by, value, "", name, pal)
         for trace in part.data:
             trace.legendgroup = trace.name
-            trace.showlegend = col == 1 and trace.name != "total"
-            fig.add_trace(trace, row=1, col=col)
+            trace.showlegend = row == 1 and trace.name != "total"
+            fig.add_trace(trace, row=row, col=1)
         fig.update_yaxes(title_text=name, tickformat=",d", range=part.layout.yaxis.range,
-                         dtick=part.layout.yaxis.dtick, row=1, col=col)
-        fig.update_xaxes(title_text=by.capitalize(), categoryorder="array", categoryarray=part.layout.xaxis.categoryarray,
-                         row=1, col=col)
+                         dtick=part.layout.yaxis.dtick, row=row, col=1)
+        fig.update_xaxes(categoryorder="array", categoryarray=part.layout.xaxis.categoryarray, row=row, col=1)
     fig.update_layout(barmode="stack", uniformtext=dict(minsize=10, mode="hide"))
-    _layout(fig, f"Trials and planned participants by {by}, stacked by {pal.title.lower()}", by.capitalize(), "Trials", 430)
-    fig.update_yaxes(side="right", row=1, col=2)
-    # At the foot of the figure, below the tilted category labels (yref "container": clear of them whatever
-    # their length); not at the side, where it takes a phone's width, nor above the plots, where seven disease
-    # areas wrapped into a scrolling legend on a phone. At most MAX_SERIES entries (the palette).
-    fig.update_layout(legend=dict(orientation="h", yref="container", yanchor="bottom", y=0, x=0, xanchor="left",
-                                  title_text=pal.title), margin=dict(b=10))
+    _layout(fig, f"Trials and planned participants by {by}, stacked by {pal.title.lower()}", "", "Trials", 640)
+    fig.update_xaxes(title_text=by.capitalize(), row=2, col=1)
+    # At the figure's foot, across its whole width (container refs: clear of the tilted category labels and of
+    # the y axes' titles), so at most MAX_SERIES entries wrap into a few rows on a phone. No legend title: the
+    # figure's title says what the colours are, and a title beside a horizontal legend took a phone's width.
+    fig.update_layout(legend=dict(orientation="h", xref="container", x=0, xanchor="left", yref="container", y=0,
+                                  yanchor="bottom", title_text=""))
     return fig

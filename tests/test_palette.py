@@ -73,7 +73,8 @@ def test_thirty_indications_are_coloured_by_area(synthetic):
         assert_distinct(colours)
         assert set(colours) == {a.code.capitalize() for a in AREAS}
         assert colours["Rheumatology"] == "#0072B2" and colours["Other"] == theme.OTHER_COLOUR
-        assert fig.layout.legend.title.text == "Disease area"
+        assert (fig.layout.legend.title.text == "Disease area"  # stacked_bars; counts_pair says it in its title
+                or "stacked by disease area" in fig.layout.title.text)
         assert sum(1 for t in fig.data if t.showlegend is not False and t.type == "bar") <= theme.MAX_SERIES
     # A segment of several indications names them on hover, largest first.
     bar = next(t for t in figures.stacked_bars(frame, "phase", "trials", "t", "Trials").data if t.name == "Rheumatology")

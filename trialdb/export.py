@@ -9,18 +9,9 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, object_session
 
 from trialdb import models as m
+from trialdb.results import drop_empty as _clean
 from trialdb.results import results_posted, section_record
 from trialdb.schedules import administration_days, phases_from_json
-
-
-def _clean(d: Any) -> Any:
-    """Drop NULLs and empty containers: the registry leaves out what is not stated."""
-    if isinstance(d, dict):
-        out = {k: _clean(v) for k, v in d.items()}
-        return {k: v for k, v in out.items() if v not in (None, {}, [])}
-    if isinstance(d, list):
-        return [x for x in (_clean(v) for v in d) if x not in (None, {}, [])]
-    return d
 
 
 def _date(date: str | None, kind: str | None) -> dict | None:

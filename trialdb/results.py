@@ -81,12 +81,13 @@ P_VALUE = re.compile(r"(?:<=|>=|[<>≤≥])?\s*(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+
 COUNT_PARAMS = ("COUNT_OF_PARTICIPANTS", "COUNT_OF_UNITS")
 
 
-def _clean(d: Any) -> Any:
+def drop_empty(d: Any) -> Any:
+    """Drop NULLs and empty containers: the registry leaves out what is not stated (export uses it too)."""
     if isinstance(d, dict):
-        out = {k: _clean(v) for k, v in d.items()}
+        out = {k: drop_empty(v) for k, v in d.items()}
         return {k: v for k, v in out.items() if v not in (None, {}, [])}
     if isinstance(d, list):
-        return [x for x in (_clean(v) for v in d) if x not in (None, {}, [])]
+        return [x for x in (drop_empty(v) for v in d) if x not in (None, {}, [])]
     return d
 
 
@@ -108,7 +109,7 @@ def pick(node: Any, schema: Any, file: str, path: str) -> Any:
 
 def modelled(section: Any, file: str = "", where: str = "resultsSection") -> dict:
     """The modelled keys of a `resultsSection`, checked (types and the API's rules); {} for none."""
-    out = _clean(pick(section, SCHEMA, file, where))
+    out = drop_empty(pick(section, SCHEMA, file, where))
     validate(out, file, where)
     return out
 
@@ -502,7 +503,7 @@ def section_record(session: Session, nct: str) -> dict:
         out["adverseEventsModule"] = ae
     if detail.limitations_and_caveats is not None:
         out["moreInfoModule"] = {"limitationsAndCaveats": {"description": detail.limitations_and_caveats}}
-    return _clean(out)
+    return drop_empty(out)
 
 
 def _classes(mrows: list, code: Any, class_denoms: dict[Any, list[dict]]) -> list[dict]:

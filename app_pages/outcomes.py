@@ -17,15 +17,22 @@ MEASURE_CHOICES = 1000
 st.title("Published outcomes and registry results")
 f = filters.current()
 raw = data.outcomes(f)
-if raw.empty and f.query and data.studies(f).empty:  # the search found no trial at all: say that
-    ui.empty_state()
-    st.stop()
-offer = data.outcome_choices(f, MAX_TRIALS)
-if raw.empty:
+
+def no_published_outcomes() -> None:
     have = data.outcome_trials()
     where = ", ".join(f"{nct} ({ind})" for nct, ind in have) or "no trial"
     st.info(f"No published outcomes match the filter. Published outcomes in the database concern {where}; "
             "include that indication in the filter to see them.", icon=":material/filter_alt_off:")
+
+
+# The filter or the search matches no trial at all: say so and stop, whatever trial the URL last showed
+# (?outcomes_nct= is the page's own memory, not a request to show a trial the filter excludes).
+if raw.empty and data.studies(f).empty:
+    ui.empty_state() if f.query else no_published_outcomes()
+    st.stop()
+offer = data.outcome_choices(f, MAX_TRIALS)
+if raw.empty:
+    no_published_outcomes()
 else:
     without = offer["n_trials"] - offer["n_published"]
     if without:

@@ -11,7 +11,7 @@ TRIALS_A_PAGE = 10
 st.title("What's new in the registry")
 registry_as_of()
 f = filters.current()
-if not f.indications or data.headline(f)["trials"] == 0:  # nothing chosen, or a search that matches nothing
+if data.headline(f)["trials"] == 0:  # no phase or status chosen, or a search that matches nothing
     ui.empty_state()
     st.stop()
 

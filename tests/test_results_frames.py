@@ -136,7 +136,7 @@ def test_events_chart_frame_and_figure():
 
 
 def test_forest_of_serious_events_across_real_trials(engine):
-    totals = q.event_totals(engine, Filters(indications=("Cystic Fibrosis Related Diabetes", "Dysphagia")), "serious")
+    totals = q.event_totals(engine, Filters(indications=("Cystic Fibrosis Related Diabetes", "Deglutition Disorders")), "serious")
     forest, n = fr.forest_frame(totals)
     assert n == 2 and list(forest.label) == ["NCT00763412 · Placebo", "NCT00763412 · Repaglinide",
                                               "NCT05594173 · Healthy Participants"]

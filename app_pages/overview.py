@@ -6,7 +6,7 @@ from dashboard import data, filters, ui
 from dashboard.freshness import registry_as_of
 from dashboard.summaries import authors_short, key_result
 
-st.title("Low-dose IL-2 in autoimmune disease: the trial portfolio")
+st.title("Low-dose IL-2 in immune-mediated disease: the trial portfolio")
 st.caption("Low-dose interleukin-2 trials in autoimmune and other immune-mediated diseases, from their registry "
            "records and the published results.")
 registry_as_of()

@@ -269,13 +269,14 @@ def outcome_bars(groups: pd.DataFrame, title: str, counts: bool = False) -> go.F
         fig.add_bar(x=g.timepoint, y=y, name=name, marker_color=colour, text=text,
                     textposition="outside" if counts else "inside", insidetextanchor="start", error_y=error, hovertext=hover, hovertemplate="%{hovertext}<extra></extra>")
     top = (groups.responders.max() if counts else groups.ci_high.fillna(groups.percent_value).max())
-    for tp, g in groups.groupby("timepoint", sort=False):
+    for i, (tp, g) in enumerate(groups.groupby("timepoint", sort=False)):
         p = g.p_value.iloc[0]
         primary = " · primary endpoint" if bool(g.is_primary.iloc[0]) else ""
-        fig.add_annotation(x=tp, y=top * 1.08 if top else 1, showarrow=False, yanchor="bottom",
+        # Every other label a line higher: on a phone, neighbouring labels would otherwise run into each other.
+        fig.add_annotation(x=tp, y=top * 1.08 if top else 1, showarrow=False, yanchor="bottom", yshift=16 * (i % 2),
                            text=(f"p={p} (published){primary}" if isinstance(p, str) else f"no p-value published{primary}"))
     fig.update_layout(barmode="group")
-    fig.update_yaxes(range=[0, (top or 1) * 1.25], rangemode="tozero")
+    fig.update_yaxes(range=[0, (top or 1) * 1.35], rangemode="tozero")
     return _layout(fig, title, "Time point", "Events (number, as published)" if counts else
                    "Responders (% of group, as published)", 400)
 

@@ -15,9 +15,10 @@ f = filters.current()
 choices = dict(data.study_choices(f)[:MAX_CHOICES])
 # A shared link may name trials the filter (or the list's length) leaves out: offer them too, and say so.
 asked = [n for n in dict.fromkeys(st.query_params.get_all("nct")) if re.fullmatch(r"NCT\d{8}", n)][:compare.MAX_TRIALS]
-outside = [n for n in asked if n not in choices and data.study_record(n) is not None]
-for n in outside:
-    choices[n] = data.study_record(n).study.brief_title  # type: ignore[union-attr]  # checked just above
+linked = {n: rec for n in asked if n not in choices and (rec := data.study_record(n)) is not None}
+outside = list(linked)
+for n, rec in linked.items():
+    choices[n] = rec.study.brief_title
 if outside:
     st.info(f"{', '.join(outside)} {'is' if len(outside) == 1 else 'are'} outside the current filter; shown "
             "because the link asked for it.")

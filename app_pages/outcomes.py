@@ -5,14 +5,13 @@ across the filtered trials."""
 import pandas as pd
 import streamlit as st
 
-from dashboard import data, figures, filters, frames, results_frames, ui
+from dashboard import data, figures, filters, frames, results_frames, results_view, ui
 from dashboard.frames import REGISTRY
-from trialdb.enums import label
 from trialdb.queries import Filters
 from trialdb.statistics import NEWCOMBE, WILSON
 
 MAX_TRIALS = 500  # trials offered in the choice; a link may name any other
-MEASURE_CHOICES = 1000
+SECTIONS = ["Published outcomes", "Results posted on ClinicalTrials.gov", "Across trials"]
 
 st.title("Published outcomes and registry results")
 f = filters.current()
@@ -64,8 +63,16 @@ if offer["n_with_outcomes"] > MAX_TRIALS:
 # Not bind="query-params": a bound selectbox keeps its *formatted* label in the URL, so a plain
 # ?outcomes_nct=NCT... link (the trial record's) would be dropped. The URL is kept here instead.
 options = list(choices)
+
+
+def first_section() -> None:
+    """A newly chosen trial opens on what it has: its registry results when it has no publication."""
+    chosen = st.session_state["outcomes_trial"]
+    st.session_state["outcomes_show"] = SECTIONS[1] if choices.get(chosen) == "registry results" else SECTIONS[0]
+
+
 nct = st.selectbox("Trial", options, index=options.index(wanted) if wanted in choices else 0, key="outcomes_trial",
-                   format_func=lambda n: f"{n} · {titles[n][:80]} ({choices[n]})")
+                   format_func=lambda n: f"{n} · {titles[n][:80]} ({choices[n]})", on_change=first_section)
 if wanted != nct:
     st.query_params["outcomes_nct"] = nct
 st.markdown(f"[{nct} on ClinicalTrials.gov]({REGISTRY}{nct}) · [its record here]({ui.record_link(nct)})")
@@ -82,7 +89,6 @@ dates = data.results_date(nct)
 
 # What this trial has, in one line each; then one section at a time (each draws several charts: at
 # 10,000 trials the page stays fast by drawing only the one asked for).
-SECTIONS = ["Published outcomes", "Results posted on ClinicalTrials.gov", "Across trials"]
 no_publication = f"No publication with outcomes for {nct} in the database."
 no_results = f"No results posted on ClinicalTrials.gov for {nct} in the database."
 if dates is None:
@@ -93,8 +99,11 @@ st.markdown(f"**Published outcomes:** {mine.pmid.nunique()} publication(s) in th
             else f"**Published outcomes:** {no_publication}")
 st.markdown(f"**Registry results:** posted on ClinicalTrials.gov on {ui.not_stated(dates[0])}." if dates is not None
             else f"**Registry results:** {no_results}")
+# Kept in the URL (?outcomes_show=Across+trials), like the registry results' tab: a shared link opens the section.
+if notice := filters.check_url_values("outcomes_show", SECTIONS, "section", remember=False):
+    st.warning(notice, icon=":material/link_off:")
 show = st.radio("Show", SECTIONS, index=1 if mine.empty and dates is not None else 0, horizontal=True,
-                key=f"outcomes_show_{nct}", label_visibility="collapsed")
+                key="outcomes_show", bind="query-params", label_visibility="collapsed")
 
 # --- published outcomes ---------------------------------------------------------------------------
 if show == SECTIONS[0]:
@@ -177,92 +186,7 @@ if show == SECTIONS[1]:
         st.markdown(f"As posted on ClinicalTrials.gov {when} · [the results tab]({REGISTRY}{nct}?tab=results)")
         st.caption("Values, dispersions and p-values exactly as posted. Percentages of participants affected and the "
                    "intervals across trials are computed here and say so.")
-        measures = data.outcome_measures(nct)
-        st.subheader("Outcome measures", anchor=False)
-        if measures.empty:
-            st.markdown("The posted results hold no outcome measure.")
-        else:
-            n_primary = int((measures.outcome_type == "PRIMARY").sum())
-            st.caption(f"{len(measures):,} outcome measures posted ({n_primary} primary), primary first. "
-                       "Choose one to see its chart, posted analyses and numbers.")
-            ids = list(measures.id)[:MEASURE_CHOICES]
-            if len(measures) > MEASURE_CHOICES:
-                st.caption(f"The choice lists the first {MEASURE_CHOICES:,}; the table of all measures below has "
-                           "every one.")
-            mtitle = dict(zip(measures.id, measures.title, strict=True))
-            mtype = dict(zip(measures.id, measures.outcome_type, strict=True))
-            mid = st.selectbox("Outcome measure", ids, key=f"measure_{nct}",
-                               format_func=lambda i: f"{label(mtype[i])} · {mtitle[i][:100]}")
-            om = measures[measures.id == mid].iloc[0]
-            detail = data.measure_data(int(mid))
-            long = results_frames.measure_long(detail)
-            kind = results_frames.measure_kind(long)
-            error = results_frames.error_label(om.dispersion_type)
-            st.markdown(f"**{ui.safe_md(om.title)}** ({label(om.outcome_type).lower()})  \n"
-                        f"Time frame: {ui.not_stated(om.time_frame)} · Parameter: "
-                        f"{ui.not_stated(label(om.param_type) if isinstance(om.param_type, str) else None)} · "
-                        f"Unit: {ui.not_stated(om.unit_of_measure)}")
-            if isinstance(om.description, str):
-                st.caption(ui.safe_md(om.description))
-            if isinstance(om.population_description, str):
-                st.caption(f"Population analysed: {ui.safe_md(om.population_description)}")
-            analyses = results_frames.analyses_table(detail)
-            left, right = st.columns([3, 2]) if not analyses.empty else (st.container(), None)
-            with left:
-                if kind == "none":
-                    st.markdown("No posted value of this measure is a number, so there is nothing to draw; "
-                                "the table below has what was posted.")
-                else:
-                    unit = om.unit_of_measure if isinstance(om.unit_of_measure, str) else None
-                    fig = data.measure_figure(int(mid), om.title, unit, error)
-                    if fig is not None:
-                        ui.plot(fig, f"measure_{mid}")
-                    skipped = int(long.y.isna().sum())
-                    if skipped:
-                        st.caption(f"{skipped} posted value(s) are not numbers (e.g. NA) and are not drawn.")
-            if right is not None:
-                with right:
-                    st.markdown("**Statistical analyses, as posted**")
-                    ui.table(analyses, f"analyses_{mid}", f"{nct}_analyses_{mid}.csv")
-            ui.table(results_frames.measure_table(long, om.dispersion_type, om.unit_of_measure), f"measure_table_{mid}",
-                     f"{nct}_outcome_measure_{mid}.csv")
-            with st.expander(f"All {len(measures):,} outcome measures of {nct}"):
-                ui.table(results_frames.measures_table(measures), f"measures_{nct}", f"{nct}_outcome_measures.csv")
-
-        flow = data.participant_flow(nct)
-        table = results_frames.flow_table(flow)
-        if not table.empty:
-            st.subheader("Participant flow", anchor=False)
-            ui.table(table, f"flow_{nct}", f"{nct}_participant_flow.csv", caption="Participants, as posted.")
-        if isinstance(flow["limitations"], str):
-            st.markdown(f"**Limitations and caveats, as posted:** {ui.safe_md(flow['limitations'])}")
-
-        st.subheader("Adverse events", anchor=False)
-        ae = data.adverse_events(nct)
-        if ae["totals"].empty and ae["events"].empty:
-            st.markdown("The posted results hold no adverse-event module.")
-        else:
-            ui.table(results_frames.event_totals_table(ae["totals"]), f"ae_totals_{nct}", f"{nct}_adverse_event_totals.csv",
-                     caption="Participants affected of at risk, as posted.")
-            events = ae["events"]
-            if events.empty:
-                st.markdown("No individual adverse-event term is posted (the totals above are all there is).")
-            else:
-                c = st.columns(2)
-                for col, kind_ in zip(c, ("serious", "other"), strict=True):
-                    efig = data.events_figure(nct, kind_)
-                    with col:
-                        if efig is None:
-                            st.markdown(f"No {kind_} adverse event term is posted.")
-                        else:
-                            ui.plot(efig, f"events_{kind_}_{nct}")
-                a, b = st.columns(2)
-                which = a.segmented_control("Events", ["Serious and other", "Serious", "Other"], default="Serious and other",
-                                            key=f"ae_kind_{nct}") or "Serious and other"
-                sort = b.selectbox("Sort by", list(results_frames.EVENT_SORTS), key=f"ae_sort_{nct}")
-                kinds = {"Serious": ("serious",), "Other": ("other",)}.get(which, ("serious", "other"))
-                ui.table(data.events_table(nct, kinds, sort), f"ae_{nct}", f"{nct}_adverse_events.csv",
-                         caption="Per group: participants affected of at risk, as posted.")
+        results_view.tabs(nct)
 
 # --- across trials --------------------------------------------------------------------------------
 if show == SECTIONS[2]:

@@ -75,7 +75,7 @@ def events_figure(frame: pd.DataFrame, kind: str, shown: int, total: int) -> go.
     fig.update_yaxes(autorange="reversed")
     height = 160 + 26 * len(frame) + 10 * frame.term.nunique()
     fig = _layout(fig, f"{name} adverse events{more}<br><sup>participants affected of at risk, as posted; "
-                  "% computed here</sup>", "Participants affected (%, computed here)", "", max(300, height))
+                  "% computed here</sup>", "% affected (computed here)", "", max(300, height))
     fig.update_layout(margin=dict(t=90))
     top = float(frame.percent.max()) if len(frame) else 0.0
     fig.update_xaxes(range=[0, min(100.0, top * 1.35 + 2)])  # room for the "k of n" labels beyond the bars

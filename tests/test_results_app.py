@@ -27,9 +27,11 @@ def selections(url: str) -> dict[str, list[str]]:
     return {"all": codes, **{c: [c] for c in codes}, "none": []}
 
 
-def outcomes_page(indications: list[str], nct: str) -> AppTest:
+def outcomes_page(indications: list[str], nct: str, **params: str) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60)
     at.query_params["outcomes_nct"] = nct  # as the trial record's link opens it
+    for name, value in params.items():  # e.g. the section or the registry results' tab, as a shared link has them
+        at.query_params[name] = value
     at.run()
     at.multiselect(key="indication").set_value(indications).run()
     at.switch_page("app_pages/outcomes.py").run()
@@ -57,7 +59,7 @@ def test_every_filter_and_every_kind_of_trial(results_app_url):
                     assert "As posted on ClinicalTrials.gov on 2017-06-05" in txt
                     assert f"https://clinicaltrials.gov/study/{nct}?tab=results" in txt
                     assert "BMI" in titles[0] and "19.63" in tables and "15.56 to 22.64" in tables
-                    assert "Placebo,0 of 8,0 of 8,0 of 8" in tables  # deaths, serious, other: affected of at risk
+                    assert "Placebo,0 of 8" not in tables  # adverse events are a tab of their own, not drawn
                 elif nct == PUBLICATION_ONLY:
                     assert f"No results posted on ClinicalTrials.gov for {nct}" in txt
                     assert "As published in" in txt and "55.17" in tables
@@ -67,7 +69,7 @@ def test_every_filter_and_every_kind_of_trial(results_app_url):
                     assert not any("BMI" in t or "SRI-4" in t for t in titles)
                 assert not any("across trials" in t for t in titles)  # drawn only when asked for
             # Adverse events compared across the filtered trials, when two or more posted them.
-            at.radio(key=f"outcomes_show_{NEITHER}").set_value("Across trials").run()
+            at.radio(key="outcomes_show").set_value("Across trials").run()
             assert not at.exception
             across = [c["layout"]["title"]["text"].replace("<br>", " ") for c in charts(at)]
             # NCT05594173's "Dysphagia" is the registry's MeSH descriptor "Deglutition Disorders" (#11), and no
@@ -76,6 +78,10 @@ def test_every_filter_and_every_kind_of_trial(results_app_url):
             assert len(across) == (1 if both else 0) and all("across trials" in t for t in across), (name, across)
             if not both:
                 assert "Fewer than two trials that match the filter posted serious adverse events" in text_of(at)
+
+
+def table_text(at) -> str:
+    return "\n".join(",".join(r) for t in md_tables(at) for r in t)
 
 
 def test_measure_choice_other_measures_and_adverse_events(results_app_url):
@@ -87,12 +93,43 @@ def test_measure_choice_other_measures_and_adverse_events(results_app_url):
         measures.select_index(1).run()
         assert not at.exception
         assert "Total Chewing Duration Per Bolus" in charts(at)[0]["layout"]["title"]["text"].replace("<br>", " ")
-        tables = "\n".join(",".join(r) for t in md_tables(at) for r in t)
+        assert len(charts(at)) == 1  # the other tabs' charts are not drawn
+        at.session_state["results_part"] = "Participant flow"  # as a click on the tab does
+        at.run()
+        assert not at.exception and not charts(at)
+        assert "Participants, as posted." in text_of(at) and "STARTED" in table_text(at)
+        at.session_state["results_part"] = "Adverse events"
+        at.run()
+        assert not at.exception
+        tables = table_text(at)
         assert "Other,Digestive complaints,Gastrointestinal disorders,1 of 18" in tables
         other = [c for c in charts(at) if "Other adverse events" in c["layout"]["title"]["text"].replace("<br>", " ")]
         assert len(other) == 1 and other[0]["data"][0]["text"] == ["1 of 18"]
         at.selectbox(key=f"ae_sort_{WITH_RESULTS[1]}").set_value("Term").run()
         assert not at.exception
+        # Opened by a shared link to the tab: deaths, serious, other, each affected of at risk.
+        at = outcomes_page(selections(results_app_url)["all"], WITH_RESULTS[0], results_part="Adverse events")
+        assert "Placebo,0 of 8,0 of 8,0 of 8" in table_text(at)
+
+
+def test_a_shared_link_opens_its_section_and_a_new_trial_opens_on_what_it_has(results_app_url):
+    with app_database(results_app_url):
+        at = outcomes_page(selections(results_app_url)["all"], PUBLICATION_ONLY, outcomes_show="Across trials")
+        assert at.radio(key="outcomes_show").value == "Across trials"
+        assert at.selectbox(key="across_compare").value == "Serious adverse events"
+        at.selectbox(key="outcomes_trial").set_value(WITH_RESULTS[0]).run()  # registry results only
+        assert at.radio(key="outcomes_show").value == "Results posted on ClinicalTrials.gov"
+        assert "As posted on ClinicalTrials.gov on 2017-06-05" in text_of(at)
+        at.selectbox(key="outcomes_trial").set_value(PUBLICATION_ONLY).run()
+        assert at.radio(key="outcomes_show").value == "Published outcomes"
+        assert "As published in" in text_of(at)
+        assert not at.exception
+        # Values the page does not know are ignored, and the page says so.
+        at = outcomes_page([], WITH_RESULTS[0], outcomes_show="Everything", results_part="<b>x</b>")
+        warnings = " ".join(w.value for w in at.warning)
+        assert "section “Everything”" in warnings and "tab “\\<b\\>x\\</b\\>”" in warnings, warnings
+        assert at.radio(key="outcomes_show").value == "Results posted on ClinicalTrials.gov"
+        assert "BMI" in charts(at)[0]["layout"]["title"]["text"]  # the first tab
 
 
 def test_the_trial_record_links_to_posted_results(results_app_url):
@@ -134,9 +171,9 @@ def test_a_synthetic_portfolio_with_posted_results(tmp_path):
         at = outcomes_page(codes, most[0])
         options = at.selectbox(key=f"measure_{most[0]}").options
         assert len(options) == 300 and options[0].startswith("Primary") and options[2].startswith("Secondary")
-        at = outcomes_page(codes, terms[0])
+        at = outcomes_page(codes, terms[0], results_part="Adverse events")
         assert "Rows 1–25 of 1,500" in text_of(at)  # the table of event terms, a page at a time
-        at.radio(key=f"outcomes_show_{terms[0]}").set_value("Across trials").run()
+        at.radio(key="outcomes_show").set_value("Across trials").run()
         compare = at.selectbox(key="across_compare")
         shared = [o for o in compare.options if o.startswith("Participants with SRI-4 response")]
         assert shared, compare.options[:5]

@@ -5,8 +5,7 @@ import re
 
 import streamlit as st
 
-from dashboard import compare, data, figures, filters, frames, ui
-from trialdb.queries import Filters
+from dashboard import compare, data, filters, frames, ui
 
 MAX_CHOICES = 500
 
@@ -42,9 +41,7 @@ if len(chosen) < 2:
     st.stop()
 
 records = [r for r in (data.study_record(n) for n in chosen) if r is not None]
-everything = Filters(tuple(code for code, _, _ in data.filter_options()["indications"]))
-outcomes = data.outcomes(everything)
-outcomes = outcomes[outcomes.nct_id.isin(chosen)]
+outcomes = data.outcomes_of(tuple(chosen))
 
 st.subheader("Side by side")
 st.caption("Facts as the sources state them; *not stated in source* where they do not.")
@@ -55,13 +52,10 @@ for col, rec in zip(cols, records, strict=True):
                   icon=":material/description:", query_params={"nct": rec.study.nct_id})
 
 st.subheader("Dosing on one time axis")
-reg = data.regimens(everything)
-reg = reg[reg.nct_id.isin(chosen)]
-reg = reg.assign(order=reg.nct_id.map(chosen.index)).sort_values(["order", "id"], kind="stable")
+reg = data.regimens_of(tuple(chosen))
 without = [n for n in chosen if n not in set(reg.nct_id)]
 if not reg.empty:
-    ui.plot(figures.dosing_calendar(reg, "Dosing calendars of the chosen trials",
-                                    labels=compare.arm_labels(reg)), "compare_calendar")
+    ui.plot(data.compare_calendar_figure(tuple(chosen)), "compare_calendar")
     st.caption("One row per trial, arm and drug; each mark is one administration on its study day (hollow: "
                "placebo), shaded bands the dosing periods, grey bands the rests. Days are computed here from the "
                "schedule each source states. The table gives the same regimens in numbers.")

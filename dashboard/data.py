@@ -80,6 +80,20 @@ def regimens(f: Filters) -> pd.DataFrame:
     return queries.regimens(engine(), f)
 
 
+# A few trials' outcomes and regimens whatever the filter (Compare): read alone, not cut from every trial's
+# (at 10,000 trials those frames take longer to unpickle from the cache than these queries take to run).
+@st.cache_data(show_spinner=False, max_entries=500)
+def outcomes_of(nct_ids: tuple[str, ...]) -> pd.DataFrame:
+    return queries.outcomes(engine(), Filters(None), nct_ids)
+
+
+@st.cache_data(show_spinner=False, max_entries=500)
+def regimens_of(nct_ids: tuple[str, ...]) -> pd.DataFrame:
+    """In the order of `nct_ids` (the order a researcher chose them), each trial's arms as curated."""
+    reg = queries.regimens(engine(), Filters(None), nct_ids)
+    return reg.assign(order=reg.nct_id.map(nct_ids.index)).sort_values(["order", "id"], kind="stable")
+
+
 @st.cache_data(show_spinner=False)
 def trials_without_regimen(f: Filters) -> tuple[pd.DataFrame, int]:
     return queries.trials_without_regimen(engine(), f)
@@ -299,6 +313,15 @@ def outcome_choices(f: Filters, max_trials: int) -> dict:
     titles = {n: t for n, t in zip(studies_.nct_id, studies_.brief_title, strict=True) if n in offered}
     return {"choices": offered, "titles": titles, "n_with_outcomes": len(kinds), "n_trials": len(studies_),
             "n_published": raw.nct_id.nunique(), "n_posted": len(posted)}
+
+
+@st.cache_resource(max_entries=200, show_spinner=False)
+def compare_calendar_figure(nct_ids: tuple[str, ...]) -> go.Figure:
+    """The chosen trials' dosing on one time axis (Compare), kept like counts_figure: ~0.3 s to build."""
+    from dashboard import compare, figures
+
+    reg = regimens_of(nct_ids)
+    return figures.dosing_calendar(reg, "Dosing calendars of the chosen trials", labels=compare.arm_labels(reg))
 
 
 # Registry-results figures, kept like the other slow figures (see counts_figure).

@@ -183,23 +183,29 @@ def publications(engine: Engine, f: Filters) -> pd.DataFrame:
     return df
 
 
-def outcomes(engine: Engine, f: Filters) -> pd.DataFrame:
-    """One row per outcome group, for outcomes of trials that match the filter."""
+def outcomes(engine: Engine, f: Filters, nct_ids: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """One row per outcome group, for outcomes of trials that match the filter (and are in `nct_ids`, when
+    given: a comparison of a few trials reads only theirs)."""
     Out, G = m.Outcome, m.OutcomeGroup
     stmt = (select(Out.id.label("outcome_id"), Out.pmid, Out.nct_id, Out.measure, Out.timepoint_weeks, Out.population,
                    Out.is_primary, Out.is_harm, Out.p_value, Out.note, G.position, G.group_name, G.percent, G.responders,
                    G.n, G.derived, G.derivation)
             .join(G, G.outcome_id == Out.id).where(Out.nct_id.in_(_matching_nct(f)))
             .order_by(Out.pmid, Out.id, G.position))
+    if nct_ids is not None:
+        stmt = stmt.where(Out.nct_id.in_(nct_ids))
     return _frame(engine, stmt)
 
 
-def regimens(engine: Engine, f: Filters) -> pd.DataFrame:
-    """One row per arm and drug, with its administration days and totals computed here."""
+def regimens(engine: Engine, f: Filters, nct_ids: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """One row per arm and drug, with its administration days and totals computed here (of the trials in
+    `nct_ids` only, when given)."""
     R, S = m.Regimen, m.Study
     stmt = (select(R.id, R.nct_id, S.brief_title, S.indication_code.label("indication"), R.arm, R.drug, R.role,
                    R.dose, R.unit, R.unit_as_written, R.route, R.phases, R.interpretation)
             .join(S, S.nct_id == R.nct_id).where(f.where()).order_by(S.indication_code, R.nct_id, R.id))
+    if nct_ids is not None:
+        stmt = stmt.where(R.nct_id.in_(nct_ids))
     df = _frame(engine, stmt)
     phases = [phases_from_json(p) for p in df.phases]
     df["days"] = [administration_days(p) for p in phases]

@@ -265,16 +265,19 @@ def outcome_bars(groups: pd.DataFrame, title: str, counts: bool = False) -> go.F
                 for p, k, n, d, lo, hi in zip(g.percent, g.responders, g.n, g.derived, g.ci_low, g.ci_high, strict=True)]
             error = dict(type="data", symmetric=False, array=(g.ci_high - y).tolist(),
                          arrayminus=(y - g.ci_low).tolist(), color="#333333", thickness=1.5, width=6)
-        # Labels sit at the bar's base (or above a zero bar) so error bars never cover them.
-        fig.add_bar(x=g.timepoint, y=y, name=name, marker_color=colour, text=text,
-                    textposition="outside" if counts else "inside", insidetextanchor="start", error_y=error, hovertext=hover, hovertemplate="%{hovertext}<extra></extra>")
+        # Labels sit level at the bar's base (or above a zero bar), where the interval's whisker rarely
+        # reaches; turned on end in a narrow bar (a phone), the whisker ran through them.
+        fig.add_bar(x=g.timepoint, y=y, name=name, marker_color=colour, text=text, textangle=0,
+                    textposition="outside" if counts else "inside", insidetextanchor="start", error_y=error,
+                    hovertext=hover, hovertemplate="%{hovertext}<extra></extra>")
     top = (groups.responders.max() if counts else groups.ci_high.fillna(groups.percent_value).max())
     for i, (tp, g) in enumerate(groups.groupby("timepoint", sort=False)):
         p = g.p_value.iloc[0]
-        primary = " · primary endpoint" if bool(g.is_primary.iloc[0]) else ""
-        # Every other label a line higher: on a phone, neighbouring labels would otherwise run into each other.
-        fig.add_annotation(x=tp, y=top * 1.08 if top else 1, showarrow=False, yanchor="bottom", yshift=16 * (i % 2),
-                           text=(f"p={p} (published){primary}" if isinstance(p, str) else f"no p-value published{primary}"))
+        # Short lines, every other label two lines higher: Plotly widens the axis until an annotation fits, so one
+        # long line pushed a phone's bars into the right half, and neighbouring labels ran into each other.
+        label = f"p={p} (published)" if isinstance(p, str) else "no p-value published"
+        fig.add_annotation(x=tp, y=top * 1.08 if top else 1, showarrow=False, yanchor="bottom", yshift=30 * (i % 2),
+                           text=label + ("<br>primary endpoint" if bool(g.is_primary.iloc[0]) else ""))
     fig.update_layout(barmode="group")
     fig.update_yaxes(range=[0, (top or 1) * 1.35], rangemode="tozero")
     return _layout(fig, title, "Time point", "Events (number, as published)" if counts else

@@ -113,6 +113,9 @@ def test_outcome_intervals_and_forest(engine):
     il2 = fig.data[0]
     assert list(il2.y) == [55.17, 65.52] and list(il2.text) == ["55.17%", "65.52%"]
     assert il2.error_y.array[0] == pytest.approx(71.6 - 55.17, abs=0.1)
+    # p-values as published, in lines short enough not to widen the axis (one line each, plus "primary endpoint").
+    assert [a.text for a in fig.layout.annotations] == ["p=0.052 (published)<br>primary endpoint", "p=0.027 (published)"]
+    assert all(len(line) <= 24 for a in fig.layout.annotations for line in a.text.split("<br>"))
     rd = frames.risk_differences(g)
     assert list(rd["Risk difference (pp)"]) == [25.2, 28.9, 37.2, -6.7]
     forest = figures.forest(rd)

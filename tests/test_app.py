@@ -139,7 +139,7 @@ def test_sri4_figure_carries_published_numbers():
     texts = [t for trace in fig["data"] for t in trace["text"]]
     assert texts == ["55.17%", "65.52%", "30.00%", "36.67%"]
     notes = [a["text"] for a in fig["layout"]["annotations"]]
-    assert "p=0.052 (published) · primary endpoint" in notes and "p=0.027 (published)" in notes
+    assert "p=0.052 (published)<br>primary endpoint" in notes and "p=0.027 (published)" in notes
 
 
 def test_trial_record_shows_sources_and_document():

@@ -14,7 +14,7 @@ f = filters.current()
 choices = dict(data.study_choices(f)[:MAX_CHOICES])
 # A shared link may name trials the filter (or the list's length) leaves out: offer them too, and say so.
 asked = [n for n in dict.fromkeys(st.query_params.get_all("nct")) if re.fullmatch(r"NCT\d{8}", n)][:compare.MAX_TRIALS]
-linked = {n: rec for n in asked if n not in choices and (rec := data.study_record(n)) is not None}
+linked = filters.linked_trials(asked, choices)
 outside = list(linked)
 for n, rec in linked.items():
     choices[n] = rec.study.brief_title

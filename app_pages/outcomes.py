@@ -45,19 +45,16 @@ else:
 # The trials to choose from: with published outcomes first, then with registry results.
 choices, titles = dict(offer["choices"]), dict(offer["titles"])
 wanted = st.query_params.get("outcomes_nct")
-if wanted and wanted not in choices and data.study_record(wanted) is not None:
+if wanted and (outside := filters.linked_trials([wanted], choices)):
     # A link (the trial record's) may name any trial: show it, whatever it has, and say so.
     choices = {wanted: "linked", **choices}
+    titles[wanted] = outside[wanted].study.brief_title
     st.info(f"{wanted} is shown because the link asked for it (it is outside the filter, or has neither "
             "published outcomes nor registry results).")
 if notice := filters.check_url_values("outcomes_nct", list(choices), "trial", remember=False):
     st.warning(notice, icon=":material/link_off:")
 if not choices:
     st.stop()
-for n in choices:
-    if n not in titles:  # the linked trial outside the filter
-        rec = data.study_record(n)
-        titles[n] = rec.study.brief_title if rec else n
 if offer["n_with_outcomes"] > MAX_TRIALS:
     st.caption(f"The choice lists the first {MAX_TRIALS} trials with outcomes; a link with ?outcomes_nct= opens any.")
 # Not bind="query-params": a bound selectbox keeps its *formatted* label in the URL, so a plain

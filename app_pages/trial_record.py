@@ -14,9 +14,9 @@ st.title("Trial record")
 f = filters.current()
 choices = dict(data.study_choices(f))
 wanted = st.query_params.get("nct")
-if wanted and wanted not in choices and (linked := data.study_record(wanted)) is not None:
+if wanted and (linked := filters.linked_trials([wanted], choices)):
     # A link may name a trial the current filter hides: show it, and say so.
-    choices = {wanted: linked.study.brief_title, **choices}
+    choices = {wanted: linked[wanted].study.brief_title, **choices}
     st.info(f"{wanted} is outside the current filter; shown because the link asked for it.")
 if notice := filters.check_url_values("nct", list(choices), "trial", remember=False):
     st.warning(notice, icon=":material/link_off:")

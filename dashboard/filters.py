@@ -4,7 +4,7 @@ shared and opened directly."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Container, Iterable, Mapping
 
 import streamlit as st
 
@@ -13,7 +13,7 @@ from dashboard.frames import phase_label
 from dashboard.ui import safe_md
 from trialdb import search
 from trialdb.enums import label
-from trialdb.queries import Filters
+from trialdb.queries import Filters, StudyRecord
 
 NOTICE_KEY = "_url_notices"
 MAX_SHOWN = 5
@@ -32,6 +32,13 @@ def check_url_values(param: str, valid: list[str], what: str, remember: bool = T
     if remember:
         st.session_state.setdefault(NOTICE_KEY, {})[param] = text
     return text
+
+
+def linked_trials(asked: Iterable[str], offered: Container[str]) -> dict[str, StudyRecord]:
+    """Trials a link names that the page's own choice leaves out (outside the filter, or past the list's
+    length), with their records, in the link's order. Ids this database lacks are not here:
+    check_url_values names those."""
+    return {n: rec for n in dict.fromkeys(asked) if n not in offered and (rec := data.study_record(n)) is not None}
 
 
 def show_notices() -> None:

@@ -26,6 +26,14 @@ def squash(text: str) -> str:
     return "".join(ch for ch in text if not ch.isspace() and ch != "\u200b")
 
 
+def wait_for_chart(page, title: str) -> None:
+    """Until a chart titled `title` (compared without spaces) is drawn and the run has finished."""
+    page.wait_for_function("""(want) => [...document.querySelectorAll("[data-testid='stPlotlyChart'] .gtitle")]
+                              .some(t => t.textContent.replace(/[\\s\\u200b]/g, '').includes(want))""",
+                           arg=squash(title), timeout=60_000)
+    wait_ready(page)
+
+
 def chart_titles(page) -> list[str]:
     titles = page.locator("[data-testid='stPlotlyChart'] .gtitle").evaluate_all("els => els.map(e => e.textContent)")
     return [squash(t) for t in titles]
@@ -51,10 +59,7 @@ def test_registry_results_are_drawn_and_listed(browser, results_server, width, h
     full_screenshot(page, SCREENSHOTS / f"outcomes_registry_measures_{width}.png", width=width)
     # The adverse events tab: drawn only when chosen, and kept in the URL for a shared link.
     page.get_by_role("tab", name="Adverse events").click()
-    page.wait_for_function("""() => [...document.querySelectorAll("[data-testid='stPlotlyChart'] .gtitle")]
-                              .some(t => t.textContent.replace(/[\\s\\u200b]/g, '').includes('Otheradverseevents'))""",
-                           timeout=60_000)
-    wait_ready(page)
+    wait_for_chart(page, "Other adverse events")
     assert "results_part=Adverse+events" in page.url or "results_part=Adverse%20events" in page.url, page.url
     assert squash("Number of Chewing Cycles Per Bolus") not in " | ".join(chart_titles(page))
     tables = [page.locator(TABLES).nth(i).inner_text() for i in range(page.locator(TABLES).count())]
@@ -64,9 +69,7 @@ def test_registry_results_are_drawn_and_listed(browser, results_server, width, h
     assert (SCREENSHOTS / name).stat().st_size > 10_000
     # The comparison across trials: one forest of both trials' groups, and its table.
     page.get_by_text("Across trials", exact=True).first.click()
-    page.wait_for_function("""() => [...document.querySelectorAll("[data-testid='stPlotlyChart'] .gtitle")]
-                              .some(t => t.textContent.replace(/[\\s\\u200b]/g, '').includes('acrosstrials'))""", timeout=60_000)
-    wait_ready(page)
+    wait_for_chart(page, "across trials")
     assert page.locator("[data-testid='stPlotlyChart']").count() == 1
     points = page.locator("[data-testid='stPlotlyChart'] g.points path").count()
     assert points == 3  # NCT00763412's two groups and NCT05594173's one
@@ -83,9 +86,7 @@ def test_choosing_another_measure_redraws_its_chart(browser, results_server):
     wait_ready(page)
     page.get_by_role("combobox", name="Outcome measure").click()  # the selectbox
     page.get_by_role("option", name="Primary · Total Chewing Duration Per Bolus").click()
-    page.wait_for_function("""() => [...document.querySelectorAll("[data-testid='stPlotlyChart'] .gtitle")]
-                              .some(t => t.textContent.replace(/[\\s\\u200b]/g, '').includes('TotalChewingDuration'))""", timeout=60_000)
-    wait_ready(page)
+    wait_for_chart(page, "Total Chewing Duration")
     assert page.locator("[data-testid='stException']").count() == 0
     context.close()
 

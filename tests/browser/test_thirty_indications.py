@@ -42,6 +42,9 @@ def indications_in_table(page) -> set[str]:
 
 
 def pick(page, label: str, option: str) -> None:
+    # After the previous choice, wait for its run to end: a rerun landing while the list is open re-renders the
+    # widget and closes the list (under CI's two test workers the option was then never found).
+    wait_ready(page)
     multiselect(page, label).click()
     page.get_by_role("option", name=option, exact=True).click()
     page.keyboard.press("Escape")

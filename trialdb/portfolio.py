@@ -27,13 +27,14 @@ How a study is read (`classify`):
 4. Low or high dose, for a study that gives recombinant IL-2, from its IL-2 units' words: high-dose wording
    ("high-dose IL-2", "600,000 IU/kg", "every 8 hours") and no low-dose wording -> high-dose; otherwise
    low-dose. When neither is written the dose is unknown: in a study whose conditions are cancers it is
-   taken as high-dose and left out ("IL-2 given in cancer, dose not stated": oncology IL-2 is high-dose, and
-   wrong is worse than missing: a left-out trial is listed with its reason, a wrongly included one distorts
-   every page); elsewhere it is taken as low-dose by the portfolio's condition scope (immune-mediated
-   disease, where IL-2 is given at low dose), and the reason says so.
+   taken as high-dose and left out (oncology IL-2 is high-dose, and wrong is worse than missing: a left-out
+   trial is listed with its reason, a wrongly included one distorts every page); elsewhere it is taken as
+   low-dose by the portfolio's condition scope (immune-mediated disease, where IL-2 is given at low dose),
+   and the reason says so.
 5. Only when no unit decides, the study's own description breaks the tie (titles, `briefSummary`,
-   `detailedDescription`), with named agents and explicit low-dose wording only (background sentences such
-   as "high-dose IL-2 has been used in cancer" or "IL-2 is a cytokine" decide nothing).
+   `detailedDescription`), by the rows that count in text: named agents, "low-dose IL-2", IL-2 with a dose
+   in IU. A bare "IL-2" there is background and decides nothing ("IL-2 is a cytokine"), and high-dose words
+   there decide the dose only when no low-dose words stand beside them.
 6. Nothing given: "not-given". With the measuring words ("serum IL-2 levels", "IL-2 production", IL-2 in a
    list of cytokines, an outcome measure) as its quote where the record has them; else with no quote and
    the reason "does not name IL-2 or an IL-2 drug as an intervention".
@@ -102,14 +103,15 @@ WORDINGS: tuple[Wording, ...] = (
     Wording("fusion-toxin", r"\bdenileukin(?:\s+diftitox)?(?:[- ]cxdl)?\b",
             "Names denileukin diftitox, an IL-2–diphtheria toxin fusion protein that kills cells bearing the "
             "IL-2 receptor: an IL-2 fusion toxin, not IL-2 therapy"),
-    Wording("fusion-toxin", r"\bDAB\s?\(?(?:389|486)\)?[- ]?(?:IL|interleukin)[- ]?2\b",
+    Wording("fusion-toxin", r"\bDAB\s?(?:\(?(?:389|486)\)?)?[- /]?(?:IL|interleukin)[- ]?2\b",
             "Names DAB389IL-2 (denileukin diftitox), an IL-2–diphtheria toxin fusion protein: an IL-2 fusion "
             "toxin, not IL-2 therapy"),
     Wording("fusion-toxin", r"\b(?:E7777|Ontak|Lymphir)\b",
             "Names a denileukin diftitox product (E7777, Ontak, Lymphir), an IL-2–diphtheria toxin fusion "
             "protein: an IL-2 fusion toxin, not IL-2 therapy"),
     Wording("fusion-toxin", r"\b(?:IL|interleukin)[- ]?2[- ]diphtheria\s+toxin|diphtheria\s+toxin[- ](?:IL|interleukin)"
-            r"[- ]?2\b|diphtheria\s+toxin\s+(?:fused|linked|conjugated)\s+to\s+(?:human\s+)?(?:IL|interleukin)[- ]?2\b",
+            r"[- ]?2\b|diphtheria\s+toxin\s+(?:fused|linked|conjugated)\s+to\s+(?:human\s+)?(?:IL|interleukin)[- ]?2\b"
+            r"|(?:IL|interleukin)[- ]?2\b[^.;]{0,60}?\b(?:fused|linked|conjugated)\s+(?:to|with)\s+(?:the\s+)?diphtheria\s+toxin",
             "Describes IL-2 joined to diphtheria toxin: an IL-2 fusion toxin, not IL-2 therapy"),
     # --- Engineered IL-2: muteins, PEGylated IL-2, IL-2 fused to Fc or antibodies, IL-2/antibody complexes.
     Wording("engineered", r"\befavaleukin(?:\s+alfa)?\b|\bAMG[- ]?592\b",
@@ -147,7 +149,7 @@ WORDINGS: tuple[Wording, ...] = (
             "Names inolimomab, a monoclonal antibody against the IL-2 receptor α chain: an IL-2 receptor "
             "antibody, which blocks IL-2"),
     Wording("receptor-antibody", r"\bantibod(?:y|ies)\s+(?:directed\s+)?(?:against|to|targeting)\s+(?:the\s+)?"
-            r"(?:alpha\s+|α\s+)?(?:chain\s+of\s+the\s+)?(?:IL|interleukin)[- ]?2\s*(?:receptor|R)\b",
+            r"(?:alpha\s+|α\s+)?(?:chain\s+of\s+the\s+)?(?:IL|interleukin)[- ]?2\s*(?:\([^)]{0,12}\)\s*)?(?:receptor|R)\b",
             "Describes a monoclonal antibody against the IL-2 receptor: an IL-2 receptor antibody"),
     Wording("receptor-antibody", r"\banti[- ](?:CD25|Tac)\b|\banti[- ](?:IL|interleukin)[- ]?2\s*(?:receptor|R(?:α|a)?)\b"
             r"|\b(?:IL|interleukin)[- ]?2\s*(?:receptor|R)\s+(?:antagonists?|blockers?|blockade|antibod(?:y|ies))\b"
@@ -399,9 +401,9 @@ def _dose(nct_id: str, protocol: Mapping[str, Any], hit: _Hit, unit_hits: list[_
     conditions = (protocol.get("conditionsModule") or {}).get("conditions") or []
     cancer = next((c for c in conditions if isinstance(c, str) and _CANCER.search(c)), None)
     if cancer is not None:
-        return _decision(nct_id, "high-dose", f"{said}; IL-2 given in cancer ('{cancer}'), dose not stated: taken "
-                         "as oncology (high-dose) IL-2 and left out of the low-dose portfolio.", hit)
-    return _decision(nct_id, "low-dose", f"{said}; dose not stated as low or high, taken as low-dose by the "
+        return _decision(nct_id, "high-dose", f"{said}; IL-2 given in cancer ('{cancer}') and no wording says low "
+                         "or high dose: taken as oncology (high-dose) IL-2 and left out of the low-dose portfolio.", hit)
+    return _decision(nct_id, "low-dose", f"{said}; no wording says low or high dose: taken as low-dose by the "
                      "portfolio's condition scope (immune-mediated disease).", hit)
 
 

@@ -161,7 +161,7 @@ WORDINGS: tuple[Wording, ...] = (
     Wording("low-dose", r"\b(?:rh|hr|r|h)[- ]?IL[- ]?2\b" + _NOT_DRUG, "Gives recombinant human IL-2 (rhIL-2)"),
     Wording("low-dose", r"\brecombinant\s+(?:human\s+)?(?:IL|interleukin)[- ]?2\b" + _NOT_DRUG,
             "Gives recombinant human interleukin-2"),
-    Wording("low-dose", r"\b(?:(?:ultra|very)[- ])?low[- ]dos(?:e|ed|age)\s+(?:of\s+)?(?:recombinant\s+)?(?:human\s+)?"
+    Wording("low-dose", r"\b(?:(?:ultra|very)[- ])?low[- ]dos(?:es|e|ed|age)\s+(?:of\s+)?(?:recombinant\s+)?(?:human\s+)?"
             + _IL2 + _NOT_DRUG, "Gives low-dose IL-2"),
     Wording("low-dose", r"\b(?:ULD|LD)[- ]?IL[- ]?2\b" + _NOT_DRUG, "Gives low-dose IL-2 (ld-IL-2)"),
     Wording("low-dose", _IL2 + _NOT_DRUG, "Gives IL-2, named as an intervention", scope="name"),
@@ -186,7 +186,7 @@ WORDINGS: tuple[Wording, ...] = (
             "the high dose of the Proleukin label (600,000–720,000 IU/kg)"),
     Wording("high-dose-words", r"\bevery\s+8\s+hours\b|\bq8h\b|\bevery\s+eight\s+hours\b",
             "the high-dose schedule (every 8 hours)"),
-    Wording("low-dose-words", r"\b(?:(?:ultra|very)[- ])?low[- ]dos(?:e|ed|age)\b|\bULD\b|\bLD[- ]?IL|\bMIU\b|\bMUI\b"
+    Wording("low-dose-words", r"\b(?:(?:ultra|very)[- ])?low[- ]dos(?:es|e|ed|age)\b|\bULD\b|\bLD[- ]?IL|\bMIU\b|\bMUI\b"
             r"|\bmillion\s+(?:IU|international\s+units|units)\b|\bWIU\b|万",
             "low-dose wording"),
     # --- IL-2 measured, not given.
@@ -260,7 +260,7 @@ def _units(protocol: Mapping[str, Any]) -> Iterator[tuple[bool, list[_Text]]]:
     for i, iv in enumerate(arms.get("interventions") or []):
         if not isinstance(iv, Mapping):
             continue
-        texts = []
+        texts: list[_Text] = []
         if (name := _s(iv.get("name"))) is not None:
             texts.append(_Text(f"{base}.interventions[{i}].name", name, True, "the intervention name"))
         for k, other in enumerate(iv.get("otherNames") or []):
@@ -282,7 +282,7 @@ def _units(protocol: Mapping[str, Any]) -> Iterator[tuple[bool, list[_Text]]]:
 
 def _study_texts(protocol: Mapping[str, Any]) -> list[_Text]:
     """The study's own description: titles, summary, detailed description (tie-breakers only)."""
-    out = []
+    out: list[_Text] = []
     ident, desc = protocol.get("identificationModule"), protocol.get("descriptionModule")
     for module, name, key, where in (
         (ident, "identificationModule", "briefTitle", "the study title"),
@@ -296,7 +296,7 @@ def _study_texts(protocol: Mapping[str, Any]) -> list[_Text]:
 
 
 def _outcome_texts(protocol: Mapping[str, Any]) -> list[_Text]:
-    out = []
+    out: list[_Text] = []
     outcomes = protocol.get("outcomesModule")
     if not isinstance(outcomes, Mapping):
         return out
@@ -311,7 +311,7 @@ def _outcome_texts(protocol: Mapping[str, Any]) -> list[_Text]:
 
 
 def _hits(texts: list[_Text], kinds: tuple[str, ...] | None = None) -> list[_Hit]:
-    hits = []
+    hits: list[_Hit] = []
     for t in texts:
         for w, rx in _COMPILED:
             if (kinds is not None and w.kind not in kinds) or (w.scope == "name" and not t.is_name):

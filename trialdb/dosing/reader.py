@@ -319,6 +319,12 @@ def read_schedule(text: str, path: str, per_day_hint: bool = False, lo: int = 0,
                     else:
                         d.cycles, d.cycles_said = None, True
                         nr(f"phases[{i}].cycles", f"'{words}' is not a whole number of cycles", ev)
+    if not drafts and per_day_hint:  # "1 MUI/jour" and nothing else: a daily dose, duration not stated
+        hint = re.compile(r"(?:/\s*(?:day|d|jour|j)\b|\bper\s+day\b|\ba\s+day\b|\bpar\s+jour\b)", re.I).search(text, lo, hi)
+        if hint:
+            drafts.append(_PhaseDraft())
+            out.starts.append(lo)
+            out.spans.append((hint.start(), hint.end()))
     for i, d in enumerate(drafts):
         if d.every_days is None and d.times_per_week is None and not d.freq_seen and per_day_hint and i == 0:
             d.every_days = 1
@@ -347,7 +353,7 @@ def read_schedule(text: str, path: str, per_day_hint: bool = False, lo: int = 0,
                                     times_per_week=d.times_per_week))
         except ValueError:
             out.not_read.append(NotRead(f"phases[{i}]", "impossible schedule as read", None, None))
-    if not any(p.every_days or p.for_days or p.times_per_week for p in out.phases):
+    if not out.spans or not any(p.every_days or p.for_days or p.times_per_week for p in out.phases):
         out.phases = []
         out.starts = []
     return out

@@ -34,6 +34,7 @@ and the words, never a guess. The conventions, with their reasons:
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
@@ -221,7 +222,7 @@ def read_schedule(text: str, path: str, per_day_hint: bool = False, lo: int = 0,
     def nr(fieldname: str, reason: str, ev: _Event) -> None:
         out.not_read.append(NotRead(fieldname, reason, text[ev.start:ev.end], path))
 
-    for a, b in zip(cuts, cuts[1:], strict=False):
+    for a, b in itertools.pairwise(cuts):
         evs = _events(text, a, b)
         if not evs:
             continue
@@ -261,13 +262,13 @@ def read_schedule(text: str, path: str, per_day_hint: bool = False, lo: int = 0,
                 nr(f"phases[{i}].every_days", f"ambiguous frequency: '{words}' (a count per week, no whole-day "
                    "interval)", ev)
             elif ev.kind == "rest":
-                n, u = (g["n"], g["u"]) if g["n"] else (g["n2"], g["u2"])
-                days = _days(_n(n), u)
+                nw, u = (g["n"], g["u"]) if g["n"] else (g["n2"], g["u2"])
+                days = _days(_n(nw), u)
                 if days is not None:
                     d.rest_days = days
             elif ev.kind == "cycles":
-                n = g["n"] or g["n2"] or g["n3"]
-                d.cycles, d.cycles_said = _n(n), True
+                nw = g["n"] or g["n2"] or g["n3"]
+                d.cycles, d.cycles_said = _n(nw), True
                 if g.get("len") and d.for_days is None:
                     d.for_days = int(g["len"])
             elif ev.kind == "cycleword":
@@ -279,8 +280,8 @@ def read_schedule(text: str, path: str, per_day_hint: bool = False, lo: int = 0,
                              14 if "fortnight" in w or "other week" in w or "second week" in w else
                              2 if w.startswith(("qod", "q.o.d", "alternate")) else 1)
                 else:
-                    n = g["n"].lower()
-                    k = 2 if n in ("other", "second") else _n(n)
+                    nw = g["n"].lower()
+                    k = 2 if nw in ("other", "second") else _n(nw)
                     every = k if g["u"].lower().startswith("day") else 7 * k
                 if d.every_days is None and not d.freq_seen:
                     d.every_days, d.freq_seen = every, True
@@ -503,7 +504,7 @@ def _read_pair(study_texts: list[tuple[str, str, str]], texts: list[tuple[str, s
                 elif d.problem and not d.options and refused is None:
                     refused = (path, d)
             if good and not any(d.options for d in ds):
-                distinct = []
+                distinct: list[DoseMatch] = []
                 for d in good:
                     if not any(_same(d, e) for e in distinct):
                         distinct.append(d)
@@ -583,16 +584,16 @@ def _read_pair(study_texts: list[tuple[str, str, str]], texts: list[tuple[str, s
     kinds = sorted({r for r, *_ in named})
     if len(kinds) == 1:
         route = kinds[0]
-        r, path, s, e = named[0]
-        facts.append(Fact("route", by_path[path][s:e], path))
+        _r, rpath, rs, re_ = named[0]
+        facts.append(Fact("route", by_path[rpath][rs:re_], rpath))
     elif len(kinds) > 1:
-        r, path, s, e = named[0]
-        not_read.append(NotRead("route", f"several routes named: {', '.join(kinds)}", by_path[path][s:e], path))
+        _r, rpath, rs, re_ = named[0]
+        not_read.append(NotRead("route", f"several routes named: {', '.join(kinds)}", by_path[rpath][rs:re_], rpath))
     else:
         not_read.append(NotRead("route", "route not stated"))
 
     if main is None:
-        kind, path, text = texts[0] if role != "background" else next(
+        _kind, path, text = texts[0] if role != "background" else next(
             (t for t in texts if ".interventions[" in t[1]), texts[0])
         main = (path, 0, len(text))
     path, lo, hi = main

@@ -18,8 +18,8 @@ from dashboard.theme import (
     palette_of_codes,
     status_colour,
 )
+from trialdb.dosing.schedules import cumulative_dose, is_il2, periods, phases_from_json
 from trialdb.enums import label
-from trialdb.schedules import cumulative_dose, is_il2, periods, phases_from_json
 
 FONT = dict(family="Source Sans Pro, sans-serif", size=13)
 SEGMENT_LABELS = 15  # stacked segments up to which each carries its number

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from trialdb.schedules import Phase, administration_days, cumulative_dose, is_il2, periods, treatment_days
+from trialdb.dosing.schedules import Phase, administration_days, cumulative_dose, is_il2, periods, treatment_days
 from trialdb.statistics import derive_counts, newcombe_difference, wilson
 
 

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from trialdb.dosing.schedules import Phase
 from trialdb.errors import SourceError
-from trialdb.schedules import Phase
 from trialdb.sources import Quote, SourceDocument
 
 ROLES = ("active", "placebo", "background")

@@ -9,9 +9,9 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, object_session
 
 from trialdb import models as m
+from trialdb.dosing.schedules import administration_days, phases_from_json
 from trialdb.results import drop_empty as _clean
 from trialdb.results import results_posted, section_record
-from trialdb.schedules import administration_days, phases_from_json
 
 
 def _date(date: str | None, kind: str | None) -> dict | None:

@@ -23,8 +23,8 @@ from sqlalchemy.orm import Session, selectinload
 
 from trialdb import models as m
 from trialdb import search
+from trialdb.dosing.schedules import administration_days, is_il2, phases_from_json, treatment_days
 from trialdb.indications import AREA_BY_CODE, AREAS
-from trialdb.schedules import administration_days, is_il2, phases_from_json, treatment_days
 
 NOT_STATED = "not stated in source"
 # Inlined, not a bound parameter: PostgreSQL must see the same expression in SELECT and GROUP BY.

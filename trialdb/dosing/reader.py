@@ -1,0 +1,688 @@
+"""The regimen reader: each registry study's IL-2 regimens read from the record's own words.
+
+`read_regimens(study)` takes one ClinicalTrials.gov API v2 study dict and returns one `Reading` per (arm,
+IL-2 or placebo intervention) pair, plus the other drugs of those arms as role "background" with nothing
+read. Arms and interventions are joined by `armGroups[].interventionNames` ("Drug: Aldesleukin", the type
+prefix dropped) and `interventions[].armGroupLabels`.
+
+Where the words are read, in order: the arm's label and description, the intervention's name, description
+and other names; the study's briefSummary and detailedDescription only when none of those gives a dose or a
+schedule. Every fact keeps its verbatim quote and the JSON path (relative to protocolSection) of the string
+it was read from.
+
+Wrong is worse than missing (the project's rule): what cannot be read surely is a `NotRead` with its reason
+and the words, never a guess. The conventions, with their reasons:
+- Durations in days and weeks are read (1 week = 7 days). Durations in months or years are NOT converted
+  ("for 6 months", "for 1 year", "over 18 months"): a month is 28 to 31 days and a year 365 or 366, so the
+  number of administrations would depend on a convention the record does not state; the phase's `for_days`
+  (or `cycles`) stays None with a NotRead quoting the words.
+- "every N weeks" after a course ("daily for 5 days every 4 weeks") is the cycle period: rest = period - course.
+- "N consecutive days per week" is every 1 day for N days, rest 7 - N; "for K weeks" then gives K cycles.
+- A count per week without a day pattern ("×3 per week", "three times a week", "5 days per week") gives
+  `times_per_week` and leaves `every_days` None (no whole-day interval), with a NotRead quoting the words.
+- "biweekly", "monthly", "twice daily", "every 8 hours", "as needed" are not read as an interval (NotRead).
+- A dose per day ("1 MIU/day") means daily only when no other frequency is written.
+- Several doses for several arms ("0·33 MIU/day, 1 MIU/day, or 3 MIU/day", "0.125, 0.250 or 0.500 MIU/m2"):
+  an arm's dose is read only when the arm's own label or description names it; otherwise NotRead.
+- Dose escalation ("Dose escalations were scheduled at weeks 2 and 4"): the first dose is read where it is
+  one number; later doses are never guessed (flag + NotRead).
+- Courses at stated weeks ("at weeks 3, 6, and 9") do not give a rest that is sure (is week 3 day 14 or
+  21?): those phases keep `cycles` None, so no calendar is drawn, with a NotRead quoting the words.
+- Implausible doses are kept as written and flagged (far below or above the low-dose range), never corrected.
+- Units: see `trialdb.dosing.units` ("units" is IU; "mIU", ranges and garbled numbers are refused).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any
+
+from trialdb.dosing.schedules import Phase
+from trialdb.dosing.units import DoseMatch, basis, find_doses, to_iu
+
+# --- what the reader returns ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One fact read: `field` ("dose", "unit", "route", "phases"), its verbatim `quote` (a substring of the
+    string at `path`), and `path` relative to protocolSection ("armsInterventionsModule.armGroups[1].description")."""
+
+    field: str
+    quote: str
+    path: str
+
+
+@dataclass(frozen=True)
+class NotRead:
+    """Something not stated or not read surely: `field` ("dose", "route", "phases[0].for_days", ...), the
+    `reason` (with the words that make it unsure), and where known the verbatim quote and its path."""
+
+    field: str
+    reason: str
+    quote: str | None = None
+    path: str | None = None
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One arm's regimen of one drug, read from the registry record (see the module docstring)."""
+
+    arm: str
+    drug: str
+    role: str
+    dose: float | None
+    unit: str | None
+    unit_as_written: str | None
+    route: str | None
+    phases: tuple[Phase, ...]
+    quote: str
+    path: str
+    facts: tuple[Fact, ...] = ()
+    not_read: tuple[NotRead, ...] = ()
+    flags: tuple[str, ...] = ()
+
+
+def reading_to_json(r: Reading) -> dict[str, Any]:
+    """A JSON-able dict of a Reading (keys = field names; phases as dicts; facts and not_read as dicts)."""
+    d = asdict(r)
+    d["phases"] = [{k: v for k, v in p.items() if v is not None or k in ("every_days", "for_days", "cycles")}
+                   for p in d["phases"]]
+    return d
+
+
+def reading_from_json(d: dict[str, Any]) -> Reading:
+    """The Reading `reading_to_json` wrote. Raises KeyError/TypeError/ValueError for a malformed dict."""
+    return Reading(
+        arm=d["arm"], drug=d["drug"], role=d["role"], dose=d["dose"], unit=d["unit"],
+        unit_as_written=d["unit_as_written"], route=d["route"],
+        phases=tuple(Phase(**{"every_days": None, "for_days": None, **p}) for p in d["phases"]),
+        quote=d["quote"], path=d["path"],
+        facts=tuple(Fact(**f) for f in d.get("facts", [])),
+        not_read=tuple(NotRead(**n) for n in d.get("not_read", [])),
+        flags=tuple(d.get("flags", [])))
+
+
+# --- names ----------------------------------------------------------------------------------------------------
+
+IL2_NAME = re.compile(
+    r"aldesleukin|proleukin|teceleukin|interleukine?[\s-]*2(?!\d)|(?<![A-Za-z])(?:rh|hr|r|ld-?|LD-?)?IL[\s-]?2(?![\d])",
+    re.I)
+# Not low-dose IL-2 itself (the portfolio classifier decides these trials; their dosing is not IL-2's)
+NOT_IL2 = re.compile(r"receptor|\banti-|antibod|mab\b|diftitox|\bPEG|pegylated|mutein|fusion|IL-?2R|IL-?2/", re.I)
+PLACEBO = re.compile(r"placebo|dummy", re.I)
+
+
+def _is_il2(*names: str) -> bool:
+    return any(IL2_NAME.search(n) and not NOT_IL2.search(n) for n in names if n)
+
+
+# --- schedules ------------------------------------------------------------------------------------------------
+
+_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+          "ten": 10, "eleven": 11, "twelve": 12, "fourteen": 14, "twenty": 20, "a": 1, "an": 1, "single": 1,
+          "once": 1, "twice": 2, "thrice": 3}
+N = r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fourteen|twenty)"
+_SEP = r"[\s-]*"
+
+
+def _n(text: str) -> int:
+    t = text.lower()
+    return int(t) if t.isdigit() else _WORDS[t]
+
+
+# Checked in this order; each is (kind, pattern). Spans already taken are not matched again.
+_EVENTS: list[tuple[str, re.Pattern[str]]] = [(k, re.compile(p, re.I)) for k, p in [
+    ("subdaily", r"\b(?:twice|three\s+times|2\s+times|3\s+times)\s+(?:a|per)\s+day\b|\btwice\s+daily\b|\bb\.?i\.?d\b"
+                 r"|\bevery\s+\d+\s+hours?\b|\bq\s?\d+\s?h\b|\b(?:\d+|eight|twelve)[\s-]+hourly\b"),
+    ("ambiguous", r"\bbi-?weekly\b|\bbi-?monthly\b|\bsemi-?monthly\b|\bmonthly\b|\bevery\s+(?:\d+\s+)?months?\b"
+                  r"|\bonce\s+a\s+month\b|\bas\s+needed\b|\bp\.?r\.?n\b|\bapproximately\s+every\b|\babout\s+every\b"),
+    ("atweeks", rf"\bat\s+(?:the\s+)?weeks?\s+{N}(?:\s*(?:,\s*and|,|and|&)\s*{N})+"),
+    ("cycleword", r"\b(?:as\s+one|one|each|per|every|another)\s+(?:treatment\s+)?(?:cycle|course)\b"),
+    ("daypattern", rf"\b(?:on\s+)?(?P<n>{N})\s+consecutive\s+days?\s+(?:per|a|each|every)\s+week\b"),
+    ("perweek", rf"(?:[×x]\s*(?P<n1>\d)\s*(?:per|a|/)\s*week\b|\b(?P<n2>{N}|twice|thrice)\s+(?:times\s+)?"
+                rf"(?:(?:per|a|each)\s+week|weekly)\b|\b(?P<n3>{N})\s+days?\s+(?:per|a|each)\s+week\b)"),
+    ("rest", rf"(?:(?:followed\s+by|with|after)\s+(?:an?\s+)?)?(?P<n>{N}){_SEP}(?P<u>days?|weeks?){_SEP}"
+             rf"(?:treatment\s+|drug\s+|therapy\s+)?(?:hiatus|break|rest|pause|interruption|washout|off|drug[\s-]free)"
+             rf"|\b(?:rest|break|hiatus|pause)\s+(?:period\s+)?(?:of\s+)?(?P<n2>{N}){_SEP}(?P<u2>days?|weeks?)"),
+    ("cycles", rf"\b(?:for\s+|total\s+of\s+|repeated\s+)?(?P<n>{N})\s+(?:(?P<len>\d+){_SEP}days?{_SEP})?(?:treatment\s+)?"
+               rf"(?:cycles|courses)\b|\brepeated\s+(?P<n2>{N})\s+times\b|\b(?P<n3>{N})\s+times\s+in\s+total\b"),
+    ("period", rf"\bevery\s+(?P<n>{N}|other|second)\s+(?P<u>days?|weeks?)\b"
+               rf"|\b(?P<w>weekly|fortnightly|daily|once\s+(?:a|per)\s+(?:day|week)|every\s+day|each\s+day|once\s+daily"
+               rf"|once\s+weekly|per\s+day|qod|q\.o\.d\.?|qd|q\.d\.?|alternate\s+days|every\s+(?:other|second)\s+week"
+               rf"|(?:\d+|one|a)\s+dose\s+per\s+(?:day|week))\b"),
+    ("duration", rf"\b(?:for|during|over|lasting)\s+(?:a\s+(?:period|duration|total)\s+of\s+|a\s+|the\s+first\s+)?"
+                 rf"(?P<n>{N}){_SEP}(?:consecutive\s+)?(?P<u>days?|weeks?|months?|years?)(?:{_SEP}(?:course|period|cycle))?\b"
+                 rf"|\b(?:on\s+)?(?P<n2>{N})\s+consecutive\s+days\b"
+                 rf"|\b(?:a\s+)?(?P<n3>{N}){_SEP}(?P<u3>day|week){_SEP}(?:course|treatment|period|regimen)\b"),
+]]
+
+_SPLIT = re.compile(r"(?:,|;)?\s*\b(?:and\s+then|then|followed\s+by|thereafter|subsequently|after\s+which)\b", re.I)
+_ESCALATION = re.compile(r"\bdose[\s-]+escalat\w*|\bescalat\w+\s+(?:dose|to)\b|\btitrat\w+|\bincreased?\s+to\b", re.I)
+
+
+@dataclass
+class _Event:
+    kind: str
+    start: int
+    end: int
+    m: re.Match[str]
+
+
+def _events(text: str, lo: int, hi: int) -> list[_Event]:
+    taken: list[tuple[int, int]] = []
+    out: list[_Event] = []
+    for kind, pat in _EVENTS:
+        for m in pat.finditer(text, lo, hi):
+            if any(m.start() < e and s < m.end() for s, e in taken):
+                continue
+            taken.append((m.start(), m.end()))
+            out.append(_Event(kind, m.start(), m.end(), m))
+    return sorted(out, key=lambda e: e.start)
+
+
+def _days(n: int, unit: str) -> int | None:
+    u = unit.lower()
+    return n if u.startswith("day") else n * 7 if u.startswith("week") else None
+
+
+@dataclass
+class _PhaseDraft:
+    every_days: int | None = None
+    times_per_week: int | None = None
+    for_days: int | None = None
+    rest_days: int = 0
+    cycles: int | None = 1
+    period: int | None = None
+    cycles_said: bool = False
+    freq_seen: bool = False
+    cycle_word: tuple[str, int, int] | None = None
+
+
+@dataclass
+class _Schedule:
+    phases: list[Phase] = field(default_factory=list)
+    not_read: list[NotRead] = field(default_factory=list)
+    spans: list[tuple[int, int]] = field(default_factory=list)
+    starts: list[int] = field(default_factory=list)  # where each phase's words begin
+
+
+def read_schedule(text: str, path: str, per_day_hint: bool = False, lo: int = 0, hi: int | None = None) -> _Schedule:
+    """Phases read from text[lo:hi] (see the module docstring's conventions). Pure; never raises."""
+    hi = len(text) if hi is None else hi
+    esc = _ESCALATION.search(text, lo, hi)
+    if esc:  # what follows a dose escalation is not read as the schedule (later doses and their timing)
+        hi = esc.start()
+    out = _Schedule()
+    cuts = [lo] + [m.start() for m in _SPLIT.finditer(text, lo, hi)] + [hi]
+    drafts: list[_PhaseDraft] = []
+
+    def nr(fieldname: str, reason: str, ev: _Event) -> None:
+        out.not_read.append(NotRead(fieldname, reason, text[ev.start:ev.end], path))
+
+    for a, b in itertools.pairwise(cuts):
+        evs = _events(text, a, b)
+        if not evs:
+            continue
+        kinds = [e.kind for e in evs]
+        starts_phase = any(k in ("period", "perweek", "daypattern", "subdaily", "ambiguous") for k in kinds)
+        if starts_phase or not drafts:
+            drafts.append(_PhaseDraft())
+            out.starts.append(a)
+        d = drafts[-1]
+        i = len(drafts) - 1
+        for ev in evs:
+            g = ev.m.groupdict()
+            out.spans.append((ev.start, ev.end))
+            words = text[ev.start:ev.end]
+            if ev.kind == "subdaily":
+                d.freq_seen = True
+                nr(f"phases[{i}].every_days", f"more than once a day: '{words}' (not a whole-day interval)", ev)
+            elif ev.kind == "ambiguous":
+                d.freq_seen = True
+                nr(f"phases[{i}].every_days", f"ambiguous frequency: '{words}'", ev)
+            elif ev.kind == "atweeks":
+                d.cycles = None
+                d.cycles_said = True
+                nr(f"phases[{i}].rest_days", f"courses at stated weeks: '{words}' (week N may be day 7(N-1) or "
+                   "7N; the rest between courses is not sure)", ev)
+            elif ev.kind == "daypattern":
+                n = _n(g["n"])
+                if 1 <= n <= 7:
+                    d.freq_seen = True
+                    d.every_days, d.for_days, d.rest_days, d.period = 1, n, 7 - n, 7
+            elif ev.kind == "perweek":
+                raw = g["n1"] or g["n2"] or g["n3"]
+                n = _n(raw)
+                d.freq_seen = True
+                if 1 <= n <= 7:
+                    d.times_per_week = n
+                nr(f"phases[{i}].every_days", f"ambiguous frequency: '{words}' (a count per week, no whole-day "
+                   "interval)", ev)
+            elif ev.kind == "rest":
+                nw, u = (g["n"], g["u"]) if g["n"] else (g["n2"], g["u2"])
+                days = _days(_n(nw), u)
+                if days is not None:
+                    d.rest_days = days
+            elif ev.kind == "cycles":
+                nw = g["n"] or g["n2"] or g["n3"]
+                d.cycles, d.cycles_said = _n(nw), True
+                if g.get("len") and d.for_days is None:
+                    d.for_days = int(g["len"])
+            elif ev.kind == "cycleword":
+                d.cycle_word = (text[ev.start:ev.end], ev.start, ev.end)
+            elif ev.kind == "period":
+                if g["w"]:
+                    w = g["w"].lower()
+                    every = (7 if "week" in w and "other" not in w and "second" not in w else
+                             14 if "fortnight" in w or "other week" in w or "second week" in w else
+                             2 if w.startswith(("qod", "q.o.d", "alternate")) else 1)
+                else:
+                    nw = g["n"].lower()
+                    k = 2 if nw in ("other", "second") else _n(nw)
+                    every = k if g["u"].lower().startswith("day") else 7 * k
+                if d.every_days is None and not d.freq_seen:
+                    d.every_days, d.freq_seen = every, True
+                elif d.every_days == every or (d.period is not None and d.period == every):
+                    pass
+                elif d.every_days is not None and d.for_days is not None and every > d.for_days:
+                    d.period = every  # "daily for 5 days every 4 weeks": the cycle period
+                elif d.every_days is not None and d.for_days is None and every > 7 and d.period is None:
+                    d.period = every  # "once a day for five days every 4 weeks": course length may come later
+                else:
+                    nr(f"phases[{i}].every_days", f"ambiguous frequency: '{words}' beside another frequency", ev)
+                    d.every_days = None
+            elif ev.kind == "duration":
+                if g["n"]:
+                    n, u = _n(g["n"]), g["u"]
+                elif g["n2"]:
+                    n, u = _n(g["n2"]), "days"
+                else:
+                    n, u = _n(g["n3"]), g["u3"]
+                days = _days(n, u)
+                total = bool(re.match(r"over|during", words, re.I)) and d.period is not None
+                if days is None:
+                    what = "cycles" if (d.period is not None or d.for_days is not None) else "for_days"
+                    if what == "cycles":
+                        d.cycles, d.cycles_said = None, True
+                    else:
+                        d.for_days = None
+                    nr(f"phases[{i}].{what}", f"duration in {u.lower().rstrip('s')}s: '{words}' (a month or a year"
+                       " is not a whole number of days; not converted)", ev)
+                elif d.for_days is None and not total:
+                    d.for_days = days
+                elif d.period is not None and not d.cycles_said:
+                    # "5 consecutive days per week for 4 weeks", "... every 4 weeks over 12 weeks": the whole course
+                    if days % d.period == 0:
+                        d.cycles, d.cycles_said = days // d.period, True
+                    else:
+                        d.cycles, d.cycles_said = None, True
+                        nr(f"phases[{i}].cycles", f"'{words}' is not a whole number of cycles", ev)
+    if not drafts and per_day_hint:  # "1 MUI/jour" and nothing else: a daily dose, duration not stated
+        hint = re.compile(r"(?:/\s*(?:day|d|jour|j)\b|\bper\s+day\b|\ba\s+day\b|\bpar\s+jour\b)", re.I).search(text, lo, hi)
+        if hint:
+            drafts.append(_PhaseDraft())
+            out.starts.append(lo)
+            out.spans.append((hint.start(), hint.end()))
+    for i, d in enumerate(drafts):
+        if d.every_days is None and d.times_per_week is None and not d.freq_seen and per_day_hint and i == 0:
+            d.every_days = 1
+        rest = d.rest_days
+        if d.cycle_word and not d.cycles_said:
+            d.cycles = None
+            out.not_read.append(NotRead(f"phases[{i}].cycles", f"number of cycles not stated ('{d.cycle_word[0]}')",
+                                        d.cycle_word[0], path))
+        if d.period is not None:
+            if d.for_days is not None and d.period > d.for_days:
+                rest = d.period - d.for_days
+                if not d.cycles_said:
+                    d.cycles = None
+                    out.not_read.append(NotRead(f"phases[{i}].cycles", "number of cycles not stated", None, None))
+            elif d.for_days is None:
+                out.not_read.append(NotRead(f"phases[{i}].for_days", "length of each course not stated", None, None))
+        if d.for_days is None and not any(n.field == f"phases[{i}].for_days" for n in out.not_read):
+            out.not_read.append(NotRead(f"phases[{i}].for_days", "duration not stated", None, None))
+        if d.every_days is None and d.times_per_week is None and not any(
+                n.field == f"phases[{i}].every_days" for n in out.not_read):
+            out.not_read.append(NotRead(f"phases[{i}].every_days", "frequency not stated", None, None))
+        if d.every_days is not None and d.for_days is not None and d.every_days > d.for_days and d.cycles == 1:
+            pass  # a single administration in the period ("every 2 weeks for 1 week"): kept as written
+        try:
+            out.phases.append(Phase(every_days=d.every_days, for_days=d.for_days, rest_days=rest, cycles=d.cycles,
+                                    times_per_week=d.times_per_week))
+        except ValueError:
+            out.not_read.append(NotRead(f"phases[{i}]", "impossible schedule as read", None, None))
+    if not out.spans or not any(p.every_days or p.for_days or p.times_per_week for p in out.phases):
+        out.phases = []
+        out.starts = []
+    return out
+
+
+# --- routes ---------------------------------------------------------------------------------------------------
+
+_ROUTES: list[tuple[str, re.Pattern[str]]] = [
+    ("subcutaneous", re.compile(r"(?<![A-Za-z])[sS]\.\s?[cC]\.|(?<![A-Za-z])SC(?![A-Za-z])|\bsc(?=\s+inj)|\bSQ\b|\bs/c\b|皮下")),
+    ("subcutaneous", re.compile(r"sub-?cutaneous(?:ly)?|under\s+the\s+skin|\bsubq\b", re.I)),
+    ("intravenous", re.compile(r"(?<![A-Za-z])i\.v\.|(?<![A-Za-z])IV(?![A-Za-z])|静脉")),
+    ("intravenous", re.compile(r"intravenous(?:ly)?", re.I)),
+    ("intramuscular", re.compile(r"(?<![A-Za-z])i\.m\.|(?<![A-Za-z])IM(?![A-Za-z])")),
+    ("intramuscular", re.compile(r"intramuscular(?:ly)?", re.I)),
+    ("intradermal", re.compile(r"intradermal(?:ly)?", re.I)),
+    ("oral", re.compile(r"\borally\b|\bby\s+mouth\b|\boral\s+(?:capsules?|tablets?|solution|administration)", re.I)),
+]
+
+
+def _routes(text: str) -> list[tuple[str, int, int]]:
+    found: list[tuple[str, int, int]] = []
+    for name, pat in _ROUTES:
+        for m in pat.finditer(text):
+            if not any(m.start() < e and s < m.end() for _, s, e in found):
+                found.append((name, m.start(), m.end()))
+    return sorted(found, key=lambda x: x[1])
+
+
+# --- the reader -----------------------------------------------------------------------------------------------
+
+AIM = "armsInterventionsModule"
+
+
+def _strip_type(name: str) -> str:
+    return re.sub(r"^\s*(?:drug|biological|other|procedure|device|dietary supplement|combination product|"
+                  r"genetic|radiation|behavioral|diagnostic test)\s*:\s*", "", name, flags=re.I).strip()
+
+
+def _texts(arm_i: int, arm: dict, iv_j: int | None, iv: dict | None) -> list[tuple[str, str, str]]:
+    """(kind, path, text) for the pair, in reading order."""
+    out = []
+    if isinstance(arm.get("label"), str):
+        out.append(("arm", f"{AIM}.armGroups[{arm_i}].label", arm["label"]))
+    if isinstance(arm.get("description"), str):
+        out.append(("arm", f"{AIM}.armGroups[{arm_i}].description", arm["description"]))
+    if iv is not None:
+        if isinstance(iv.get("name"), str):
+            out.append(("iv", f"{AIM}.interventions[{iv_j}].name", iv["name"]))
+        if isinstance(iv.get("description"), str):
+            out.append(("iv", f"{AIM}.interventions[{iv_j}].description", iv["description"]))
+        for k, o in enumerate(iv.get("otherNames") or []):
+            if isinstance(o, str):
+                out.append(("iv", f"{AIM}.interventions[{iv_j}].otherNames[{k}]", o))
+    return out
+
+
+def _scope(text: str, others: list[str]) -> tuple[int, int]:
+    """The part of an arm text about IL-2 when other drugs of the arm are named in it: from the first IL-2
+    mention to the first sentence naming another drug after it (the whole text otherwise)."""
+    if not others or not any(o and re.search(re.escape(o), text, re.I) for o in others):
+        return 0, len(text)
+    m = IL2_NAME.search(text)
+    if not m:
+        return 0, 0
+    end = len(text)
+    for o in others:
+        for om in re.finditer(re.escape(o), text[m.end():], re.I):
+            cut = text.rfind(".", m.end(), m.end() + om.start())
+            end = min(end, cut + 1 if cut >= 0 else m.end() + om.start())
+            break
+    start = text.rfind(".", 0, m.start()) + 1
+    return start, max(end, m.end())
+
+
+def _iu_doses(text: str, lo: int, hi: int) -> list[DoseMatch]:
+    return [d for d in find_doses(text[:hi]) if d.start >= lo and (d.unit is None or "IU" in d.unit)]
+
+
+def _plausibility(dose: float, unit: str) -> list[str]:
+    iu = to_iu(dose, unit)
+    if iu is None:
+        return []
+    b = basis(unit)
+    low, high = (3e4, 2e7) if b != "per kg" else (5e2, 3e5)
+    if iu < low:
+        return ["dose far below the low-dose range (kept as written)"]
+    if iu > high:
+        return ["dose in the high-dose range (kept as written)"]
+    return []
+
+
+def _same(a: DoseMatch, b: DoseMatch) -> bool:
+    if a.value is None or b.value is None or a.unit is None or b.unit is None:
+        return False
+    ia, ib = to_iu(a.value, a.unit), to_iu(b.value, b.unit)
+    return basis(a.unit) == basis(b.unit) and ia is not None and ib is not None and abs(ia - ib) < 1e-6 * max(ia, ib)
+
+
+def _read_pair(study_texts: list[tuple[str, str, str]], texts: list[tuple[str, str, str]], others: list[str],
+               role: str, arm_label: str, drug: str) -> Reading:
+    facts: list[Fact] = []
+    not_read: list[NotRead] = []
+    flags: list[str] = []
+    dose: float | None = None
+    unit = unit_as_written = route = None
+    phases: tuple[Phase, ...] = ()
+    main: tuple[str, int, int] | None = None  # path, start, end
+    by_path = {p: t for _, p, t in texts + study_texts}
+
+    def readable(src: list[tuple[str, str, str]]) -> list[tuple[str, str, str, int, int]]:
+        out = []
+        for kind, path, text in src:
+            lo, hi = _scope(text, others) if kind == "arm" or kind == "study" else (0, len(text))
+            if hi > lo:
+                out.append((kind, path, text, lo, hi))
+        return out
+
+    srcs = readable(texts)
+    doses = {path: _iu_doses(text, lo, hi) for _, path, text, lo, hi in srcs}
+    scheds = {path: read_schedule(text, path, any(d.per_day for d in doses[path]), lo, hi)
+              for _, path, text, lo, hi in srcs}
+    if not any(doses.values()) and not any(s.phases for s in scheds.values()) and study_texts:
+        srcs = readable(study_texts)
+        doses = {path: _iu_doses(text, lo, hi) for _, path, text, lo, hi in srcs}
+        scheds = {path: read_schedule(text, path, any(d.per_day for d in doses[path]), lo, hi)
+                  for _, path, text, lo, hi in srcs}
+
+    # -- dose (active only)
+    if role == "active":
+        arm_paths = [p for k, p, *_ in srcs if k == "arm"]
+        own: list[tuple[str, DoseMatch]] = []
+        phase_doses: dict[str, dict[int, float | None]] = {}
+        listed: tuple[str, DoseMatch] | None = None
+        refused: tuple[str, DoseMatch] | None = None
+        for _, path, text, lo, hi in srcs:
+            ds = doses[path]
+            esc = _ESCALATION.search(text, lo, hi)
+            if esc:
+                flags.append("dose escalation: later doses not read")
+                not_read.append(NotRead("phases.dose", f"dose escalation: '{esc.group()}' (later doses not guessed)",
+                                        text[esc.start():esc.end()], path))
+                ds = [d for d in ds if d.start < esc.start()]
+            good = [d for d in ds if d.problem is None]
+            for d in ds:
+                if d.options and listed is None:
+                    listed = (path, d)
+                elif d.problem and not d.options and refused is None:
+                    refused = (path, d)
+            if good and not any(d.options for d in ds):
+                distinct: list[DoseMatch] = []
+                for d in good:
+                    if not any(_same(d, e) for e in distinct):
+                        distinct.append(d)
+                st = scheds[path].starts
+                bounds = [*st[1:], len(text)]
+                in_phase = [next((k for k, b in enumerate(bounds) if x.start < b), -1) for x in distinct]
+                if len(distinct) == 1:
+                    own.append((path, distinct[0]))
+                elif (len(st) > 1 and in_phase == sorted(set(in_phase)) and in_phase[0] == 0
+                      and len({x.unit for x in distinct}) == 1):
+                    own.append((path, distinct[0]))  # one dose per phase, in order ("then 3 MIU/day ...")
+                    phase_doses[path] = dict(zip(in_phase[1:], [x.value for x in distinct[1:]], strict=True))
+                else:
+                    listed = listed or (path, DoseMatch(distinct[0].start, distinct[-1].end,
+                                                        text[distinct[0].start:distinct[-1].end], None,
+                                                        distinct[0].unit, None, False, "several doses", tuple(
+                                                            x.value for x in distinct if x.value is not None)))
+        arm_own = [(p, d) for p, d in own if p in arm_paths]
+        chosen = arm_own[0] if arm_own else (own[0] if own and listed is None else None)
+        if chosen is None and own and listed is not None:
+            # a dose in the intervention's name beside a list elsewhere: the name is the drug's own
+            names = [(p, d) for p, d in own if p.endswith(".name")]
+            chosen = names[0] if names else None
+        conflicting = [d for p, d in (arm_own or own) if chosen and not _same(d, chosen[1])]
+        if chosen and conflicting and chosen[0] in arm_paths:
+            conflicting = [d for p, d in arm_own if not _same(d, chosen[1])]
+        if chosen and conflicting:
+            not_read.append(NotRead("dose", f"conflicting doses: '{chosen[1].text}' and '{conflicting[0].text}'",
+                                    chosen[1].text, chosen[0]))
+            chosen = None
+        if chosen:
+            path, d = chosen
+            assert d.value is not None and d.unit is not None
+            dose, unit, unit_as_written = d.value, d.unit, d.unit_as_written
+            facts.append(Fact("dose", d.text, path))
+            facts.append(Fact("unit", d.text, path))
+            flags.extend(_plausibility(d.value, d.unit))
+            main = (path, d.start, d.end)
+            later = phase_doses.get(path, {})
+            if later and path in scheds:
+                ph = scheds[path].phases
+                scheds[path].phases = [replace(p, dose=later.get(k)) if later.get(k) != d.value else p
+                                       for k, p in enumerate(ph)]
+        elif listed is not None and not any(n.field == "dose" for n in not_read):
+            path, d = listed
+            not_read.append(NotRead("dose", f"several doses listed ({d.text}) and the arm does not name its own",
+                                    d.text, path))
+        elif refused is not None and not any(n.field == "dose" for n in not_read):
+            path, d = refused
+            not_read.append(NotRead("dose", d.problem or "not read", d.text, path))
+        elif not any(n.field == "dose" for n in not_read):
+            not_read.append(NotRead("dose", "dose not stated"))
+
+    # -- schedule: the arm's description first, then the intervention's, then labels and names
+    order = sorted(scheds, key=lambda p: (not p.endswith("description") and not p.startswith("description"),
+                                          ".interventions[" in p))
+    for path in order:
+        s = scheds[path]
+        if s.phases:
+            phases = tuple(s.phases)
+            lo = min(a for a, _ in s.spans)
+            hi = max(b for _, b in s.spans)
+            facts.append(Fact("phases", by_path[path][lo:hi], path))
+            not_read.extend(s.not_read)
+            if main is None or main[0] == path:
+                main = (path, min(lo, main[1]) if main else lo, max(hi, main[2]) if main else hi)
+            break
+    else:
+        extra = [n for s in scheds.values() for n in s.not_read if n.quote]
+        not_read.extend(extra[:1])
+        not_read.append(NotRead("phases", "schedule not stated"))
+
+    # -- route: every route named in the pair's texts must agree
+    named: list[tuple[str, str, int, int]] = []
+    for _, path, text, lo, hi in srcs:
+        named += [(r, path, s, e) for r, s, e in _routes(text[:hi]) if s >= lo]
+    kinds = sorted({r for r, *_ in named})
+    if len(kinds) == 1:
+        route = kinds[0]
+        _r, rpath, rs, re_ = named[0]
+        facts.append(Fact("route", by_path[rpath][rs:re_], rpath))
+    elif len(kinds) > 1:
+        _r, rpath, rs, re_ = named[0]
+        not_read.append(NotRead("route", f"several routes named: {', '.join(kinds)}", by_path[rpath][rs:re_], rpath))
+    else:
+        not_read.append(NotRead("route", "route not stated"))
+
+    if main is None:
+        _kind, path, text = texts[0] if role != "background" else next(
+            (t for t in texts if ".interventions[" in t[1]), texts[0])
+        main = (path, 0, len(text))
+    path, lo, hi = main
+    return Reading(arm=arm_label, drug=drug, role=role, dose=dose, unit=unit, unit_as_written=unit_as_written,
+                   route=route, phases=phases, quote=by_path[path][lo:hi], path=path, facts=tuple(facts),
+                   not_read=tuple(not_read), flags=tuple(dict.fromkeys(flags)))
+
+
+def read_regimens(study: dict) -> list[Reading]:
+    """One Reading per (arm, IL-2 or placebo intervention) of an API v2 study dict, and the arm's other drugs
+    as role "background" (nothing read). [] when no intervention is IL-2 or the record has no arms.
+    Pure; never raises on text (a malformed record gives [])."""
+    try:
+        return _read_regimens(study)
+    except (AttributeError, TypeError, KeyError, IndexError):
+        return []
+
+
+def _read_regimens(study: dict) -> list[Reading]:
+    ps = study.get("protocolSection") or {}
+    aim = ps.get(AIM) or {}
+    arms = [a for a in aim.get("armGroups") or [] if isinstance(a, dict)]
+    ivs = [iv for iv in aim.get("interventions") or [] if isinstance(iv, dict)]
+    if not arms or not ivs:
+        return []
+
+    def role_of(iv: dict) -> str:
+        names = [iv.get("name") or "", *[o for o in iv.get("otherNames") or [] if isinstance(o, str)]]
+        if PLACEBO.search(iv.get("name") or ""):
+            return "placebo"
+        return "active" if _is_il2(*names) else "background"
+
+    roles = [role_of(iv) for iv in ivs]
+    if "active" not in roles:
+        return []
+    dm = ps.get("descriptionModule") or {}
+    study_texts = [("study", f"descriptionModule.{k}", dm[k]) for k in ("briefSummary", "detailedDescription")
+                   if isinstance(dm.get(k), str)]
+    out: list[Reading] = []
+    for i, arm in enumerate(aim.get("armGroups") or []):
+        if not isinstance(arm, dict) or not isinstance(arm.get("label"), str):
+            continue
+        label = arm["label"]
+        linked_names = {_strip_type(n).lower() for n in arm.get("interventionNames") or [] if isinstance(n, str)}
+        linked = [j for j, iv in enumerate(aim.get("interventions") or []) if isinstance(iv, dict) and (
+            (iv.get("name") or "").strip().lower() in linked_names or label in (iv.get("armGroupLabels") or []))]
+        if not any(roles[ivs.index(aim["interventions"][j])] in ("active", "placebo") for j in linked):
+            continue
+        others = [aim["interventions"][j].get("name") or "" for j in linked
+                  if roles[ivs.index(aim["interventions"][j])] == "background"]
+        for j in linked:
+            iv = aim["interventions"][j]
+            role = roles[ivs.index(iv)]
+            texts = _texts(i, arm, j, iv)
+            if role == "background":
+                ivt = [t for t in texts if ".interventions[" in t[1]]
+                name_path = f"{AIM}.interventions[{j}].name"
+                out.append(Reading(label, iv.get("name") or "", "background", None, None, None, None, (),
+                                   iv.get("name") or "", name_path if ivt else texts[0][1],
+                                   not_read=(NotRead("regimen", "background drug: not read"),)))
+                continue
+            r = _read_pair(study_texts, texts, others, role, label, iv.get("name") or "")
+            if role == "placebo" and not r.phases:
+                r = _share_active_schedule(r, study, i, arm)
+            out.append(r)
+    return out
+
+
+def _share_active_schedule(r: Reading, study: dict, arm_i: int, arm: dict) -> Reading:
+    """A placebo given "IL-2 ... or placebo" shares the schedule written for the active drug."""
+    aim = study["protocolSection"][AIM]
+    for j, iv in enumerate(aim.get("interventions") or []):
+        desc = iv.get("description") if isinstance(iv, dict) else None
+        if not (isinstance(desc, str) and PLACEBO.search(desc) and _is_il2(iv.get("name") or "")):
+            continue
+        path = f"{AIM}.interventions[{j}].description"
+        s = read_schedule(desc, path, any(d.per_day for d in find_doses(desc)))
+        if s.phases:
+            lo, hi = min(a for a, _ in s.spans), max(b for _, b in s.spans)
+            routes = {x for x, _, _ in _routes(desc)}
+            facts = [*r.facts, Fact("phases", desc[lo:hi], path)]
+            nr = [n for n in r.not_read if not n.field.startswith("phases")
+                  and not (n.field == "route" and len(routes) == 1)]
+            route = r.route
+            if route is None and len(routes) == 1:
+                route = routes.pop()
+                x = _routes(desc)[0]
+                facts.append(Fact("route", desc[x[1]:x[2]], path))
+            return Reading(r.arm, r.drug, r.role, None, None, None, route, tuple(s.phases), desc[lo:hi], path,
+                           tuple(facts), tuple(nr + s.not_read), (*r.flags, "schedule shared with the active drug "
+                                                                             "('or placebo')"))
+    return r

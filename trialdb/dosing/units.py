@@ -1,0 +1,250 @@
+"""The one vocabulary of IL-2 dose units, and the reading of an amount with its unit from free text.
+
+Canonical units (`UNITS`), each with its basis and its multiplier to international units (IU):
+
+| unit              | basis  | IU per 1 of the unit | written in the registry as (examples)                              |
+| ----------------- | ------ | -------------------- | ------------------------------------------------------------------ |
+| IU                | flat   | 1                    | "IU", "I.U.", "UI", "international units", "units", "U"             |
+| 10⁴ IU            | flat   | 10 000               | "WIU", "万IU", "万 IU", "万单位" (Chinese wan = 10⁴)                  |
+| million IU        | flat   | 1 000 000            | "MIU", "MUI" (French), "MU", "Mio IU", "million IU", "million      |
+|                   |        |                      | international units", "million units", "× 10^6 IU", "x10\\^6 IU",   |
+|                   |        |                      | "X 106 IU" (superscript lost: see below), "half million IU" (0.5)   |
+| IU/m², 10⁴ IU/m², million IU/m² | per m² | as above | the flat forms + "/m2", "/m^2", "/m\\^2", "/m²", "per m2",          |
+|                   |        |                      | "per square meter/metre", "per meter squared", "/ m2 BSA"           |
+| IU/kg, 10⁴ IU/kg, million IU/kg | per kg | as above | the flat forms + "/kg", "per kg", "per kilogram"                    |
+| µg, µg/m², µg/kg  | mass   | None (not IU)        | "µg", "μg", "ug", "mcg"                                              |
+| mg, mg/m², mg/kg  | mass   | None (not IU)        | "mg"                                                                 |
+
+Rules (the sources are in the issue: registry wording as written, `../shared/fixtures/dosing/README.md`):
+- A dose keeps the number as written and the unit it was written in ("1,500,000 IU" is 1500000 "IU",
+  "1.5 MIU" is 1.5 "million IU", "50 WIU" is 50 "10⁴ IU"), so every number of a read dose is in its quote;
+  `to_iu` converts for comparisons. "half million IU" is 0.5 "million IU" (the only number word read).
+- Decimal point "." or the middle dot "·" ("0·33"); thousands separators "," in groups of three ("100,000").
+- Powers of ten: "× 10^6", "x10\\^6", "X 10⁶", "*10^6" multiply by 10^6 (any exponent 3–9 is read the same way).
+  "× 106"/"X 106"/"1X 106" (a superscript 6 lost in copying) is read as × 10^6 ONLY with the multiplication
+  sign present and an IU unit right after it; "106" without the sign is not a multiplier, and "× 105" or other
+  digits after "10" are refused as garbled. A number run together with "10" and no sign ("1106 IU") is not
+  read: `DoseMatch.problem` says why.
+- "mIU" is refused: it is milli-IU in laboratory use and million IU in some dosing text (ambiguous).
+- Ranges ("100,000–200,000 IU/m2", "1-2 MIU") are refused: the dose is not one number.
+- "IU/mL" and other concentrations are not doses and are not matched.
+- "units"/"U" are read as IU: IL-2 activity is measured in international units (Proleukin label; the seed
+  curation reads "1 million units" as 1 "million IU").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+Basis = Literal["flat", "per m²", "per kg"]
+
+UNITS: tuple[str, ...] = (
+    "IU", "10⁴ IU", "million IU",
+    "IU/m²", "10⁴ IU/m²", "million IU/m²",
+    "IU/kg", "10⁴ IU/kg", "million IU/kg",
+    "µg", "µg/m²", "µg/kg",
+    "mg", "mg/m²", "mg/kg",
+)
+
+_IU_PER_UNIT = {"IU": 1.0, "10⁴ IU": 1e4, "million IU": 1e6}
+
+
+def basis(unit: str) -> Basis:
+    """"per m²", "per kg" or "flat" for a unit of `UNITS`. Raises ValueError for an unknown unit."""
+    if unit not in UNITS:
+        raise ValueError(f"not a unit of the vocabulary: {unit!r}")
+    if unit.endswith("/m²"):
+        return "per m²"
+    if unit.endswith("/kg"):
+        return "per kg"
+    return "flat"
+
+
+def to_iu(dose: float, unit: str) -> float | None:
+    """IU per administration on the unit's basis (per m² stays per m², per kg per kg): 1.5 "million IU" ->
+    1_500_000.0; None for mass units (µg, mg). Raises ValueError for an unknown unit."""
+    basis(unit)
+    amount = unit.split("/")[0]
+    factor = _IU_PER_UNIT.get(amount)
+    return None if factor is None else dose * factor
+
+
+# --- reading amounts from text -------------------------------------------------------------------------------
+
+NUMBER = r"(?:\d{1,3}(?:,\d{3})+(?:[.·]\d+)?|\d+(?:[.·]\d+)?|[.·]\d+)"
+
+
+def parse_number(text: str) -> float:
+    """A number as the registry writes it: "0·33" (middle dot), "100,000", "1.5", "half" (0.5).
+    Raises ValueError for anything else."""
+    t = text.strip()
+    if t.lower() == "half":
+        return 0.5
+    if not re.fullmatch(NUMBER, t):
+        raise ValueError(f"not a number: {text!r}")
+    return float(t.replace(",", "").replace("·", "."))
+
+
+def numbers_in(text: str) -> set[float]:
+    """Every number written in a text, read with `parse_number` (for checking that a dose is in its quote)."""
+    found = {parse_number(m.group()) for m in re.finditer(NUMBER, text)}
+    if re.search(r"\bhalf\b", text, re.I):
+        found.add(0.5)
+    return found
+
+
+_SPACE = r"[ \u00a0\u202f]*"
+_TIMES = r"[×xX*]"
+_POWER = rf"{_TIMES}{_SPACE}10{_SPACE}(?:\\?\^|\*\*|<sup>){_SPACE}(?P<exp>[3-9])(?:</sup>)?"
+_POWER_SUP = rf"{_TIMES}{_SPACE}10(?P<sup>[³⁴⁵⁶⁷⁸⁹])"
+_IU = r"(?:international\s+units?|I\.U\.|IU|UI|units?|U)(?![A-Za-z])"
+_MILLION_WORD = r"(?i:millions?|mio\.?|mega)"
+_PER_M2 = (r"(?:\s*/\s*m(?:2|\\?\^2|²)(?![0-9])|\s*per\s+(?:m(?:2|\\?\^2|²)(?![0-9])|square\s+met(?:er|re)s?|met(?:er|re)\s+squared)"
+           r"|\s*/\s*square\s+met(?:er|re))")
+_PER_KG = r"(?:\s*/\s*kg\b|\s*per\s+(?:kg|kilogram)\b)"
+
+# The amount: a number, then an optional power of ten or word multiplier, then the unit, then the basis.
+DOSE = re.compile(
+    rf"(?P<range>{NUMBER}{_SPACE}(?:–|—|-|to|~){_SPACE})?"
+    rf"(?P<num>{NUMBER}|(?<![A-Za-z])half(?:\s+a)?)"
+    rf"(?:{_SPACE}(?P<power>{_POWER}|{_POWER_SUP})|{_SPACE}(?P<lost>{_TIMES}){_SPACE}10(?P<lostdigit>\d)(?!\d))?"
+    rf"{_SPACE}(?:"
+    rf"(?P<million>{_MILLION_WORD}){_SPACE}(?:of\s+)?(?P<miu>{_IU})"
+    rf"|(?P<mcompact>M(?:IU|UI|U|I\.U\.))(?![A-Za-z])"
+    rf"|(?P<milli>mIU)(?![A-Za-z])"
+    rf"|(?P<wan>WIU|[万萬]{_SPACE}(?:IU|U|单位|單位)|[万萬])"
+    rf"|(?P<iu>{_IU})"
+    rf"|(?P<mass>µg|μg|ug|mcg|mg)(?![A-Za-z])"
+    rf")"
+    rf"(?P<abbr>{_SPACE}\((?:MIU|MUI|IU|MU|UI)\))?"
+    rf"(?P<per>{_PER_M2}|{_PER_KG})?"
+    rf"(?!{_SPACE}/{_SPACE}m[lL]\b)",
+)
+
+
+@dataclass(frozen=True)
+class DoseMatch:
+    """One amount with its unit found in a text.
+
+    start/end: the span in the text searched; text: that span as written.
+    value: the number as written (None when `problem` is set); unit: a unit of `UNITS` (None with a problem);
+    unit_as_written: the unit words as written ("MIU/m2"); per_day: the amount is written "per day"/"/day".
+    problem: why the amount is not read ("a range: ...", "garbled number: ...", "ambiguous unit: ...").
+    """
+
+    start: int
+    end: int
+    text: str
+    value: float | None
+    unit: str | None
+    unit_as_written: str | None
+    per_day: bool = False
+    problem: str | None = None
+    options: tuple[float, ...] = ()  # several doses listed with one unit ("0.125, 0.250 or 0.500 MIU/m2"), in order
+
+
+_PER_DAY = re.compile(rf"{_SPACE}(?:/{_SPACE}(?:day|d|jour|j)\b|per\s+day\b|a\s+day\b|daily\b|par\s+jour\b)", re.I)
+
+
+def find_doses(text: str) -> list[DoseMatch]:
+    """Every amount with a dose unit in `text`, in order, each read or refused (`problem`). Pure; never raises."""
+    out: list[DoseMatch] = []
+    for m in DOSE.finditer(text):
+        g = m.groupdict()
+        start, end = m.start(), m.end()
+        per_day = False
+        d = _PER_DAY.match(text, end)
+        if d:
+            per_day = True
+        whole = text[start:end]
+        unit_start = min(i for i in (m.start(k) for k in ("million", "mcompact", "milli", "wan", "iu", "mass"))
+                         if i >= 0)
+        written = text[unit_start:end]
+        if g["power"]:
+            written = text[m.start("power"):end]
+        elif g["lost"]:
+            written = text[m.start("lost"):end]
+
+        def refuse(why: str, s: int = start, e: int = end, w: str = written, pd: bool = per_day) -> None:
+            out.append(DoseMatch(s, e, text[s:e], None, None, w, pd, why))
+
+        if g["range"]:
+            refuse(f"a range: {whole}")
+            continue
+        num = g["num"]
+        # digits run into a preceding number or letter ("1106 IU" is not 106 IU; "hrIL-2 1" is not a dose)
+        if start > 0 and (text[start - 1].isdigit() or text[start - 1] in ".,·"):
+            continue
+        before = text[max(0, start - 80):start]
+        if re.search(r"(?:~|\\~|≈|approximately|about|around|up\s+to|at\s+most|maximum(?:\s+dose)?\s+of)\s*$", before, re.I):
+            refuse(f"an approximate or maximum amount: {before[-20:].strip()} {whole}")
+            continue
+        if re.search(r"\bbetween\s+" + NUMBER + r"\s+and\s*$", before, re.I):
+            refuse(f"a range: between ... {whole}")
+            continue
+        item = rf"(?<![\d.,·]){NUMBER}(?:{_SPACE}{_TIMES}{_SPACE}10(?:6|\\?\^{_SPACE}6|⁶))?"
+        lst = re.search(rf"(?:{item}\s*(?:,|;|/)?\s*(?:or|and)?\s*)+$", before)
+        options: tuple[float, ...] = ()
+        if lst and re.search(r"(?:,|;|\bor\b|\band\b)\s*$", before) and lst.group().strip():
+            nums = [re.match(NUMBER, x.group()).group() for x in re.finditer(item, lst.group())]  # type: ignore[union-attr]
+            options = tuple(parse_number(x) for x in nums)
+
+        def add(value: float, unit: str, s: int = start, e: int = end, w: str = written,
+                opts: tuple[float, ...] = options, lst_len: int = len(lst.group()) if lst else 0,
+                pd: bool = per_day) -> None:
+            if opts:
+                s0 = s - lst_len
+                allv = (*opts, value)
+                out.append(DoseMatch(s0, e, text[s0:e], None, unit, w, pd,
+                                     f"several doses listed: {text[s0:e]}", allv))
+            else:
+                out.append(DoseMatch(s, e, text[s:e], value, unit, w, pd))
+
+        per = g["per"] or ""
+        suffix = "/m²" if per and re.search(r"m|met", per) and "kg" not in per else ("/kg" if per else "")
+        if g["milli"]:
+            refuse(f"ambiguous unit: 'mIU' is milli-IU or million IU in {whole!r}")
+            continue
+        if g["mass"]:
+            if g["power"] or g["lost"] or num.lower().startswith("half"):
+                refuse(f"garbled amount: {whole!r}")
+                continue
+            mass = "mg" if g["mass"] == "mg" else "µg"
+            add(parse_number(num), mass + suffix)
+            continue
+        if num.lower().startswith("half") and not (g["million"] or g["mcompact"]):
+            continue  # "half" alone is only read in "half million IU"
+        value = parse_number("half" if num.lower().startswith("half") else num)
+        if g["lost"]:
+            if g["lostdigit"] != "6" or not g["iu"]:
+                refuse(f"garbled number: {whole!r} (a power of ten whose superscript was lost, not 10^6 IU)")
+                continue
+            amount = "million IU"
+        elif g["power"]:
+            exp = int(g["exp"]) if g["exp"] else "³⁴⁵⁶⁷⁸⁹".index(g["sup"]) + 3
+            if g["million"] or g["mcompact"] or g["wan"]:
+                refuse(f"garbled amount: {whole!r} (a power of ten and a word multiplier)")
+                continue
+            if exp == 6:
+                amount = "million IU"
+            elif exp == 4:
+                amount = "10⁴ IU"
+            else:
+                refuse(f"power of ten 10^{exp} outside the vocabulary: {whole!r}")
+                continue
+            if g["mass"]:
+                refuse(f"garbled amount: {whole!r}")
+                continue
+        elif g["million"] or g["mcompact"]:
+            amount = "million IU"
+        elif g["wan"]:
+            amount = "10⁴ IU"
+        else:
+            if re.fullmatch(r"\d{1,3}106", num):
+                refuse(f"garbled number: {whole!r} (reads like N × 10^6 with the sign lost)")
+                continue
+            amount = "IU"
+        add(value, amount + suffix)
+    return out

@@ -248,8 +248,9 @@ with st.container(border=True):
     listing("References", refs)
     for ref in s.references:
         if ref.retractions:
-            st.error(f"{ui.safe_md(ref.citation[:120])}{'…' if len(ref.citation) > 120 else ''}: " + ui.retraction_note(
-                [(x.pmid, x.source) for x in ref.retractions]), icon=":material/report:")
+            cited = f"PMID {ref.pmid}" if ref.pmid else ui.safe_md(ref.citation[:80])
+            st.error(f"{cited}: " + ui.retraction_note([(x.pmid, x.source) for x in ref.retractions]),
+                     icon=":material/report:")
         if ref.pmid:
             st.markdown(f"- [PMID {ref.pmid} on PubMed]({ui.pubmed_url(ref.pmid)})"
                         + (" (retracted)" if ref.retractions else ""))

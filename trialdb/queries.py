@@ -268,8 +268,8 @@ def study_record(engine: Engine, nct_id: str) -> StudyRecord | None:
 def merged_into(engine: Engine, nct_id: str) -> str | None:
     """The trial whose record lists `nct_id` as an earlier id merged into it (identificationModule.nctIdAliases,
     stored as id_information rows with id_source "nct_alias"), or None when no trial does."""
-    I = m.IdInformation
-    stmt = select(I.nct_id).where(I.id_source == "nct_alias", I.id_value == nct_id).order_by(I.nct_id).limit(1)
+    Ids = m.IdInformation
+    stmt = select(Ids.nct_id).where(Ids.id_source == "nct_alias", Ids.id_value == nct_id).order_by(Ids.nct_id).limit(1)
     with engine.connect() as conn:
         return conn.execute(stmt).scalar()
 

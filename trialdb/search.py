@@ -113,8 +113,8 @@ def search_texts(session_or_conn: Session | Connection) -> dict[str, str]:
     for model in (m.Condition, m.Intervention, m.InterventionOtherName, m.Sponsor):
         for nct, name in run(select(model.nct_id, model.name)):  # all four have both
             parts[nct].append(name)
-    I = m.IdInformation
-    for nct, alias in run(select(I.nct_id, I.id_value).where(I.id_source == "nct_alias")):
+    Ids = m.IdInformation
+    for nct, alias in run(select(Ids.nct_id, Ids.id_value).where(Ids.id_source == "nct_alias")):
         parts[nct].append(alias)
     for model, column in ((m.EligibilityCriterion, m.EligibilityCriterion.criterion),
                           (m.DesignGroup, m.DesignGroup.description), (m.Intervention, m.Intervention.description)):

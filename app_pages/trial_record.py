@@ -255,16 +255,16 @@ with st.container(border=True):
             st.markdown(f"- [PMID {ref.pmid} on PubMed]({ui.pubmed_url(ref.pmid)})"
                         + (" (retracted)" if ref.retractions else ""))
     ids, secondary, aliases = [], 0, 0
-    for i in s.id_information:
-        if i.id_source == "org_study_id":
-            ids.append((f"{i.id_value} (organisation's study id)", "identificationModule.orgStudyIdInfo"))
-        elif i.id_source == "nct_alias":
-            ids.append((f"{i.id_value} (an earlier NCT id, merged into this record)",
+    for ident in s.id_information:
+        if ident.id_source == "org_study_id":
+            ids.append((f"{ident.id_value} (organisation's study id)", "identificationModule.orgStudyIdInfo"))
+        elif ident.id_source == "nct_alias":
+            ids.append((f"{ident.id_value} (an earlier NCT id, merged into this record)",
                         f"identificationModule.nctIdAliases[{aliases}]"))
             aliases += 1
         else:
-            parts = [label(i.id_type) if i.id_type else None, i.id_type_description, i.id_link]
-            ids.append((f"{i.id_value} (secondary id" + "".join(f"; {x}" for x in parts if x) + ")",
+            parts = [label(ident.id_type) if ident.id_type else None, ident.id_type_description, ident.id_link]
+            ids.append((f"{ident.id_value} (secondary id" + "".join(f"; {x}" for x in parts if x) + ")",
                         f"identificationModule.secondaryIdInfos[{secondary}]"))
             secondary += 1
     listing("Identifiers", ids)

@@ -283,7 +283,7 @@ def retractions(engine: Engine) -> dict[str, list[tuple[str | None, str | None]]
     out: dict[str, list[tuple[str | None, str | None]]] = {}
     with engine.connect() as conn:
         for pmid, notice, source in conn.execute(stmt):
-            if (notice, source) not in out.setdefault(pmid, []):
+            if pmid is not None and (notice, source) not in out.setdefault(pmid, []):
                 out[pmid].append((notice, source))
     return out
 

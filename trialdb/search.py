@@ -116,10 +116,12 @@ def search_texts(session_or_conn: Session | Connection) -> dict[str, str]:
     Ids = m.IdInformation
     for nct, alias in run(select(Ids.nct_id, Ids.id_value).where(Ids.id_source == "nct_alias")):
         parts[nct].append(alias)
-    for model, column in ((m.EligibilityCriterion, m.EligibilityCriterion.criterion),
-                          (m.DesignGroup, m.DesignGroup.description), (m.Intervention, m.Intervention.description)):
-        for nct, free_text in run(select(model.nct_id, column).where(column.is_not(None))):
-            parts[nct].append(plain_text(free_text))
+    free_text = (select(m.EligibilityCriterion.nct_id, m.EligibilityCriterion.criterion),
+                 select(m.DesignGroup.nct_id, m.DesignGroup.description).where(m.DesignGroup.description.is_not(None)),
+                 select(m.Intervention.nct_id, m.Intervention.description).where(m.Intervention.description.is_not(None)))
+    for stmt in free_text:
+        for nct, text_ in run(stmt):
+            parts[nct].append(plain_text(text_))
     return {nct: fold(" ".join(p for p in ps if p)) for nct, ps in parts.items() if nct is not None}
 
 

@@ -123,6 +123,8 @@ if show == SECTIONS[0]:
         doi = f" · [doi:{ui.safe_md(pub.doi)}]({ui.doi_url(pub.doi)})" if isinstance(pub.doi, str) else ""
         st.markdown(f"As published in **{ui.safe_md(pub.title)}**  \n*{ui.safe_md(pub.journal)}* {pub.year} · "
                     f"[PMID {pub.pmid}]({ui.pubmed_url(pub.pmid)}){doi}")
+        if notices := data.retractions().get(pub.pmid):  # a registry record links a retraction of it
+            st.error(ui.retraction_note(notices), icon=":material/report:")
         sri = g[g.measure.str.startswith("SRI-4")]
         if not sri.empty:
             ui.plot(figures.outcome_bars(sri, "SRI-4 response, IL-2 vs placebo"), f"sri4_{pub.pmid}")

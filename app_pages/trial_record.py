@@ -1,5 +1,6 @@
 """Trial record: one trial's whole record, each fact with the source sentence it comes from."""
 
+import re
 from collections.abc import Sequence
 
 import pandas as pd
@@ -14,6 +15,13 @@ st.title("Trial record")
 f = filters.current()
 choices = dict(data.study_choices(f))
 wanted = st.query_params.get("nct")
+if wanted and wanted not in choices and data.study_record(wanted) is None and (current := data.merged_into(wanted)):
+    # An earlier NCT id the registry merged into another record (nctIdAliases): open that record.
+    st.info(f"{wanted} is an earlier id of {current} (merged): the registry merged its record into {current}'s, "
+            "which lists it among its aliases.", icon=":material/merge:")
+    st.query_params["nct"] = current
+    st.session_state["nct"] = current
+    wanted = current
 if wanted and (linked := filters.linked_trials([wanted], choices)):
     # A link may name a trial the current filter hides: show it, and say so.
     choices = {wanted: linked[wanted].study.brief_title, **choices}
@@ -51,6 +59,19 @@ def fact(name: str, value, path: str | None = None) -> None:
             st.caption(f"“{ui.safe_md(quote)}” — {ui.safe_md(doc)}")
         if not found and value not in (None, ""):
             st.caption("Derived here from other facts of the record.")
+
+
+def text_fact(name: str, value: str | None, path: str) -> None:
+    """A fact of registry free text (Markdown as posted): shown as the registry means it (trialdb.registry_text)."""
+    body = ui.registry_md(value)
+    if not body:
+        fact(name, None, path)
+        return
+    # A list starts on a line of its own; a paragraph follows the name.
+    st.markdown(f"**{name}:**" + ("\n\n" if re.match(r" *(?:-|\d+[.)]) ", body) else " ") + body)
+    if show:
+        for doc, quote in sources(path):
+            st.caption(f"“{ui.safe_md(quote)}” — {ui.safe_md(doc)}")
 
 
 def listing(name: str, items: Sequence[tuple[str, str | None]]) -> None:
@@ -99,8 +120,8 @@ with st.container(border=True):
 
 with st.container(border=True):
     st.subheader("Summary", anchor=False)
-    fact("Brief summary", s.brief_summary, "descriptionModule.briefSummary")
-    fact("Detailed description", s.detailed_description, "descriptionModule.detailedDescription")
+    text_fact("Brief summary", s.brief_summary, "descriptionModule.briefSummary")
+    text_fact("Detailed description", s.detailed_description, "descriptionModule.detailedDescription")
 
 with st.container(border=True):
     st.subheader("Design", anchor=False)
@@ -126,7 +147,7 @@ with st.container(border=True):
         base = f"armsInterventionsModule.armGroups[{i}]"
         st.markdown(f"##### {ui.safe_md(g.title)}")
         fact("Arm type", label(g.group_type) if g.group_type else None, f"{base}.type")
-        fact("Description", g.description, f"{base}.description")
+        text_fact("Description", g.description, f"{base}.description")
         listing("Interventions", [(f"{label(iv.intervention_type)}: {iv.name}", f"{base}.interventionNames[{k}]")
                                   for k, iv in enumerate(g.interventions)])
         for r in (r for r in s.regimens if r.arm == g.title):
@@ -139,7 +160,9 @@ with st.container(border=True):
     st.markdown("##### Interventions")
     for i, iv in enumerate(s.interventions):
         base = f"armsInterventionsModule.interventions[{i}]"
-        fact(f"{label(iv.intervention_type)}: {iv.name}", iv.description, base)
+        text_fact(f"{label(iv.intervention_type)}: {ui.safe_md(iv.name)}", iv.description, base)
+        if iv.other_names:  # the record's otherNames of this intervention (a brand name, a code)
+            st.markdown(f"Other names of {ui.safe_md(iv.name)}: {'; '.join(ui.safe_md(o.name) for o in iv.other_names)}")
     listing("Other intervention names (the source does not say of which intervention)",
             [(o.name, f"otherInterventionNames[{i}]") for i, o in enumerate(x for x in s.other_names if x.intervention_id is None)])
 
@@ -174,7 +197,9 @@ with st.container(border=True):
         hv = None if not e or e.healthy_volunteers is None else ("yes" if e.healthy_volunteers else "no")
         fact("Healthy volunteers", hv, "eligibilityModule.healthyVolunteers")
     for kind in ("inclusion", "exclusion"):
-        listing(f"{kind.capitalize()} criteria", [(c.criterion, f"eligibilityModule.criteria.{kind}[{c.position}]")
+        # Each criterion as the registry means it: its Markdown escapes undone ("\\<126" reads "<126").
+        listing(f"{kind.capitalize()} criteria", [(ui.registry_plain(c.criterion),
+                                                   f"eligibilityModule.criteria.{kind}[{c.position}]")
                                                   for c in s.criteria if c.kind == kind])
 
 with st.container(border=True):
@@ -217,17 +242,37 @@ with st.container(border=True):
     refs = []
     for i, ref in enumerate(s.references):
         link = f" (PMID {ref.pmid})" if ref.pmid else ""
-        refs.append((f"{ref.citation}{link} [{label(ref.reference_type) if ref.reference_type else 'type not stated'}]",
+        flag = "RETRACTED · " if ref.retractions else ""
+        refs.append((f"{flag}{ref.citation}{link} [{label(ref.reference_type) if ref.reference_type else 'type not stated'}]",
                      f"referencesModule.references[{i}]"))
     listing("References", refs)
     for ref in s.references:
+        if ref.retractions:
+            cited = f"PMID {ref.pmid}" if ref.pmid else ui.safe_md(ref.citation[:80])
+            st.error(f"{cited}: " + ui.retraction_note([(x.pmid, x.source) for x in ref.retractions]),
+                     icon=":material/report:")
         if ref.pmid:
-            st.markdown(f"- [PMID {ref.pmid} on PubMed]({ui.pubmed_url(ref.pmid)})")
-    listing("Identifiers", [(f"{i.id_value} ({i.id_source})", "identificationModule.orgStudyIdInfo"
-                             if i.id_source == "org_study_id" else None) for i in s.id_information])
+            st.markdown(f"- [PMID {ref.pmid} on PubMed]({ui.pubmed_url(ref.pmid)})"
+                        + (" (retracted)" if ref.retractions else ""))
+    ids, secondary, aliases = [], 0, 0
+    for ident in s.id_information:
+        if ident.id_source == "org_study_id":
+            ids.append((f"{ident.id_value} (organisation's study id)", "identificationModule.orgStudyIdInfo"))
+        elif ident.id_source == "nct_alias":
+            ids.append((f"{ident.id_value} (an earlier NCT id, merged into this record)",
+                        f"identificationModule.nctIdAliases[{aliases}]"))
+            aliases += 1
+        else:
+            parts = [label(ident.id_type) if ident.id_type else None, ident.id_type_description, ident.id_link]
+            ids.append((f"{ident.id_value} (secondary id" + "".join(f"; {x}" for x in parts if x) + ")",
+                        f"identificationModule.secondaryIdInfos[{secondary}]"))
+            secondary += 1
+    listing("Identifiers", ids)
     if rec.publications:
+        retracted = data.retractions()
         listing("Publications in this database citing this trial",
-                [(f"{p.title} ({p.journal} {p.year}, PMID {p.pmid})", None) for p in rec.publications])
+                [(("RETRACTED · " if p.pmid in retracted else "") + f"{p.title} ({p.journal} {p.year}, PMID {p.pmid})",
+                  None) for p in rec.publications])
 
 with st.expander(f"Read the source document in full: {rec.document.name}"):
     st.caption(f"Kept verbatim in seed_data/ · sha256 {rec.document.sha256[:16]}…")

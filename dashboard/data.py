@@ -110,6 +110,16 @@ def study_record(nct_id: str) -> queries.StudyRecord | None:
 
 
 @st.cache_data(show_spinner=False)
+def merged_into(nct_id: str) -> str | None:
+    return queries.merged_into(engine(), nct_id)
+
+
+@st.cache_data(show_spinner=False)
+def retractions() -> dict[str, list[tuple[str | None, str | None]]]:
+    return queries.retractions(engine())
+
+
+@st.cache_data(show_spinner=False)
 def publication_quotes(pmid: str) -> dict:
     return queries.publication_quotes(engine(), pmid)
 

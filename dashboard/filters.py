@@ -124,14 +124,15 @@ def current() -> Filters:
 
 
 def search_box() -> str:
-    """The sidebar search, kept in the URL as `?q=...`: NCT ids, titles, acronyms, conditions,
-    interventions and their other names, sponsors and collaborators (trialdb.search). Returns the search
+    """The sidebar search, kept in the URL as `?q=...`: NCT ids and merged earlier ids, titles, acronyms,
+    conditions, interventions and their other names, sponsors and collaborators, free text (trialdb.search). Returns the search
     as it is run: trimmed and cut to search.MAX_CHARS characters."""
     with st.sidebar:
         raw = st.text_input(
             "Search trials", key="q", bind="query-params", placeholder="Drug, sponsor, title word, NCT id",
-            help="Finds trials by NCT id, title, acronym, condition, intervention (and its other names), sponsor "
-                 "or collaborator, ignoring case and accents. Every word must match; a word matches the start of "
+            help="Finds trials by NCT id (an earlier, merged id too), title, acronym, condition, intervention (and "
+                 "its other names), sponsor or collaborator, summary, description or eligibility criteria, ignoring "
+                 "case and accents. Every word must match; a word matches the start of "
                  f"a word (“belim” finds belimumab). The first {search.MAX_CHARS} characters are searched.")
     query = search.clean_query(raw)
     if len(" ".join((raw or "").split())) > search.MAX_CHARS:

@@ -49,9 +49,9 @@ def outcome_measures(nct: str) -> None:
                 f"{ui.not_stated(label(om.param_type) if isinstance(om.param_type, str) else None)} · "
                 f"Unit: {ui.not_stated(om.unit_of_measure)}")
     if isinstance(om.description, str):
-        st.caption(ui.safe_md(om.description))
+        st.caption(ui.registry_md(om.description))  # registry Markdown, shown as the registry means it
     if isinstance(om.population_description, str):
-        st.caption(f"Population analysed: {ui.safe_md(om.population_description)}")
+        st.caption(f"Population analysed: {ui.registry_md(om.population_description)}")
     analyses = results_frames.analyses_table(detail)
     left, right = st.columns([3, 2]) if not analyses.empty else (st.container(), None)
     with left:
@@ -84,7 +84,7 @@ def participant_flow(nct: str) -> None:
     else:
         ui.table(table, f"flow_{nct}", f"{nct}_participant_flow.csv", caption="Participants, as posted.")
     if isinstance(flow["limitations"], str):
-        st.markdown(f"**Limitations and caveats, as posted:** {ui.safe_md(flow['limitations'])}")
+        st.markdown(f"**Limitations and caveats, as posted:** {ui.registry_md(flow['limitations'])}")
 
 
 def adverse_events(nct: str) -> None:

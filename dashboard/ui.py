@@ -13,6 +13,7 @@ import streamlit as st
 from dashboard.frames import DOI, PUBMED, REGISTRY
 from dashboard.sorting import sort_rows
 from trialdb.queries import NOT_STATED
+from trialdb.registry_text import blocks, plain_text
 
 _NCT = re.compile(r"NCT\d{8}")
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:^=&])")
@@ -22,6 +23,41 @@ def safe_md(text: object) -> str:
     """Text from a document or a URL, escaped so Markdown renders it as plain text (no links,
     images, HTML or emoji codes can come from the data)."""
     return _MD_SPECIAL.sub(r"\\\1", str(text)).replace("\n", "  \n")
+
+
+def registry_md(markdown: str | None) -> str:
+    """Registry free text (Markdown, as posted: "glucose \\<126 mg/dL") as safe Markdown for st.markdown: its
+    paragraphs and lists kept (trialdb.registry_text.blocks), every text escaped by safe_md, so it reads
+    "glucose <126 mg/dL" and no HTML, link, image or emoji code can come from it. "" for None or ""."""
+    lines: list[str] = []
+    content = [0]  # per list depth: the column an item's text starts at (0 for paragraphs)
+    previous = None
+    for b in blocks(markdown):
+        del content[b.depth + 1:]
+        while len(content) <= b.depth:
+            content.append(content[-1] + 2)  # a paragraph of a list item whose marker was not seen
+        indent = content[b.depth - 1] if b.marker else content[b.depth]
+        if b.marker:
+            content[b.depth] = indent + len(b.marker) + 1
+        text = safe_md(b.text).replace("\n", "\n" + " " * content[b.depth])
+        if previous is not None and not (b.marker and previous.depth):  # a list stays tight
+            lines.append("")
+        lines.append(" " * indent + (f"{b.marker} " if b.marker else "") + text)
+        previous = b
+    return "\n".join(lines)
+
+
+def registry_plain(markdown: str | None) -> str:
+    """Registry free text as plain text (not escaped: pass it through safe_md or a table), lines per block."""
+    return plain_text(markdown)
+
+
+def retraction_note(notices: list[tuple[str | None, str | None]]) -> str:
+    """"Retracted: retraction notice PMID n (source), as the registry links it", as safe Markdown."""
+    parts = [", ".join(x for x in (f"PMID {safe_md(pmid)}" if pmid else None, safe_md(source) if source else None)
+                       if x) or "not identified" for pmid, source in notices]
+    return (f"**Retracted publication**: retraction notice {'; '.join(parts)}, as the registry links it "
+            "(referencesModule retractions).")
 
 
 RECORD_LINK = "trial_record?"

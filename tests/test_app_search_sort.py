@@ -14,7 +14,7 @@ from tests.test_app import APP, app_database, md_tables
 
 PAGES = registered_pages()
 ALL = {"NCT02465580", "NCT05262686", "NCT02467504", "NCT02464319"}
-SEARCHES = {"belimumab": {"NCT05262686"}, "hrIL-2": ALL - {"NCT05262686"}, "Monash": {"NCT02465580"},
+SEARCHES = {"belimumab": {"NCT05262686", "NCT02464319"}, "hrIL-2": ALL - {"NCT05262686"}, "Monash": {"NCT02465580"},
             "NCT02467504": {"NCT02467504"}, "Sjogren": {"NCT02464319"}}
 HOSTILE = ['"NEAR(lupus', "<script>alert(1)</script>", "x' OR 1=1; DROP TABLE studies; --", "a" * 10_000, "*"]
 NCT = re.compile(r"NCT\d{8}")

@@ -14,8 +14,9 @@ from trialdb import queries, search
 ALL = ("SLE", "RA", "pSS")
 SEARCHES = {
     "hrIL-2": {"NCT02465580", "NCT02467504", "NCT02464319"},  # an intervention name, hyphenated
-    "belimumab": {"NCT05262686"},  # a drug
-    "belim": {"NCT05262686"},  # a word's start
+    # a drug; NCT02464319's eligibility criteria name it too (free text is searched as well)
+    "belimumab": {"NCT05262686", "NCT02464319"},
+    "belim": {"NCT05262686", "NCT02464319"},  # a word's start
     "Loxoprofen": {"NCT02467504"},  # a background drug
     "Monash": {"NCT02465580"},  # a collaborator
     "Peking University People's Hospital": {"NCT02465580"},  # a lead sponsor
@@ -61,7 +62,7 @@ def test_search_combines_with_the_filter(engine):
     f = queries.Filters(("RA",), query="hrIL-2")
     assert set(queries.studies(engine, f).nct_id) == {"NCT02467504"}
     assert queries.headline(engine, f)["trials"] == 1
-    assert set(queries.regimens(engine, queries.Filters(ALL, query="belimumab")).nct_id) == {"NCT05262686"}
+    assert set(queries.regimens(engine, queries.Filters(ALL, query="belimumab")).nct_id) == {"NCT05262686", "NCT02464319"}
 
 
 def test_an_import_refreshes_the_index(tmp_path, db_path):
@@ -79,7 +80,7 @@ def test_an_import_refreshes_the_index(tmp_path, db_path):
         found = set(queries.studies(engine, queries.Filters(inds, query="BIOSS")).nct_id)
         assert found == {"NCT03475563"}  # its acronym
         assert "NCT03475563" in set(queries.studies(engine, queries.Filters(inds, query="NCT03475563")).nct_id)
-        assert set(queries.studies(engine, queries.Filters(inds, query="belimumab")).nct_id) == {"NCT05262686"}
+        assert set(queries.studies(engine, queries.Filters(inds, query="belimumab")).nct_id) == SEARCHES["belimumab"]
     finally:
         engine.dispose()
 

@@ -68,6 +68,9 @@ LABELS: dict[str, str] = {
     "NA": "Not applicable", "EARLY_PHASE1": "Early phase 1", "PHASE1": "Phase 1", "PHASE2": "Phase 2",
     "PHASE3": "Phase 3", "PHASE4": "Phase 4", "ACTIVE_NOT_RECRUITING": "Active, not recruiting",
     "NOT_YET_RECRUITING": "Not yet recruiting", "ENROLLING_BY_INVITATION": "Enrolling by invitation",
+    # Abbreviations (secondaryIdInfos' type, a sponsor's class) read as written.
+    "NIH": "NIH", "FDA": "FDA", "VA": "VA", "CDC": "CDC", "AHRQ": "AHRQ", "SAMHSA": "SAMHSA", "CTIS": "CTIS",
+    "EUDRACT_NUMBER": "EudraCT number",
 }
 
 

@@ -34,8 +34,9 @@ def study_record(s: m.Study) -> dict:
     ps: dict[str, Any] = {
         "identificationModule": {
             "nctId": s.nct_id, "orgStudyIdInfo": {"id": s.org_study_id} if s.org_study_id else None,
-            "secondaryIdInfos": [{"id": i.id_value, "type": i.id_type} for i in s.id_information
-                                 if i.id_source == "secondary_id"],
+            "secondaryIdInfos": [{"id": i.id_value, "type": i.id_type, "domain": i.id_type_description,
+                                  "link": i.id_link} for i in s.id_information if i.id_source == "secondary_id"],
+            "nctIdAliases": [i.id_value for i in s.id_information if i.id_source == "nct_alias"],
             "briefTitle": s.brief_title, "officialTitle": s.official_title,
             "acronym": s.acronym,
         },
@@ -86,7 +87,9 @@ def study_record(s: m.Study) -> dict:
                            "contacts": [{"name": c.name, "role": "CONTACT", "phone": c.phone, "email": c.email}
                                         for c in f.contacts]} for f in s.facilities],
         },
-        "referencesModule": {"references": [{"pmid": r.pmid, "type": r.reference_type, "citation": r.citation}
+        "referencesModule": {"references": [{"pmid": r.pmid, "type": r.reference_type, "citation": r.citation,
+                                             "retractions": [{"pmid": x.pmid, "source": x.source}
+                                                             for x in r.retractions]}
                                             for r in s.references]},
     }
     # API v2 has no list of countries (AACT derives its countries table from the locations): not exported.

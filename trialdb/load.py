@@ -129,13 +129,18 @@ def add_study(session: Session, parsed: Parsed, document: m.Document) -> m.Study
     _contacts(s, r.get("contactsLocationsModule", {}), r.get("derivedSection", {}), f)
     for ref in r.get("referencesModule", {}).get("references", []):
         _check_enum(f, "referencesModule.references.type", "referenceType", ref.get("type"))
-        s.references.append(m.StudyReference(pmid=ref.get("pmid"), reference_type=ref.get("type"),
-                                             citation=ref.get("citation", "")))
+        row = m.StudyReference(pmid=ref.get("pmid"), reference_type=ref.get("type"), citation=ref.get("citation", ""))
+        row.retractions = [m.StudyReferenceRetraction(position=k, pmid=x.get("pmid"), source=x.get("source"))
+                           for k, x in enumerate(ref.get("retractions") or [])]
+        s.references.append(row)
     if s.org_study_id:
         s.id_information.append(m.IdInformation(id_source="org_study_id", id_value=s.org_study_id))
     for sec in ident.get("secondaryIdInfos", []):
-        s.id_information.append(m.IdInformation(id_source="secondary_id", id_value=sec["id"],
-                                                id_type=sec.get("type") or sec.get("domain")))
+        # Each entry its own row, even when an id repeats under another type or domain.
+        s.id_information.append(m.IdInformation(id_source="secondary_id", id_value=sec["id"], id_type=sec.get("type"),
+                                                id_type_description=sec.get("domain"), id_link=sec.get("link")))
+    for alias in ident.get("nctIdAliases", []):  # older NCT ids the registry merged into this record
+        s.id_information.append(m.IdInformation(id_source="nct_alias", id_value=alias))
     session.add(s)
     session.flush()
     add_results(session, nct, r)  # the registry's posted results, when the record has them

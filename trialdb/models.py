@@ -260,15 +260,38 @@ class StudyReference(Base):
     pmid: Mapped[str | None]
     reference_type: Mapped[str | None]
     citation: Mapped[str] = mapped_column(Text)
+    retractions: Mapped[list[StudyReferenceRetraction]] = relationship(order_by="StudyReferenceRetraction.position",
+                                                                       cascade="all, delete-orphan")
+
+
+class StudyReferenceRetraction(Base):
+    """A retraction notice of a reference's publication, as the registry links it
+    (`referencesModule.references[i].retractions[k]`: the notice's PMID and its source, e.g. "J. 2020;1:100").
+    AACT has no such table; named after the table it belongs to. Any row here means the reference's
+    publication was retracted, so every page that lists the reference flags it."""
+
+    __tablename__ = "study_reference_retractions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference_id: Mapped[int] = mapped_column(ForeignKey("study_references.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int]  # k in retractions[k]
+    pmid: Mapped[str | None]
+    source: Mapped[str | None]
 
 
 class IdInformation(Base):
+    """An identifier of a study, AACT's `id_information`: `id_source` says which list it comes from:
+    "org_study_id" (identificationModule.orgStudyIdInfo), "secondary_id" (secondaryIdInfos[k], with its
+    `type`, `domain` (AACT's id_type_description) and `link`), or "nct_alias" (nctIdAliases[k]: an NCT id
+    the registry merged into this record). Rows keep the record's order: repeated ids stay separate rows."""
+
     __tablename__ = "id_information"
     id: Mapped[int] = mapped_column(primary_key=True)
     nct_id: Mapped[str] = _nct()
-    id_source: Mapped[str]  # "org_study_id" | "secondary_id"
-    id_value: Mapped[str]
-    id_type: Mapped[str | None]
+    id_source: Mapped[str]  # "org_study_id" | "secondary_id" | "nct_alias"
+    id_value: Mapped[str] = mapped_column(index=True)
+    id_type: Mapped[str | None]  # secondaryIdInfos[k].type (API enum, e.g. "NIH", "REGISTRY")
+    id_type_description: Mapped[str | None]  # secondaryIdInfos[k].domain, as posted
+    id_link: Mapped[str | None]  # secondaryIdInfos[k].link, as posted
 
 
 class Regimen(Base):

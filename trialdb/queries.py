@@ -249,7 +249,8 @@ def study_record(engine: Engine, nct_id: str) -> StudyRecord | None:
         s = session.scalars(select(m.Study).where(m.Study.nct_id == nct_id).options(
             selectinload("*"), selectinload(m.Study.design_groups).selectinload(m.DesignGroup.interventions),
             selectinload(m.Study.facilities).selectinload(m.Facility.contacts),
-            selectinload(m.Study.interventions).selectinload(m.Intervention.other_names))).first()
+            selectinload(m.Study.interventions).selectinload(m.Intervention.other_names),
+            selectinload(m.Study.references).selectinload(m.StudyReference.retractions))).first()
         if s is None:
             return None
         doc = session.get_one(m.Document, s.document_id)  # a study always rests on a document
@@ -262,6 +263,29 @@ def study_record(engine: Engine, nct_id: str) -> StudyRecord | None:
         ind = session.get(m.IndicationRow, s.indication_code)
         session.expunge_all()
         return StudyRecord(s, ind.name if ind else s.indication_code, doc, quotes, list(pubs))
+
+
+def merged_into(engine: Engine, nct_id: str) -> str | None:
+    """The trial whose record lists `nct_id` as an earlier id merged into it (identificationModule.nctIdAliases,
+    stored as id_information rows with id_source "nct_alias"), or None when no trial does."""
+    Ids = m.IdInformation
+    stmt = select(Ids.nct_id).where(Ids.id_source == "nct_alias", Ids.id_value == nct_id).order_by(Ids.nct_id).limit(1)
+    with engine.connect() as conn:
+        return conn.execute(stmt).scalar()
+
+
+def retractions(engine: Engine) -> dict[str, list[tuple[str | None, str | None]]]:
+    """Retracted publications as the registry links them: PMID of a referenced publication -> its retraction
+    notices as (notice PMID, source), from every trial's references (study_reference_retractions)."""
+    R, X = m.StudyReference, m.StudyReferenceRetraction
+    stmt = select(R.pmid, X.pmid, X.source).join(X, X.reference_id == R.id).where(R.pmid.is_not(None)).order_by(
+        R.pmid, X.id)
+    out: dict[str, list[tuple[str | None, str | None]]] = {}
+    with engine.connect() as conn:
+        for pmid, notice, source in conn.execute(stmt):
+            if pmid is not None and (notice, source) not in out.setdefault(pmid, []):
+                out[pmid].append((notice, source))
+    return out
 
 
 def publication_quotes(engine: Engine, pmid: str) -> dict[str, tuple[str, str]]:

@@ -1,7 +1,10 @@
 """Full-text search over the trials, in the database: SQLite FTS5 or PostgreSQL's text search.
 
-One row per trial in `study_search`: its NCT id, titles, acronym, conditions, interventions and their
-other names, sponsors and collaborators, folded to lower case without accents. The index is rebuilt
+One row per trial in `study_search`: its NCT id and the earlier NCT ids merged into it (nctIdAliases),
+titles, acronym, conditions, interventions and their other names, sponsors and collaborators, and its
+free text (brief summary, detailed description, eligibility criteria, arm and intervention descriptions),
+folded to lower case without accents. Free text is indexed as a reader reads it: the registry's Markdown
+undone (trialdb.registry_text), so "\\<126 mg/dL" as posted is found by "<126". The index is rebuilt
 whole by `refresh_search_index` wherever studies are written: at the end of a build (build._fill), at
 the end of every import (importer.import_documents, so `import_files` and a registry sync both
 refresh it), and after a synthetic portfolio is generated. Code that writes studies another way must
@@ -25,6 +28,7 @@ from sqlalchemy.sql.expression import ColumnElement
 from sqlalchemy.sql.sqltypes import NullType
 
 from trialdb import models as m
+from trialdb.registry_text import plain_text
 
 TABLE = "study_search"
 MAX_CHARS = 200  # a longer search is cut here (the sidebar says so)
@@ -103,11 +107,21 @@ def search_texts(session_or_conn: Session | Connection) -> dict[str, str]:
     S = m.Study
     parts: dict[str, list[str]] = defaultdict(list)
     run = session_or_conn.execute
-    for nct, brief, official, acronym in run(select(S.nct_id, S.brief_title, S.official_title, S.acronym)):
-        parts[nct] += [nct, brief, official or "", acronym or ""]
+    for nct, brief, official, acronym, summary, detail in run(select(
+            S.nct_id, S.brief_title, S.official_title, S.acronym, S.brief_summary, S.detailed_description)):
+        parts[nct] += [nct, brief, official or "", acronym or "", plain_text(summary), plain_text(detail)]
     for model in (m.Condition, m.Intervention, m.InterventionOtherName, m.Sponsor):
         for nct, name in run(select(model.nct_id, model.name)):  # all four have both
             parts[nct].append(name)
+    Ids = m.IdInformation
+    for nct, alias in run(select(Ids.nct_id, Ids.id_value).where(Ids.id_source == "nct_alias")):
+        parts[nct].append(alias)
+    free_text = (select(m.EligibilityCriterion.nct_id, m.EligibilityCriterion.criterion),
+                 select(m.DesignGroup.nct_id, m.DesignGroup.description).where(m.DesignGroup.description.is_not(None)),
+                 select(m.Intervention.nct_id, m.Intervention.description).where(m.Intervention.description.is_not(None)))
+    for stmt in free_text:
+        for nct, text_ in run(stmt):
+            parts[nct].append(plain_text(text_))
     return {nct: fold(" ".join(p for p in ps if p)) for nct, ps in parts.items() if nct is not None}
 
 

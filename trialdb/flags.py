@@ -113,6 +113,19 @@ def enrollment_stated(count: object) -> int | None:
     return None if count is None or enrollment_placeholder(count) else int(count)  # type: ignore[call-overload]
 
 
+PLACEHOLDER_LABEL = f"not stated (registry placeholder {ENROLLMENT_PLACEHOLDER})"
+
+
+def enrollment_label(count: object, enrollment_type: object, missing: str) -> str:
+    """An enrolment as the pages show it: "40 (estimated)"; `missing` when none is stated; for the
+    placeholder, `PLACEHOLDER_LABEL` (sorts with the missing values, dashboard/sorting.py)."""
+    if count is None or (isinstance(count, float) and count != count):
+        return missing
+    if enrollment_placeholder(count):
+        return PLACEHOLDER_LABEL
+    return f"{int(count)}" + (f" ({enrollment_type.lower()})" if isinstance(enrollment_type, str) else "")  # type: ignore[call-overload]
+
+
 def placeholder_note(n: int) -> str:
     """The sentence a page shows when `n` (> 0) trials' enrolment is the placeholder and was left out."""
     trials = "1 trial's enrolment is" if n == 1 else f"{n:,} trials' enrolments are"

@@ -125,3 +125,19 @@ def test_enrolment_placeholder_is_kept_but_left_out_of_sums_sorts_and_tables(sen
         assert ordered.index.get_loc(row.index[0]) > max(ordered.index.get_loc(i) for i in stated.index)
     assert pd.notna(table.Enrolment).all()
     engine.dispose()
+
+
+def test_the_outcomes_tables_show_the_flag_beside_the_value_as_posted(tmp_path):
+    from dashboard import results_frames
+    from trialdb import results_queries
+
+    engine = make_engine(fresh_url(tmp_path, "trials_flags_shown"))
+    import_files(engine, [PVALUE])
+    mid = int(results_queries.outcome_measures(engine, "NCT90000015").id.iloc[0])
+    detail = results_queries.measure_data(engine, mid)
+    table = results_frames.analyses_table(detail)
+    assert list(table["p-value (as posted)"]) == ["=0.31"]
+    assert list(table.Flag) == [f"⚑ flagged: {flags.sentence('p_value_with_sign')}"]
+    long = results_frames.measure_long(detail)
+    assert list(long.flag) == ["", ""] and "Flag" not in results_frames.measure_table(long, None, "months").columns
+    engine.dispose()

@@ -133,7 +133,8 @@ def test_the_outcomes_tables_show_the_flag_beside_the_value_as_posted(tmp_path):
 
     engine = make_engine(fresh_url(tmp_path, "trials_flags_shown"))
     import_files(engine, [PVALUE])
-    mid = int(results_queries.outcome_measures(engine, "NCT90000015").id.iloc[0])
+    measures = results_queries.outcome_measures(engine, "NCT90000015")
+    mid = int(measures.id[measures.title == "Time to First Severe Flare"].iloc[0])
     detail = results_queries.measure_data(engine, mid)
     table = results_frames.analyses_table(detail)
     assert list(table["p-value (as posted)"]) == ["=0.31"]

@@ -5,6 +5,7 @@ import streamlit as st
 from dashboard import data, filters, ui
 from dashboard.freshness import registry_as_of
 from dashboard.summaries import authors_short, key_result
+from trialdb import flags
 
 st.title("Low-dose IL-2 in immune-mediated disease: the trial portfolio")
 st.caption("Low-dose interleukin-2 trials in autoimmune and other immune-mediated diseases, from their registry "
@@ -20,11 +21,15 @@ h = data.headline(f)
 c = st.columns(4)
 c[0].metric("Trials", h["trials"])
 c[1].metric("Indications", h["indications"])
+placeholders = flags.placeholder_note(h["enrolment_placeholders"]) if h["enrolment_placeholders"] else ""
 c[2].metric("Participants planned", f"{h['participants']:,}",
             help="Sum of the enrolment each registry record states (computed here); some counts are "
-                 f"estimates. {h['trials'] - h['with_enrolment']} trial(s) state no enrolment.")
+                 f"estimates. {h['trials'] - h['with_enrolment'] - h['enrolment_placeholders']} trial(s) state no "
+                 f"enrolment. {placeholders}")
 c[3].metric("Completed", f"{h['completed']} of {h['trials']}",
             help=f"{h['not_completed']} not completed (another status, such as unknown, recruiting).")
+if placeholders:
+    st.caption(f"Participants planned: {placeholders}")
 
 st.subheader("Trials")
 table = data.trials_table(f).assign(Record=[ui.record_link(n) for n in trials.nct_id])

@@ -4,6 +4,7 @@ disease area, when there are more indications than colours to tell apart)."""
 import streamlit as st
 
 from dashboard import data, filters, frames, ui
+from trialdb import flags
 
 st.title("Phase and status")
 f = filters.current()
@@ -20,7 +21,8 @@ st.caption({"indication": "Bars are stacked by indication.",
                     "list every indication under a table.",
             "largest": "Bars are stacked by indication: the largest, and the others together (hover a segment "
                        "for its indications)."}[pal.by]
-           + " Participants are the enrolment each registry record states (some are estimates), summed here.")
+           + " Participants are the enrolment each registry record states (some are estimates), summed here."
+           + (f" {flags.placeholder_note(n)}" if (n := data.headline(f)["enrolment_placeholders"]) else ""))
 areas = data.area_names()
 for by, title in (("phase", "Phase"), ("status", "Status")):
     ui.plot(data.counts_figure(f, by), f"by_{by}_chart")

@@ -9,6 +9,7 @@ import streamlit as st
 from dashboard import data, filters, ui
 from dashboard.frames import REGISTRY, phase_label
 from dashboard.freshness import registry_as_of
+from trialdb import flags
 from trialdb.enums import label
 
 st.title("Trial record")
@@ -109,7 +110,7 @@ with st.container(border=True):
         fact("Overall status", label(s.overall_status), "statusModule.overallStatus")
         fact("Phase", phase_label(s.phase), "designModule.phases")
         fact("Study type", label(s.study_type) if s.study_type else None, "designModule.studyType")
-        enrol = None if s.enrollment is None else f"{s.enrollment}" + (f" ({s.enrollment_type.lower()})" if s.enrollment_type else "")
+        enrol = None if s.enrollment is None else flags.enrollment_label(s.enrollment, s.enrollment_type, "")
         fact("Enrolment", enrol, "designModule.enrollmentInfo")
     with c[2]:
         fact("Start date", s.start_date, "statusModule.startDateStruct")

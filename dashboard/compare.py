@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from dashboard.frames import phase_label, stated
+from trialdb import flags
 from trialdb.enums import label
 from trialdb.queries import NOT_STATED, StudyRecord
 
@@ -34,8 +35,7 @@ def facts(rec: StudyRecord, outcomes: pd.DataFrame) -> dict[str, str]:
     mine = outcomes[outcomes.nct_id == s.nct_id] if not outcomes.empty else outcomes
     n_outcomes = mine.outcome_id.nunique() if not mine.empty else 0
     pubs = sorted({str(p) for p in mine.pmid}) if not mine.empty else []
-    enrol = NOT_STATED if s.enrollment is None else f"{s.enrollment}" + (
-        f" ({s.enrollment_type.lower()})" if s.enrollment_type else "")
+    enrol = flags.enrollment_label(s.enrollment, s.enrollment_type, NOT_STATED)
     return {
         "Title": s.brief_title,
         "Acronym": str(stated(s.acronym)),

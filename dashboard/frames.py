@@ -9,6 +9,7 @@ import re
 import pandas as pd
 
 from dashboard.theme import Palette, palette_of_codes
+from trialdb import flags
 from trialdb.enums import label
 from trialdb.queries import NOT_STATED
 from trialdb.statistics import NEWCOMBE, WILSON, newcombe_difference, wilson
@@ -40,8 +41,8 @@ def trials_table(df: pd.DataFrame) -> pd.DataFrame:
         "Indication": df.indication,
         "Phase": [phase_label(p) for p in df.phase],
         "Status": [label(s) for s in df.status],
-        "Enrolment": [NOT_STATED if pd.isna(n) else f"{int(n)}" + (f" ({t.lower()})" if isinstance(t, str) else "")
-                      for n, t in zip(df.enrollment, df.enrollment_type, strict=True)],
+        "Enrolment": [flags.enrollment_label(n, t, NOT_STATED) for n, t in zip(df.enrollment, df.enrollment_type,
+                                                                                 strict=True)],
         "Masking": [label(x) if isinstance(x, str) else NOT_STATED for x in df.masking],
         "Start": [stated(x) for x in df.start_date],
         "Completion": [stated(x) for x in df.completion_date],

@@ -8,6 +8,7 @@ import re
 
 import pandas as pd
 
+from trialdb import flags
 from trialdb.enums import label
 from trialdb.statistics import wilson
 
@@ -26,6 +27,14 @@ def number(text: object) -> float | None:
         return None
 
 
+def flag_notes(found: pd.DataFrame | None, prefix: str) -> str:
+    """"⚑ flagged: <sentence>" for the flags (trialdb/flags.py) whose path starts with `prefix`, "" for none."""
+    if found is None or found.empty:
+        return ""
+    kinds = list(dict.fromkeys(found.kind[found.path.str.startswith(prefix)]))
+    return "; ".join(f"⚑ flagged: {flags.sentence(k)}" for k in kinds)
+
+
 def _blank(v: object) -> bool:
     return v is None or (isinstance(v, float) and pd.isna(v)) or v == ""
 
@@ -35,10 +44,18 @@ def measure_long(data: dict[str, pd.DataFrame]) -> pd.DataFrame:
     chart, the value and its error bar as numbers (NaN where the posted text is not a number)."""
     groups, meas, counts = data["groups"], data["measurements"], data["counts"]
     cols = ["group", "group_position", "class_position", "classification", "category_position", "category", "x",
-            "value", "spread", "lower_limit", "upper_limit", "comment", "denominator", "y", "err_minus", "err_plus"]
+            "value", "spread", "lower_limit", "upper_limit", "comment", "denominator", "y", "err_minus", "err_plus",
+            "flag"]
     if meas.empty:
         return pd.DataFrame(columns=cols)
     df = meas.merge(groups, on="group_id", how="left")
+    # A group id the measure does not list (flagged): its code, as posted.
+    df["group"] = [g if isinstance(g, str) else f"{c} (a group the measure does not list)"
+                   for g, c in zip(df.group, df.get("ctgov_group_code", df.group), strict=True)]
+    found = data.get("flags")
+    positions = df["position"] if "position" in df.columns else pd.Series([0] * len(df), index=df.index)
+    df["flag"] = [flag_notes(found, f"classes[{c}].categories[{k}].measurements[{j}].")
+                  for c, k, j in zip(df.class_position, df.category_position, positions, strict=True)]
     first = counts[counts.denom_position == 0]
     overall = {g: c for g, c, cp in zip(first.group_id, first["count"], first.class_position, strict=True) if pd.isna(cp)}
     by_class = {(g, int(cp)): c for g, c, cp in zip(first.group_id, first["count"], first.class_position, strict=True)
@@ -48,7 +65,7 @@ def measure_long(data: dict[str, pd.DataFrame]) -> pd.DataFrame:
     df["x"] = [" · ".join(str(p) for p in (c, k) if not _blank(p)) or "All participants analysed"
                for c, k in zip(df.classification, df.category, strict=True)]
     df["value"] = df["param_value"]
-    df["y"] = [number(v) for v in df.value]
+    df["y"] = [None if f else number(v) for v, f in zip(df.value, df.flag, strict=True)]  # flagged: not drawn
     minus: list[float | None] = []
     plus: list[float | None] = []
     for y, s, lo, hi in zip(df.y, df.spread, df.lower_limit, df.upper_limit, strict=True):
@@ -101,7 +118,8 @@ def measure_table(long: pd.DataFrame, dispersion_type: object, unit: object) -> 
         "Class": long.classification.fillna(""), "Category": long.category.fillna(""), "Group": long.group,
         f"Value ({unit})" if not _blank(unit) else "Value": long.value,
         spread_name: [dispersion(r) for r in long.itertuples()],
-        "Participants analysed": long.denominator.fillna(""), "Comment": long.comment.fillna("")})
+        "Participants analysed": long.denominator.fillna(""), "Comment": long.comment.fillna(""),
+        "Flag": long.flag.fillna("") if "flag" in long.columns else ""})
     keep = [c for c in out.columns if c in ("Group",) or c.startswith("Value") or out[c].astype(str).str.len().gt(0).any()]
     return out[keep]
 
@@ -109,7 +127,8 @@ def measure_table(long: pd.DataFrame, dispersion_type: object, unit: object) -> 
 def analyses_table(data: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """The posted statistical analyses: groups compared, p-value and estimate exactly as posted."""
     an, ag, groups = data["analyses"], data["analysis_groups"], data["groups"]
-    names = dict(zip(groups.group_id, groups.group, strict=True))
+    names = {i: g if isinstance(g, str) else c
+             for i, g, c in zip(groups.group_id, groups.group, groups.get("ctgov_group_code", groups.group), strict=True)}
     rows = []
     for a in an.itertuples():
         compared = [names.get(g, "?") for g in ag.loc[ag.analysis_id == a.analysis_id, "group_id"]]
@@ -123,9 +142,11 @@ def analyses_table(data: dict[str, pd.DataFrame]) -> pd.DataFrame:
         rows.append({"Groups compared": " vs ".join(compared), "p-value (as posted)": a.p_value or "",
                      "Method": a.method or "", "Estimate": estimate, "Confidence interval": ci,
                      "Non-inferiority or equivalence": label(a.non_inferiority_type) if not _blank(a.non_inferiority_type)
-                     else ""})
-    return pd.DataFrame(rows, columns=["Groups compared", "p-value (as posted)", "Method", "Estimate",
-                                       "Confidence interval", "Non-inferiority or equivalence"])
+                     else "", "Flag": flag_notes(data.get("flags"), f"analyses[{a.position}].")})
+    cols = ["Groups compared", "p-value (as posted)", "Method", "Estimate", "Confidence interval",
+            "Non-inferiority or equivalence", "Flag"]
+    out = pd.DataFrame(rows, columns=cols)
+    return out if out.Flag.astype(bool).any() else out.drop(columns="Flag")  # the column only where a value is flagged
 
 
 def measures_table(measures: pd.DataFrame) -> pd.DataFrame:
@@ -187,7 +208,9 @@ def events_table(events: pd.DataFrame, kinds: tuple[str, ...] = ("serious", "oth
 def events_chart_frame(events: pd.DataFrame, kind: str, top: int = 15) -> tuple[pd.DataFrame, int]:
     """The `top` terms of one kind by participants affected (all groups), per group with the share
     affected (computed here); and how many terms there are in all."""
-    ev = events[(events.event_type == kind) & events.subjects_at_risk.gt(0)].copy()
+    # A count above its denominator (flagged count_above_denominator, trialdb/flags.py) gives no percentage.
+    ev = events[(events.event_type == kind) & events.subjects_at_risk.gt(0)
+                & ~events.subjects_affected.gt(events.subjects_at_risk)].copy()
     cols = ["term", "group", "group_position", "affected", "at_risk", "percent", "text"]
     if ev.empty:
         return pd.DataFrame(columns=cols), 0
@@ -214,7 +237,8 @@ def events_chart_frame(events: pd.DataFrame, kind: str, top: int = 15) -> tuple[
 def forest_frame(totals: pd.DataFrame, max_trials: int = 30) -> tuple[pd.DataFrame, int]:
     """Each trial's groups with participants affected of at risk, and the proportion with its Wilson 95%
     interval (computed here); the `max_trials` most recently posted trials; how many trials there are."""
-    t = totals[totals.subjects_at_risk.fillna(0).gt(0) & totals.subjects_affected.notna()].copy()
+    t = totals[totals.subjects_at_risk.fillna(0).gt(0) & totals.subjects_affected.notna()
+               & ~totals.subjects_affected.gt(totals.subjects_at_risk)].copy()  # flagged: no proportion
     cols = ["nct_id", "indication", "group", "label", "affected", "at_risk", "proportion", "low", "high"]
     if t.empty:
         return pd.DataFrame(columns=cols), 0

@@ -70,6 +70,9 @@ def outcome_measures(nct: str) -> None:
         with right:
             st.markdown("**Statistical analyses, as posted**")
             ui.table(analyses, f"analyses_{mid}", f"{nct}_analyses_{mid}.csv")
+            for value, note in zip(analyses["p-value (as posted)"], analyses.get("Flag", []), strict=False):
+                if note:  # beside the table too: on a narrow screen the Flag column is off to the right
+                    st.caption(f"p-value {ui.safe_md(value)}: {note}")
     ui.table(results_frames.measure_table(long, om.dispersion_type, om.unit_of_measure), f"measure_table_{mid}",
              f"{nct}_outcome_measure_{mid}.csv")
     with st.expander(f"All {len(measures):,} outcome measures of {nct}"):

@@ -7,8 +7,9 @@ the real records of tests/fixtures/ctgov/ (copies of ../shared/fixtures/ctgov/ a
 Pagination by an opaque nextPageToken (absent on the last page), totalCount on the first page when
 countTotal=true, and `AREA[LastUpdatePostDate]RANGE[date,MAX]` in filter.advanced. query.term is
 recorded, not interpreted: the server's records are the portfolio. Faults are switched per test:
-`faults` is a queue, one taken per request ("429" with Retry-After, "500", "503", "truncated", "not_json",
-"timeout", "html_error"); `repeat_token` makes every page name the same next token; `delay` slows every
+`faults` is a queue, one taken per request ("429" with Retry-After, "500", "503", "truncated" (the
+connection closed mid-body), "truncated_json" (HTTP 200, a whole response whose body is half the JSON),
+"not_json", "timeout", "html_error"); `repeat_token` makes every page name the same next token; `delay` slows every
 request (for the kill test).
 
     python -m tests.ctgov_server [--port N] [--copies N] [--delay S]   # serve until interrupted
@@ -90,7 +91,7 @@ class Handler(BaseHTTPRequestHandler):
         for k, v in (headers or {}).items():
             self.send_header(k, v)
         self.end_headers()
-        self.wfile.write(body[: len(body) // 2] if cut else body)
+        self.wfile.write(body[: len(body) // 2] if cut else body)  # Content-Length promised the whole body
         if cut:
             self.wfile.flush()
             self.close_connection = True
@@ -119,7 +120,7 @@ class Handler(BaseHTTPRequestHandler):
             study = reg.studies.get(m.group("nct"))
             if study is None:
                 return self._send(404, b'{"message": "no study with that NCT id"}')
-            return self._send(200, json.dumps(study).encode(), cut=fault == "truncated")
+            return self._send(200, self._body(study, fault), cut=fault == "truncated")
         return self._page(reg, params, fault)
 
     def _page(self, reg: Registry, params: dict[str, str], fault: str | None) -> None:
@@ -135,7 +136,13 @@ class Handler(BaseHTTPRequestHandler):
             body["nextPageToken"] = "page1" if reg.repeat_token else f"page{start + size}"
         if params.get("countTotal") == "true" and not token:
             body["totalCount"] = len(studies)
-        self._send(200, json.dumps(body).encode(), cut=fault == "truncated")
+        self._send(200, self._body(body, fault), cut=fault == "truncated")
+
+    @staticmethod
+    def _body(data: object, fault: str | None) -> bytes:
+        """The JSON body; for "truncated_json" its first half, served whole (Content-Length of the half)."""
+        text = json.dumps(data).encode()
+        return text[: len(text) // 2] if fault == "truncated_json" else text
 
 
 class Server(ThreadingHTTPServer):

@@ -1,6 +1,7 @@
 """Registry results (resultsSection): real records imported, every modelled key exported as in the source,
-a round trip, provenance checked (a tampered value is caught), and records breaking the API's rules refused
-with the file and JSON path named and nothing written. Runs on SQLite and, under TRIALDB_TEST_URL, PostgreSQL."""
+a round trip, provenance checked (a tampered value is caught), values breaking the API's rules kept as posted
+and flagged (trialdb/flags.py), and records that cannot be represented refused with the file and JSON path
+named and nothing written. Runs on SQLite and, under TRIALDB_TEST_URL, PostgreSQL."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from tests.results_db import CTGOV, WITH_RESULTS, build_results_database, fresh_url
+from trialdb import flags
 from trialdb import models as m
 from trialdb import results_models as r
 from trialdb.check import check
@@ -184,26 +186,64 @@ def _set(rec: dict, path: str, value) -> None:
 
 
 OM = "outcomeMeasuresModule.outcomeMeasures[0]"
-BAD = {
-    "unknown group": (f"{OM}.classes[0].categories[0].measurements[1].groupId", "OG009"),
-    "unknown analysis group": (f"{OM}.analyses[0].groupIds[1]", "OG042"),
-    "count above denominator": (f"{OM}.classes[0].categories[0].measurements[0].value", "15"),
-    "affected above at risk": ("adverseEventsModule.seriousEvents[0].stats[1].numAffected", 6),
-    "group total above at risk": ("adverseEventsModule.eventGroups[0].otherNumAffected", 19),
-    "p-value as text": (f"{OM}.analyses[1].pValue", "significant"),
-    "p-value with a prefix": (f"{OM}.analyses[1].pValue", "p=0.04"),
-    "p-value above one": (f"{OM}.analyses[1].pValue", "1.7"),
-    "value not a string": (f"{OM}.classes[0].categories[0].measurements[0].value", 22),
-    "flow group unknown": ("participantFlowModule.periods[0].milestones[0].achievements[0].groupId", "FG007"),
+FLAGGED = {  # a posted value breaking an expectation: (path, value, flag kind); kept as posted, never refused
+    "unknown group": (f"{OM}.classes[0].categories[0].measurements[1].groupId", "OG009", "unknown_group"),
+    "unknown analysis group": (f"{OM}.analyses[0].groupIds[1]", "OG042", "unknown_group"),
+    "count above denominator": (f"{OM}.classes[0].categories[0].measurements[0].value", "15",
+                                "count_above_denominator"),
+    "affected above at risk": ("adverseEventsModule.seriousEvents[0].stats[1].numAffected", 6,
+                               "count_above_denominator"),
+    "group total above at risk": ("adverseEventsModule.eventGroups[0].otherNumAffected", 19, "count_above_denominator"),
+    "p-value as text": (f"{OM}.analyses[1].pValue", "significant", "p_value_not_a_number"),
+    "p-value with a prefix": (f"{OM}.analyses[1].pValue", "p=0.04", "p_value_with_sign"),
+    "p-value with an equals sign": (f"{OM}.analyses[1].pValue", "=0.247", "p_value_with_sign"),
+    "p-value above one": (f"{OM}.analyses[1].pValue", "1.7", "p_value_out_of_range"),
+    "denominator not a whole number": (f"{OM}.denoms[0].counts[0].value", "NA", "denominator_not_whole"),
+    "flow group unknown": ("participantFlowModule.periods[0].milestones[0].achievements[0].groupId", "FG007",
+                           "unknown_group"),
 }
 
 
-@pytest.mark.parametrize("case", list(BAD))
-def test_a_record_breaking_the_api_rules_is_refused_and_nothing_is_written(tmp_path, case):
-    path, value = BAD[case]
+@pytest.mark.parametrize("case", list(FLAGGED))
+def test_a_value_breaking_the_api_rules_is_kept_as_posted_and_flagged(tmp_path, case):
+    path, value, kind = FLAGGED[case]
     rec = with_analyses()
-    if case == "count above denominator":  # a count of participants, so the value must fit its denominator
-        rec["resultsSection"]["outcomeMeasuresModule"]["outcomeMeasures"][0]["paramType"] = "COUNT_OF_PARTICIPANTS"
+    if case == "count above denominator":  # a count of participants (each of 14), so the value must fit it
+        om = rec["resultsSection"]["outcomeMeasuresModule"]["outcomeMeasures"][0]
+        om["paramType"] = "COUNT_OF_PARTICIPANTS"
+        for cat in om["classes"][0]["categories"]:
+            for mt in cat["measurements"]:
+                mt["value"] = "3"
+    _set(rec, path, value)
+    f = tmp_path / "NCT05594173.json"
+    f.write_text(json.dumps(rec))
+    good = CTGOV / "NCT00763412.json"  # imported in the same run
+    engine = make_engine(fresh_url(tmp_path, "trials_results_flagged"))
+    report = import_files(engine, [good, f])
+    assert sorted(report.added) == ["NCT00763412", "NCT05594173"]
+    studies = {s["protocolSection"]["identificationModule"]["nctId"]: s for s in export(engine)["studies"]}
+    assert studies["NCT05594173"]["resultsSection"] == modelled(rec["resultsSection"])  # export equals source
+    got = studies["NCT05594173"]["resultsSection"]
+    for part in path.replace("]", "").replace("[", ".").split("."):
+        got = got[int(part)] if part.isdigit() else got[part]
+    assert got == value  # the value as posted
+    with Session(engine) as s:
+        assert flags.for_study(s, "NCT05594173") == [(f"resultsSection.{path}", kind, str(value))]
+        assert flags.for_study(s, "NCT00763412") == []
+    assert check(engine).ok  # its provenance holds: the value is the posted one
+    engine.dispose()
+
+
+REFUSED = {  # what cannot be represented safely: a JSON type the API never sends, an ambiguous group id
+    "value not a string": (f"{OM}.classes[0].categories[0].measurements[0].value", 22),
+    "group id given twice": (f"{OM}.groups[1].id", "OG000"),
+}
+
+
+@pytest.mark.parametrize("case", list(REFUSED))
+def test_a_record_that_cannot_be_represented_is_refused_and_nothing_is_written(tmp_path, case):
+    path, value = REFUSED[case]
+    rec = with_analyses()
     _set(rec, path, value)
     f = tmp_path / "NCT05594173.json"
     f.write_text(json.dumps(rec))

@@ -218,8 +218,15 @@ FAULTS = {
     "500 every time": (lambda r: r.faults.extend(["500"] * 10), False, "kept failing"),
     "timeout once": (lambda r: r.faults.extend(["timeout"]), True, None),
     "timeout every time": (lambda r: r.faults.extend(["timeout"] * 10), False, "timed out"),
-    "truncated body": (lambda r: r.faults.extend([None, "truncated"]), False, "cut short"),  # type: ignore[list-item]
-    "not JSON": (lambda r: r.faults.extend(["not_json"]), False, "not JSON"),
+    "connection cut mid-body once": (lambda r: r.faults.extend([None, "truncated"]), True, None),  # type: ignore[list-item]
+    "connection cut mid-body every time": (lambda r: r.faults.extend([None] + ["truncated"] * 10), False,  # type: ignore[list-item]
+                                           r"studies\?.*pageToken=page3.*: the response was cut short.*kept failing"),
+    # HTTP 200, a whole response whose body is not complete JSON: a transient fault like a 5xx
+    "truncated JSON once": (lambda r: r.faults.extend([None, "truncated_json"]), True, None),  # type: ignore[list-item]
+    "truncated JSON every time": (lambda r: r.faults.extend([None] + ["truncated_json"] * 10), False,  # type: ignore[list-item]
+                                  r"studies\?.*pageToken=page3.*: the page is not JSON, or was cut short.*kept failing: 3 tries"),
+    "not JSON once": (lambda r: r.faults.extend(["not_json"]), True, None),
+    "not JSON every time": (lambda r: r.faults.extend(["not_json"] * 10), False, "not JSON.*kept failing"),
     "repeating page token": (lambda r: setattr(r, "repeat_token", True), False, "repeats"),
     "error page": (lambda r: r.faults.extend(["html_error"]), False, "HTTP 400"),
 }
@@ -265,9 +272,9 @@ def test_the_cli_reports_a_fault_and_writes_nothing(env):
     url, seed, srv = env
     before = snapshot(url)
     file_before = file_hash(Path(url.removeprefix("sqlite:///"))) if url.startswith("sqlite") else None
-    srv.registry.faults.extend(["not_json"])
+    srv.registry.faults.extend(["html_error"])
     proc = cli(url, "sync", "--api", srv.api, "--seed", str(seed), "--rate", "0")
-    assert proc.returncode == 2 and "not JSON" in proc.stderr and "Nothing was written" in proc.stderr
+    assert proc.returncode == 2 and "HTTP 400" in proc.stderr and "Nothing was written" in proc.stderr
     assert "Traceback" not in proc.stderr and snapshot(url) == before and files(seed) == {}
     if file_before is not None:
         assert file_hash(Path(url.removeprefix("sqlite:///"))) == file_before  # not a byte changed

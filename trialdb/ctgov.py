@@ -6,11 +6,13 @@
         -> one study
 
 Retries come from urllib3's `Retry` (maintained; honours `Retry-After`, backs off exponentially) on
-429, 500, 502, 503 and 504, connection errors and read timeouts. The registry asks clients to stay near
-50 requests a minute: requests are spaced accordingly (configurable, so tests run fast). Anything the
-protocol does not allow (a page that is not JSON or is cut short, a page token that repeats, a body of
-the wrong shape) raises `RegistryError` with the URL and what was wrong: the caller stops, and writes
-nothing.
+429, 500, 502, 503 and 504, connection errors and read timeouts. A response served with HTTP 200 whose
+body is cut short or does not parse as JSON is the same kind of transient fault: it is asked again with
+the same `Retry` object's counts and back-off (`Retry.increment` and `Retry.sleep`, one definition), and
+only when it keeps failing does it raise. The registry asks clients to stay near 50 requests a minute:
+requests are spaced accordingly (configurable, so tests run fast). Anything the protocol does not allow
+(a page that keeps failing to parse, a page token that repeats, a body of the wrong shape) raises
+`RegistryError` with the URL and what was wrong: the caller stops, and writes nothing.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from typing import Any
 
 import requests
 from requests.adapters import HTTPAdapter
+from urllib3.exceptions import MaxRetryError, ProtocolError
 from urllib3.util.retry import Retry
 
 DEFAULT_API = "https://clinicaltrials.gov/api/v2"
@@ -34,6 +37,10 @@ USER_AGENT = "il2-trial-dashboard-sync/1 (python-requests; low-dose IL-2 portfol
 
 class RegistryError(Exception):
     """The registry could not be read as the protocol says: names the URL and the problem."""
+
+
+class _Unparsed(Exception):
+    """A response served whole or in part that is not a complete JSON document: asked again."""
 
 
 @dataclass
@@ -73,6 +80,7 @@ class Client:
                       allowed_methods=frozenset({"GET"}), respect_retry_after_header=True, raise_on_status=True)
         self.session = requests.Session()
         self.session.headers.update({"User-Agent": USER_AGENT, "Accept": "application/json"})
+        self.retry = retry  # the one back-off definition: HTTP faults (the adapter) and unparsed bodies (_get)
         adapter = HTTPAdapter(max_retries=retry)
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
@@ -82,7 +90,22 @@ class Client:
         self.session.close()
 
     def _get(self, path: str, params: dict[str, str] | None = None) -> dict:
+        """The JSON object at `path`; a body cut short or not JSON is asked again with the client's `Retry`
+        (its read count and back-off), then RegistryError naming the page and what was wrong."""
         url = f"{self.api}{path}"
+        attempt = self.retry.new()
+        while True:
+            try:
+                return self._get_once(url, params)
+            except _Unparsed as exc:
+                try:
+                    attempt = attempt.increment(method="GET", url=url, error=ProtocolError(str(exc)))
+                except MaxRetryError:
+                    tries = len(attempt.history) + 1
+                    raise RegistryError(f"{exc} (kept failing: {tries} tries)") from None
+                attempt.sleep()
+
+    def _get_once(self, url: str, params: dict[str, str] | None) -> dict:
         self.limit.wait()
         self.requests += 1
         try:
@@ -93,7 +116,8 @@ class Client:
         except requests.exceptions.Timeout as exc:
             raise RegistryError(f"{url}: timed out after retries ({exc.__class__.__name__})") from None
         except (requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError) as exc:
-            raise RegistryError(f"{url}: the response was cut short ({exc})") from None
+            page = requests.Request("GET", url, params=params).prepare().url
+            raise _Unparsed(f"{page}: the response was cut short ({exc})") from None
         except requests.exceptions.RequestException as exc:
             raise RegistryError(f"{url}: cannot reach the registry ({exc.__class__.__name__}: {exc})") from None
         if r.status_code == 404:
@@ -103,7 +127,7 @@ class Client:
         try:
             data = json.loads(body)
         except (ValueError, UnicodeDecodeError) as exc:
-            raise RegistryError(f"{r.url}: the page is not JSON, or was cut short ({exc}; begins {body[:60]!r})") from None
+            raise _Unparsed(f"{r.url}: the page is not JSON, or was cut short ({exc}; begins {body[:60]!r})") from None
         if not isinstance(data, dict):
             raise RegistryError(f"{r.url}: expected a JSON object, got {type(data).__name__}")
         return data

@@ -8,11 +8,11 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from trialdb import flags, results
 from trialdb import models as m
 from trialdb.enums import ENUMS
 from trialdb.errors import SourceError
 from trialdb.indications import match_condition
-from trialdb.results import add_results
 from trialdb.sources import Parsed, Quote
 from trialdb.statistics import derive_counts
 
@@ -143,7 +143,12 @@ def add_study(session: Session, parsed: Parsed, document: m.Document) -> m.Study
         s.id_information.append(m.IdInformation(id_source="nct_alias", id_value=alias))
     session.add(s)
     session.flush()
-    add_results(session, nct, r)  # the registry's posted results, when the record has them
+    results.add_results(session, nct, r)  # the registry's posted results, when the record has them
+    # Posted values that break an expectation: kept as posted above, flagged here (trialdb/flags.py).
+    found = results.flags_of(r["resultsSection"]) if r.get("resultsSection") else []
+    if flags.enrollment_placeholder(enrol.get("count")):
+        found.append((flags.ENROLLMENT_PATH, "enrollment_placeholder", enrol.get("count")))
+    flags.store(session, nct, found)
     return s
 
 

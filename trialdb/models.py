@@ -417,4 +417,5 @@ class SeedRegistryRecord(Base):
 
 # The registry's posted results live in their own module (many tables, one concept); imported here so
 # that Base.metadata holds them wherever the models are used.
+from trialdb import flags as _flags  # noqa: E402,F401  (registers the flags table)
 from trialdb import results_models as _results_models  # noqa: E402,F401  (registers the tables)

@@ -21,8 +21,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, selectinload
 
+from trialdb import flags, search
 from trialdb import models as m
-from trialdb import search
 from trialdb.dosing.schedules import administration_days, is_il2, phases_from_json, treatment_days
 from trialdb.indications import AREA_BY_CODE, AREAS
 
@@ -106,24 +106,40 @@ def studies(engine: Engine, f: Filters, limit: int | None = None) -> pd.DataFram
     return _frame(engine, stmt)
 
 
+def _stated_enrollment():
+    """The enrolment a sum may use: NULL for the registry's placeholder 99999999 (trialdb/flags.py)."""
+    return case((m.Study.enrollment == flags.ENROLLMENT_PLACEHOLDER, None), else_=m.Study.enrollment)
+
+
+def _placeholders():
+    return func.coalesce(func.sum(case((m.Study.enrollment == flags.ENROLLMENT_PLACEHOLDER, 1), else_=0)), 0)
+
+
 def headline(engine: Engine, f: Filters) -> dict[str, int]:
+    """Trials, indications, participants planned (the sum of stated enrolments, placeholders left out),
+    trials stating an enrolment, trials whose enrolment is the placeholder, completed and not."""
     S = m.Study
-    stmt = select(func.count(S.nct_id), func.count(func.distinct(S.indication_code)), func.coalesce(func.sum(S.enrollment), 0),
-                  func.count(S.enrollment), func.coalesce(func.sum(case((S.overall_status == "COMPLETED", 1), else_=0)), 0)
+    stmt = select(func.count(S.nct_id), func.count(func.distinct(S.indication_code)),
+                  func.coalesce(func.sum(_stated_enrollment()), 0), func.count(_stated_enrollment()), _placeholders(),
+                  func.coalesce(func.sum(case((S.overall_status == "COMPLETED", 1), else_=0)), 0)
                   ).where(f.where())
     with engine.connect() as conn:
-        trials, indications, participants, with_enrolment, completed = conn.execute(stmt).one()
+        trials, indications, participants, with_enrolment, placeholders, completed = conn.execute(stmt).one()
     return {"trials": trials, "indications": indications, "participants": int(participants),
-            "with_enrolment": with_enrolment, "completed": int(completed), "not_completed": trials - int(completed)}
+            "with_enrolment": with_enrolment, "enrolment_placeholders": int(placeholders),
+            "completed": int(completed), "not_completed": trials - int(completed)}
 
 
 def counts_by(engine: Engine, f: Filters) -> pd.DataFrame:
-    """Trials and planned participants per indication, phase and status (aggregated in SQL)."""
+    """Trials and planned participants per indication, phase and status (aggregated in SQL); the registry's
+    enrolment placeholder 99999999 is left out of the sums and counted in `enrolment_placeholders`."""
     S = m.Study
     phase = func.coalesce(S.phase, _NOT_STATED_SQL).label("phase")
     stmt = (select(S.indication_code.label("indication"), phase, S.overall_status.label("status"),
-                   func.count(S.nct_id).label("trials"), func.coalesce(func.sum(S.enrollment), 0).label("participants"),
-                   func.count(S.enrollment).label("trials_with_enrolment"))
+                   func.count(S.nct_id).label("trials"),
+                   func.coalesce(func.sum(_stated_enrollment()), 0).label("participants"),
+                   func.count(_stated_enrollment()).label("trials_with_enrolment"),
+                   _placeholders().label("enrolment_placeholders"))
             .where(f.where()).group_by(S.indication_code, phase, S.overall_status)
             .order_by(S.indication_code, phase, S.overall_status))
     return _frame(engine, stmt)

@@ -3,18 +3,20 @@ they become (trialdb/results_models.py) and the same keys given back in the API'
 
 One schema (`SCHEMA`) names every modelled key and its JSON type. It decides what an import reads and
 quotes (each modelled leaf gets provenance: file and JSON path, checked by `python -m trialdb check`),
-and what `export` gives back: a test compares the two. Checks beyond the types follow the API's own
-rules: every group id a value names exists in its module (or measure), a count of participants is not
-above its denominator, and a p-value is a number or an inequality (`<0.001`), kept as posted."""
+and what `export` gives back: a test compares the two. A record is refused only for what cannot be stored
+safely (a JSON type the API never sends, a group without an id or with one given twice, a required key
+missing). A posted value that breaks the API's own rules (a group id its module or measure does not list,
+a count of participants above its denominator, a p-value that is neither a number from 0 to 1 nor an
+inequality such as `<0.001`) is kept as posted and flagged (trialdb/flags.py)."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from trialdb import flags
 from trialdb import results_models as r
 from trialdb.errors import SourceError
 from trialdb.parsers.common import iso_date
@@ -77,7 +79,6 @@ SCHEMA: dict[str, Any] = {
     "moreInfoModule": {"limitationsAndCaveats": {"description": S}},
 }
 
-P_VALUE = re.compile(r"(?:<=|>=|[<>≤≥])?\s*(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?")
 COUNT_PARAMS = ("COUNT_OF_PARTICIPANTS", "COUNT_OF_UNITS")
 
 
@@ -110,7 +111,7 @@ def pick(node: Any, schema: Any, file: str, path: str) -> Any:
 def modelled(section: Any, file: str = "", where: str = "resultsSection") -> dict:
     """The modelled keys of a `resultsSection`, checked (types and the API's rules); {} for none."""
     out = drop_empty(pick(section, SCHEMA, file, where))
-    validate(out, file, where)
+    validate(out, file, where)  # refuses only what cannot be stored; flags are stored with the rows
     return out
 
 
@@ -143,27 +144,31 @@ def _ids(groups: list[dict], file: str, path: str) -> set[str]:
     return ids
 
 
-def _known(gid: Any, ids: set[str], file: str, path: str, module: str) -> None:
+def _known(gid: Any, ids: set[str], path: str, out: list[flags.Flagged]) -> None:
     if gid not in ids:
-        raise SourceError(file, path, gid, f"names no group of this {module} (groups: {', '.join(sorted(ids)) or 'none'})")
+        out.append((path, "unknown_group", gid))
 
 
-def _denoms(denoms: list[dict], ids: set[str], file: str, path: str, module: str) -> dict[str, float]:
-    """Check denominators; the first one's count per group (the API's own denominator, in participants)."""
+def _denoms(denoms: list[dict], ids: set[str], path: str, out: list[flags.Flagged]) -> dict[str, float]:
+    """Flag denominators; the first one's whole counts per group (the API's own denominator, in participants)."""
     first: dict[str, float] = {}
     for d, den in enumerate(denoms):
         for c, cnt in enumerate(den.get("counts", [])):
             where = f"{path}[{d}].counts[{c}]"
-            _known(cnt.get("groupId"), ids, file, f"{where}.groupId", module)
+            _known(cnt.get("groupId"), ids, f"{where}.groupId", out)
             value = cnt.get("value")
-            if value is None or not re.fullmatch(r"\d+", value):
-                raise SourceError(file, f"{where}.value", value, "a denominator that is not a whole number")
-            if d == 0:
-                first[cnt["groupId"]] = float(value)
+            if not flags.whole_number(value):
+                out.append((f"{where}.value", "denominator_not_whole", value))
+            elif d == 0:
+                first[cnt.get("groupId")] = float(value)
     return first
 
 
-def validate(section: dict, file: str, where: str) -> None:
+def validate(section: dict, file: str, where: str) -> list[flags.Flagged]:
+    """Refuse (SourceError) what cannot be stored safely: a group without an id or with one given twice,
+    a required key missing. Return the flags (trialdb/flags.py) of posted values that break an expectation:
+    (path relative to `where`'s parent, kind, value as posted)."""
+    out: list[flags.Flagged] = []
     flow = section.get("participantFlowModule")
     if flow:
         ids = _ids(flow.get("groups", []), file, f"{where}.participantFlowModule.groups")
@@ -174,70 +179,72 @@ def validate(section: dict, file: str, where: str) -> None:
                         raise SourceError(file, f"{where}.participantFlowModule.periods[{p}].{key}[{k}].type", None,
                                           "missing")
                     for a, ach in enumerate(ms.get(inner, [])):
-                        _known(ach.get("groupId"), ids, file,
-                               f"{where}.participantFlowModule.periods[{p}].{key}[{k}].{inner}[{a}].groupId",
-                               "participant flow")
+                        _known(ach.get("groupId"), ids,
+                               f"{where}.participantFlowModule.periods[{p}].{key}[{k}].{inner}[{a}].groupId", out)
     base = section.get("baselineCharacteristicsModule")
     if base:
         path = f"{where}.baselineCharacteristicsModule"
         ids = _ids(base.get("groups", []), file, f"{path}.groups")
-        _denoms(base.get("denoms", []), ids, file, f"{path}.denoms", "baseline")
+        _denoms(base.get("denoms", []), ids, f"{path}.denoms", out)
         for i, ms in enumerate(base.get("measures", [])):
             if not ms.get("title"):
                 raise SourceError(file, f"{path}.measures[{i}].title", None, "missing")
-            _measurements(ms, ids, {}, file, f"{path}.measures[{i}]", "baseline", counts=False)
+            _measurements(ms, ids, {}, f"{path}.measures[{i}]", out, counts=False)
     for i, om in enumerate((section.get("outcomeMeasuresModule") or {}).get("outcomeMeasures", [])):
         path = f"{where}.outcomeMeasuresModule.outcomeMeasures[{i}]"
         for key in ("type", "title"):
             if not om.get(key):
                 raise SourceError(file, f"{path}.{key}", None, "missing")
         ids = _ids(om.get("groups", []), file, f"{path}.groups")
-        denom = _denoms(om.get("denoms", []), ids, file, f"{path}.denoms", "outcome measure")
-        _measurements(om, ids, denom, file, path, "outcome measure", counts=om.get("paramType") in COUNT_PARAMS)
+        denom = _denoms(om.get("denoms", []), ids, f"{path}.denoms", out)
+        _measurements(om, ids, denom, path, out, counts=om.get("paramType") in COUNT_PARAMS)
         for a, an in enumerate(om.get("analyses", [])):
             for g, gid in enumerate(an.get("groupIds", [])):
-                _known(gid, ids, file, f"{path}.analyses[{a}].groupIds[{g}]", "outcome measure")
+                _known(gid, ids, f"{path}.analyses[{a}].groupIds[{g}]", out)
             pv = an.get("pValue")
-            if pv is not None:
-                m = P_VALUE.fullmatch(pv.strip())
-                number = _number(re.sub(r"^[<>=≤≥\s]+", "", pv.strip())) if m else None
-                if number is None or not 0 <= number <= 1:
-                    raise SourceError(file, f"{path}.analyses[{a}].pValue", pv,
-                                      "a p-value that is neither a number from 0 to 1 nor an inequality such as <0.001")
+            if pv is not None and (kind := flags.p_value_kind(pv)):
+                out.append((f"{path}.analyses[{a}].pValue", kind, pv))
     ae = section.get("adverseEventsModule")
     if ae:
         path = f"{where}.adverseEventsModule"
         ids = _ids(ae.get("eventGroups", []), file, f"{path}.eventGroups")
         for i, g in enumerate(ae.get("eventGroups", [])):
             for kind in EVENT_KINDS:
-                _not_above(g.get(f"{kind}NumAffected"), g.get(f"{kind}NumAtRisk"), file,
-                           f"{path}.eventGroups[{i}].{kind}NumAffected")
+                _not_above(g.get(f"{kind}NumAffected"), g.get(f"{kind}NumAtRisk"),
+                           f"{path}.eventGroups[{i}].{kind}NumAffected", out)
         for kind in ("serious", "other"):
             for e, ev in enumerate(ae.get(f"{kind}Events", [])):
                 if not ev.get("term"):
                     raise SourceError(file, f"{path}.{kind}Events[{e}].term", None, "missing")
                 for s, st in enumerate(ev.get("stats", [])):
-                    _known(st.get("groupId"), ids, file, f"{path}.{kind}Events[{e}].stats[{s}].groupId",
-                           "adverse events module")
-                    _not_above(st.get("numAffected"), st.get("numAtRisk"), file,
-                               f"{path}.{kind}Events[{e}].stats[{s}].numAffected")
+                    _known(st.get("groupId"), ids, f"{path}.{kind}Events[{e}].stats[{s}].groupId", out)
+                    _not_above(st.get("numAffected"), st.get("numAtRisk"),
+                               f"{path}.{kind}Events[{e}].stats[{s}].numAffected", out)
+    return out
 
 
-def _not_above(count: float | None, denominator: float | None, file: str, path: str) -> None:
-    if count is not None and denominator is not None and count > denominator:
-        raise SourceError(file, path, count, f"a count above its denominator ({denominator:g})")
+def _not_above(count: float | None, denominator: float | None, path: str, out: list[flags.Flagged],
+               posted: Any = None) -> None:
+    if flags.count_above(count, denominator):
+        out.append((path, "count_above_denominator", count if posted is None else posted))
 
 
-def _measurements(ms: dict, ids: set[str], denom: dict[str, float], file: str, path: str, module: str,
+def _measurements(ms: dict, ids: set[str], denom: dict[str, float], path: str, out: list[flags.Flagged],
                   counts: bool) -> None:
     for c, cls in enumerate(ms.get("classes", [])):
-        own = _denoms(cls.get("denoms", []), ids, file, f"{path}.classes[{c}].denoms", module) or denom
+        own = _denoms(cls.get("denoms", []), ids, f"{path}.classes[{c}].denoms", out) or denom
         for k, cat in enumerate(cls.get("categories", [])):
             for j, mt in enumerate(cat.get("measurements", [])):
                 where = f"{path}.classes[{c}].categories[{k}].measurements[{j}]"
-                _known(mt.get("groupId"), ids, file, f"{where}.groupId", module)
+                _known(mt.get("groupId"), ids, f"{where}.groupId", out)
                 value = _number(mt.get("value", "")) if counts else None
-                _not_above(value, own.get(mt["groupId"]), file, f"{where}.value")
+                _not_above(value, own.get(mt.get("groupId", "")), f"{where}.value", out, mt.get("value"))
+
+
+def flags_of(section: dict) -> list[flags.Flagged]:
+    """The flags of a modelled `resultsSection` (as `modelled` gives it), paths as `provenance.path` has them
+    ("resultsSection.outcomeMeasuresModule.outcomeMeasures[0].analyses[1].pValue")."""
+    return validate(section, "", "resultsSection")
 
 
 # --- rows -----------------------------------------------------------------------------------------------
@@ -255,6 +262,24 @@ def delete_results(session: Session, nct: str) -> None:
 
 def _cols(obj: dict, columns: dict[str, str]) -> dict[str, Any]:
     return {col: obj.get(key) for key, col in columns.items()}
+
+
+class _Groups(dict):
+    """A module's (or measure's) groups by id; an id a value names but the module does not list (flagged
+    `unknown_group`) gets a group row of its own, `listed` False, so the value is kept as posted and
+    `export` gives back only the listed groups."""
+
+    def __init__(self, session: Session, nct: str, kind: str, measure_id: int | None) -> None:
+        super().__init__()
+        self.session, self.nct, self.kind, self.measure_id = session, nct, kind, measure_id
+
+    def __missing__(self, code: str) -> r.ResultGroup:
+        row = r.ResultGroup(nct_id=self.nct, result_type=self.kind, position=len(self), ctgov_group_code=code,
+                            outcome_measure_id=self.measure_id, listed=False)
+        self.session.add(row)
+        self.session.flush()
+        self[code] = row
+        return row
 
 
 def add_results(session: Session, nct: str, record: dict) -> None:
@@ -281,10 +306,11 @@ def add_results(session: Session, nct: str, record: dict) -> None:
         has_flow=bool(flow), has_baseline=bool(base), has_outcome_measures=bool(oms), has_adverse_events=bool(ae)))
 
     def groups(items: list[dict], kind: str, measure: r.OutcomeMeasure | None = None) -> dict[str, r.ResultGroup]:
-        rows = {g["id"]: r.ResultGroup(nct_id=nct, result_type=kind, position=i, ctgov_group_code=g["id"],
-                                       title=g.get("title"), description=g.get("description"),
-                                       outcome_measure_id=measure.id if measure else None)
-                for i, g in enumerate(items)}
+        rows = _Groups(session, nct, kind, measure.id if measure else None)
+        rows.update({g["id"]: r.ResultGroup(nct_id=nct, result_type=kind, position=i, ctgov_group_code=g["id"],
+                                            title=g.get("title"), description=g.get("description"),
+                                            outcome_measure_id=measure.id if measure else None)
+                     for i, g in enumerate(items)})
         session.add_all(rows.values())
         return rows
 
@@ -417,7 +443,7 @@ def section_record(session: Session, nct: str) -> dict:
         return by_id[gid].ctgov_group_code if gid is not None else None
 
     def of(kind: str, measure: int | None = None) -> list[dict]:
-        return [_group_api(g) for g in groups if g.result_type == kind and g.outcome_measure_id == measure]
+        return [_group_api(g) for g in groups if g.result_type == kind and g.outcome_measure_id == measure and g.listed]
 
     def rows(model: Any, *order: Any) -> list:
         return list(session.scalars(select(model).where(model.nct_id == nct).order_by(*order, model.id)))

@@ -88,6 +88,9 @@ class ResultGroup(Base):
     ctgov_group_code: Mapped[str]  # "FG000", "BG001", "OG000", "EG001"
     title: Mapped[str | None] = mapped_column(Text)
     description: Mapped[str | None] = mapped_column(Text)
+    # False for an id a value names but its module (or measure) does not list: flagged `unknown_group`
+    # (trialdb/flags.py), kept so the value stays as posted; `export` lists only the listed groups.
+    listed: Mapped[bool] = mapped_column(default=True)
 
 
 class Milestone(Base):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pandas as pd
 from sqlalchemy import Engine, case, func, select
 
+from trialdb import flags
 from trialdb import models as m
 from trialdb import results_models as r
 from trialdb.queries import Filters, _frame
@@ -47,13 +48,23 @@ def outcome_measures(engine: Engine, nct_id: str) -> pd.DataFrame:
 
 
 def measure_data(engine: Engine, measure_id: int) -> dict[str, pd.DataFrame]:
-    """One outcome measure's groups, measurements, denominators and analyses (with their groups' codes)."""
+    """One outcome measure's groups, measurements, denominators and analyses (with their groups' codes), and
+    its flags (trialdb/flags.py: path within the measure, e.g. "analyses[0].pValue", kind, value as posted)."""
     G, M, C, A, AG = r.ResultGroup, r.OutcomeMeasurement, r.OutcomeCount, r.OutcomeAnalysis, r.OutcomeAnalysisGroup
+    with engine.connect() as conn:
+        where = conn.execute(select(r.OutcomeMeasure.nct_id, r.OutcomeMeasure.position)
+                             .where(r.OutcomeMeasure.id == measure_id)).first()
+    prefix = f"resultsSection.outcomeMeasuresModule.outcomeMeasures[{where[1] if where else -1}]."
+    F = flags.Flag
+    found = _frame(engine, select(F.path, F.kind, F.value)
+                   .where(F.nct_id == (where[0] if where else ""), F.path.startswith(prefix, autoescape=True))
+                   .order_by(F.id))
+    found["path"] = found.path.str.removeprefix(prefix)
     groups = _frame(engine, select(G.id.label("group_id"), G.position.label("group_position"), G.ctgov_group_code,
                                    G.title.label("group"), G.description.label("group_description"))
                     .where(G.outcome_measure_id == measure_id).order_by(G.position))
     meas = _frame(engine, select(M.result_group_id.label("group_id"), M.class_position, M.classification,
-                                 M.category_position, M.category, M.param_value, M.spread, M.lower_limit, M.upper_limit,
+                                 M.category_position, M.category, M.position, M.param_value, M.spread, M.lower_limit, M.upper_limit,
                                  M.comment).where(M.outcome_measure_id == measure_id)
                   .order_by(M.class_position, M.category_position, M.position))
     counts = _frame(engine, select(C.result_group_id.label("group_id"), C.class_position, C.denom_position, C.units,
@@ -67,7 +78,8 @@ def measure_data(engine: Engine, measure_id: int) -> dict[str, pd.DataFrame]:
     agroups = _frame(engine, select(AG.outcome_analysis_id.label("analysis_id"), AG.result_group_id.label("group_id"))
                      .join(A, A.id == AG.outcome_analysis_id).where(A.outcome_measure_id == measure_id)
                      .order_by(AG.outcome_analysis_id, AG.position))
-    return {"groups": groups, "measurements": meas, "counts": counts, "analyses": analyses, "analysis_groups": agroups}
+    return {"groups": groups, "measurements": meas, "counts": counts, "analyses": analyses, "analysis_groups": agroups,
+            "flags": found}
 
 
 def adverse_events(engine: Engine, nct_id: str) -> dict[str, pd.DataFrame]:

@@ -1,0 +1,161 @@
+"""The one list of flags: what a value the registry posted can break, and what follows from it.
+
+The registry is the authority on its own records. A value it published is kept exactly as posted (in the
+database and in `export`) and shown as posted; where it breaks an expectation, a flag records which one
+(`flags` table: nct_id, path, kind, value), the pages show the flag next to the value, and the value is left
+out of anything computed here (a sum, a percentage, a chart's mark, a sort). A flag never refuses a record:
+refusal is kept for what cannot be represented safely (not JSON, not a study, no valid NCT id, a required
+module missing, a JSON type the API never sends; see trialdb/importer.py and trialdb/results.py).
+
+API for other modules (add a kind here, with its test in tests/test_flags.py):
+- `KINDS`: key -> `FlagKind(key, sentence, source)`; `sentence(key)` the words the pages show.
+- Checks, one per kind of value: `p_value_kind(text)`, `count_above(count, denominator)`,
+  `whole_number(text)`, `enrollment_placeholder(count)`; `usable_p_value(text)` for computing.
+- `Flag` (the table) and `store(session, nct, flagged)` (replaces a study's flags), `flagged(...)` rows
+  as (path, kind, value) tuples, and `for_study(session, nct)` to read them back.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ForeignKey, Text, delete, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from trialdb.models import Base
+
+CTGOV_DEFINITIONS = "ClinicalTrials.gov results data element definitions (prsinfo/results_definitions.html)"
+
+
+@dataclass(frozen=True)
+class FlagKind:
+    key: str
+    sentence: str  # what the pages show beside the value: "⚑ flagged: <sentence>"
+    source: str  # where the expectation comes from
+
+
+KINDS: dict[str, FlagKind] = {k.key: k for k in (
+    FlagKind("p_value_with_sign", "p-value posted with a sign or prefix (e.g. \"=0.247\"), not used in computations",
+             f"{CTGOV_DEFINITIONS}: P-Value is a number, or an inequality such as <0.001"),
+    FlagKind("p_value_not_a_number", "p-value posted as words, not a number",
+             f"{CTGOV_DEFINITIONS}: P-Value is a number, or an inequality such as <0.001"),
+    FlagKind("p_value_out_of_range", "p-value outside 0 to 1, not used in computations",
+             "a probability lies between 0 and 1"),
+    FlagKind("count_above_denominator", "count above its denominator, not used to compute a percentage",
+             f"{CTGOV_DEFINITIONS}: a count of participants is at most the number analysed (affected at most at risk)"),
+    FlagKind("denominator_not_whole", "denominator that is not a whole number, not used to compute a percentage",
+             f"{CTGOV_DEFINITIONS}: Overall Number of Participants Analyzed is a whole number"),
+    FlagKind("unknown_group", "names a group the module (or measure) does not list",
+             f"{CTGOV_DEFINITIONS}: every value belongs to one of the module's groups (arms)"),
+    FlagKind("enrollment_placeholder", "enrolment 99999999 is the registry's placeholder: not stated",
+             "ClinicalTrials.gov writes 99999999 for an enrolment it does not know (reported by AACT and "
+             "registry-client users); see ../shared/fixtures/quirks/README.md"),
+)}
+
+ENROLLMENT_PLACEHOLDER = 99999999
+ENROLLMENT_PATH = "designModule.enrollmentInfo.count"
+
+_NUMBER = r"(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?"
+_INEQUALITY = re.compile(rf"(?:<=|>=|[<>≤≥])?\s*({_NUMBER})")
+_WITH_SIGN = re.compile(rf"(?i)(?:p\s*)?(?:=|==|<=|>=|[<>≤≥])?\s*=?\s*({_NUMBER})")
+
+
+def sentence(kind: str) -> str:
+    """The words the pages show for a flag of `kind` (KeyError for a kind not in `KINDS`)."""
+    return KINDS[kind].sentence
+
+
+def _float(text: str) -> float | None:
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+def p_value_kind(text: str) -> str | None:
+    """None for a p-value as the API defines it (a number from 0 to 1, or an inequality such as "<0.001");
+    else the flag kind: "p_value_with_sign" ("=0.247", "p=0.04"), "p_value_out_of_range" ("1.7"),
+    "p_value_not_a_number" ("significant")."""
+    t = text.strip()
+    if m := _INEQUALITY.fullmatch(t):
+        n = _float(m.group(1))
+        return None if n is not None and 0 <= n <= 1 else "p_value_out_of_range"
+    if m := _WITH_SIGN.fullmatch(t):
+        n = _float(m.group(1))
+        return "p_value_with_sign" if n is not None and 0 <= n <= 1 else "p_value_out_of_range"
+    return "p_value_not_a_number"
+
+
+def usable_p_value(text: object) -> bool:
+    """Whether a posted p-value may be used in a computation (it carries no flag)."""
+    return isinstance(text, str) and p_value_kind(text) is None
+
+
+def whole_number(text: object) -> bool:
+    """Whether a posted count or denominator is a whole number as the API writes it ("14")."""
+    return isinstance(text, str) and re.fullmatch(r"\d+", text) is not None
+
+
+def count_above(count: float | None, denominator: float | None) -> bool:
+    """Whether a count is above its denominator (both known): the count gets `count_above_denominator`."""
+    return count is not None and denominator is not None and count > denominator
+
+
+def enrollment_placeholder(count: object) -> bool:
+    """Whether an enrolment count is the registry's placeholder 99999999 (shown and computed as not stated)."""
+    return count == ENROLLMENT_PLACEHOLDER
+
+
+def enrollment_stated(count: object) -> int | None:
+    """An enrolment count for display and computing: None when missing or the placeholder."""
+    return None if count is None or enrollment_placeholder(count) else int(count)  # type: ignore[call-overload]
+
+
+PLACEHOLDER_LABEL = f"not stated (registry placeholder {ENROLLMENT_PLACEHOLDER})"
+
+
+def enrollment_label(count: object, enrollment_type: object, missing: str) -> str:
+    """An enrolment as the pages show it: "40 (estimated)"; `missing` when none is stated; for the
+    placeholder, `PLACEHOLDER_LABEL` (sorts with the missing values, dashboard/sorting.py)."""
+    if count is None or (isinstance(count, float) and count != count):
+        return missing
+    if enrollment_placeholder(count):
+        return PLACEHOLDER_LABEL
+    return f"{int(count)}" + (f" ({enrollment_type.lower()})" if isinstance(enrollment_type, str) else "")  # type: ignore[call-overload]
+
+
+def placeholder_note(n: int) -> str:
+    """The sentence a page shows when `n` (> 0) trials' enrolment is the placeholder and was left out."""
+    trials = "1 trial's enrolment is" if n == 1 else f"{n:,} trials' enrolments are"
+    return f"{trials} a registry placeholder ({ENROLLMENT_PLACEHOLDER}), left out."
+
+
+class Flag(Base):
+    """One posted value that breaks an expectation (kind in `KINDS`), kept as posted where it is stored."""
+
+    __tablename__ = "flags"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    nct_id: Mapped[str] = mapped_column(ForeignKey("studies.nct_id", ondelete="CASCADE"), index=True)
+    path: Mapped[str] = mapped_column(Text)  # the value's JSON path in the record, as in `provenance.path`
+    kind: Mapped[str]
+    value: Mapped[str | None] = mapped_column(Text)  # the value as posted (a number written as text)
+
+
+Flagged = tuple[str, str, Any]  # (path, kind, value as posted)
+
+
+def store(session: Session, nct: str, flagged: list[Flagged]) -> None:
+    """Replace a study's flags with `flagged` (path, kind, posted value); every kind must be in `KINDS`."""
+    session.execute(delete(Flag).where(Flag.nct_id == nct))
+    for path, kind, value in flagged:
+        if kind not in KINDS:
+            raise KeyError(f"flag kind {kind!r} is not in trialdb.flags.KINDS")
+        session.add(Flag(nct_id=nct, path=path, kind=kind, value=None if value is None else str(value)))
+
+
+def for_study(session: Session, nct: str) -> list[Flagged]:
+    """A study's flags as (path, kind, value), in the order stored."""
+    rows = session.execute(select(Flag.path, Flag.kind, Flag.value).where(Flag.nct_id == nct).order_by(Flag.id))
+    return [(p, k, v) for p, k, v in rows]

@@ -235,8 +235,8 @@ def regimens(engine: Engine, f: Filters, nct_ids: tuple[str, ...] | None = None)
         stmt = stmt.where(R.nct_id.in_(nct_ids))
     df = _frame(engine, stmt)
     phases = [phase_dicts(p) for p in df.phases]
-    df["not_read"] = [json.loads(x) if isinstance(x, str) and x else [] for x in df.not_read]
-    df["flags"] = [json.loads(x) if isinstance(x, str) and x else [] for x in df.flags]
+    df["not_read"] = [json.loads(x) if isinstance(x, str) and x else [] for x in df["not_read"]]
+    df["flags"] = [json.loads(x) if isinstance(x, str) and x else [] for x in df["flags"]]
     df["complete"] = [is_complete(p) for p in phases]
     df["days"] = [administration_days(p) or [] for p in phases]
     df["administrations"] = [len(d) if c else None for d, c in zip(df.days, df.complete, strict=True)]

@@ -158,7 +158,8 @@ def quote_holds(study: dict, path: str | None, quote: str | None) -> bool:
     return isinstance(node, str) and quote in node
 
 
-_NUMBER = re.compile(r"\d+(?:[.,·]\d+)*")
+# A number not glued to a word, a hyphenated name or a power ("m2", "IL-2", "10^6" give no 2 or 6).
+_NUMBER = re.compile(r"(?<![\w^])(?<![A-Za-z]-)\d+(?:[.,·]\d+)*")
 _WORDS = {"half": 0.5, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
           "nine": 9, "ten": 10}
 _SCALES = (1.0, 1e3, 1e4, 1e6)  # a dose stored in a unit the quote writes with a multiplier (million, wan)
@@ -166,7 +167,7 @@ _SCALES = (1.0, 1e3, 1e4, 1e6)  # a dose stored in a unit the quote writes with 
 
 def numbers_in(text: str) -> list[float]:
     """The numbers a quote writes: "1,000,000" (thousands), "0·33" and "0,33" (decimal marks), and the
-    words "half" to "ten"."""
+    words "half" to "ten"; not the digits of "m2", "IL-2" or the power of "10^6"."""
     out: list[float] = []
     for tok in _NUMBER.findall(text):
         tok = tok.replace("·", ".")

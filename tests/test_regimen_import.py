@@ -80,7 +80,7 @@ def _schedules(engine, nct: str) -> dict[tuple[str, str], dict]:
 
 
 def test_import_reads_decides_exports_and_checks(db, tmp_path):
-    url, _, engine = db
+    _, _, engine = db
     study = record()
     import_files(engine, [write(tmp_path / "lupus.json", study)])
     sched = _schedules(engine, NCT)
@@ -132,7 +132,7 @@ UNREAD = Reading(
 
 
 def test_constructed_readings_stored_as_read_and_noted(db, tmp_path, monkeypatch):
-    url, _, engine = db
+    _, _, engine = db
     desc = "Aldesleukin 100,000–200,000 IU/m2 ×3 per week, given subcutaneously."
     monkeypatch.setattr("trialdb.readings.read_regimens", _fake_reader([UNREAD]))
     import_files(engine, [write(tmp_path / "range.json", record(desc=desc))])
@@ -153,7 +153,7 @@ def test_constructed_readings_stored_as_read_and_noted(db, tmp_path, monkeypatch
 
 
 def test_tampered_quote_dose_or_decision_fails_check(db, tmp_path):
-    url, _, engine = db
+    _, _, engine = db
     import_files(engine, [write(tmp_path / "lupus.json", record())])
     assert check(engine).ok
     key = "regimens[Low-dose IL-2|Aldesleukin]"
@@ -249,7 +249,7 @@ def test_a_curated_quote_not_in_the_registry_file_fails_the_build(tmp_path):
 
 
 def test_portfolio_filter_keeps_low_dose_and_lists_the_others(db, tmp_path):
-    url, _, engine = db
+    _, _, engine = db
     files = [write(tmp_path / "a.json", record()),
              write(tmp_path / "b.json", record("NCT99000004", "Basiliximab", "Basiliximab 20 mg intravenously")),
              write(tmp_path / "c.json", record("NCT99000005", "Efavaleukin alfa", "Efavaleukin alfa subcutaneously"))]

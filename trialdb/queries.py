@@ -82,10 +82,12 @@ def _frame(engine: Engine, stmt: Select) -> pd.DataFrame:
 def filter_options(engine: Engine) -> dict[str, list[tuple[str, str, int]]]:
     """Indications (code, name, trials), phases and statuses present in the database; and the
     indications' areas: "indication_areas" (indication code, area code, trials) and "areas" (area code,
-    area name, trials), areas in trialdb.indications.AREAS order."""
+    area name, trials), areas in trialdb.indications.AREAS order. Counts are of the portfolio (studies
+    whose decision includes them, as Filters.where keeps by default)."""
     S, Ind = m.Study, m.IndicationRow
+    inc = Filters(None).where()
     ind = select(Ind.code, Ind.name, Ind.area, func.count(S.nct_id)).join(
-        S, S.indication_code == Ind.code).group_by(Ind.code, Ind.name, Ind.area)
+        S, S.indication_code == Ind.code).where(inc).group_by(Ind.code, Ind.name, Ind.area)
     phase = func.coalesce(S.phase, _NOT_STATED_SQL)
     with engine.connect() as conn:
         rows = conn.execute(ind.order_by(func.count(S.nct_id).desc(), Ind.code)).all()
@@ -98,9 +100,9 @@ def filter_options(engine: Engine) -> dict[str, list[tuple[str, str, int]]]:
             "areas": [(a.code, a.name, area_trials[a.code]) for a in AREAS if a.code in area_trials]
                      + [(a, a, n) for a, n in area_trials.items() if a not in AREA_BY_CODE],
             "phases": [(r[0], r[0], r[1]) for r in conn.execute(
-                select(phase, func.count()).group_by(phase).order_by(phase))],
+                select(phase, func.count()).where(inc).group_by(phase).order_by(phase))],
             "statuses": [(r[0], r[0], r[1]) for r in conn.execute(
-                select(S.overall_status, func.count()).group_by(S.overall_status).order_by(S.overall_status))],
+                select(S.overall_status, func.count()).where(inc).group_by(S.overall_status).order_by(S.overall_status))],
         }
 
 

@@ -240,7 +240,8 @@ def phase_dicts(text: Any) -> list[dict]:
 
 def is_complete(phases: list[dict]) -> bool:
     """Every phase has every_days, for_days and cycles (calendar and cumulative dose computable)."""
-    return bool(phases) and all(p.get(k) is not None for p in phases for k in ("every_days", "for_days", "cycles"))
+    # A key left out takes Phase's default (cycles 1); a key given as null was not read.
+    return bool(phases) and all(p.get(k, 1) is not None for p in phases for k in ("every_days", "for_days", "cycles"))
 
 
 def administration_days(phases: list[dict]) -> list[int] | None:
@@ -250,7 +251,7 @@ def administration_days(phases: list[dict]) -> list[int] | None:
     days: list[int] = []
     cursor = 0
     for ph in phases:
-        for _ in range(ph["cycles"]):
+        for _ in range(ph.get("cycles", 1)):
             days.extend(range(cursor, cursor + ph["for_days"], ph["every_days"]))
             cursor += ph["for_days"] + ph.get("rest_days", 0)
     return days
@@ -259,7 +260,7 @@ def administration_days(phases: list[dict]) -> list[int] | None:
 def treatment_days(phases: list[dict]) -> int | None:
     if not is_complete(phases):
         return None
-    return sum(p["cycles"] * (p["for_days"] + p.get("rest_days", 0)) for p in phases)
+    return sum(p.get("cycles", 1) * (p["for_days"] + p.get("rest_days", 0)) for p in phases)
 
 
 def administrations_per_week(phases: list[dict]) -> float | None:

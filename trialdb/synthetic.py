@@ -135,7 +135,8 @@ def _study(rng: random.Random, i: int, doc_id: int, seed: int = 2026) -> tuple[m
     s.design = m.Design(allocation="RANDOMIZED", intervention_model="PARALLEL", primary_purpose="TREATMENT",
                         masking=rng.choice(MASKING))
     s.sponsors = [m.Sponsor(position=0, lead_or_collaborator="lead", name=f"Sponsor {i % 97}", agency_class="OTHER")]
-    has_regimen = rng.random() < 0.9
+    first = i < len(INDICATION_WEIGHTS)  # one trial per indication: always a curated regimen (stable tests)
+    has_regimen = rng.random() < 0.9 or first
     schedule = rng.choice(SCHEDULES) if has_regimen else None
     dose = rng.choice([0.5, 1.0, 1.5, 3.0]) if has_regimen else 1.0
     other = i >= len(INDICATION_WEIGHTS) and text_rng.random() < NOT_LOW_DOSE_SHARE
@@ -168,7 +169,7 @@ def _study(rng: random.Random, i: int, doc_id: int, seed: int = 2026) -> tuple[m
                           for label, kind, desc, drug in arms],
             "interventions": [{"type": "DRUG", "name": d, "description": ivs[d].description,
                                "armGroupLabels": [label for label, *_, dd in arms if dd == d]} for d in drugs]}}}
-    if other or not has_regimen or text_rng.random() >= CURATED_SHARE:
+    if other or not has_regimen or (not first and text_rng.random() >= CURATED_SHARE):
         return s, record, True
     if has_regimen:
         phases = json.dumps(schedule)

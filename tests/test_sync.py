@@ -413,3 +413,36 @@ def test_validation_works_from_any_thread():
         bad["protocolSection"]["designModule"]["phases"] = ["PHASE9"]
         with pytest.raises(SourceError, match="phases"):
             pool.submit(validate_study, bad, "$", doc).result()
+
+
+def test_the_summary_says_how_many_records_were_kept_and_set_aside_by_category(tmp_path):
+    """Every fetched record is decided (trialdb.portfolio): the summary counts the kept and, by category, the
+    set aside, as the database's decisions say; an IL-2 receptor antibody trial is set aside, not dropped."""
+    from tests.test_regimen_import import record
+    from trialdb.portfolio import CATEGORIES
+
+    seed = seed_copy(tmp_path)
+    studies = {**real_records(), "NCT99000001": record("NCT99000001"),
+               "NCT99000004": record("NCT99000004", "Basiliximab", "Basiliximab 20 mg intravenously")}
+    with own_database(tmp_path) as url:
+        build(url, seed)
+        with CtgovServer(Registry(studies)) as srv:
+            report = run_sync(url, seed, srv)
+        assert report.ok and sorted(report.portfolio) == sorted(studies)
+        engine = make_engine(url, readonly=True)
+        try:
+            with Session(engine) as s:
+                decided = {d.nct_id: d for d in s.scalars(select(m.PortfolioDecision))}
+                assert s.scalar(select(func.count()).select_from(m.Study)) == 4 + len(studies)  # none dropped
+        finally:
+            engine.dispose()
+        kept = sorted(n for n in studies if decided[n].included)
+        aside: dict[str, list[str]] = {}
+        for n in sorted(studies):
+            if not decided[n].included:
+                aside.setdefault(decided[n].category, []).append(n)
+        assert report.kept == kept and report.set_aside == {c: aside[c] for c in CATEGORIES if c in aside}
+        assert "NCT99000001" in kept and "NCT99000004" in aside["receptor-antibody"]
+        counts = ", ".join(f"{CATEGORIES[c]}: {len(aside[c])}" for c in CATEGORIES if c in aside)
+        assert f"portfolio: {len(kept)} kept as low-dose IL-2, {len(studies) - len(kept)} set aside ({counts})" \
+            in report.summary().splitlines()

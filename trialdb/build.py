@@ -38,6 +38,7 @@ from trialdb.load import (
     regimen_path,
 )
 from trialdb.parsers import parse_document
+from trialdb.readings import CURATED, PortfolioInputs, store_seed_decision
 from trialdb.registry import REGISTRY, load_changes_file, registry_documents
 from trialdb.search import refresh_search_index
 from trialdb.sources import Parsed
@@ -82,6 +83,7 @@ def populate(session: Session, seed_dir: Path) -> None:
     for p in parsed:
         if p.kind == "study":
             s = add_study(session, p, doc_rows[p.document.name])
+            store_seed_decision(s)
             studies[s.nct_id] = s
             add_provenance(session, s.nct_id, p.quotes, doc_rows)
         else:
@@ -154,8 +156,10 @@ def _fill(bind, seed_dir: Path, carried: list | None = None) -> CheckReport:
     with Session(bind, autoflush=False) as session, session.begin():
         populate(session, seed_dir)
         fetched = registry_documents(seed_dir)
+        inputs = PortfolioInputs.load(seed_dir)
         if carried or fetched:
-            import_documents(session, _without(carried or [], fetched) + fetched)
+            import_documents(session, _without(carried or [], fetched) + fetched, inputs)
+        _curated_applied(session, inputs)
         load_changes_file(session, seed_dir)
         refresh_search_index(session)  # the full-text index of the trials just written (trialdb.search)
         session.add(m.Meta(key="fingerprint", value=fingerprint(seed_dir)))
@@ -166,6 +170,17 @@ def _fill(bind, seed_dir: Path, carried: list | None = None) -> CheckReport:
         raise SourceError(report.failures[0][0], report.failures[0][1], report.failures[0][2],
                           "quote not found verbatim in its document")
     return report
+
+
+def _curated_applied(session: Session, inputs: PortfolioInputs) -> None:
+    """Every curation.toml entry for a registry trial was applied: its record file is in seed_data/registry/."""
+    session.flush()
+    for nct, entries in inputs.curated.items():
+        have = session.scalars(select(m.Regimen.id).where(m.Regimen.nct_id == nct, m.Regimen.source == CURATED)).first()
+        if have is None:
+            c = entries[0]
+            raise SourceError(CURATION, f"{c['where']}.document", c["document"],
+                              "no such registry record file in seed_data/registry/ for this trial")
 
 
 def _without(carried: list, fetched: list) -> list:

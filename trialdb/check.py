@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from trialdb import models as m
 from trialdb.importer import FORMAT as JSON_FORMAT
 from trialdb.importer import json_fact_holds, studies_by_nct
+from trialdb.readings import DECISION_PATH, reading_failures
 from trialdb.results import RESULTS_PREFIX, stored_results_differ
 from trialdb.sources import leaves
 
@@ -58,7 +59,11 @@ def check(engine: Engine | Connection, coverage: bool = True) -> CheckReport:
             report.facts += 1
             doc = docs[p.document_id]
             text = doc.text
-            if doc.format == JSON_FORMAT:  # an imported file: the value at the fact's JSON path
+            if doc.format == JSON_FORMAT and p.path.startswith("regimens[") and p.offset is not None:
+                ok = text[p.offset : p.offset + len(p.quote)] == p.quote  # curated for a registry trial
+            elif doc.format == JSON_FORMAT and (p.path.startswith("regimens[") or p.path == DECISION_PATH):
+                ok = True  # read, or decided, from the record: checked below with its JSON path (reading_failures)
+            elif doc.format == JSON_FORMAT:  # an imported file: the value at the fact's JSON path
                 if doc.id not in parsed_json:  # each file parsed once, not once per fact
                     parsed_json[doc.id] = studies_by_nct(text)
                 ok = json_fact_holds(parsed_json[doc.id], p.subject, p.path, p.quote)
@@ -69,6 +74,17 @@ def check(engine: Engine | Connection, coverage: bool = True) -> CheckReport:
             paths.setdefault(p.subject, []).append(p.path)
             if p.path.startswith(RESULTS_PREFIX):
                 result_quotes.setdefault(p.subject, {})[p.path] = p.quote
+        # Read regimens and portfolio decisions of imported trials: each quote at its JSON path, each dose
+        # number in its quote (trialdb.readings).
+        read = set(session.scalars(select(m.Regimen.nct_id).where(m.Regimen.source == "read")))
+        read |= set(session.scalars(select(m.PortfolioDecision.nct_id).where(m.PortfolioDecision.quote.is_not(None))))
+        for st in session.scalars(select(m.Study).where(m.Study.nct_id.in_(read))):
+            doc = docs[st.document_id]
+            if doc.format != JSON_FORMAT:
+                continue  # a seed trial (seed decision) or a generated database: nothing read from a record
+            if doc.id not in parsed_json:
+                parsed_json[doc.id] = studies_by_nct(doc.text)
+            report.failures += reading_failures(session, st.nct_id, parsed_json[doc.id].get(st.nct_id), doc.name)
         # Posted results: each stored value must still be the one its quote holds (a tampered row is caught).
         for nct, quotes in result_quotes.items():
             report.failures += [("database", path, quote) for path, quote in stored_results_differ(session, nct, quotes)]

@@ -1,4 +1,9 @@
-"""The database as ClinicalTrials.gov API v2 records: `{"studies", "publications", "schedules"}`."""
+"""The database as ClinicalTrials.gov API v2 records: `{"studies", "publications", "schedules", "portfolio"}`.
+
+`schedules`: one entry per regimen (arm as the record writes it, drug, role), with dose, unit and route
+(null when not stated), phases, the administration days (null when the schedule is not complete), source
+("curated" | "read"), the quote and its JSON path, and what was not stated or read (not_read) with why.
+`portfolio`: every study's portfolio decision {"nct_id", "included", "category", "reason", "quote"}."""
 
 from __future__ import annotations
 
@@ -9,7 +14,8 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, object_session
 
 from trialdb import models as m
-from trialdb.dosing.schedules import administration_days, phases_from_json
+from trialdb.dosing.schedules import administration_days, is_complete, phases_from_json
+from trialdb.readings import phase_dicts
 from trialdb.results import drop_empty as _clean
 from trialdb.results import results_posted, section_record
 
@@ -116,9 +122,31 @@ def publication_record(p: m.Publication) -> dict:
 
 
 def schedule_records(session: Session) -> list[dict]:
-    rows = session.scalars(select(m.Regimen).order_by(m.Regimen.nct_id, m.Regimen.id))
-    return [{"nct_id": r.nct_id, "arm": r.arm, "drug": r.drug, "role": r.role, "dose": r.dose, "unit": r.unit,
-             "route": r.route, "days": administration_days(phases_from_json(r.phases))} for r in rows]
+    quotes = {(p.subject, p.path): p.quote for p in session.scalars(
+        select(m.Provenance).where(m.Provenance.path.like("regimens[%")))}
+    out = []
+    for r in session.scalars(select(m.Regimen).order_by(m.Regimen.nct_id, m.Regimen.id)):
+        phases = phase_dicts(r.phases)
+        parsed = phases_from_json(r.phases)
+        days = administration_days(parsed) if is_complete(parsed) else None if parsed else []
+        out.append({"nct_id": r.nct_id, "arm": r.arm, "drug": r.drug, "role": r.role, "dose": r.dose, "unit": r.unit,
+                    "route": r.route, "days": days, "phases": phases, "source": r.source or "curated",
+                    "quote": quotes.get((r.nct_id, f"regimens[{r.arm}|{r.drug}]")), "path": r.path,
+                    "not_read": [{"field": n.get("field"), "reason": n.get("reason"), "quote": n.get("quote"),
+                                  "path": n.get("path")} for n in (json.loads(r.not_read) if r.not_read else [])]})
+    return out
+
+
+def portfolio_records(session: Session) -> list[dict]:
+    """Every study's portfolio decision; a study without one (a database built before decisions) is
+    exported as included with category and reason null."""
+    decided = {d.nct_id: d for d in session.scalars(select(m.PortfolioDecision))}
+    out = []
+    for nct in session.scalars(select(m.Study.nct_id).order_by(m.Study.nct_id)):
+        d = decided.get(nct)
+        out.append({"nct_id": nct, "included": d.included if d else True, "category": d.category if d else None,
+                    "reason": d.reason if d else None, "quote": d.quote if d else None})
+    return out
 
 
 def export(engine: Engine) -> dict:
@@ -127,7 +155,7 @@ def export(engine: Engine) -> dict:
         pubs = session.scalars(select(m.Publication).order_by(m.Publication.pmid)).all()
         return {"studies": [study_record(s) for s in studies],
                 "publications": [publication_record(p) for p in pubs],
-                "schedules": schedule_records(session)}
+                "schedules": schedule_records(session), "portfolio": portfolio_records(session)}
 
 
 def export_json(engine: Engine) -> str:

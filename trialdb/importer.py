@@ -9,6 +9,10 @@ leaves the database as it was.
 
 A registry record of a trial the seed documents describe never replaces the curated seed facts: its
 document is kept and linked (`seed_registry_records`), and the trial record page shows the differences.
+
+Every other study is read and decided as it is stored (trialdb.readings): its regimens as the reader reads
+them from the record's own words (or as curation.toml's entries for this file give them) and its portfolio
+decision, each quote with its provenance.
 Files fetched by `python -m trialdb sync` hold `{"fetchedAt": ..., "study": {...}}` and are named
 `registry/NCT........json#<hash>` in the database."""
 
@@ -28,9 +32,11 @@ from sqlalchemy.orm import Session
 
 from trialdb import models as m
 from trialdb import results
+from trialdb.db import SEED_DIR
 from trialdb.errors import SourceError
 from trialdb.load import add_provenance, add_study
 from trialdb.parsers.common import iso_date
+from trialdb.readings import PortfolioInputs, store_registry_study
 from trialdb.search import refresh_search_index
 from trialdb.sources import Parsed, Quote, SourceDocument, leaves
 
@@ -45,6 +51,8 @@ class ImportReport:
     updated: list[str] = field(default_factory=list)
     files: int = 0
     seed_kept: list[str] = field(default_factory=list)  # registry records of seed trials: kept aside
+    # Portfolio category (trialdb.portfolio.CATEGORIES key) of each study stored, and whether it is included.
+    categories: dict[str, tuple[str, bool]] = field(default_factory=dict)
 
     def summary(self) -> str:
         return (f"imported {len(self.added) + len(self.updated)} studies from {self.files} file(s): "
@@ -164,7 +172,11 @@ def _seed_owned(session: Session, study: m.Study) -> bool:
     return doc is not None and doc.format != FORMAT
 
 
-def import_documents(session: Session, docs: list[tuple[SourceDocument, list[tuple[str, dict]]]]) -> ImportReport:
+def import_documents(session: Session, docs: list[tuple[SourceDocument, list[tuple[str, dict]]]],
+                     inputs: PortfolioInputs | None = None) -> ImportReport:
+    """Store the studies of `docs` (see the module's docstring), each with its read regimens and portfolio
+    decision; `inputs` the reviewed decisions and curated registry regimens (default: from seed_data/)."""
+    inputs = inputs if inputs is not None else PortfolioInputs.load(SEED_DIR)
     report = ImportReport(files=len(docs))
     seen: dict[str, str] = {}
     for doc, studies in docs:
@@ -186,13 +198,16 @@ def import_documents(session: Session, docs: list[tuple[SourceDocument, list[tup
                 validate_study(study, where, doc)
                 session.merge(m.SeedRegistryRecord(nct_id=nct, document_id=row.id))
                 report.seed_kept.append(nct)
+                report.categories[nct] = ("low-dose", True)  # the seeds stay in
                 continue
             if old is not None:
                 session.delete(old)
                 session.execute(delete(m.Provenance).where(m.Provenance.subject == nct))
                 session.flush()
-            add_study(session, p, row)
+            st = add_study(session, p, row)
             add_provenance(session, nct, p.quotes, {doc.name: row})
+            _, decision = store_registry_study(session, st, study, inputs, row)
+            report.categories[nct] = (decision.category, decision.included)
             (report.updated if old is not None else report.added).append(nct)
     session.flush()  # the rows just added count as uses below, whatever the session's autoflush
     # Documents no study or publication rests on any more (an older version of a re-imported file).

@@ -100,6 +100,7 @@ class Study(Base):
     id_information: Mapped[list[IdInformation]] = relationship(order_by="IdInformation.id",
                                                                cascade="all, delete-orphan")
     regimens: Mapped[list[Regimen]] = relationship(order_by="Regimen.id", cascade="all, delete-orphan")
+    decision: Mapped[PortfolioDecision | None] = relationship(cascade="all, delete-orphan")
 
 
 class Condition(Base):
@@ -295,7 +296,12 @@ class IdInformation(Base):
 
 
 class Regimen(Base):
-    """How one drug is given in one arm (curated from the sources); `phases` is JSON, see schedules.py."""
+    """How one drug is given in one arm: curated by a person (seed_data/curation.toml, `source` "curated") or
+    read from the registry record's own words (trialdb.dosing.reader, `source` "read"). `phases` is JSON (see
+    the schedules module); for a read regimen `path` is the JSON path (relative to protocolSection) of the
+    string its quote comes from, `facts` the quote and path of every fact read ([{field, quote, path}]),
+    `not_read` what was not stated or could not be read ([{field, reason, quote, path}]) and `flags` the
+    expectations a value breaks (kept as written) - all JSON text. trialdb.readings stores and checks them."""
 
     __tablename__ = "regimens"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -309,6 +315,27 @@ class Regimen(Base):
     route: Mapped[str | None]
     phases: Mapped[str | None] = mapped_column(Text)
     interpretation: Mapped[str | None] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(default="curated")  # "curated" | "read"
+    path: Mapped[str | None] = mapped_column(Text)
+    facts: Mapped[str | None] = mapped_column(Text)
+    not_read: Mapped[str | None] = mapped_column(Text)
+    flags: Mapped[str | None] = mapped_column(Text)
+
+
+class PortfolioDecision(Base):
+    """Whether a study belongs to the low-dose IL-2 portfolio (trialdb.portfolio): its category (a
+    portfolio.CATEGORIES key), the reason, and the verbatim words that decide it with their JSON path
+    (relative to protocolSection); `source` "classifier" | "reviewed" (seed_data/portfolio.toml) | "seed".
+    A study without a row (a database built before this table) counts as included."""
+
+    __tablename__ = "portfolio_decisions"
+    nct_id: Mapped[str] = mapped_column(ForeignKey("studies.nct_id", ondelete="CASCADE"), primary_key=True)
+    included: Mapped[bool] = mapped_column(index=True)
+    category: Mapped[str] = mapped_column(index=True)
+    reason: Mapped[str] = mapped_column(Text)
+    quote: Mapped[str | None] = mapped_column(Text)
+    path: Mapped[str | None]
+    source: Mapped[str]
 
 
 class Publication(Base):

@@ -3,6 +3,7 @@ results come back as pandas DataFrames (or plain records for one trial)."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 import pandas as pd
@@ -23,8 +24,17 @@ from sqlalchemy.orm import Session, selectinload
 
 from trialdb import flags, search
 from trialdb import models as m
-from trialdb.dosing.schedules import administration_days, is_il2, phases_from_json, treatment_days
+from trialdb.dosing.schedules import (
+    administration_days,
+    administrations_per_week,
+    is_complete,
+    is_il2,
+    phases_from_json,
+    treatment_days,
+)
+from trialdb.dosing.units import basis
 from trialdb.indications import AREA_BY_CODE, AREAS
+from trialdb.portfolio import CATEGORIES
 
 NOT_STATED = "not stated in source"
 # Inlined, not a bound parameter: PostgreSQL must see the same expression in SELECT and GROUP BY.
@@ -40,10 +50,17 @@ class Filters:
     phases: tuple[str, ...] | None = None  # None: every phase
     statuses: tuple[str, ...] | None = None
     query: str = ""  # the sidebar search (trialdb.search): every word must match
+    # "low-dose": the portfolio (studies whose decision includes them; no decision row counts as included);
+    # "engineered": the engineered-IL-2 studies instead, shown beside the portfolio, never pooled with it.
+    portfolio: str = "low-dose"
 
     def where(self):
-        S = m.Study
+        S, D = m.Study, m.PortfolioDecision
         cond: list[ColumnElement[bool]] = [true()]  # no condition at all: every trial
+        if self.portfolio == "engineered":
+            cond.append(S.nct_id.in_(select(D.nct_id).where(D.category == "engineered")))
+        else:
+            cond.append(S.nct_id.not_in(select(D.nct_id).where(D.included.is_(False))))
         if self.indications is not None:
             cond.append(S.indication_code.in_(self.indications))
         if self.phases is not None:
@@ -65,10 +82,12 @@ def _frame(engine: Engine, stmt: Select) -> pd.DataFrame:
 def filter_options(engine: Engine) -> dict[str, list[tuple[str, str, int]]]:
     """Indications (code, name, trials), phases and statuses present in the database; and the
     indications' areas: "indication_areas" (indication code, area code, trials) and "areas" (area code,
-    area name, trials), areas in trialdb.indications.AREAS order."""
+    area name, trials), areas in trialdb.indications.AREAS order. Counts are of the portfolio (studies
+    whose decision includes them, as Filters.where keeps by default)."""
     S, Ind = m.Study, m.IndicationRow
+    inc = Filters(None).where()
     ind = select(Ind.code, Ind.name, Ind.area, func.count(S.nct_id)).join(
-        S, S.indication_code == Ind.code).group_by(Ind.code, Ind.name, Ind.area)
+        S, S.indication_code == Ind.code).where(inc).group_by(Ind.code, Ind.name, Ind.area)
     phase = func.coalesce(S.phase, _NOT_STATED_SQL)
     with engine.connect() as conn:
         rows = conn.execute(ind.order_by(func.count(S.nct_id).desc(), Ind.code)).all()
@@ -81,9 +100,9 @@ def filter_options(engine: Engine) -> dict[str, list[tuple[str, str, int]]]:
             "areas": [(a.code, a.name, area_trials[a.code]) for a in AREAS if a.code in area_trials]
                      + [(a, a, n) for a, n in area_trials.items() if a not in AREA_BY_CODE],
             "phases": [(r[0], r[0], r[1]) for r in conn.execute(
-                select(phase, func.count()).group_by(phase).order_by(phase))],
+                select(phase, func.count()).where(inc).group_by(phase).order_by(phase))],
             "statuses": [(r[0], r[0], r[1]) for r in conn.execute(
-                select(S.overall_status, func.count()).group_by(S.overall_status).order_by(S.overall_status))],
+                select(S.overall_status, func.count()).where(inc).group_by(S.overall_status).order_by(S.overall_status))],
         }
 
 
@@ -215,21 +234,51 @@ def outcomes(engine: Engine, f: Filters, nct_ids: tuple[str, ...] | None = None)
 
 def regimens(engine: Engine, f: Filters, nct_ids: tuple[str, ...] | None = None) -> pd.DataFrame:
     """One row per arm and drug, with its administration days and totals computed here (of the trials in
-    `nct_ids` only, when given)."""
-    R, S = m.Regimen, m.Study
+    `nct_ids` only, when given). Besides the stored columns: source ("curated" | "read"), quote (the
+    provenance quote, None when there is none), path (JSON path of a read quote), not_read (list of
+    {field, reason, quote, path}), flags (list of str), basis ("flat" | "per m²" | "per kg" | None),
+    per_week (administrations per week of the first phase, computed here; None when not read) and
+    complete (every phase has frequency, duration and cycles). days is [] and administrations,
+    treatment_weeks and total_dose None when the schedule is not complete; total_dose also None when a
+    phase has a dose of its own (the sum would need each phase's dose)."""
+    R, S, P = m.Regimen, m.Study, m.Provenance
+    quote = (select(P.quote).where(P.subject == R.nct_id, P.path == "regimens[" + R.arm + "|" + R.drug + "]")
+             .limit(1).scalar_subquery())
     stmt = (select(R.id, R.nct_id, S.brief_title, S.indication_code.label("indication"), R.arm, R.drug, R.role,
-                   R.dose, R.unit, R.unit_as_written, R.route, R.phases, R.interpretation)
+                   R.dose, R.unit, R.unit_as_written, R.route, R.phases, R.interpretation,
+                   func.coalesce(R.source, "curated").label("source"), quote.label("quote"), R.path,
+                   R.not_read, R.flags)
             .join(S, S.nct_id == R.nct_id).where(f.where()).order_by(S.indication_code, R.nct_id, R.id))
     if nct_ids is not None:
         stmt = stmt.where(R.nct_id.in_(nct_ids))
     df = _frame(engine, stmt)
     phases = [phases_from_json(p) for p in df.phases]
-    df["days"] = [administration_days(p) for p in phases]
-    df["administrations"] = [len(d) if p else None for d, p in zip(df.days, phases, strict=True)]
-    df["treatment_weeks"] = [treatment_days(p) / 7 if p else None for p in phases]
-    df["total_dose"] = [r.dose * len(r.days) if r.dose is not None and r.role == "active" else None
-                        for r in df.itertuples()]
+    df["not_read"] = [json.loads(x) if isinstance(x, str) and x else [] for x in df["not_read"]]
+    df["flags"] = [json.loads(x) if isinstance(x, str) and x else [] for x in df["flags"]]
+    df["complete"] = [is_complete(p) for p in phases]
+    df["days"] = [administration_days(p) if c else [] for p, c in zip(phases, df.complete, strict=True)]
+    df["administrations"] = [len(d) if c else None for d, c in zip(df.days, df.complete, strict=True)]
+    df["treatment_weeks"] = [(treatment_days(p) or 0) / 7 if c else None for p, c in zip(phases, df.complete, strict=True)]
+    own_dose = [any(ph.dose is not None for ph in p) for p in phases]
+    df["total_dose"] = [r.dose * len(r.days) if r.dose is not None and r.role == "active" and r.complete and not o
+                        else None for r, o in zip(df.itertuples(), own_dose, strict=True)]
+    df["basis"] = [basis(u) if isinstance(u, str) else None for u in df.unit]
+    df["per_week"] = [administrations_per_week(p) for p in phases]
     df["is_il2"] = [is_il2(d) for d in df.drug]
+    return df
+
+
+def also_matched(engine: Engine) -> pd.DataFrame:
+    """Every study the registry query matched that is not in the portfolio (its decision excludes it):
+    nct_id, brief_title, indication, category (its CATEGORIES label), category_key, reason, quote and
+    source ("classifier" | "reviewed"), by category then NCT id. Not filtered: the list is the place a
+    researcher sees everything set aside."""
+    S, D = m.Study, m.PortfolioDecision
+    stmt = (select(S.nct_id, S.brief_title, S.indication_code.label("indication"), D.category.label("category_key"),
+                   D.reason, D.quote, D.source)
+            .join(D, D.nct_id == S.nct_id).where(D.included.is_(False)).order_by(D.category, S.nct_id))
+    df = _frame(engine, stmt)
+    df.insert(3, "category", [CATEGORIES.get(c, c) for c in df.category_key])
     return df
 
 

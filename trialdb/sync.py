@@ -40,6 +40,8 @@ from trialdb.ctgov import DEFAULT_API, NCT_ID, Client, RegistryError
 from trialdb.db import SEED_DIR, database_url, make_engine, sqlite_path
 from trialdb.errors import SourceError
 from trialdb.importer import document_from_text, import_documents, stored_record, validate_study
+from trialdb.portfolio import CATEGORIES
+from trialdb.readings import PortfolioInputs
 from trialdb.registry import (
     CHANGES_FILE,
     META_API,
@@ -79,6 +81,23 @@ class SyncReport:
     refused: list[tuple[str, str]] = field(default_factory=list)  # (record, why)
     changes: int = 0
     sync_id: str = ""
+    # Each imported record's portfolio category (trialdb.portfolio.CATEGORIES key) and whether it is kept.
+    portfolio: dict[str, tuple[str, bool]] = field(default_factory=dict)
+
+    @property
+    def kept(self) -> list[str]:
+        """Records kept in the low-dose IL-2 portfolio (seed trials' records included)."""
+        return sorted(n for n, (_, inc) in self.portfolio.items() if inc)
+
+    @property
+    def set_aside(self) -> dict[str, list[str]]:
+        """Records set aside from the portfolio, by category key (CATEGORIES order)."""
+        out: dict[str, list[str]] = {}
+        for nct, (cat, inc) in sorted(self.portfolio.items()):
+            if not inc:
+                out.setdefault(cat, []).append(nct)
+        order = list(CATEGORIES)
+        return dict(sorted(out.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else len(order)))
 
     @property
     def ok(self) -> bool:
@@ -89,6 +108,11 @@ class SyncReport:
                  + (f" of {self.total} the registry counts" if self.total is not None else ""),
                  f"{len(self.new)} new, {len(self.changed)} changed, {len(self.unchanged)} unchanged, "
                  f"{len(self.refused)} refused; {self.changes} change(s) recorded"]
+        if self.portfolio:
+            aside = self.set_aside
+            lines.append(f"portfolio: {len(self.kept)} kept as low-dose IL-2, {sum(map(len, aside.values()))} set aside"
+                         + ("" if not aside else " (" + ", ".join(
+                             f"{CATEGORIES.get(c, c)}: {len(v)}" for c, v in aside.items()) + ")"))
         if self.seed_kept:
             lines.append(f"{len(self.seed_kept)} registry record(s) of seed trials kept beside the seed documents "
                          f"(the seed facts stay): {', '.join(self.seed_kept)}")
@@ -207,8 +231,9 @@ def validate(fetched: list[tuple[str, Any]], report: SyncReport, folder: Path) -
 def _apply(session: Session, accepted: list[Accepted], report: SyncReport, seed_dir: Path, detected: str,
            api: str) -> None:
     old = {a.nct: (session.get(m.Study, a.nct) is not None, stored_record(session, a.nct)) for a in accepted}
-    imported = import_documents(session, [d for a in accepted for d in a.docs])
+    imported = import_documents(session, [d for a in accepted for d in a.docs], PortfolioInputs.load(seed_dir))
     report.seed_kept = imported.seed_kept
+    report.portfolio = dict(imported.categories)
     for a in accepted:
         exists, before = old[a.nct]
         if exists and before is None:  # a seed trial's first registry record: differences on its page

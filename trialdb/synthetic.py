@@ -1,6 +1,12 @@
 """A deterministic synthetic portfolio for scale tests and the benchmark: N trials with realistic
 mixes of indications, phases, statuses, dates (some missing), arms, regimens, and outcomes for some.
-Every row is marked synthetic: its document says so, and it carries no provenance."""
+Every row is marked synthetic: its document says so, and it carries no provenance.
+
+Arms and interventions carry registry-style dosing text (DOSING_TEXTS: real wordings, a dose per arm in
+some, unreadable ranges, placebo arms), and most trials' regimens are read from it by the regimen reader
+and decided by the portfolio classifier exactly as an import stores them (trialdb.readings), the others
+curated; a few percent are not low-dose IL-2 (NOT_LOW_DOSE: receptor antibody, engineered IL-2, fusion
+toxin) so the "also matched" list has rows at scale."""
 
 from __future__ import annotations
 
@@ -14,6 +20,8 @@ from sqlalchemy.orm import Session
 from trialdb import models as m
 from trialdb.db import make_engine, sqlite_path
 from trialdb.indications import BY_CODE
+from trialdb.portfolio import decide
+from trialdb.readings import PortfolioInputs, decision_row, store_registry_study
 from trialdb.search import refresh_search_index
 
 # 30 indications in the 7 disease areas of trialdb.indications, weighted towards where low-dose IL-2
@@ -40,6 +48,28 @@ SCHEDULES = [
 ]
 
 
+# Registry-style dosing wordings of an IL-2 arm ({d}: the dose in million IU); the placebo arm shares the
+# schedule in words of its own. Real patterns (../shared/fixtures/dosing/), and ranges no reader should read.
+DOSING_TEXTS = [
+    "Aldesleukin {d} million IU injected subcutaneously once daily for 5 days.",
+    "Interleukin-2 {d} MIU subcutaneously every other day for 14 days, then 14 days of rest, for 3 cycles.",
+    "Low-dose IL-2 {d} million IU/day subcutaneously for 5 consecutive days every 4 weeks (6 cycles).",
+    "IL-2 {d} × 10^6 IU given subcutaneously once a week for 24 weeks.",
+    "rhIL-2 {d} million IU subcutaneously every other day for 12 weeks, then once a week for 12 weeks.",
+    "Low-dose IL-2 at 100,000–200,000 IU/m2 ×3 per week subcutaneously.",
+    "Interleukin-2 {d} million IU subcutaneously three times a week; duration per investigator.",
+]
+PLACEBO_TEXT = "Placebo (0.9% saline) injected subcutaneously on the same schedule as the active arm."
+# Not low-dose IL-2, for a few percent of trials: (intervention name, arm description).
+NOT_LOW_DOSE = [
+    ("Basiliximab", "Basiliximab 20 mg intravenously on days 0 and 4."),
+    ("Efavaleukin alfa", "Efavaleukin alfa (an IL-2 mutein) subcutaneously every 2 weeks."),
+    ("Denileukin diftitox", "Denileukin diftitox 9 µg/kg intravenously daily for 5 days every 21 days."),
+]
+NOT_LOW_DOSE_SHARE = 0.04
+CURATED_SHARE = 0.25  # of trials with a regimen: curated rows (as a person would), the rest read from the text
+
+
 def _pick(rng: random.Random, weighted):
     return rng.choices([v for v, _ in weighted], weights=[w for _, w in weighted])[0]
 
@@ -61,8 +91,14 @@ def generate(url: str, n: int = 10_000, seed: int = 2026) -> None:
             ind = BY_CODE[code]
             s.add(m.IndicationRow(code=code, name=ind.name, area=ind.area, mesh_ids=",".join(ind.mesh_ids)))
         s.flush()
+        inputs = PortfolioInputs()  # no reviewed decisions, no curated registry regimens
         for i in range(n):
-            s.add(_study(rng, i, doc.id))
+            study, record, read = _study(rng, i, doc.id, seed)
+            s.add(study)
+            if read:  # read and decided as an import would (trialdb.readings), no provenance
+                store_registry_study(s, study, record, inputs, None)
+            else:  # curated rows: decided as an import would
+                study.decision = decision_row(decide(record, inputs.reviewed))
             if i % 500 == 499:
                 s.flush()
         for k in range(n // 20):  # a publication with outcomes for one trial in twenty
@@ -79,8 +115,11 @@ def _date(rng: random.Random, year: int) -> str:
     return f"{year}-{rng.randint(1, 12):02d}" + (f"-{rng.randint(1, 28):02d}" if rng.random() < 0.7 else "")
 
 
-def _study(rng: random.Random, i: int, doc_id: int) -> m.Study:
+def _study(rng: random.Random, i: int, doc_id: int, seed: int = 2026) -> tuple[m.Study, dict, bool]:
+    """A synthetic trial, the registry-shaped record of its arms, and whether its regimens are to be read
+    from that record (False: curated rows are already on the trial)."""
     nct = f"NCT9{i:07d}"
+    text_rng = random.Random(seed * 100_003 + i)  # its own stream: the trials' other values stay as they were
     ind = _pick(rng, INDICATION_WEIGHTS)
     if i < len(INDICATION_WEIGHTS):  # every indication present, however small the portfolio
         ind = INDICATION_WEIGHTS[i][0]
@@ -95,23 +134,52 @@ def _study(rng: random.Random, i: int, doc_id: int) -> m.Study:
     s.conditions = [m.Condition(name=ind)]
     s.design = m.Design(allocation="RANDOMIZED", intervention_model="PARALLEL", primary_purpose="TREATMENT",
                         masking=rng.choice(MASKING))
-    il2 = m.Intervention(position=0, intervention_type="DRUG", name="Interleukin-2")
-    placebo = m.Intervention(position=1, intervention_type="DRUG", name="Placebo")
-    s.interventions = [il2, placebo]
-    active = m.DesignGroup(position=0, title="Low-dose IL-2", group_type="EXPERIMENTAL")
-    active.interventions = [il2]
-    control = m.DesignGroup(position=1, title="Placebo", group_type="PLACEBO_COMPARATOR")
-    control.interventions = [placebo]
-    s.design_groups = [active, control]
     s.sponsors = [m.Sponsor(position=0, lead_or_collaborator="lead", name=f"Sponsor {i % 97}", agency_class="OTHER")]
-    if rng.random() < 0.9:
-        phases = json.dumps(rng.choice(SCHEDULES))
-        dose = rng.choice([0.5, 1.0, 1.5, 3.0])
+    first = i < len(INDICATION_WEIGHTS)  # one trial per indication: always a curated regimen (stable tests)
+    has_regimen = rng.random() < 0.9 or first
+    schedule = rng.choice(SCHEDULES) if has_regimen else None
+    dose = rng.choice([0.5, 1.0, 1.5, 3.0]) if has_regimen else 1.0
+    other = i >= len(INDICATION_WEIGHTS) and text_rng.random() < NOT_LOW_DOSE_SHARE
+    if other:  # matched by the registry query, not low-dose IL-2
+        name, desc = text_rng.choice(NOT_LOW_DOSE)
+        s.brief_title = f"Synthetic {name} trial {i} in {ind}"
+        arms = [(name, "EXPERIMENTAL", desc, name)]
+    else:
+        text = text_rng.choice(DOSING_TEXTS) if has_regimen else "Interleukin-2 as per protocol."
+        if has_regimen and text_rng.random() < 0.2:  # a dose per arm, in the arm label as well as its description
+            arms = [(f"IL-2 {d:g} MIU", "EXPERIMENTAL", text.format(d=f"{d:g}"), "Interleukin-2") for d in (dose, dose * 2)]
+        else:
+            arms = [("Low-dose IL-2", "EXPERIMENTAL", text.format(d=f"{dose:g}"), "Interleukin-2")]
+    arms.append(("Placebo", "PLACEBO_COMPARATOR", PLACEBO_TEXT, "Placebo"))
+    drugs = list(dict.fromkeys(drug for *_, drug in arms))
+    ivs = {d: m.Intervention(position=k, intervention_type="DRUG", name=d,
+                             description=next(desc for _, _, desc, dd in arms if dd == d)) for k, d in enumerate(drugs)}
+    s.interventions = list(ivs.values())
+    groups = []
+    for k, (label, kind, desc, drug) in enumerate(arms):
+        g = m.DesignGroup(position=k, title=label, group_type=kind, description=desc)
+        g.interventions = [ivs[drug]]
+        groups.append(g)
+    s.design_groups = groups
+    record = {"protocolSection": {
+        "identificationModule": {"nctId": nct, "briefTitle": s.brief_title},
+        "conditionsModule": {"conditions": [ind]},
+        "armsInterventionsModule": {
+            "armGroups": [{"label": label, "type": kind, "description": desc, "interventionNames": [f"Drug: {drug}"]}
+                          for label, kind, desc, drug in arms],
+            "interventions": [{"type": "DRUG", "name": d, "description": ivs[d].description,
+                               "armGroupLabels": [label for label, *_, dd in arms if dd == d]} for d in drugs]}}}
+    if other or not has_regimen or (not first and text_rng.random() >= CURATED_SHARE):
+        return s, record, True
+    if has_regimen:
+        phases = json.dumps(schedule)
         s.regimens = [
-            m.Regimen(arm="Low-dose IL-2", drug="Interleukin-2", role="active", dose=dose, unit="million IU",
-                      route="subcutaneous", phases=phases),
-            m.Regimen(arm="Placebo", drug="Placebo", role="placebo", route="subcutaneous", phases=phases)]
-    return s
+            m.Regimen(arm=label, drug=drug, role="active", dose=dose if k == 0 else dose * 2, unit="million IU",
+                      route="subcutaneous", phases=phases, source="curated")
+            for k, (label, _, _, drug) in enumerate(arms[:-1])] + [
+            m.Regimen(arm="Placebo", drug="Placebo", role="placebo", route="subcutaneous", phases=phases,
+                      source="curated")]
+    return s, record, False
 
 
 def _publication(rng: random.Random, k: int, nct: str, doc_id: int) -> m.Publication:

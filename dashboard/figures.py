@@ -61,6 +61,7 @@ def stacked_bars(frame: pd.DataFrame, by: str, value: str, title: str, value_lab
     categories = list(dict.fromkeys(frame[by]))
     f = frame.assign(series=[pal.series_of(c) for c in frame.indication])
     seg = f.groupby(["series", by], sort=False)[value].sum().reset_index()
+    seg = seg[seg[value] > 0]  # an empty segment draws nothing but a hover target (trials with no enrolment stated)
     labelled = len(seg) <= SEGMENT_LABELS
     grouped = pal.by != "indication"
     present = list(dict.fromkeys(seg.series))

@@ -97,6 +97,15 @@ if differences := data.seed_registry_differences(s.nct_id):
             [(d.field, d.seed or "not stated in source", d.registry or "not stated in source") for d in differences],
             columns=["Field", "Seed document", "Registry record"])))
 
+if rec.flags:
+    with st.container(border=True):
+        st.subheader("Values kept as posted, flagged", anchor=False)
+        st.caption("The registry is the authority on its own records: these values are shown as posted and left out "
+                   "of anything computed here.")
+        st.markdown(ui.markdown_table(pd.DataFrame(
+            [(str(value), path, flags.sentence(kind)) for path, kind, value in rec.flags],
+            columns=["Value as posted", "Where (JSON path)", "Flag"])))
+
 with st.container(border=True):
     st.subheader("Identification and status", anchor=False)
     c = st.columns(3)

@@ -217,3 +217,41 @@ def test_record_shows_secondary_ids_with_domain_and_link(quirks_url):
         assert "GRP-IL2-001 (secondary id; Other; Placeholder Cooperative Group)" in text
         assert "GRP-IL2-001 (secondary id; Other; Placeholder Clinical Trials Network)" in text
         assert "U10XX000000 (secondary id; NIH; https://reporter.nih.gov/quickSearch/U10XX000000)" in text
+
+
+def test_an_arm_naming_an_intervention_the_record_lacks_is_kept_flagged_and_shown(tmp_path):
+    """Registry records link arms to interventions by name ("Drug: X"); a name no intervention has (an
+    intervention renamed or removed after the arm was written) used to refuse the whole record. The registry
+    is the authority: the arm and its names are kept as written, the unknown name flagged, the trial stays."""
+    from sqlalchemy.orm import Session
+
+    from trialdb import flags
+    from trialdb.build import build
+    from trialdb.check import check
+    from trialdb.db import make_engine
+    from trialdb.export import export
+    from trialdb.importer import import_files
+
+    src = source("other_names")
+    arms = src["protocolSection"]["armsInterventionsModule"]["armGroups"]
+    arms[0]["interventionNames"] = [*arms[0]["interventionNames"], "Drug: Tocilizumab"]
+    path = tmp_path / "arm-names-unknown-intervention.json"
+    path.write_text(json.dumps(src))
+    url = fresh_url(tmp_path, "trials_arm_unknown")
+    build(url)
+    engine = make_engine(url)
+    nct = src["protocolSection"]["identificationModule"]["nctId"]
+    assert import_files(engine, [path]).added == [nct]
+    study = next(s for s in export(engine)["studies"]
+                 if s["protocolSection"]["identificationModule"]["nctId"] == nct)
+    assert study["protocolSection"]["armsInterventionsModule"]["armGroups"][0]["interventionNames"] == \
+        ["Drug: Aldesleukin", "Drug: Tocilizumab"]  # export equals the source
+    where = "armsInterventionsModule.armGroups[0].interventionNames[1]"
+    with Session(engine) as s:
+        assert flags.for_study(s, nct) == [(where, "arm_names_unknown_intervention", "Drug: Tocilizumab")]
+    assert check(engine).ok
+    engine.dispose()
+    with app_database(url):
+        text = rendered(record(url, nct))
+        assert "Drug: Tocilizumab" in text and where in text
+        assert "an arm names an intervention the record does not list" in text

@@ -74,8 +74,9 @@ def study_record(s: m.Study) -> dict:
         },
         "armsInterventionsModule": {
             "armGroups": [{"label": g.title, "type": g.group_type, "description": g.description,
-                           "interventionNames": [f"{iv.intervention_type.replace('_', ' ').title()}: {iv.name}"
-                                                 for iv in g.interventions]} for g in s.design_groups],
+                           "interventionNames": json.loads(g.intervention_names) if g.intervention_names is not None
+                           else [f"{iv.intervention_type.replace('_', ' ').title()}: {iv.name}"
+                                 for iv in g.interventions]} for g in s.design_groups],
             "interventions": [{"type": iv.intervention_type, "name": iv.name, "description": iv.description,
                                "armGroupLabels": [g.title for g in s.design_groups if iv in g.interventions],
                                "otherNames": [o.name for o in iv.other_names]} for iv in s.interventions],

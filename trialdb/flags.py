@@ -49,6 +49,9 @@ KINDS: dict[str, FlagKind] = {k.key: k for k in (
              f"{CTGOV_DEFINITIONS}: Overall Number of Participants Analyzed is a whole number"),
     FlagKind("unknown_group", "names a group the module (or measure) does not list",
              f"{CTGOV_DEFINITIONS}: every value belongs to one of the module's groups (arms)"),
+    FlagKind("arm_names_unknown_intervention", "an arm names an intervention the record does not list: kept as "
+             "written, not linked", "ClinicalTrials.gov data element definitions: an arm's interventions are "
+             "among the study's interventions (Arm/Group and Intervention Cross-Reference)"),
     FlagKind("enrollment_placeholder", "enrolment 99999999 is the registry's placeholder: not stated",
              "ClinicalTrials.gov writes 99999999 for an enrolment it does not know (reported by AACT and "
              "registry-client users); see ../shared/fixtures/quirks/README.md"),

@@ -123,7 +123,7 @@ def add_study(session: Session, parsed: Parsed, document: m.Document) -> m.Study
         s.design = m.Design(allocation=info.get("allocation"), intervention_model=info.get("interventionModel"),
                             primary_purpose=info.get("primaryPurpose"), masking=mask.get("masking"),
                             who_masked=",".join(mask.get("whoMasked", [])) or None)
-    _arms(s, r.get("armsInterventionsModule", {}), r.get("otherInterventionNames", []), f)
+    unlinked = _arms(s, r.get("armsInterventionsModule", {}), r.get("otherInterventionNames", []), f)
     _eligibility(s, r.get("eligibilityModule"), f)
     _sponsors(s, r.get("sponsorCollaboratorsModule", {}), f)
     _contacts(s, r.get("contactsLocationsModule", {}), r.get("derivedSection", {}), f)
@@ -146,13 +146,17 @@ def add_study(session: Session, parsed: Parsed, document: m.Document) -> m.Study
     results.add_results(session, nct, r)  # the registry's posted results, when the record has them
     # Posted values that break an expectation: kept as posted above, flagged here (trialdb/flags.py).
     found = results.flags_of(r["resultsSection"]) if r.get("resultsSection") else []
+    found += unlinked
     if flags.enrollment_placeholder(enrol.get("count")):
         found.append((flags.ENROLLMENT_PATH, "enrollment_placeholder", enrol.get("count")))
     flags.store(session, nct, found)
     return s
 
 
-def _arms(s: m.Study, module: dict, other_names: list[str], f: str) -> None:
+def _arms(s: m.Study, module: dict, other_names: list[str], f: str) -> list[flags.Flagged]:
+    """Arms and interventions, linked as the registry links them; the names an arm gives that no
+    intervention of the study has, as flags (the arm and its names are kept as written)."""
+    unlinked: list[flags.Flagged] = []
     by_name: dict[str, m.Intervention] = {}
     for i, iv in enumerate(module.get("interventions", [])):
         _check_enum(f, f"armsInterventionsModule.interventions[{i}].type", "interventionType", iv.get("type"))
@@ -166,16 +170,20 @@ def _arms(s: m.Study, module: dict, other_names: list[str], f: str) -> None:
         s.other_names.append(m.InterventionOtherName(name=name))
     for i, arm in enumerate(module.get("armGroups", [])):
         _check_enum(f, f"armsInterventionsModule.armGroups[{i}].type", "armGroupType", arm.get("type"))
-        g = m.DesignGroup(position=i, title=arm["label"], group_type=arm.get("type"), description=arm.get("description"))
-        for name in arm.get("interventionNames", []):
+        names = arm.get("interventionNames", [])
+        g = m.DesignGroup(position=i, title=arm["label"], group_type=arm.get("type"), description=arm.get("description"),
+                          intervention_names=json.dumps(names, ensure_ascii=False) if "interventionNames" in arm else None)
+        for k, name in enumerate(names):
             # "Drug: X" names an intervention by type and name (ClinicalTrials.gov's own linking).
             kind, _, plain = name.partition(": ")
             key = f"{kind.upper().replace(' ', '_')}: {plain}".lower()
-            if key not in by_name:
-                raise SourceError(f, f"armsInterventionsModule.armGroups[{i}].interventionNames", name,
-                                  "names no intervention of the study")
-            g.interventions.append(by_name[key])
+            if key in by_name:
+                g.interventions.append(by_name[key])
+            else:  # kept as written (export gives it back) and flagged; the arm stays
+                unlinked.append((f"armsInterventionsModule.armGroups[{i}].interventionNames[{k}]",
+                                 "arm_names_unknown_intervention", name))
         s.design_groups.append(g)
+    return unlinked
 
 
 def _eligibility(s: m.Study, el: dict | None, f: str) -> None:

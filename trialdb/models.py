@@ -131,6 +131,9 @@ class DesignGroup(Base):
     title: Mapped[str]
     group_type: Mapped[str | None]
     description: Mapped[str | None] = mapped_column(Text)
+    # armGroups[].interventionNames as the record writes them (JSON list): the links below cannot hold a name
+    # no intervention of the study has (flagged, trialdb/flags.py); NULL for the seed documents.
+    intervention_names: Mapped[str | None] = mapped_column(Text)
     interventions: Mapped[list[Intervention]] = relationship(secondary="design_group_interventions",
                                                              order_by="DesignGroupIntervention.id")
 

@@ -306,6 +306,7 @@ class StudyRecord:
     document: m.Document
     quotes: dict[str, tuple[str, str]]  # API path -> (document name, verbatim quote)
     publications: list[m.Publication]
+    flags: list[flags.Flagged]  # (API path, kind, value as posted): values kept as posted that break an expectation
 
 
 def study_record(engine: Engine, nct_id: str) -> StudyRecord | None:
@@ -326,8 +327,9 @@ def study_record(engine: Engine, nct_id: str) -> StudyRecord | None:
             select(m.PublicationRegistration.pmid).where(m.PublicationRegistration.nct_id == nct_id)))
             .options(selectinload(m.Publication.authors))).all()
         ind = session.get(m.IndicationRow, s.indication_code)
+        found = flags.for_study(session, nct_id)
         session.expunge_all()
-        return StudyRecord(s, ind.name if ind else s.indication_code, doc, quotes, list(pubs))
+        return StudyRecord(s, ind.name if ind else s.indication_code, doc, quotes, list(pubs), found)
 
 
 def merged_into(engine: Engine, nct_id: str) -> str | None:

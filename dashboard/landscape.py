@@ -1,0 +1,155 @@
+"""The dosing landscape: every IL-2 arm of the portfolio on one chart, dose per administration against
+administrations per week, flat, per-m² and per-kg doses in separate panels (never on one axis), coloured by
+the selection's palette. Pure functions from the regimens frame (dashboard/dosing_view.py describes it) to a
+frame, a figure and the table beneath it. No Streamlit here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from dashboard import dosing_view as dv
+from dashboard.figures import FONT, wrap_title
+from dashboard.theme import Palette, palette_of_codes
+
+BASIS_ORDER = {"flat": 0, "per m²": 1, "per kg": 2}
+POINT_COLUMNS = ["nct_id", "indication", "arm", "drug", "source", "dose", "unit", "unit_as_written", "x", "y",
+                 "axis", "basis", "converted", "schedule", "drawn", "why_not"]
+GL_POINTS = 1000  # past this many points WebGL draws them (SVG slows down)
+TITLE = "Every IL-2 arm: dose per administration against administrations per week"
+
+
+def _reason(r: Any, pw: object) -> str:
+    missing = []
+    if not dv._number(r.dose):
+        missing.append("dose not stated or not read")
+    elif dv.axis_unit(r.unit) is None:
+        missing.append("unit not stated")
+    if not dv._number(pw):
+        missing.append("frequency not stated or not read")
+    return "; ".join(missing)
+
+
+def points(reg: pd.DataFrame) -> pd.DataFrame:
+    """One row per active IL-2 arm (and drug) of `reg`: x = administrations per week (computed here from the
+    schedule), y = the first administration's dose in its axis unit (dosing_view.axis_unit: IU units
+    converted to IU on their basis, mass units as written), `drawn` False with `why_not` where the dose,
+    its unit or the frequency is not known (those are not drawn)."""
+    if reg.empty:
+        return pd.DataFrame(columns=POINT_COLUMNS)
+    act = reg[(reg.role == "active") & reg.is_il2.astype(bool)]
+    rows = []
+    for r in act.itertuples():
+        phases = dv.phase_dicts(r.phases)
+        pw = r.per_week if dv._number(r.per_week) else None
+        why = _reason(r, pw)
+        axis = dv.axis_unit(r.unit)
+        rows.append({
+            "nct_id": r.nct_id, "indication": r.indication, "arm": r.arm, "drug": r.drug, "source": r.source,
+            "dose": r.dose, "unit": r.unit, "unit_as_written": r.unit_as_written,
+            "x": pw, "y": dv.axis_dose(r.dose, r.unit), "axis": axis,
+            "basis": r.basis if isinstance(r.basis, str) else dv.basis(r.unit),
+            "converted": isinstance(r.unit, str) and r.unit != axis,
+            "schedule": dv.schedule_text(phases), "drawn": not why, "why_not": why})
+    return pd.DataFrame(rows, columns=POINT_COLUMNS)
+
+
+def not_drawn(pts: pd.DataFrame) -> dict[str, int]:
+    """Arms not drawn, counted by why (largest first)."""
+    counts = pts.loc[~pts.drawn.astype(bool), "why_not"].value_counts()
+    return {str(k): int(v) for k, v in counts.items()}
+
+
+def panels(pts: pd.DataFrame) -> list[str]:
+    """The axis units drawn, one panel each: flat, then per m², then per kg; IU before mass units."""
+    drawn = pts[pts.drawn.astype(bool)]
+    basis_of = dict(zip(drawn.axis, drawn.basis, strict=True))
+    return sorted(basis_of, key=lambda a: (BASIS_ORDER.get(basis_of[a], 3), not a.startswith("IU"), a))
+
+
+def panel_title(axis: str, basis: str | None) -> str:
+    return f"{(basis or 'Unknown basis').capitalize()} doses, {axis}"
+
+
+def _written(r: Any) -> str:
+    text = f"{r.dose:g} {r.unit}"
+    if isinstance(r.unit_as_written, str) and r.unit_as_written != r.unit:
+        text += f" (the record writes “{r.unit_as_written}”)"
+    return text
+
+
+def figure(pts: pd.DataFrame, palette: Palette | None = None) -> go.Figure:
+    """The landscape: one panel per axis unit (separate y axes, log scale), a point per drawn arm coloured by
+    its indication's series, hover naming trial, arm, dose as written and schedule (and the other arms at
+    the same point). Each point's customdata[0] is its NCT id (a click opens that trial's record)."""
+    drawn = pts[pts.drawn.astype(bool)]
+    pal = palette or palette_of_codes(drawn.indication)
+    names = panels(pts)
+    n = max(len(names), 1)
+    basis_of = dict(zip(drawn.axis, drawn.basis, strict=True))
+    titles = [panel_title(a, basis_of[a]) for a in names]
+    fig = make_subplots(rows=n, cols=1, subplot_titles=titles or None, vertical_spacing=min(0.12, 0.35 / n))
+    trace = go.Scattergl if len(drawn) > GL_POINTS else go.Scatter
+    shown: set[str] = set()
+    top = max([7.0, *drawn.x.astype(float)]) if len(drawn) else 7.0
+    for row, axis in enumerate(names, start=1):
+        g = drawn[drawn.axis == axis]
+        at_point: dict[tuple, list[str]] = {}
+        for r in g.itertuples():
+            at_point.setdefault((r.x, r.y), []).append(f"{r.nct_id} · {r.arm}")
+        g = g.assign(series=[pal.series_of(c) for c in g.indication])
+        for series, s in g.groupby("series", sort=False):
+            custom = []
+            for r in s.itertuples():
+                others = [a for a in at_point[(r.x, r.y)] if a != f"{r.nct_id} · {r.arm}"]
+                also = f"<br>Also at this point: {'; '.join(others[:5])}" + (
+                    f" and {len(others) - 5} more" if len(others) > 5 else "") if others else ""
+                custom.append([r.nct_id, r.arm, _written(r), r.schedule, also, dv.source_label(r.source)])
+            fig.add_trace(trace(
+                x=list(s.x.astype(float)), y=list(s.y.astype(float)), mode="markers", name=str(series),
+                legendgroup=str(series), showlegend=series not in shown, customdata=custom,
+                marker=dict(color=pal.colour_of_series(str(series)), size=11, opacity=0.85,
+                            line=dict(width=1, color="white")),
+                hovertemplate=("<b>%{customdata[0]}</b> · %{customdata[1]}<br>Dose as written: %{customdata[2]}"
+                               f"<br>Compared as %{{y:,.6~r}} {axis}<br>Schedule: %{{customdata[3]}}"
+                               "<br>%{x:.2~f} administrations a week (computed here)"
+                               "<br>Source: %{customdata[5]}%{customdata[4]}<extra></extra>")), row=row, col=1)
+            shown.add(str(series))
+        converted = bool(g.converted.any())
+        fig.update_yaxes(type="log", title_text=f"Dose per administration, {axis}"
+                         + ("<br>(as written, converted to IU here)" if converted else "<br>(as written)"),
+                         row=row, col=1)
+        fig.update_xaxes(range=[0, top + 0.6], dtick=1, row=row, col=1,
+                         title_text="Administrations per week (computed here from the schedule)" if row == n else None)
+    wrapped = wrap_title(TITLE)
+    fig.update_layout(
+        title=dict(text=wrapped, x=0, xanchor="left", yref="container", y=1, yanchor="top", pad=dict(t=14)),
+        height=160 + 330 * n, font=FONT, plot_bgcolor="white", hoverlabel=dict(namelength=-1),
+        margin=dict(l=10, r=10, t=70 + 20 * wrapped.count("<br>"), b=10), clickmode="event+select",
+        legend=dict(orientation="h", yanchor="bottom", y=1.0, yref="paper", x=0, xanchor="left",
+                    title_text=pal.title + ":"))
+    fig.update_xaxes(showgrid=True, gridcolor="#EEEEEE", zeroline=False)
+    fig.update_yaxes(showgrid=True, gridcolor="#EEEEEE", zeroline=False)
+    if not names:
+        fig.add_annotation(text="No IL-2 arm with both a dose and a frequency to draw", showarrow=False,
+                           xref="paper", yref="paper", x=0.5, y=0.5)
+    return fig
+
+
+def table(pts: pd.DataFrame) -> pd.DataFrame:
+    """The chart's points as a table (the keyboard's and screen reader's way to each trial): every active
+    IL-2 arm, a link to its record, and whether it is drawn (or why not)."""
+    return pd.DataFrame({
+        "NCT id": pts.nct_id, "Record": [f"trial_record?nct={n}" for n in pts.nct_id],
+        "Indication": pts.indication, "Arm": pts.arm, "Drug": pts.drug,
+        "Dose as written": [_written(r) if dv._number(r.dose) and isinstance(r.unit, str) else
+                            f"{r.dose:g} (unit not stated)" if dv._number(r.dose) else dv.NOT_STATED
+                            for r in pts.itertuples()],
+        "Compared as (computed)": [f"{y:,.6g} {a}" if dv._number(y) else "" for y, a in zip(pts.y, pts.axis, strict=True)],
+        "Administrations per week (computed)": ["" if not dv._number(x) else round(float(x), 2) for x in pts.x],
+        "Schedule": pts.schedule, "Source": [dv.source_label(s) for s in pts["source"]],
+        "On the chart": ["yes" if d else f"no: {w}" for d, w in zip(pts.drawn, pts.why_not, strict=True)],
+    })

@@ -28,6 +28,9 @@ if beside:
         ui.table(frames.trials_table(engineered), "engineered_table", "engineered_il2_trials.csv")
 
 matched = data.also_matched(f)
+if matched.empty and data.studies(f).empty:  # the filter or the search selects nothing at all
+    ui.empty_state()
+    st.stop()
 if matched.empty:
     st.info("No study the registry query matched is set aside under the current filter: every one gives "
             "low-dose IL-2 and is in the portfolio.")
@@ -35,7 +38,9 @@ if matched.empty:
 st.subheader("Studies set aside, by category")
 ui.table(portfolio_view.counts(matched), "also_counts", "also_matched_counts.csv", sortable=False)
 labels = [portfolio_view.category_label(c) for c in dict.fromkeys(matched.category)]
-filters.check_url_values("also_category", [*portfolio_view.CATEGORIES.values(), *labels], "category", remember=False)
+if notice := filters.check_url_values("also_category", [*portfolio_view.CATEGORIES.values(), *labels], "category",
+                                      remember=False):
+    st.warning(notice, icon=":material/link_off:")
 left, right = st.columns(2)
 picked = left.multiselect("Category", labels, key="also_category", bind="query-params", placeholder="All categories")
 query = right.text_input("Search these studies", key="also_q", bind="query-params",

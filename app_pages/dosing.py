@@ -44,7 +44,8 @@ else:
                  f" All {len(pts):,} active IL-2 arms are drawn.")
     st.caption("Each point is one active IL-2 arm: the dose of its first administration as written in the record "
                "(IU units converted to IU here, so 1 million IU is 1,000,000 IU), on a log scale, against "
-               "administrations per week, computed here from the schedule (every other day = 3.5). Flat, per-m² "
+               "administrations per week while dosing, computed here from the schedule (every other day = 3.5; 5 days "
+               "a week = 5). Arms at the same dose and frequency are set side by side and counted. Flat, per-m² "
                "and per-kg doses are in separate panels: they cannot share an axis. Colours are the selection's "
                "indications (or areas); hover names the trial, arm, dose as written and schedule. Click a point "
                "to open its trial's record; the table below the chart links every arm." + not_drawn)

@@ -66,13 +66,21 @@ def is_complete(phases: list[dict[str, Any]]) -> bool:
 
 
 def per_week(phases: list[dict[str, Any]]) -> float | None:
-    """Administrations per week of the first phase (computed here): times_per_week, else 7 / every_days."""
+    """Administrations per week while dosing, of the first phase (computed here): times_per_week; else, for a
+    weekly cycle (dosing and rest days adding up to 7: "5 consecutive days per week"), the administrations in
+    one cycle; else 7 / every_days. None when the frequency was not read."""
     if not phases:
         return None
     first = phases[0]
     if first["times_per_week"]:
         return float(first["times_per_week"])
-    return 7 / first["every_days"] if first["every_days"] else None
+    if not first["every_days"]:
+        return None
+    if first["for_days"] and first["rest_days"] and first["for_days"] + first["rest_days"] == 7:
+        return float(len(range(0, first["for_days"], first["every_days"])))
+    return 7 / first["every_days"]
+
+
 # --- end TEMP
 
 

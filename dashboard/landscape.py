@@ -70,8 +70,26 @@ def panels(pts: pd.DataFrame) -> list[str]:
     return sorted(basis_of, key=lambda a: (BASIS_ORDER.get(basis_of[a], 3), not a.startswith("IU"), a))
 
 
+def dodged(g: pd.DataFrame, step: float = 0.14, spread: float = 0.8) -> list[float]:
+    """x positions to draw: arms at the same (x, y) set side by side around their x, `step` apart (at most
+    `spread` in all), in the frame's order; a lone arm stays at its x. Hover and table give the true x."""
+    seen: dict[tuple, int] = {}
+    total = g.groupby(["x", "y"]).size().to_dict() if len(g) else {}
+    out = []
+    for x, y in zip(g.x, g.y, strict=True):
+        k, i = total[(x, y)], seen.get((x, y), 0)
+        seen[(x, y)] = i + 1
+        out.append(float(x) + (i - (k - 1) / 2) * min(step, spread / k))
+    return out
+
+
 def panel_title(axis: str, basis: str | None) -> str:
     return f"{(basis or 'Unknown basis').capitalize()} doses, {axis}"
+
+
+def _amount(v: float) -> str:
+    """1000000.0 -> "1,000,000"; 0.25 -> "0.25" (never exponent notation in a table)."""
+    return f"{int(v):,}" if float(v).is_integer() else f"{v:,.6f}".rstrip("0")
 
 
 def _written(r: Any) -> str:
@@ -100,30 +118,37 @@ def figure(pts: pd.DataFrame, palette: Palette | None = None) -> go.Figure:
         at_point: dict[tuple, list[str]] = {}
         for r in g.itertuples():
             at_point.setdefault((r.x, r.y), []).append(f"{r.nct_id} · {r.arm}")
-        g = g.assign(series=[pal.series_of(c) for c in g.indication])
+        g = g.assign(series=[pal.series_of(c) for c in g.indication], shown_x=dodged(g))
         for series, s in g.groupby("series", sort=False):
             custom = []
             for r in s.itertuples():
                 others = [a for a in at_point[(r.x, r.y)] if a != f"{r.nct_id} · {r.arm}"]
                 also = f"<br>Also at this point: {'; '.join(others[:5])}" + (
                     f" and {len(others) - 5} more" if len(others) > 5 else "") if others else ""
-                custom.append([r.nct_id, r.arm, _written(r), r.schedule, also, dv.source_label(r.source)])
+                custom.append([r.nct_id, r.arm, _written(r), r.schedule, also, dv.source_label(r.source), r.x])
             fig.add_trace(trace(
-                x=list(s.x.astype(float)), y=list(s.y.astype(float)), mode="markers", name=str(series),
+                x=list(s.shown_x.astype(float)), y=list(s.y.astype(float)), mode="markers", name=str(series),
                 legendgroup=str(series), showlegend=series not in shown, customdata=custom,
                 marker=dict(color=pal.colour_of_series(str(series)), size=11, opacity=0.85,
                             line=dict(width=1, color="white")),
                 hovertemplate=("<b>%{customdata[0]}</b> · %{customdata[1]}<br>Dose as written: %{customdata[2]}"
                                f"<br>Compared as %{{y:,.6~r}} {axis}<br>Schedule: %{{customdata[3]}}"
-                               "<br>%{x:.2~f} administrations a week (computed here)"
+                               "<br>%{customdata[6]:.2~f} administrations a week (computed here)"
                                "<br>Source: %{customdata[5]}%{customdata[4]}<extra></extra>")), row=row, col=1)
             shown.add(str(series))
+        many = [(x, y, len(arms)) for (x, y), arms in at_point.items() if len(arms) > 1]
+        if many:  # arms at one dose and frequency: set side by side, and counted
+            fig.add_trace(go.Scatter(x=[m[0] for m in many], y=[m[1] for m in many], mode="text",
+                                     text=[f"{m[2]} arms" for m in many], textposition="top center",
+                                     textfont=dict(size=11, color="#333333"), showlegend=False, hoverinfo="skip",
+                                     name="arms at one point"), row=row, col=1)
         converted = bool(g.converted.any())
         fig.update_yaxes(type="log", title_text=f"Dose per administration, {axis}"
                          + ("<br>(as written, converted to IU here)" if converted else "<br>(as written)"),
                          row=row, col=1)
         fig.update_xaxes(range=[0, top + 0.6], dtick=1, row=row, col=1,
-                         title_text="Administrations per week (computed here from the schedule)" if row == n else None)
+                         title_text="Administrations per week while dosing (computed here from the schedule)" if row == n
+                         else None)
     wrapped = wrap_title(TITLE)
     fig.update_layout(
         title=dict(text=wrapped, x=0, xanchor="left", yref="container", y=1, yanchor="top", pad=dict(t=14)),
@@ -148,7 +173,7 @@ def table(pts: pd.DataFrame) -> pd.DataFrame:
         "Dose as written": [_written(r) if dv._number(r.dose) and isinstance(r.unit, str) else
                             f"{r.dose:g} (unit not stated)" if dv._number(r.dose) else dv.NOT_STATED
                             for r in pts.itertuples()],
-        "Compared as (computed)": [f"{y:,.6g} {a}" if dv._number(y) else "" for y, a in zip(pts.y, pts.axis, strict=True)],
+        "Compared as (computed)": [f"{_amount(y)} {a}" if dv._number(y) else "" for y, a in zip(pts.y, pts.axis, strict=True)],
         "Administrations per week (computed)": ["" if not dv._number(x) else round(float(x), 2) for x in pts.x],
         "Schedule": pts.schedule, "Source": [dv.source_label(s) for s in pts["source"]],
         "On the chart": ["yes" if d else f"no: {w}" for d, w in zip(pts.drawn, pts.why_not, strict=True)],

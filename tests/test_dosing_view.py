@@ -84,6 +84,10 @@ def test_phases_with_missing_keys_and_per_week():
     assert dv.per_week(dv.phase_dicts(DAILY5)) == 7
     assert dv.per_week(dv.phase_dicts(EVERY3_OPEN)) == pytest.approx(7 / 3)
     assert dv.per_week(dv.phase_dicts(X3_WEEK)) == 3
+    # "on 5 consecutive days per week for 4 weeks": five a week, not seven
+    assert dv.per_week(dv.phase_dicts(phases({"every_days": 1, "for_days": 5, "rest_days": 2, "cycles": 4}))) == 5
+    # every other day for 14 days, 14 days' rest: 3.5 a week while dosing
+    assert dv.per_week(dv.phase_dicts(phases({"every_days": 2, "for_days": 14, "rest_days": 14, "cycles": 3}))) == 3.5
     assert not dv.is_complete(dv.phase_dicts(EVERY3_OPEN)) and dv.is_complete(dv.phase_dicts(DAILY5))
     assert dv.schedule_text(dv.phase_dicts(EVERY3_OPEN)) == "every 3 days, duration not stated"
     assert dv.schedule_text(dv.phase_dicts(X3_WEEK)) == ("3 times a week (days not stated), duration not stated; "
@@ -115,13 +119,27 @@ def test_landscape_figure_panels_log_axes_palette_and_links(reg):
     assert "converted to IU here" in ytitles[0] and "converted to IU here" not in ytitles[2]
     assert "computed here" in fig.layout.xaxis3.title.text
     by_axis: dict[str, set] = {}
-    for t in fig.data:
+    for t in [t for t in fig.data if t.mode == "markers"]:
         by_axis.setdefault(t.yaxis, set()).update(c[0] for c in t.customdata)
         assert t.marker.color == pal.colour_of_series(t.name)
     assert by_axis == {"y": {"NCT01353833", "NCT00000008"}, "y2": {"NCT02265809"}, "y3": {"NCT00000006"}}
     t1d = next(t for t in fig.data if t.name == "T1D" and t.yaxis == "y")
     assert "0.33 million IU" in t1d.customdata[0][2] and t1d.customdata[0][3] == "daily for 5 days"
     assert "Dose as written" in t1d.hovertemplate
+    assert list(t1d.x) == [7.0, 7.0]  # two doses at one frequency: not on one spot, so not dodged
+
+
+def test_arms_at_one_point_are_set_side_by_side_and_counted(reg):
+    same = reg[reg.arm == "1 MIU"]
+    twins = pd.concat([same, same.assign(nct_id="NCT09999999", indication="SLE"),
+                       same.assign(nct_id="NCT09999998", indication="RA")], ignore_index=True)
+    fig = landscape.figure(landscape.points(twins))
+    xs = sorted(x for t in fig.data if t.mode == "markers" for x in t.x)
+    assert xs == pytest.approx([6.86, 7.0, 7.14])
+    assert all(c[6] == 7.0 for t in fig.data if t.mode == "markers" for c in t.customdata)  # the true x on hover
+    label = next(t for t in fig.data if t.mode == "text")
+    assert list(label.text) == ["3 arms"] and list(label.x) == [7.0]
+    assert "Also at this point: NCT09999999" in fig.data[0].customdata[0][4]
 
 
 def test_landscape_table_links_every_arm_and_says_why_not_drawn(reg):
@@ -131,6 +149,8 @@ def test_landscape_table_links_every_arm_and_says_why_not_drawn(reg):
     assert t.loc["ULD IL-2", "Dose as written"] == NOT_STATED
     assert t.loc["Every 3 days", "Dose as written"] == "0.26 million IU/m² (the record writes “× 106 IU/m2”)"
     assert t.loc["1 MIU", "Administrations per week (computed)"] == 7.0
+    assert t.loc["1 MIU", "Compared as (computed)"] == "1,000,000 IU"
+    assert t.loc["0.33 MIU", "Compared as (computed)"] == "330,000 IU"
     assert t.loc["Per kg", "Source"] == "curated" and t.loc["1 MIU", "Source"] == "read from the registry record"
 
 

@@ -184,13 +184,16 @@ def dosing_calendar(rows: pd.DataFrame, title: str, labels: list[str] | None = N
         elif pdicts:  # the known pattern of the first phase, for a few weeks, and what is not stated
             days = dv.pattern_days(pdicts[0])
             end = 7 * dv.PATTERN_WEEKS
-            fig.add_shape(type="rect", x0=-0.5, x1=end - 0.5, y0=i - 0.42, y1=i + 0.42, fillcolor=DOSING_FILL,
-                          line=dict(width=1, dash="dash", color="#999999"), layer="below")
-            note = (f"duration not stated in source: its first {dv.PATTERN_WEEKS} weeks drawn"
-                    if days else f"{dv.schedule_text(pdicts[:1])}: days not drawn")
-            fig.add_annotation(x=end if days else 0, y=i + 0.3, xanchor="left", showarrow=False, text="→ " + note
-                               if days else note, font=dict(size=11, color="#333333"), bgcolor="rgba(255,255,255,0.8)")
-            last_day = max(last_day, end + 20)
+            if days:  # a dashed band, open to the right, over the weeks drawn; short enough for a phone
+                fig.add_shape(type="rect", x0=-0.5, x1=end - 0.5, y0=i - 0.42, y1=i + 0.42, fillcolor=DOSING_FILL,
+                              line=dict(width=1, dash="dash", color="#999999"), layer="below")
+                fig.add_annotation(x=end - 0.5, y=i + 0.28, xanchor="right", showarrow=False,
+                                   text="duration not stated in source →", font=dict(size=11, color="#333333"),
+                                   bgcolor="rgba(255,255,255,0.8)")
+                last_day = max(last_day, end)
+            else:  # nothing to place on a day: say what is known, and nothing else
+                fig.add_annotation(x=0, y=i, xanchor="left", showarrow=False, font=dict(color="#555555"),
+                                   align="left", text=wrap_title(f"{dv.schedule_text(pdicts[:1])}: days not drawn", 38))
         else:
             days = []
         if not days:
@@ -203,7 +206,8 @@ def dosing_calendar(rows: pd.DataFrame, title: str, labels: list[str] | None = N
         colour = ROLE_COLOURS["placebo"] if placebo else (ROLE_COLOURS["active"] if is_il2(r.drug) else OTHER_DRUG_COLOUR)
         dose = dv.dose_text(r)
         route = r.route if isinstance(r.route, str) else "route not stated"
-        of = f" of {len(days)}" if complete else " (pattern only: duration not stated)"
+        of = f" of {len(days)}" if complete else (
+            f" (pattern only: duration not stated; its first {dv.PATTERN_WEEKS} weeks drawn)")
         fig.add_trace(go.Scatter(
             x=days, y=[i] * len(days), mode="markers", name=f"{r.drug} ({'placebo' if placebo else route})",
             showlegend=labels is None,  # rows named by trial and arm: their names say it

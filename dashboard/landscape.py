@@ -5,6 +5,7 @@ frame, a figure and the table beneath it. No Streamlit here."""
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import pandas as pd
@@ -70,7 +71,7 @@ def panels(pts: pd.DataFrame) -> list[str]:
     return sorted(basis_of, key=lambda a: (BASIS_ORDER.get(basis_of[a], 3), not a.startswith("IU"), a))
 
 
-def dodged(g: pd.DataFrame, step: float = 0.14, spread: float = 0.8) -> list[float]:
+def dodged(g: pd.DataFrame, step: float = 0.2, spread: float = 1.0) -> list[float]:
     """x positions to draw: arms at the same (x, y) set side by side around their x, `step` apart (at most
     `spread` in all), in the frame's order; a lone arm stays at its x. Hover and table give the true x."""
     seen: dict[tuple, int] = {}
@@ -81,6 +82,21 @@ def dodged(g: pd.DataFrame, step: float = 0.14, spread: float = 0.8) -> list[flo
         seen[(x, y)] = i + 1
         out.append(float(x) + (i - (k - 1) / 2) * min(step, spread / k))
     return out
+
+
+def log_ticks(lo: float, hi: float) -> list[float]:
+    """Ticks 1, 2 and 5 times each power of ten between lo and hi (1 and 3 times past three decades)."""
+    steps = (1, 2, 5) if math.log10(hi / lo) <= 3 else (1, 3)
+    return [m * 10.0 ** e for e in range(math.floor(math.log10(lo)), math.ceil(math.log10(hi)) + 1)
+            for m in steps if lo <= m * 10.0 ** e <= hi]
+
+
+def short(v: float) -> str:
+    """A tick's label: 1000000 -> "1M", 250000 -> "250k", 0.5 -> "0.5"."""
+    for size, suffix in ((1e9, "G"), (1e6, "M"), (1e3, "k")):
+        if v >= size:
+            return f"{v / size:g}{suffix}"
+    return f"{v:g}"
 
 
 def panel_title(axis: str, basis: str | None) -> str:
@@ -136,25 +152,27 @@ def figure(pts: pd.DataFrame, palette: Palette | None = None) -> go.Figure:
                                "<br>%{customdata[6]:.2~f} administrations a week (computed here)"
                                "<br>Source: %{customdata[5]}%{customdata[4]}<extra></extra>")), row=row, col=1)
             shown.add(str(series))
-        many = [(x, y, len(arms)) for (x, y), arms in at_point.items() if len(arms) > 1]
-        if many:  # arms at one dose and frequency: set side by side, and counted
-            fig.add_trace(go.Scatter(x=[m[0] for m in many], y=[m[1] for m in many], mode="text",
-                                     text=[f"{m[2]} arms" for m in many], textposition="top center",
-                                     textfont=dict(size=11, color="#333333"), showlegend=False, hoverinfo="skip",
-                                     name="arms at one point"), row=row, col=1)
+        for (x, y), arms in at_point.items():
+            if len(arms) > 1:  # arms at one dose and frequency: set side by side (dodged), and counted above
+                fig.add_annotation(x=x, y=math.log10(y), text=f"{len(arms)} arms", showarrow=False, yshift=16,
+                                   font=dict(size=11, color="#333333"), row=row, col=1)
         converted = bool(g.converted.any())
-        fig.update_yaxes(type="log", title_text=f"Dose per administration, {axis}"
+        lo, hi = math.log10(g.y.astype(float).min()) - 0.4, math.log10(g.y.astype(float).max()) + 0.4
+        vals = log_ticks(10 ** lo, 10 ** hi)
+        fig.update_yaxes(type="log", range=[lo, hi], tickvals=vals, ticktext=[short(v) for v in vals],
+                         title_text=f"Dose per administration, {axis}"
                          + ("<br>(as written, converted to IU here)" if converted else "<br>(as written)"),
                          row=row, col=1)
         fig.update_xaxes(range=[0, top + 0.6], dtick=1, row=row, col=1,
-                         title_text="Administrations per week while dosing (computed here from the schedule)" if row == n
+                         title_text="Administrations a week while dosing<br>(computed here from the schedule)" if row == n
                          else None)
     wrapped = wrap_title(TITLE)
     fig.update_layout(
         title=dict(text=wrapped, x=0, xanchor="left", yref="container", y=1, yanchor="top", pad=dict(t=14)),
-        height=160 + 330 * n, font=FONT, plot_bgcolor="white", hoverlabel=dict(namelength=-1),
-        margin=dict(l=10, r=10, t=70 + 20 * wrapped.count("<br>"), b=10), clickmode="event+select",
-        legend=dict(orientation="h", yanchor="bottom", y=1.0, yref="paper", x=0, xanchor="left",
+        height=230 + 330 * n, font=FONT, plot_bgcolor="white", hoverlabel=dict(namelength=-1),
+        margin=dict(l=10, r=10, t=70 + 20 * wrapped.count("<br>"), b=110), clickmode="event+select",
+        # At the figure's foot, clear of the panels' titles, wrapping into rows on a phone.
+        legend=dict(orientation="h", yref="container", y=0, yanchor="bottom", x=0, xanchor="left",
                     title_text=pal.title + ":"))
     fig.update_xaxes(showgrid=True, gridcolor="#EEEEEE", zeroline=False)
     fig.update_yaxes(showgrid=True, gridcolor="#EEEEEE", zeroline=False)

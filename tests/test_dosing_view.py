@@ -135,10 +135,10 @@ def test_arms_at_one_point_are_set_side_by_side_and_counted(reg):
                        same.assign(nct_id="NCT09999998", indication="RA")], ignore_index=True)
     fig = landscape.figure(landscape.points(twins))
     xs = sorted(x for t in fig.data if t.mode == "markers" for x in t.x)
-    assert xs == pytest.approx([6.86, 7.0, 7.14])
+    assert xs == pytest.approx([6.8, 7.0, 7.2])
     assert all(c[6] == 7.0 for t in fig.data if t.mode == "markers" for c in t.customdata)  # the true x on hover
-    label = next(t for t in fig.data if t.mode == "text")
-    assert list(label.text) == ["3 arms"] and list(label.x) == [7.0]
+    label = next(a for a in fig.layout.annotations if a.text == "3 arms")
+    assert (label.x, label.y) == (7.0, 6.0)  # log axis: at 10^6
     assert "Also at this point: NCT09999999" in fig.data[0].customdata[0][4]
 
 
@@ -188,20 +188,21 @@ def test_calendar_with_duration_not_stated_draws_a_labelled_pattern_not_an_end(r
     marks = [t for t in fig.data if t.mode == "markers"]
     assert list(marks[0].x) == list(range(0, 28, 3))  # four weeks of the pattern, no more
     notes = [a.text for a in fig.layout.annotations]
-    assert any("duration not stated in source" in n and "first 4 weeks" in n for n in notes)
+    assert "duration not stated in source →" in notes
+    assert "first 4 weeks drawn" in marks[0].customdata[0][0]
     assert any(s.line.dash == "dash" for s in fig.layout.shapes)
     assert "pattern only" in marks[0].customdata[0][0]
 
 
 def test_calendar_frequency_not_read_draws_no_days(reg):
     fig = figures.dosing_calendar(reg[reg.arm == "ULD IL-2"], "t")
-    assert not [t for t in fig.data if t.mode == "markers"]
+    assert not [t for t in fig.data if t.mode == "markers"] and not fig.layout.shapes  # no band: no days known
     assert any("3 times a week (days not stated)" in a.text for a in fig.layout.annotations)
 
 
 def test_calendar_complete_schedule_unchanged(reg):
     fig = figures.dosing_calendar(reg[reg.arm == "ITP"], "t")
-    marks = [t for t in fig.data if t.mode == "markers"][0]
+    marks = next(t for t in fig.data if t.mode == "markers")
     assert list(marks.x) == [0, 1, 2, 3, 4, 7, 8, 9, 10, 11, 14, 15, 16, 17, 18, 21, 22, 23, 24, 25]
     assert marks.customdata[-1][0] == "Administration 20 of 20"
     assert not any("not stated" in a.text for a in fig.layout.annotations)
@@ -231,3 +232,8 @@ def test_also_matched_choose_counts_and_table():
     assert (row_["Quote (verbatim)"], row_["Indication"], row_["Decided by"]) == (NOT_STATED, NOT_STATED,
                                                                                    "reviewed by a person")
     assert t.loc["Efavaleukin alfa in lupus", "Record"] == "trial_record?nct=NCT00000102"
+
+
+def test_log_ticks_are_labelled_in_full():
+    assert landscape.log_ticks(150_000, 4_000_000) == [200_000, 500_000, 1_000_000, 2_000_000]
+    assert [landscape.short(v) for v in (1e6, 2.5e5, 30_000, 500, 0.5)] == ["1M", "250k", "30k", "500", "0.5"]

@@ -12,7 +12,6 @@ from tests.browser.test_browser import goto
 from tests.browser_support import full_screenshot
 
 
-
 @pytest.mark.parametrize("width", [390, 1400])
 def test_landscape_is_drawn_at_any_width(browser, server, width):
     context = browser.new_context(viewport={"width": width, "height": 900}, is_mobile=width < 600,

@@ -43,8 +43,10 @@ def points(reg: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(columns=POINT_COLUMNS)
     act = reg[(reg.role == "active") & reg.is_il2.astype(bool)]
     rows = []
+    schedules: dict[object, str] = {}  # thousands of arms share a few schedules: read each once
     for r in act.itertuples():
-        phases = dv.phase_dicts(r.phases)
+        if r.phases not in schedules:
+            schedules[r.phases] = dv.schedule_text(dv.phase_dicts(r.phases))
         pw = r.per_week if dv._number(r.per_week) else None
         why = _reason(r, pw)
         axis = dv.axis_unit(r.unit)
@@ -54,7 +56,7 @@ def points(reg: pd.DataFrame) -> pd.DataFrame:
             "x": pw, "y": dv.axis_dose(r.dose, r.unit), "axis": axis,
             "basis": r.basis if isinstance(r.basis, str) else dv.basis(r.unit),
             "converted": isinstance(r.unit, str) and r.unit != axis,
-            "schedule": dv.schedule_text(phases), "drawn": not why, "why_not": why})
+            "schedule": schedules[r.phases], "drawn": not why, "why_not": why})
     return pd.DataFrame(rows, columns=POINT_COLUMNS)
 
 
@@ -138,9 +140,11 @@ def figure(pts: pd.DataFrame, palette: Palette | None = None) -> go.Figure:
         for series, s in g.groupby("series", sort=False):
             custom = []
             for r in s.itertuples():
-                others = [a for a in at_point[(r.x, r.y)] if a != f"{r.nct_id} · {r.arm}"]
-                also = f"<br>Also at this point: {'; '.join(others[:5])}" + (
-                    f" and {len(others) - 5} more" if len(others) > 5 else "") if others else ""
+                here = at_point[(r.x, r.y)]  # the first six names suffice: never the whole list per point
+                others = [a for a in here[:6] if a != f"{r.nct_id} · {r.arm}"][:5]
+                more = len(here) - 1 - len(others)
+                also = f"<br>Also at this point: {'; '.join(others)}" + (
+                    f" and {more:,} more" if more > 0 else "") if others else ""
                 custom.append([r.nct_id, r.arm, _written(r), r.schedule, also, dv.source_label(r.source), r.x])
             fig.add_trace(trace(
                 x=list(s.shown_x.astype(float)), y=list(s.y.astype(float)), mode="markers", name=str(series),

@@ -20,6 +20,7 @@ PAGES = [
     st.Page("app_pages/outcomes.py", title="Outcomes", icon=":material/monitoring:"),
     st.Page("app_pages/trial_record.py", title="Trial record", icon=":material/description:"),
     st.Page("app_pages/compare.py", title="Compare trials", icon=":material/compare_arrows:"),
+    st.Page("app_pages/also_matched.py", title="Also matched", icon=":material/filter_list_off:"),
     st.Page("app_pages/whats_new.py", title="What's new", icon=":material/update:"),
 ]
 page = st.navigation(PAGES)

@@ -1,11 +1,27 @@
-"""Dosing schedules: the administration calendar of one arm, cumulative IL-2, and a comparison."""
+"""Dosing schedules of the whole portfolio: every IL-2 arm on one chart (dose against frequency), one arm's
+administration calendar, cumulative IL-2, a comparison table with each regimen's source and quote, and what
+could not be read."""
 
 import streamlit as st
 
-from dashboard import data, figures, filters, ui
+from dashboard import data, dosing_view, figures, filters, landscape, ui
 
 MAX_CHOICES = 500
 MAX_CURVES = 12
+CHART = "landscape"
+OPEN = "_landscape_open"
+
+
+def _open_trial() -> None:
+    """A click on one point of the landscape opens its trial's record (several points chosen: links below)."""
+    points = st.session_state[CHART].selection.points
+    ncts = {p["customdata"][0] for p in points if p.get("customdata")}
+    if len(ncts) == 1:
+        st.session_state[OPEN] = ncts.pop()
+
+
+if nct_to_open := st.session_state.pop(OPEN, None):
+    st.switch_page("app_pages/trial_record.py", query_params={"nct": nct_to_open})
 
 st.title("Dosing schedules")
 f = filters.current()
@@ -15,8 +31,32 @@ if data.studies(f).empty:
 choices = data.dosing_choices(f, MAX_CHOICES, MAX_CURVES)
 missing, n_missing = data.trials_without_regimen(f)
 if not choices["n_trials"]:
-    st.info("No trial in this selection has a curated dosing regimen.")
+    st.info("No trial in this selection has a dosing regimen, curated or read from its registry record.")
 else:
+    st.subheader("Every IL-2 arm: dose against frequency")
+    pts = data.landscape_points(f)
+    event = st.plotly_chart(data.landscape_figure(f), width="stretch", key=CHART, on_select=_open_trial,
+                            selection_mode="points", config={"displaylogo": False})
+    n_drawn = int(pts.drawn.sum()) if len(pts) else 0
+    gaps = landscape.not_drawn(pts)
+    not_drawn = (f" {len(pts) - n_drawn:,} of {len(pts):,} arms are not drawn: "
+                 + "; ".join(f"{n:,} {why}" for why, n in gaps.items()) + "." if gaps else
+                 f" All {len(pts):,} active IL-2 arms are drawn.")
+    st.caption("Each point is one active IL-2 arm: the dose of its first administration as written in the record "
+               "(IU units converted to IU here, so 1 million IU is 1,000,000 IU), on a log scale, against "
+               "administrations per week while dosing, computed here from the schedule (every other day = 3.5; 5 days "
+               "a week = 5). Arms at the same dose and frequency are set side by side and counted. Flat, per-m² "
+               "and per-kg doses are in separate panels: they cannot share an axis. Colours are the selection's "
+               "indications (or areas); hover names the trial, arm, dose as written and schedule. Click a point "
+               "to open its trial's record; the table below the chart links every arm." + not_drawn)
+    chosen = list(dict.fromkeys(p["customdata"][0] for p in event.selection.points if p.get("customdata")))
+    for nct in chosen[:10]:
+        st.page_link("app_pages/trial_record.py", label=f"Open the record of {nct}", icon=":material/description:",
+                     query_params={"nct": nct})
+    with st.expander(f"The chart as a table: {len(pts):,} active IL-2 arms, each with a link to its trial"):
+        ui.table(landscape.table(pts), "landscape_table", "il2_dosing_landscape.csv")
+
+    st.subheader("One arm's calendar")
     trials, titles = choices["trials"], choices["titles"]
     if choices["n_trials"] > MAX_CHOICES:  # a list of thousands is no use to pick from, and slow to send
         st.caption(f"{choices['n_trials']:,} trials with a regimen match the filter; the list offers the first "
@@ -30,14 +70,28 @@ else:
     ui.plot(figures.dosing_calendar(rows, f"Administration calendar: {nct}, arm “{arm}”"), "dosing_calendar")
     st.caption("Each mark is one administration on its study day; shaded bands are the dosing periods, grey "
                "bands the rests between cycles. Hollow marks are placebo (no active dose). Days are computed "
-               "here from the schedule the source states.")
-    record = data.study_record(nct)
+               "here from the schedule the source states. Where the source does not state how long dosing lasts, "
+               f"the pattern is drawn for its first {dosing_view.PATTERN_WEEKS} weeks in a dashed band and "
+               "labelled “duration not stated”: the calendar never invents an end.")
+    record = None
     for r in rows.itertuples():
-        with st.expander(f"Source for {r.drug}"):
-            quote = record.quotes.get(f"regimens[{r.arm}|{r.drug}]") if record else None
+        source = dosing_view.source_label(r.source)
+        with st.expander(f"Source for {r.drug}: {source}"):
+            quote = r.quote if isinstance(r.quote, str) else None
+            where = f"the registry record, {r.path}" if isinstance(r.path, str) else None
+            if where is None:  # a curated regimen: its quote and document are in the provenance
+                record = record or data.study_record(nct)
+                found = record.quotes.get(f"regimens[{r.arm}|{r.drug}]") if record else None
+                quote, where = (found[1], found[0]) if found else (quote, None)
             if quote:
-                st.markdown(f"> {ui.safe_md(quote[1])}")
-                st.caption(f"From {quote[0]}")
+                st.markdown(f"> {ui.safe_md(quote)}")
+                st.caption(f"{source.capitalize()}; from {ui.safe_md(where) if where else 'its source'}.")
+            else:
+                st.caption("No quote stored for this regimen.")
+            if notes := dosing_view.not_read_text(r.not_read):
+                st.markdown(f"Not stated or not read: {ui.safe_md(notes)}")
+            if flags := dosing_view.flags_list(r.flags):
+                st.markdown(f"Flagged (kept as written): {ui.safe_md('; '.join(flags))}")
             if isinstance(r.interpretation, str):
                 st.markdown(f"Reading of the source: {ui.safe_md(r.interpretation)}")
     st.page_link("app_pages/trial_record.py", label=f"Full record of {nct}", icon=":material/description:",
@@ -48,19 +102,39 @@ else:
         st.caption(f"{choices['n_il2']:,} IL-2 arms match the filter: too many lines to read, so the chart shows "
                    "the chosen trial's arms; the table below compares them all.")
         il2 = trial[trial.is_il2]
-    if not il2.empty:
-        ui.plot(figures.cumulative_il2(il2, highlight=(nct, arm), palette=data.palette(f)), "cumulative_il2")
-        st.caption("Cumulative IL-2 dose of every IL-2 arm shown (the chosen arm drawn thicker). "
-                   "Placebo arms are dotted at zero. IL-2 units are international units (IU); where a record "
-                   "writes “million units” it is shown as million IU, with the source wording in the table.")
+    groups = dosing_view.cumulative_groups(il2)
+    for i, (axis, g) in enumerate(groups):
+        title = "Cumulative IL-2 dose over time (computed here from the stated schedule)"
+        if len(groups) > 1:
+            title = f"Cumulative IL-2 dose, {axis} doses (computed here from the stated schedule)"
+        ui.plot(figures.cumulative_il2(g, highlight=(nct, arm), palette=data.palette(f), title=title),
+                "cumulative_il2" if i == 0 else f"cumulative_il2_{i}")
+    if groups:
+        left_out = int((il2.is_il2 & (il2.role == "active")).sum()) - sum(int((g.role == "active").sum())
+                                                                          for _, g in groups)
+        st.caption("Cumulative IL-2 dose of every IL-2 arm shown (the chosen arm drawn thicker), only where both "
+                   "the dose and the whole schedule are stated; placebo arms dotted at zero. Doses in IU units are "
+                   "converted to IU here (1 million IU = 1,000,000 IU); flat, per-m² and per-kg doses are never "
+                   "summed together or drawn on one axis (a chart each)."
+                   + (f" {left_out:,} IL-2 arm(s) shown have no curve: dose or schedule not stated." if left_out else ""))
+    elif not il2.empty:
+        st.caption("No cumulative dose: no IL-2 arm shown states both its dose and its whole schedule.")
 
     st.subheader("Comparison across trials and arms")
     st.caption("Administrations, totals and treatment weeks are computed here from the stated schedules "
-               "(treatment weeks include rests between cycles).")
-    ui.table(data.dose_comparison(f), "dose_comparison", "il2_dosing_comparison.csv")
+               "(treatment weeks include rests between cycles); each row says whether its regimen was curated "
+               "or read from the registry record, and quotes the words it rests on.")
+    ui.table(data.dosing_comparison(f), "dose_comparison", "il2_dosing_comparison.csv")
+
+    unread = data.dosing_unread(f)
+    if not unread.empty:
+        st.subheader("What could not be read")
+        st.markdown("These regimens are listed with what their record does not state, or states in words the "
+                    "reader could not take as one value (a range, an ambiguous frequency): left unread, not guessed.")
+        ui.table(unread, "dosing_unread", "il2_dosing_not_read.csv")
 
 if not missing.empty:
     st.subheader("Trials without a regimen")
-    st.markdown("These trials have no structured dosing regimen in the database (not curated from their source).")
+    st.markdown("No IL-2 regimen could be read from these trials' registry records, and none is curated.")
     ui.table(missing.rename(columns={"nct_id": "NCT id", "brief_title": "Title", "indication": "Indication"}),
              "no_regimen", "il2_trials_without_regimen.csv", matching=n_missing)

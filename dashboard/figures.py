@@ -162,36 +162,61 @@ def timeline_by_year(frame: pd.DataFrame) -> go.Figure:
 
 def dosing_calendar(rows: pd.DataFrame, title: str, labels: list[str] | None = None) -> go.Figure:
     """One row per drug of one arm: a mark on each administration day, dosing periods and rests shaded.
-    Placebo is drawn hollow; a drug whose schedule the source does not state says so on its row.
-    `labels`: the rows' names when they are not just the drug (several trials on one time axis)."""
+    Placebo is drawn hollow; a drug whose schedule the source does not state says so on its row. A schedule
+    whose duration (or number of cycles) is not stated shows its known pattern over its first
+    dosing_view.PATTERN_WEEKS weeks only, in a dashed band labelled "duration not stated": never an invented
+    end. `labels`: the rows' names when they are not just the drug (several trials on one time axis)."""
+    from dashboard import dosing_view as dv
+
     fig = go.Figure()
     names = labels if labels is not None else list(rows.drug)
     last_day = 0
     for i, r in enumerate(rows.itertuples()):
-        phases = phases_from_json(r.phases)
-        for kind, start, length in periods(phases):
-            fig.add_shape(type="rect", x0=start - 0.5, x1=start + length - 0.5, y0=i - 0.42, y1=i + 0.42,
-                          fillcolor=DOSING_FILL if kind == "dosing" else REST_FILL, line_width=0, layer="below")
-            if kind == "rest":
-                fig.add_annotation(x=start + length / 2 - 0.5, y=i + 0.3, text="rest", showarrow=False,
-                                   font=dict(size=10, color="#555555"))
-        days = list(r.days)
+        pdicts = dv.phase_dicts(r.phases)
+        complete = dv.is_complete(pdicts)
+        if complete:
+            for kind, start, length in periods(phases_from_json(r.phases)):
+                fig.add_shape(type="rect", x0=start - 0.5, x1=start + length - 0.5, y0=i - 0.42, y1=i + 0.42,
+                              fillcolor=DOSING_FILL if kind == "dosing" else REST_FILL, line_width=0, layer="below")
+                if kind == "rest":
+                    fig.add_annotation(x=start + length / 2 - 0.5, y=i + 0.3, text="rest", showarrow=False,
+                                       font=dict(size=10, color="#555555"))
+            days = list(r.days)
+        elif pdicts:  # the known pattern of the first phase, for a few weeks, and what is not stated
+            days = dv.pattern_days(pdicts[0])
+            end = 7 * dv.PATTERN_WEEKS
+            if days:  # a dashed band, open to the right, over the weeks drawn; short enough for a phone
+                fig.add_shape(type="rect", x0=-0.5, x1=end - 0.5, y0=i - 0.42, y1=i + 0.42, fillcolor=DOSING_FILL,
+                              line=dict(width=1, dash="dash", color="#999999"), layer="below")
+                fig.add_annotation(x=end - 0.5, y=i + 0.28, xanchor="right", showarrow=False,
+                                   text="duration not stated in source →", font=dict(size=11, color="#333333"),
+                                   bgcolor="rgba(255,255,255,0.8)")
+                last_day = max(last_day, end)
+            else:  # nothing to place on a day: say what is known, and nothing else
+                fig.add_annotation(x=0, y=i, xanchor="left", showarrow=False, font=dict(color="#555555"),
+                                   align="left", text=wrap_title(f"{dv.schedule_text(pdicts[:1])}: days not drawn", 38))
+        else:
+            days = []
         if not days:
-            fig.add_annotation(x=0, y=i, xanchor="left", showarrow=False, font=dict(color="#555555"),
-                               text="dose and schedule not stated in source")
+            if not pdicts:
+                fig.add_annotation(x=0, y=i, xanchor="left", showarrow=False, font=dict(color="#555555"),
+                                   text="dose and schedule not stated in source")
             continue
         last_day = max(last_day, days[-1])
         placebo = r.role == "placebo"
         colour = ROLE_COLOURS["placebo"] if placebo else (ROLE_COLOURS["active"] if is_il2(r.drug) else OTHER_DRUG_COLOUR)
-        dose = "placebo, no active dose" if placebo else f"{r.dose:g} {r.unit}"
+        dose = dv.dose_text(r)
+        route = r.route if isinstance(r.route, str) else "route not stated"
+        of = f" of {len(days)}" if complete else (
+            f" (pattern only: duration not stated; its first {dv.PATTERN_WEEKS} weeks drawn)")
         fig.add_trace(go.Scatter(
-            x=days, y=[i] * len(days), mode="markers", name=f"{r.drug} ({'placebo' if placebo else r.route})",
+            x=days, y=[i] * len(days), mode="markers", name=f"{r.drug} ({'placebo' if placebo else route})",
             showlegend=labels is None,  # rows named by trial and arm: their names say it
             marker=dict(symbol="circle-open" if placebo else "circle", size=9,
                         color=colour, line=dict(width=2, color=colour)),
-            customdata=[[n + 1, len(days)] for n in range(len(days))],
-            hovertemplate=(f"<b>{r.drug}</b><br>Study day %{{x}} (week %{{text}})<br>Dose {dose}, {r.route}"
-                           "<br>Administration %{customdata[0]} of %{customdata[1]}<extra></extra>"),
+            customdata=[[f"Administration {n + 1}{of}"] for n in range(len(days))],
+            hovertemplate=(f"<b>{r.drug}</b><br>Study day %{{x}} (week %{{text}})<br>Dose {dose}, {route}"
+                           "<br>%{customdata[0]}<extra></extra>"),
             text=[d // 7 + 1 for d in days]))
     fig.update_yaxes(tickvals=list(range(len(names))), ticktext=names, range=[-0.6, len(names) - 0.4],
                      autorange="reversed", showgrid=False)
@@ -210,8 +235,8 @@ def dosing_calendar(rows: pd.DataFrame, title: str, labels: list[str] | None = N
                    "Drug" if labels is None else "", 150 + 70 * len(names))
 
 
-def cumulative_il2(reg: pd.DataFrame, highlight: tuple[str, str] | None = None,
-                   palette: Palette | None = None) -> go.Figure:
+def cumulative_il2(reg: pd.DataFrame, highlight: tuple[str, str] | None = None, palette: Palette | None = None,
+                   title: str = "Cumulative IL-2 dose over time (computed here from the stated schedule)") -> go.Figure:
     """Cumulative active IL-2 dose over study days, one step line per arm, coloured by the palette's
     series of its indication; placebo arms stay at zero. Arms with the same schedule draw the same
     curve: their names and hover say which overlap."""
@@ -236,11 +261,10 @@ def cumulative_il2(reg: pd.DataFrame, highlight: tuple[str, str] | None = None,
             x=x, y=y, mode="lines", line_shape="hv",
             name=f"{r.nct_id} · {r.arm}" + (" (placebo)" if placebo else "") + (" (overlaps)" if others else ""),
             line=dict(color=pal.colour(r.indication), width=4 if chosen else 2, dash="dot" if placebo else "solid"),
-            hovertemplate=(f"<b>{r.nct_id}</b> · {r.arm}<br>Study day %{{x}}<br>Cumulative IL-2: %{{y:g}} "
+            hovertemplate=(f"<b>{r.nct_id}</b> · {r.arm}<br>Study day %{{x}}<br>Cumulative IL-2: %{{y:,.6~r}} "
                            f"{r.unit if not placebo else '(placebo)'}{overlap}<extra></extra>")))
     units = sorted({u for u in reg.unit if isinstance(u, str)})
-    _layout(fig, "Cumulative IL-2 dose over time (computed here from the stated schedule)",
-            "Study day (day 0 = first dose)", f"Cumulative IL-2 dose ({', '.join(units) or 'no active dose'})",
+    _layout(fig, title, "Study day (day 0 = first dose)", f"Cumulative IL-2 dose ({', '.join(units) or 'no active dose'})",
             460 + 22 * len(curves))
     fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.18, x=0, xanchor="left"))
     return fig

@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 from tests.conftest import REPO
 
 APP = str(REPO / "app.py")
-PAGES = ["overview", "timeline", "phase_status", "dosing", "outcomes", "trial_record", "whats_new"]
+PAGES = ["overview", "timeline", "phase_status", "dosing", "outcomes", "trial_record", "whats_new", "also_matched"]
 SELECTIONS = {"all": ["SLE", "RA", "pSS"], "SLE": ["SLE"], "RA": ["RA"], "pSS": ["pSS"], "none": []}
 TRIALS = {"SLE": {"NCT02465580", "NCT05262686"}, "RA": {"NCT02467504"}, "pSS": {"NCT02464319"}}
 
@@ -153,13 +153,19 @@ def test_trial_record_shows_sources_and_document():
     assert any("ClinicalTrials.Veeva" in c.value for c in at.get("code"))
 
 
+def calendar_spec(at) -> dict:
+    """The dosing page's calendar figure (the landscape comes first)."""
+    specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    return next(s for s in specs if "Administration calendar" in s["layout"]["title"]["text"])
+
+
 def test_dosing_placebo_and_background(engine):
     at = open_page("dosing", ["RA"])
-    fig = json.loads(at.get("plotly_chart")[0].proto.spec)
+    fig = calendar_spec(at)
     notes = [a["text"] for a in fig["layout"]["annotations"]]
     assert notes.count("dose and schedule not stated in source") == 3
     at.selectbox(key="dosing_arm_NCT02467504").set_value("Placebo Comparator").run()
-    fig = json.loads(at.get("plotly_chart")[0].proto.spec)
+    fig = calendar_spec(at)
     placebo = [t for t in fig["data"] if "placebo" in t["name"]]
     assert placebo and placebo[0]["marker"]["symbol"] == "circle-open" and len(placebo[0]["x"]) == 21
 

@@ -1,0 +1,227 @@
+"""The Dosing schedules page's frames: regimens read from the registry record or curated, shown with their
+source and quote, what could not be read, and the units they are compared in. Pure pandas, no Streamlit.
+
+The regimens frame (data.regimens) has one row per arm and drug with, besides the curated columns: source
+("curated" | "read"), quote, path (JSON path of the quote in the registry record), not_read (list of
+{field, reason, quote, path}), flags (list of str), basis ("flat" | "per m²" | "per kg" | None), per_week
+(administrations per week of the first phase, computed; None where the frequency was not read) and complete
+(every phase has every_days, for_days and cycles). Phases are JSON text of dicts with every_days, for_days,
+rest_days, cycles and optionally dose and times_per_week; every_days, for_days and cycles may be null
+(not stated, or not read).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+import pandas as pd
+
+from trialdb.queries import NOT_STATED
+
+SOURCE_LABELS = {"curated": "curated", "read": "read from the registry record"}
+PATTERN_WEEKS = 4  # a schedule whose duration is not stated: its pattern is drawn this long, and says so
+
+# --- TEMP until i20-reader merges: trialdb.dosing.units (basis, to_iu) and trialdb.dosing.schedules
+# (phases with None-valued keys, administrations_per_week, is_complete). Same rules as agreed in
+# /work/plan/DOSING_INTERFACE.md, section 1; swap these for the library's when it lands.
+_IU_UNITS = {"IU": (1.0, "flat"), "million IU": (1e6, "flat"), "IU/m²": (1.0, "per m²"),
+             "million IU/m²": (1e6, "per m²"), "IU/kg": (1.0, "per kg"), "million IU/kg": (1e6, "per kg")}
+_MASS_BASIS = {"µg": "flat", "mg": "flat", "µg/kg": "per kg", "mg/kg": "per kg", "µg/m²": "per m²", "mg/m²": "per m²"}
+
+
+def basis(unit: object) -> str | None:
+    """"flat", "per m²" or "per kg" for a unit of the vocabulary; None for a missing or unknown unit."""
+    if not isinstance(unit, str):
+        return None
+    if unit in _IU_UNITS:
+        return _IU_UNITS[unit][1]
+    return _MASS_BASIS.get(unit)
+
+
+def to_iu(dose: object, unit: object) -> float | None:
+    """A dose in IU on its unit's basis (1.5 million IU/m² -> 1,500,000 IU/m²); None for mass units, a
+    missing dose or an unknown unit."""
+    if not isinstance(unit, str) or unit not in _IU_UNITS or not _number(dose):
+        return None
+    return float(dose) * _IU_UNITS[unit][0]  # type: ignore[arg-type]
+
+
+def phase_dicts(text: object) -> list[dict[str, Any]]:
+    """The phases of a regimen as dicts with every key present (None where not stated)."""
+    if not isinstance(text, str) or not text:
+        return []
+    out = []
+    for p in json.loads(text):
+        out.append({"every_days": p.get("every_days"), "for_days": p.get("for_days"),
+                    "rest_days": p.get("rest_days", 0) or 0, "cycles": p.get("cycles", 1),
+                    "dose": p.get("dose"), "times_per_week": p.get("times_per_week")})
+    return out
+
+
+def is_complete(phases: list[dict[str, Any]]) -> bool:
+    """Every phase has its interval, duration and number of cycles: days and totals can be computed."""
+    return bool(phases) and all(p["every_days"] and p["for_days"] and p["cycles"] for p in phases)
+
+
+def per_week(phases: list[dict[str, Any]]) -> float | None:
+    """Administrations per week while dosing, of the first phase (computed here): times_per_week; else, for a
+    weekly cycle (dosing and rest days adding up to 7: "5 consecutive days per week"), the administrations in
+    one cycle; else 7 / every_days. None when the frequency was not read."""
+    if not phases:
+        return None
+    first = phases[0]
+    if first["times_per_week"]:
+        return float(first["times_per_week"])
+    if not first["every_days"]:
+        return None
+    if first["for_days"] and first["rest_days"] and first["for_days"] + first["rest_days"] == 7:
+        return float(len(range(0, first["for_days"], first["every_days"])))
+    return 7 / first["every_days"]
+
+
+# --- end TEMP
+
+
+def _number(x: object) -> bool:
+    return isinstance(x, int | float) and not isinstance(x, bool) and not math.isnan(x)
+
+
+def axis_unit(unit: object) -> str | None:
+    """The unit a dose is compared in: IU units converted to IU on their basis ("IU", "IU/m²", "IU/kg"),
+    mass units as they are; None when the unit is not stated. Doses of different axis units are never
+    drawn on one axis or summed."""
+    if not isinstance(unit, str):
+        return None
+    if unit in _IU_UNITS:
+        return {"flat": "IU", "per m²": "IU/m²", "per kg": "IU/kg"}[_IU_UNITS[unit][1]]
+    return unit
+
+
+def axis_dose(dose: object, unit: object) -> float | None:
+    """The dose in its axis unit (IU for IU units, else as written); None when not stated."""
+    if not _number(dose) or not isinstance(unit, str):
+        return None
+    iu = to_iu(dose, unit)
+    return iu if iu is not None else float(dose)  # type: ignore[arg-type]
+
+
+def not_read_list(value: object) -> list[dict[str, Any]]:
+    """The not-read notes of a regimen row: a list of {field, reason, quote, path}, from a list or JSON text."""
+    if isinstance(value, str):
+        value = json.loads(value) if value else []
+    if isinstance(value, list | tuple):
+        return [dict(v) for v in value]
+    return []
+
+
+def flags_list(value: object) -> list[str]:
+    if isinstance(value, str):
+        value = json.loads(value) if value else []
+    return [str(v) for v in value] if isinstance(value, list | tuple) else []
+
+
+def not_read_text(value: object) -> str:
+    """What was not stated or could not be read, one "field: reason" per note, "; "-separated."""
+    return "; ".join(f"{n.get('field', '?')}: {n.get('reason', '')}" for n in not_read_list(value))
+
+
+def source_label(source: object) -> str:
+    return SOURCE_LABELS.get(source, NOT_STATED) if isinstance(source, str) else NOT_STATED
+
+
+def _days_word(n: int) -> str:
+    return "daily" if n == 1 else f"every {n} days"
+
+
+def schedule_text(phases: list[dict[str, Any]]) -> str:
+    """A schedule in words, from its phases ("every 2 days for 14 days, then 14 days' rest; 3 cycles"),
+    naming what is not stated."""
+    if not phases:
+        return "schedule not stated in source"
+    parts = []
+    for p in phases:
+        if p["every_days"]:
+            how = _days_word(p["every_days"])
+        elif p["times_per_week"]:
+            how = f"{p['times_per_week']} times a week (days not stated)"
+        else:
+            how = "frequency not read"
+        how += f" for {p['for_days']} days" if p["for_days"] else ", duration not stated"
+        if p["rest_days"]:
+            how += f", then {p['rest_days']} days' rest"
+        if p["cycles"] is None:
+            how += "; number of cycles not stated"
+        elif p["cycles"] > 1:
+            how += f"; {p['cycles']} cycles"
+        parts.append(how)
+    return "; then ".join(parts)
+
+
+def pattern_days(phase: dict[str, Any], weeks: int = PATTERN_WEEKS) -> list[int]:
+    """Administration days of a phase whose duration is not stated, over its first `weeks` weeks only (the
+    calendar says so); [] when the interval between doses is not known."""
+    return list(range(0, 7 * weeks, phase["every_days"])) if phase["every_days"] else []
+
+
+def dose_text(r: Any) -> str:
+    if r.role == "placebo":
+        return "placebo (no active dose)"
+    if not _number(r.dose):
+        return NOT_STATED
+    return f"{r.dose:g} {r.unit}" if isinstance(r.unit, str) else f"{r.dose:g} (unit not stated)"
+
+
+def comparison(reg: pd.DataFrame, base: pd.DataFrame) -> pd.DataFrame:
+    """The comparison table: `base` (frames.dose_comparison of `reg`, row for row) with each row's source,
+    its verbatim quote (one click away: the table's cell, and the CSV) and what was not stated or read."""
+    out = base.copy()
+    out.insert(1, "Source", [source_label(s) for s in reg["source"]])
+    out["Not stated or not read"] = [not_read_text(v) for v in reg["not_read"]]
+    out["Flags (kept as written)"] = ["; ".join(flags_list(v)) for v in reg["flags"]]
+    out["Quote (verbatim)"] = [q if isinstance(q, str) else NOT_STATED for q in reg["quote"]]
+    return out
+
+
+def unread(reg: pd.DataFrame) -> pd.DataFrame:
+    """Regimen rows with something not stated or not read: one row per arm and drug, with what is missing
+    and why, and the words the reason rests on where there are any."""
+    rows = []
+    for r in reg.itertuples():
+        notes = not_read_list(r.not_read)
+        if not notes:
+            continue
+        rows.append({"NCT id": r.nct_id, "Record": f"trial_record?nct={r.nct_id}", "Arm": r.arm, "Drug": r.drug,
+                     "Source": source_label(r.source),
+                     "What is missing": "; ".join(f"{n.get('field', '?')}: {n.get('reason', '')}" for n in notes),
+                     "Words it rests on": " · ".join(str(n["quote"]) for n in notes if n.get("quote"))})
+    return pd.DataFrame(rows, columns=["NCT id", "Record", "Arm", "Drug", "Source", "What is missing",
+                                       "Words it rests on"])
+
+
+def cumulative_groups(reg: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
+    """The IL-2 arms whose cumulative dose can be computed (dose, unit and a complete schedule), one frame per
+    axis unit (flat IU, IU/m², IU/kg, µg, ...: never summed or drawn together), doses converted to it
+    (dose and unit columns replaced; total_dose recomputed). A trial's placebo arms go with its active arms'
+    first group. Groups in order of size, largest first."""
+    if reg.empty:
+        return []
+    il2 = reg[reg.is_il2 & reg["complete"].astype(bool)]
+    known = pd.Series([axis_dose(d, u) is not None for d, u in zip(il2.dose, il2.unit, strict=True)], index=il2.index,
+                      dtype=bool)
+    active = il2[(il2.role == "active") & known]
+    active = active.assign(axis=[axis_unit(u) for u in active.unit])
+    groups: dict[str, list[pd.DataFrame]] = {}
+    trial_axis: dict[str, str] = {}
+    for axis, g in active.groupby("axis", sort=False):
+        g = g.assign(dose=[axis_dose(d, u) for d, u in zip(g.dose, g.unit, strict=True)], unit=axis)
+        g = g.assign(total_dose=[d * len(days) for d, days in zip(g.dose, g.days, strict=True)])
+        groups[str(axis)] = [g.drop(columns="axis")]
+        for n in g.nct_id:
+            trial_axis.setdefault(n, str(axis))
+    placebo = il2[(il2.role == "placebo") & il2.nct_id.isin(trial_axis)]
+    for n, g in placebo.groupby("nct_id", sort=False):
+        groups[trial_axis[str(n)]].append(g)
+    out = [(axis, pd.concat(parts).sort_index()) for axis, parts in groups.items()]  # in the frame's order
+    return sorted(out, key=lambda x: -len(x[1]))

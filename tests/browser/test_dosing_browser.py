@@ -1,0 +1,46 @@
+"""The Dosing schedules page in Chromium at a phone's 390 px and at 1400 px: the landscape chart of every IL-2
+arm is drawn with a point per arm, its table links each arm to its trial, nothing scrolls sideways on the
+phone; and the "Also matched" page opens. Screenshots of both pages at both widths."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.conftest import SCREENSHOTS
+from tests.browser.test_any_screen import sideways
+from tests.browser.test_browser import goto
+from tests.browser_support import full_screenshot
+
+
+@pytest.mark.parametrize("width", [390, 1400])
+def test_landscape_is_drawn_at_any_width(browser, server, width):
+    context = browser.new_context(viewport={"width": width, "height": 900}, is_mobile=width < 600,
+                                  has_touch=width < 600)
+    page = context.new_page()
+    try:
+        goto(page, f"{server.url}/dosing")
+        assert page.locator("[data-testid='stException']").count() == 0
+        chart = page.locator("[data-testid='stPlotlyChart']").filter(
+            has=page.locator(".gtitle", has_text="Every IL-2 arm"))
+        assert chart.count() == 1
+        # The seed portfolio has five active IL-2 arms with a dose and a schedule: five points, on the plot.
+        points = chart.locator(".scatterlayer .point")
+        assert points.count() == 5
+        box = chart.bounding_box()
+        assert box is not None and box["width"] <= width and box["height"] > 300
+        for i in range(points.count()):
+            p = points.nth(i).bounding_box()
+            assert p is not None and box["x"] <= p["x"] and p["x"] + p["width"] <= box["x"] + box["width"]
+        # The chart's table (keyboard and screen-reader path) links every arm to its record.
+        page.get_by_text("The chart as a table").click()
+        links = page.locator("[data-testid='stExpander'] a", has_text="open record")
+        links.first.wait_for()
+        assert links.count() == 5
+        assert sideways(page)["page"] <= 0 and sideways(page)["main"] <= 0
+        full_screenshot(page, SCREENSHOTS / f"dosing_{width}.png", width=width)
+        goto(page, f"{server.url}/also_matched")
+        assert page.locator("[data-testid='stException']").count() == 0
+        assert sideways(page)["page"] <= 0
+        full_screenshot(page, SCREENSHOTS / f"also_matched_{width}.png", width=width)
+    finally:
+        context.close()

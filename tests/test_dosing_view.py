@@ -1,0 +1,239 @@
+"""The Dosing schedules page's frames and figures (dashboard/dosing_view.py, dashboard/landscape.py,
+dashboard/portfolio_view.py, figures.dosing_calendar) on regimens frames of the agreed shape, built here from
+real dosing wording (../shared/fixtures/dosing/README.md): complete and incomplete schedules, flat, per-m² and
+per-kg doses, ranges left unread."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+from dashboard import dosing_view as dv
+from dashboard import figures, frames, landscape, portfolio_view
+from dashboard.theme import palette_of_codes
+from trialdb.queries import NOT_STATED
+
+
+def phases(*ps: dict) -> str:
+    return json.dumps(list(ps))
+
+
+def row(nct, arm, dose, unit, ph, *, role="active", drug="Aldesleukin", indication="T1D", source="read",
+        quote=None, not_read=(), flags=(), unit_as_written=None, route="subcutaneous", **extra):
+    pd_ = dv.phase_dicts(ph)
+    complete = dv.is_complete(pd_)
+    days = []
+    if complete:
+        cursor = 0
+        for p in pd_:
+            for _ in range(p["cycles"]):
+                days += list(range(cursor, cursor + p["for_days"], p["every_days"]))
+                cursor += p["for_days"] + p["rest_days"]
+    return {"id": 0, "nct_id": nct, "brief_title": f"Trial {nct}", "indication": indication, "arm": arm, "drug": drug,
+            "role": role, "dose": dose, "unit": unit, "unit_as_written": unit_as_written or unit, "route": route,
+            "phases": ph, "interpretation": None, "days": days, "administrations": len(days) if complete else None,
+            "treatment_weeks": None, "total_dose": dose * len(days) if complete and dose is not None else None,
+            "is_il2": True, "source": source, "quote": quote, "path": "armsInterventionsModule.armGroups[0].description",
+            "not_read": [dict(n) for n in not_read], "flags": list(flags), "basis": dv.basis(unit),
+            "per_week": dv.per_week(pd_), "complete": complete, **extra}
+
+
+DAILY5 = phases({"every_days": 1, "for_days": 5, "rest_days": 0, "cycles": 1})
+EVERY3_OPEN = phases({"every_days": 3, "for_days": None, "rest_days": 0, "cycles": 1})
+X3_WEEK = phases({"every_days": None, "for_days": None, "rest_days": 0, "cycles": None, "times_per_week": 3})
+
+
+@pytest.fixture
+def reg() -> pd.DataFrame:
+    rows = [
+        # 1: "placebo or IL2 at 0·33 MIU/day, 1 MIU/day, or 3 MIU/day for a 5-day course" (NCT01353833)
+        row("NCT01353833", "0.33 MIU", 0.33, "million IU", DAILY5, quote="0·33 MIU/day"),
+        row("NCT01353833", "1 MIU", 1.0, "million IU", DAILY5, quote="1 MIU/day"),
+        row("NCT01353833", "Placebo", None, None, DAILY5, role="placebo", drug="Placebo"),
+        # 3: "0.26 × 106 IU/m2 ... every 3 days": duration not stated
+        row("NCT02265809", "Every 3 days", 0.26, "million IU/m²", EVERY3_OPEN, unit_as_written="× 106 IU/m2",
+            not_read=[{"field": "phases.for_days", "reason": "duration not stated", "quote": None, "path": None}]),
+        # 5: "100,000–200,000 IU/m2 ×3 per week": a range, three times a week
+        row("NCT00000005", "ULD IL-2", None, "IU/m²", X3_WEEK, indication="GVHD",
+            not_read=[{"field": "dose", "reason": "a range: 100,000–200,000 IU/m2", "quote": "100,000–200,000 IU/m2",
+                       "path": "armsInterventionsModule.armGroups[0].description"}]),
+        # a curated per-kg dose, fortnightly
+        row("NCT00000006", "Per kg", 30000.0, "IU/kg", phases({"every_days": 14, "for_days": 84}), source="curated",
+            indication="SLE", quote="30,000 IU/kg every two weeks"),
+        # 8: "1.0 million IU/day on 5 consecutive days per week for 4 weeks"
+        row("NCT00000008", "ITP", 1.0, "million IU", phases({"every_days": 1, "for_days": 5, "rest_days": 2,
+                                                            "cycles": 4}), indication="ITP",
+            flags=["dose far below the low-dose range (kept as written)"]),
+    ]
+    df = pd.DataFrame(rows)
+    df["id"] = range(len(df))
+    return df
+
+
+def test_units_basis_and_conversion():
+    assert dv.basis("million IU/m²") == "per m²" and dv.basis("IU/kg") == "per kg" and dv.basis("µg") == "flat"
+    assert dv.to_iu(0.26, "million IU/m²") == pytest.approx(260_000) and dv.to_iu(5, "µg") is None
+    assert dv.axis_unit("million IU") == "IU" and dv.axis_unit("million IU/m²") == "IU/m²"
+    assert dv.axis_unit("µg/kg") == "µg/kg" and dv.axis_unit(None) is None
+    assert dv.axis_dose(float("nan"), "IU") is None and dv.axis_dose(2, None) is None
+
+
+def test_phases_with_missing_keys_and_per_week():
+    assert dv.per_week(dv.phase_dicts(DAILY5)) == 7
+    assert dv.per_week(dv.phase_dicts(EVERY3_OPEN)) == pytest.approx(7 / 3)
+    assert dv.per_week(dv.phase_dicts(X3_WEEK)) == 3
+    # "on 5 consecutive days per week for 4 weeks": five a week, not seven
+    assert dv.per_week(dv.phase_dicts(phases({"every_days": 1, "for_days": 5, "rest_days": 2, "cycles": 4}))) == 5
+    # every other day for 14 days, 14 days' rest: 3.5 a week while dosing
+    assert dv.per_week(dv.phase_dicts(phases({"every_days": 2, "for_days": 14, "rest_days": 14, "cycles": 3}))) == 3.5
+    assert not dv.is_complete(dv.phase_dicts(EVERY3_OPEN)) and dv.is_complete(dv.phase_dicts(DAILY5))
+    assert dv.schedule_text(dv.phase_dicts(EVERY3_OPEN)) == "every 3 days, duration not stated"
+    assert dv.schedule_text(dv.phase_dicts(X3_WEEK)) == ("3 times a week (days not stated), duration not stated; "
+                                                         "number of cycles not stated")
+    assert dv.pattern_days(dv.phase_dicts(EVERY3_OPEN)[0]) == list(range(0, 28, 3))
+    assert dv.pattern_days(dv.phase_dicts(X3_WEEK)[0]) == []
+
+
+def test_landscape_points_keep_bases_apart_and_count_what_is_not_drawn(reg):
+    pts = landscape.points(reg)
+    assert len(pts) == 6  # the active IL-2 arms; placebo is not a point
+    drawn = pts[pts.drawn].set_index("arm")
+    assert drawn.loc["0.33 MIU", ["x", "y", "axis"]].tolist() == [7.0, pytest.approx(330_000), "IU"]
+    assert drawn.loc["Every 3 days", "axis"] == "IU/m²" and drawn.loc["Every 3 days", "y"] == pytest.approx(260_000)
+    assert drawn.loc["Per kg", ["x", "axis"]].tolist() == [0.5, "IU/kg"]
+    assert landscape.not_drawn(pts) == {"dose not stated or not read": 1}
+    assert landscape.panels(pts) == ["IU", "IU/m²", "IU/kg"]
+
+
+def test_landscape_figure_panels_log_axes_palette_and_links(reg):
+    pts = landscape.points(reg)
+    pal = palette_of_codes(reg.indication)
+    fig = landscape.figure(pts, pal)
+    # one y axis per basis, each log scale and naming its unit; never flat and per-m² on one axis
+    ytitles = [fig.layout[f"yaxis{i if i > 1 else ''}"].title.text for i in (1, 2, 3)]
+    assert [t.split("<br>")[0] for t in ytitles] == ["Dose per administration, IU", "Dose per administration, IU/m²",
+                                                     "Dose per administration, IU/kg"]
+    assert all(fig.layout[f"yaxis{i if i > 1 else ''}"].type == "log" for i in (1, 2, 3))
+    assert "converted to IU here" in ytitles[0] and "converted to IU here" not in ytitles[2]
+    assert "computed here" in fig.layout.xaxis3.title.text
+    by_axis: dict[str, set] = {}
+    for t in [t for t in fig.data if t.mode == "markers"]:
+        by_axis.setdefault(t.yaxis, set()).update(c[0] for c in t.customdata)
+        assert t.marker.color == pal.colour_of_series(t.name)
+    assert by_axis == {"y": {"NCT01353833", "NCT00000008"}, "y2": {"NCT02265809"}, "y3": {"NCT00000006"}}
+    t1d = next(t for t in fig.data if t.name == "T1D" and t.yaxis == "y")
+    assert "0.33 million IU" in t1d.customdata[0][2] and t1d.customdata[0][3] == "daily for 5 days"
+    assert "Dose as written" in t1d.hovertemplate
+    assert list(t1d.x) == [7.0, 7.0]  # two doses at one frequency: not on one spot, so not dodged
+
+
+def test_arms_at_one_point_are_set_side_by_side_and_counted(reg):
+    same = reg[reg.arm == "1 MIU"]
+    twins = pd.concat([same, same.assign(nct_id="NCT09999999", indication="SLE"),
+                       same.assign(nct_id="NCT09999998", indication="RA")], ignore_index=True)
+    fig = landscape.figure(landscape.points(twins))
+    xs = sorted(x for t in fig.data if t.mode == "markers" for x in t.x)
+    assert xs == pytest.approx([6.8, 7.0, 7.2])
+    assert all(c[6] == 7.0 for t in fig.data if t.mode == "markers" for c in t.customdata)  # the true x on hover
+    label = next(a for a in fig.layout.annotations if a.text == "3 arms")
+    assert (label.x, label.y) == (7.0, 6.0)  # log axis: at 10^6
+    assert "Also at this point: NCT09999999" in fig.data[0].customdata[0][4]
+
+
+def test_landscape_table_links_every_arm_and_says_why_not_drawn(reg):
+    t = landscape.table(landscape.points(reg)).set_index("Arm")
+    assert t.loc["Per kg", "Record"] == "trial_record?nct=NCT00000006"
+    assert t.loc["ULD IL-2", "On the chart"] == "no: dose not stated or not read"
+    assert t.loc["ULD IL-2", "Dose as written"] == NOT_STATED
+    assert t.loc["Every 3 days", "Dose as written"] == "0.26 million IU/m² (the record writes “× 106 IU/m2”)"
+    assert t.loc["1 MIU", "Administrations per week (computed)"] == 7.0
+    assert t.loc["1 MIU", "Compared as (computed)"] == "1,000,000 IU"
+    assert t.loc["0.33 MIU", "Compared as (computed)"] == "330,000 IU"
+    assert t.loc["Per kg", "Source"] == "curated" and t.loc["1 MIU", "Source"] == "read from the registry record"
+
+
+def test_cumulative_groups_never_sum_across_bases(reg):
+    groups = dict(dv.cumulative_groups(reg))
+    # the open-ended every-3-days arm and the unread range have no cumulative dose
+    assert set(groups) == {"IU", "IU/kg"}
+    flat = groups["IU"].set_index("arm")
+    assert flat.loc["1 MIU", "total_dose"] == pytest.approx(5_000_000) and flat.loc["1 MIU", "unit"] == "IU"
+    assert flat.loc["ITP", "total_dose"] == pytest.approx(20_000_000)
+    assert "Placebo" in flat.index  # its trial's placebo arm goes with its active arms
+    assert groups["IU/kg"].total_dose.tolist() == [30000.0 * 6]
+    fig = figures.cumulative_il2(groups["IU"], title="t")
+    assert "IU" in fig.layout.yaxis.title.text and "/m²" not in fig.layout.yaxis.title.text
+
+
+def test_comparison_and_unread_tables(reg):
+    t = dv.comparison(reg, frames.dose_comparison(reg))
+    assert list(t.columns[:2]) == ["NCT id", "Source"]
+    by_arm = t.set_index("Arm")
+    assert by_arm.loc["0.33 MIU", "Quote (verbatim)"] == "0·33 MIU/day"
+    assert by_arm.loc["Per kg", "Source"] == "curated"
+    assert by_arm.loc["Every 3 days", "Not stated or not read"] == "phases.for_days: duration not stated"
+    assert by_arm.loc["ITP", "Flags (kept as written)"] == "dose far below the low-dose range (kept as written)"
+    u = dv.unread(reg)
+    assert u["Arm"].tolist() == ["Every 3 days", "ULD IL-2"]
+    assert u.set_index("Arm").loc["ULD IL-2", "Words it rests on"] == "100,000–200,000 IU/m2"
+    # not_read may come as JSON text from storage
+    assert dv.not_read_text(json.dumps([{"field": "dose", "reason": "a range"}])) == "dose: a range"
+
+
+def test_calendar_with_duration_not_stated_draws_a_labelled_pattern_not_an_end(reg):
+    rows = reg[reg.arm == "Every 3 days"]
+    fig = figures.dosing_calendar(rows, "t")
+    marks = [t for t in fig.data if t.mode == "markers"]
+    assert list(marks[0].x) == list(range(0, 28, 3))  # four weeks of the pattern, no more
+    notes = [a.text for a in fig.layout.annotations]
+    assert "duration not stated in source →" in notes
+    assert "first 4 weeks drawn" in marks[0].customdata[0][0]
+    assert any(s.line.dash == "dash" for s in fig.layout.shapes)
+    assert "pattern only" in marks[0].customdata[0][0]
+
+
+def test_calendar_frequency_not_read_draws_no_days(reg):
+    fig = figures.dosing_calendar(reg[reg.arm == "ULD IL-2"], "t")
+    assert not [t for t in fig.data if t.mode == "markers"] and not fig.layout.shapes  # no band: no days known
+    assert any("3 times a week (days not stated)" in a.text for a in fig.layout.annotations)
+
+
+def test_calendar_complete_schedule_unchanged(reg):
+    fig = figures.dosing_calendar(reg[reg.arm == "ITP"], "t")
+    marks = next(t for t in fig.data if t.mode == "markers")
+    assert list(marks.x) == [0, 1, 2, 3, 4, 7, 8, 9, 10, 11, 14, 15, 16, 17, 18, 21, 22, 23, 24, 25]
+    assert marks.customdata[-1][0] == "Administration 20 of 20"
+    assert not any("not stated" in a.text for a in fig.layout.annotations)
+
+
+ALSO = pd.DataFrame([
+    {"nct_id": "NCT00000101", "brief_title": "Basiliximab induction in kidney transplantation", "indication": "KTX",
+     "category": "receptor-antibody", "reason": "anti-IL-2 receptor antibody", "quote": "basiliximab",
+     "path": "armsInterventionsModule.interventions[0].name", "source": "classifier"},
+    {"nct_id": "NCT00000102", "brief_title": "Efavaleukin alfa in lupus", "indication": "SLE",
+     "category": "engineered", "reason": "IL-2 mutein", "quote": "efavaleukin alfa, an IL-2 mutein",
+     "path": "descriptionModule.briefSummary", "source": "classifier"},
+    {"nct_id": "NCT00000103", "brief_title": "Régulateurs T et IL-2 mesurée", "indication": None,
+     "category": "not-given", "reason": "IL-2 only measured", "quote": None, "path": None, "source": "reviewed"},
+])
+
+
+def test_also_matched_choose_counts_and_table():
+    assert portfolio_view.choose(ALSO, ["engineered"]).nct_id.tolist() == ["NCT00000102"]
+    assert portfolio_view.choose(ALSO, None, "MUTEIN lupus").nct_id.tolist() == ["NCT00000102"]
+    assert portfolio_view.choose(ALSO, [], "regulateurs").nct_id.tolist() == ["NCT00000103"]  # accents ignored
+    assert portfolio_view.choose(ALSO, ["engineered"], "basiliximab").empty
+    c = portfolio_view.counts(ALSO)
+    assert c.values.tolist() == [["Engineered IL-2", 1], ["IL-2 receptor antibody", 1], ["IL-2 not given", 1]]
+    t = portfolio_view.table(ALSO).set_index("Title")
+    row_ = t.loc["Régulateurs T et IL-2 mesurée"]
+    assert (row_["Quote (verbatim)"], row_["Indication"], row_["Decided by"]) == (NOT_STATED, NOT_STATED,
+                                                                                   "reviewed by a person")
+    assert t.loc["Efavaleukin alfa in lupus", "Record"] == "trial_record?nct=NCT00000102"
+
+
+def test_log_ticks_are_labelled_in_full():
+    assert landscape.log_ticks(150_000, 4_000_000) == [200_000, 500_000, 1_000_000, 2_000_000]
+    assert [landscape.short(v) for v in (1e6, 2.5e5, 30_000, 500, 0.5)] == ["1M", "250k", "30k", "500", "0.5"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
@@ -78,7 +80,7 @@ def outcomes(f: Filters) -> pd.DataFrame:
 @st.cache_data(show_spinner=False)
 def regimens(f: Filters) -> pd.DataFrame:
     """One row per arm and drug (queries.regimens), with the columns dashboard/dosing_view.py describes."""
-    return _temp_dosing_columns(queries.regimens(engine(), f))
+    return queries.regimens(engine(), f)
 
 
 # A few trials' outcomes and regimens whatever the filter (Compare): read alone, not cut from every trial's
@@ -91,7 +93,7 @@ def outcomes_of(nct_ids: tuple[str, ...]) -> pd.DataFrame:
 @st.cache_data(show_spinner=False, max_entries=500)
 def regimens_of(nct_ids: tuple[str, ...]) -> pd.DataFrame:
     """In the order of `nct_ids` (the order a researcher chose them), each trial's arms as curated."""
-    reg = _temp_dosing_columns(queries.regimens(engine(), Filters(None), nct_ids))
+    reg = queries.regimens(engine(), Filters(None), nct_ids)
     return reg.assign(order=reg.nct_id.map(nct_ids.index)).sort_values(["order", "id"], kind="stable")
 
 
@@ -427,41 +429,15 @@ def landscape_figure(f: Filters) -> go.Figure:
 ALSO_MATCHED_COLUMNS = ["nct_id", "brief_title", "indication", "category", "reason", "quote", "path", "source"]
 
 
-# --- TEMP until i20-data merges (then: the regimens columns come from queries.regimens and these three call
-# the queries). Today's database has no reading, no portfolio decision and no Filters.portfolio.
-def _temp_dosing_columns(reg: pd.DataFrame) -> pd.DataFrame:
-    """TEMP: the issue-20 columns derived from today's curated regimens (a no-op once queries.regimens has
-    them). Quotes are looked up per trial from the provenance (study_record), for at most 50 trials."""
-    if "source" in reg.columns:
-        return reg
-    from dashboard import dosing_view as dv
-
-    phases = [dv.phase_dicts(p) for p in reg.phases]
-    quotes: dict[str, dict[str, tuple[str, str]]] = {}
-    if reg.nct_id.nunique() <= 50:
-        for n in dict.fromkeys(reg.nct_id):
-            rec = study_record(n)
-            quotes[n] = rec.quotes if rec else {}
-    return reg.assign(
-        source="curated",
-        quote=[q[1] if (q := quotes.get(r.nct_id, {}).get(f"regimens[{r.arm}|{r.drug}]")) else None
-               for r in reg.itertuples()],
-        path=None, not_read=[[] for _ in range(len(reg))], flags=[[] for _ in range(len(reg))],
-        basis=[dv.basis(u) for u in reg.unit], per_week=[dv.per_week(p) for p in phases],
-        complete=[dv.is_complete(p) for p in phases])
-
-
 @st.cache_data(show_spinner=False)
 def also_matched(f: Filters) -> pd.DataFrame:
     """Studies the registry query matched that are not in the portfolio (the sidebar filter applies to them
-    too), one row each: ALSO_MATCHED_COLUMNS, `category` a trialdb.portfolio.CATEGORIES key.
-    TEMP: nothing is classified yet, so none (real: portfolio_decisions where not included)."""
-    return pd.DataFrame(columns=ALSO_MATCHED_COLUMNS)
+    too), one row each: ALSO_MATCHED_COLUMNS, `category` a trialdb.portfolio.CATEGORIES key."""
+    return queries.also_matched(engine(), f)
 
 
 @st.cache_data(show_spinner=False)
 def engineered_studies(f: Filters) -> pd.DataFrame:
     """The engineered-IL-2 trials of the filter, in the studies frame's shape (shown beside the portfolio,
-    never pooled). TEMP: none yet (real: queries.studies(engine(), replace(f, portfolio="engineered")))."""
-    return studies(f).iloc[0:0]
-# --- end TEMP
+    never pooled with it)."""
+    return queries.studies(engine(), dataclasses.replace(f, portfolio="engineered"))

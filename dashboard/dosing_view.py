@@ -12,76 +12,46 @@ rest_days, cycles and optionally dose and times_per_week; every_days, for_days a
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 from typing import Any
 
 import pandas as pd
 
+from trialdb.dosing import units
+from trialdb.dosing.schedules import phases_from_json
 from trialdb.queries import NOT_STATED
 
 SOURCE_LABELS = {"curated": "curated", "read": "read from the registry record"}
 PATTERN_WEEKS = 4  # a schedule whose duration is not stated: its pattern is drawn this long, and says so
 
-# --- TEMP until i20-reader merges: trialdb.dosing.units (basis, to_iu) and trialdb.dosing.schedules
-# (phases with None-valued keys, administrations_per_week, is_complete). Same rules as agreed in
-# /work/plan/DOSING_INTERFACE.md, section 1; swap these for the library's when it lands.
-_IU_UNITS = {"IU": (1.0, "flat"), "million IU": (1e6, "flat"), "IU/m²": (1.0, "per m²"),
-             "million IU/m²": (1e6, "per m²"), "IU/kg": (1.0, "per kg"), "million IU/kg": (1e6, "per kg")}
-_MASS_BASIS = {"µg": "flat", "mg": "flat", "µg/kg": "per kg", "mg/kg": "per kg", "µg/m²": "per m²", "mg/m²": "per m²"}
-
-
 def basis(unit: object) -> str | None:
-    """"flat", "per m²" or "per kg" for a unit of the vocabulary; None for a missing or unknown unit."""
-    if not isinstance(unit, str):
+    """"flat", "per m²" or "per kg" for a unit of the vocabulary (trialdb.dosing.units); None for a missing or
+    unknown unit."""
+    try:
+        return units.basis(unit) if isinstance(unit, str) else None
+    except ValueError:
         return None
-    if unit in _IU_UNITS:
-        return _IU_UNITS[unit][1]
-    return _MASS_BASIS.get(unit)
 
 
 def to_iu(dose: object, unit: object) -> float | None:
-    """A dose in IU on its unit's basis (1.5 million IU/m² -> 1,500,000 IU/m²); None for mass units, a
-    missing dose or an unknown unit."""
-    if not isinstance(unit, str) or unit not in _IU_UNITS or not _number(dose):
+    """A dose in IU on its unit's basis (1.5 million IU/m² -> 1,500,000 IU/m²; trialdb.dosing.units.to_iu);
+    None for mass units, a missing dose or an unknown unit."""
+    if not isinstance(unit, str) or not _number(dose):
         return None
-    return float(dose) * _IU_UNITS[unit][0]  # type: ignore[arg-type]
+    try:
+        return units.to_iu(float(dose), unit)  # type: ignore[arg-type]
+    except ValueError:
+        return None
 
 
 def phase_dicts(text: object) -> list[dict[str, Any]]:
-    """The phases of a regimen as dicts with every key present (None where not stated)."""
-    if not isinstance(text, str) or not text:
-        return []
-    out = []
-    for p in json.loads(text):
-        out.append({"every_days": p.get("every_days"), "for_days": p.get("for_days"),
-                    "rest_days": p.get("rest_days", 0) or 0, "cycles": p.get("cycles", 1),
-                    "dose": p.get("dose"), "times_per_week": p.get("times_per_week")})
-    return out
+    """The phases of a regimen as dicts with every key present (None where not stated), for the words of a
+    schedule; the computing is trialdb.dosing.schedules'."""
+    return [dataclasses.asdict(p) for p in phases_from_json(text if isinstance(text, str) else None)]
 
 
-def is_complete(phases: list[dict[str, Any]]) -> bool:
-    """Every phase has its interval, duration and number of cycles: days and totals can be computed."""
-    return bool(phases) and all(p["every_days"] and p["for_days"] and p["cycles"] for p in phases)
-
-
-def per_week(phases: list[dict[str, Any]]) -> float | None:
-    """Administrations per week while dosing, of the first phase (computed here): times_per_week; else, for a
-    weekly cycle (dosing and rest days adding up to 7: "5 consecutive days per week"), the administrations in
-    one cycle; else 7 / every_days. None when the frequency was not read."""
-    if not phases:
-        return None
-    first = phases[0]
-    if first["times_per_week"]:
-        return float(first["times_per_week"])
-    if not first["every_days"]:
-        return None
-    if first["for_days"] and first["rest_days"] and first["for_days"] + first["rest_days"] == 7:
-        return float(len(range(0, first["for_days"], first["every_days"])))
-    return 7 / first["every_days"]
-
-
-# --- end TEMP
 
 
 def _number(x: object) -> bool:
@@ -94,8 +64,9 @@ def axis_unit(unit: object) -> str | None:
     drawn on one axis or summed."""
     if not isinstance(unit, str):
         return None
-    if unit in _IU_UNITS:
-        return {"flat": "IU", "per m²": "IU/m²", "per kg": "IU/kg"}[_IU_UNITS[unit][1]]
+    b = basis(unit)
+    if b is not None and to_iu(1.0, unit) is not None:
+        return {"flat": "IU", "per m²": "IU/m²", "per kg": "IU/kg"}[b]
     return unit
 
 

@@ -18,7 +18,7 @@ from dashboard.theme import (
     palette_of_codes,
     status_colour,
 )
-from trialdb.dosing.schedules import cumulative_dose, is_il2, periods, phases_from_json
+from trialdb.dosing.schedules import cumulative_dose, is_complete, is_il2, periods, phases_from_json
 from trialdb.enums import label
 
 FONT = dict(family="Source Sans Pro, sans-serif", size=13)
@@ -173,7 +173,7 @@ def dosing_calendar(rows: pd.DataFrame, title: str, labels: list[str] | None = N
     last_day = 0
     for i, r in enumerate(rows.itertuples()):
         pdicts = dv.phase_dicts(r.phases)
-        complete = dv.is_complete(pdicts)
+        complete = is_complete(phases_from_json(r.phases))
         if complete:
             for kind, start, length in periods(phases_from_json(r.phases)):
                 fig.add_shape(type="rect", x0=start - 0.5, x1=start + length - 0.5, y0=i - 0.42, y1=i + 0.42,

@@ -12,13 +12,9 @@ import unicodedata
 import pandas as pd
 
 from dashboard.frames import REGISTRY
+from trialdb.portfolio import CATEGORIES
 from trialdb.queries import NOT_STATED
 
-# TEMP until i20-classifier merges: trialdb.portfolio.CATEGORIES (the agreed keys and labels).
-CATEGORIES: dict[str, str] = {
-    "low-dose": "Low-dose IL-2", "high-dose": "High-dose IL-2", "engineered": "Engineered IL-2",
-    "receptor-antibody": "IL-2 receptor antibody", "fusion-toxin": "IL-2 fusion toxin",
-    "cell-therapy": "Cell therapy without IL-2 given", "not-given": "IL-2 not given"}
 SOURCE_LABELS = {"classifier": "read from the record (classifier)", "reviewed": "reviewed by a person",
                  "seed": "seed trial"}
 

@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.conftest import SEED
 from tests.test_app import APP, SELECTIONS, md_tables, open_page, text_of
-from trialdb.schedules import is_il2
+from trialdb.dosing.schedules import is_il2
 
 
 def curated_il2_arms() -> dict[tuple[str, str], float]:

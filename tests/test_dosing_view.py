@@ -13,6 +13,12 @@ import pytest
 from dashboard import dosing_view as dv
 from dashboard import figures, frames, landscape, portfolio_view
 from dashboard.theme import palette_of_codes
+from trialdb.dosing.schedules import (
+    administration_days,
+    administrations_per_week,
+    is_complete,
+    phases_from_json,
+)
 from trialdb.queries import NOT_STATED
 
 
@@ -22,22 +28,16 @@ def phases(*ps: dict) -> str:
 
 def row(nct, arm, dose, unit, ph, *, role="active", drug="Aldesleukin", indication="T1D", source="read",
         quote=None, not_read=(), flags=(), unit_as_written=None, route="subcutaneous", **extra):
-    pd_ = dv.phase_dicts(ph)
-    complete = dv.is_complete(pd_)
-    days = []
-    if complete:
-        cursor = 0
-        for p in pd_:
-            for _ in range(p["cycles"]):
-                days += list(range(cursor, cursor + p["for_days"], p["every_days"]))
-                cursor += p["for_days"] + p["rest_days"]
+    parsed = phases_from_json(ph)
+    complete = is_complete(parsed)
+    days = administration_days(parsed) if complete else []
     return {"id": 0, "nct_id": nct, "brief_title": f"Trial {nct}", "indication": indication, "arm": arm, "drug": drug,
             "role": role, "dose": dose, "unit": unit, "unit_as_written": unit_as_written or unit, "route": route,
             "phases": ph, "interpretation": None, "days": days, "administrations": len(days) if complete else None,
             "treatment_weeks": None, "total_dose": dose * len(days) if complete and dose is not None else None,
             "is_il2": True, "source": source, "quote": quote, "path": "armsInterventionsModule.armGroups[0].description",
             "not_read": [dict(n) for n in not_read], "flags": list(flags), "basis": dv.basis(unit),
-            "per_week": dv.per_week(pd_), "complete": complete, **extra}
+            "per_week": administrations_per_week(parsed), "complete": complete, **extra}
 
 
 DAILY5 = phases({"every_days": 1, "for_days": 5, "rest_days": 0, "cycles": 1})
@@ -81,14 +81,17 @@ def test_units_basis_and_conversion():
 
 
 def test_phases_with_missing_keys_and_per_week():
-    assert dv.per_week(dv.phase_dicts(DAILY5)) == 7
-    assert dv.per_week(dv.phase_dicts(EVERY3_OPEN)) == pytest.approx(7 / 3)
-    assert dv.per_week(dv.phase_dicts(X3_WEEK)) == 3
+    def per_week(text):
+        return administrations_per_week(phases_from_json(text))
+
+    assert per_week(DAILY5) == 7
+    assert per_week(EVERY3_OPEN) == pytest.approx(7 / 3)
+    assert per_week(X3_WEEK) == 3
     # "on 5 consecutive days per week for 4 weeks": five a week, not seven
-    assert dv.per_week(dv.phase_dicts(phases({"every_days": 1, "for_days": 5, "rest_days": 2, "cycles": 4}))) == 5
+    assert per_week(phases({"every_days": 1, "for_days": 5, "rest_days": 2, "cycles": 4})) == 5
     # every other day for 14 days, 14 days' rest: 3.5 a week while dosing
-    assert dv.per_week(dv.phase_dicts(phases({"every_days": 2, "for_days": 14, "rest_days": 14, "cycles": 3}))) == 3.5
-    assert not dv.is_complete(dv.phase_dicts(EVERY3_OPEN)) and dv.is_complete(dv.phase_dicts(DAILY5))
+    assert per_week(phases({"every_days": 2, "for_days": 14, "rest_days": 14, "cycles": 3})) == 3.5
+    assert not is_complete(phases_from_json(EVERY3_OPEN)) and is_complete(phases_from_json(DAILY5))
     assert dv.schedule_text(dv.phase_dicts(EVERY3_OPEN)) == "every 3 days, duration not stated"
     assert dv.schedule_text(dv.phase_dicts(X3_WEEK)) == ("3 times a week (days not stated), duration not stated; "
                                                          "number of cycles not stated")

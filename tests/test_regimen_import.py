@@ -257,13 +257,13 @@ def test_portfolio_filter_keeps_low_dose_and_lists_the_others(db, tmp_path):
     low = set(q.studies(engine, q.Filters(None)).nct_id)
     assert NCT in low and "NCT99000004" not in low and "NCT99000005" not in low and "NCT02465580" in low
     assert set(q.studies(engine, q.Filters(None, portfolio="engineered")).nct_id) == {"NCT99000005"}
-    also = q.also_matched(engine)
-    assert list(also.columns) == ["nct_id", "brief_title", "indication", "category", "category_key", "reason",
-                                  "quote", "source"]
+    also = q.also_matched(engine, q.Filters(None))
+    assert list(also.columns) == ["nct_id", "brief_title", "indication", "category", "reason", "quote", "path",
+                                  "source"]
     rows = {r.nct_id: r for r in also.itertuples()}
     assert set(rows) == {"NCT99000004", "NCT99000005"}
-    assert rows["NCT99000004"].category == "IL-2 receptor antibody" and "Basiliximab" in rows["NCT99000004"].quote
-    assert rows["NCT99000005"].category == "Engineered IL-2"
+    assert rows["NCT99000004"].category == "receptor-antibody" and "Basiliximab" in rows["NCT99000004"].quote
+    assert rows["NCT99000005"].category == "engineered"
     assert check(engine).ok
     # A database without decisions (built before them): every study counts as included.
     with Session(engine) as s, s.begin():

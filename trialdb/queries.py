@@ -3,6 +3,7 @@ results come back as pandas DataFrames (or plain records for one trial)."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import dataclass
 
@@ -34,7 +35,6 @@ from trialdb.dosing.schedules import (
 )
 from trialdb.dosing.units import basis
 from trialdb.indications import AREA_BY_CODE, AREAS
-from trialdb.portfolio import CATEGORIES
 
 NOT_STATED = "not stated in source"
 # Inlined, not a bound parameter: PostgreSQL must see the same expression in SELECT and GROUP BY.
@@ -51,7 +51,8 @@ class Filters:
     statuses: tuple[str, ...] | None = None
     query: str = ""  # the sidebar search (trialdb.search): every word must match
     # "low-dose": the portfolio (studies whose decision includes them; no decision row counts as included);
-    # "engineered": the engineered-IL-2 studies instead, shown beside the portfolio, never pooled with it.
+    # "engineered": the engineered-IL-2 studies instead, shown beside the portfolio, never pooled with it;
+    # "set-aside": every study the registry query matched that the portfolio leaves out (queries.also_matched).
     portfolio: str = "low-dose"
 
     def where(self):
@@ -59,6 +60,8 @@ class Filters:
         cond: list[ColumnElement[bool]] = [true()]  # no condition at all: every trial
         if self.portfolio == "engineered":
             cond.append(S.nct_id.in_(select(D.nct_id).where(D.category == "engineered")))
+        elif self.portfolio == "set-aside":
+            cond.append(S.nct_id.in_(select(D.nct_id).where(D.included.is_(False))))
         else:
             cond.append(S.nct_id.not_in(select(D.nct_id).where(D.included.is_(False))))
         if self.indications is not None:
@@ -268,18 +271,17 @@ def regimens(engine: Engine, f: Filters, nct_ids: tuple[str, ...] | None = None)
     return df
 
 
-def also_matched(engine: Engine) -> pd.DataFrame:
-    """Every study the registry query matched that is not in the portfolio (its decision excludes it):
-    nct_id, brief_title, indication, category (its CATEGORIES label), category_key, reason, quote and
-    source ("classifier" | "reviewed"), by category then NCT id. Not filtered: the list is the place a
-    researcher sees everything set aside."""
+def also_matched(engine: Engine, f: Filters) -> pd.DataFrame:
+    """Every study of the filter `f` (its indications, phases, statuses and search) that the registry query
+    matched but the portfolio leaves out (its decision excludes it): nct_id, brief_title, indication,
+    category (a trialdb.portfolio.CATEGORIES key), reason, quote, path (the quote's JSON path in the record)
+    and source ("classifier" | "reviewed"), by category then NCT id."""
     S, D = m.Study, m.PortfolioDecision
-    stmt = (select(S.nct_id, S.brief_title, S.indication_code.label("indication"), D.category.label("category_key"),
-                   D.reason, D.quote, D.source)
-            .join(D, D.nct_id == S.nct_id).where(D.included.is_(False)).order_by(D.category, S.nct_id))
-    df = _frame(engine, stmt)
-    df.insert(3, "category", [CATEGORIES.get(c, c) for c in df.category_key])
-    return df
+    stmt = (select(S.nct_id, S.brief_title, S.indication_code.label("indication"), D.category, D.reason, D.quote,
+                   D.path, D.source)
+            .join(D, D.nct_id == S.nct_id).where(dataclasses.replace(f, portfolio="set-aside").where())
+            .order_by(D.category, S.nct_id))
+    return _frame(engine, stmt)
 
 
 def trials_without_regimen(engine: Engine, f: Filters, limit: int = 500) -> tuple[pd.DataFrame, int]:

@@ -110,16 +110,21 @@ def administration_days(phases: list[Phase] | tuple[Phase, ...]) -> list[int]:
 
 
 def administrations_per_week(phases: list[Phase] | tuple[Phase, ...]) -> float | None:
-    """Administrations per week during the FIRST phase's dosing period: its `times_per_week`, else
-    7 / every_days (daily 7.0, every other day 3.5, fortnightly 0.5); None when neither was read."""
+    """Administrations per week while dosing, of the FIRST phase (computed here): its `times_per_week`; else,
+    for a weekly cycle (dosing and rest days adding up to 7, "5 consecutive days per week"), the
+    administrations in one cycle (5.0); else 7 / every_days (daily 7.0, every other day 3.5, fortnightly 0.5).
+    None when the frequency was not read. Rests between longer cycles are not averaged in: the measure is
+    the pace of dosing, and the calendar shows the rests."""
     if not phases:
         return None
     first = phases[0]
     if first.times_per_week is not None:
         return float(first.times_per_week)
-    if first.every_days is not None:
-        return 7 / first.every_days
-    return None
+    if first.every_days is None:
+        return None
+    if first.for_days and first.rest_days and first.for_days + first.rest_days == 7:
+        return float(len(range(0, first.for_days, first.every_days)))
+    return 7 / first.every_days
 
 
 def treatment_days(phases: list[Phase] | tuple[Phase, ...]) -> int | None:

@@ -26,12 +26,12 @@ TITLE = "Every IL-2 arm: dose per administration against administrations per wee
 def _reason(r: Any, pw: object) -> str:
     missing = []
     if not dv._number(r.dose):
-        missing.append("dose not stated or not read")
+        missing.append("dose")
     elif dv.axis_unit(r.unit) is None:
-        missing.append("unit not stated")
+        missing.append("unit")
     if not dv._number(pw):
-        missing.append("frequency not stated or not read")
-    return "; ".join(missing)
+        missing.append("frequency")
+    return f"{' and '.join(missing)} not stated or not read" if missing else ""
 
 
 def points(reg: pd.DataFrame) -> pd.DataFrame:
@@ -73,7 +73,7 @@ def panels(pts: pd.DataFrame) -> list[str]:
     return sorted(basis_of, key=lambda a: (BASIS_ORDER.get(basis_of[a], 3), not a.startswith("IU"), a))
 
 
-def dodged(g: pd.DataFrame, step: float = 0.2, spread: float = 1.0) -> list[float]:
+def dodged(g: pd.DataFrame, step: float = 0.2, spread: float = 0.4) -> list[float]:
     """x positions to draw: arms at the same (x, y) set side by side around their x, `step` apart (at most
     `spread` in all), in the frame's order; a lone arm stays at its x. Hover and table give the true x."""
     seen: dict[tuple, int] = {}
@@ -131,12 +131,20 @@ def figure(pts: pd.DataFrame, palette: Palette | None = None) -> go.Figure:
     trace = go.Scattergl if len(drawn) > GL_POINTS else go.Scatter
     shown: set[str] = set()
     top = max([7.0, *drawn.x.astype(float)]) if len(drawn) else 7.0
+    rank = {name: i for i, name in enumerate(pal.colours)}
+
+    def series_rank(name: str) -> int:
+        return rank.get(name, len(rank))
+
     for row, axis in enumerate(names, start=1):
         g = drawn[drawn.axis == axis]
         at_point: dict[tuple, list[str]] = {}
         for r in g.itertuples():
             at_point.setdefault((r.x, r.y), []).append(f"{r.nct_id} · {r.arm}")
-        g = g.assign(series=[pal.series_of(c) for c in g.indication], shown_x=dodged(g))
+        # Side by side within a point in the series' order, so each point's colours form blocks.
+        g = g.assign(series=[pal.series_of(c) for c in g.indication])
+        g = g.sort_values("series", kind="stable", key=lambda c: c.map(series_rank))
+        g = g.assign(shown_x=dodged(g))
         for series, s in g.groupby("series", sort=False):
             custom = []
             for r in s.itertuples():

@@ -226,3 +226,42 @@ def test_a_record_that_does_not_say_when_results_were_first_posted(tmp_path):
         assert "Results posted on ClinicalTrials.gov (the record does not say when they were first posted): " \
                "[the registry's results tab]" in txt
         assert "ClinicalTrials.gov on not stated" not in txt and "on *not stated" not in txt
+
+
+def test_two_groups_posted_under_one_title_keep_their_own_numbers(tmp_path):
+    """The real record NCT00763412 with its two groups retitled alike in every module (registries hold such
+    records: cyanheads/clinicaltrialsgov-mcp-server#128): the participant flow keeps a column per group, the
+    adverse-event totals and the measure table a row per group, each named with its place in the list."""
+    from tests.results_db import CTGOV, fresh_url
+    from trialdb.build import build
+    from trialdb.importer import import_files
+
+    record = json.loads((CTGOV / "NCT00763412.json").read_text())
+    rs = record["resultsSection"]
+    for groups in (rs["participantFlowModule"]["groups"], rs["baselineCharacteristicsModule"]["groups"],
+                   rs["adverseEventsModule"]["eventGroups"],
+                   *(om.get("groups", []) for om in rs["outcomeMeasuresModule"]["outcomeMeasures"])):
+        for g in groups[:2]:
+            g["title"] = "Repaglinide"
+    (tmp_path / "same_titles.json").write_text(json.dumps(record))
+    url = fresh_url(tmp_path, "trials_same_group_titles")
+    build(url)
+    engine = make_engine(url)
+    import_files(engine, [tmp_path / "same_titles.json"])
+    engine.dispose()
+    with app_database(url):
+        codes = selections(url)["all"]
+        at = outcomes_page(codes, "NCT00763412", outcomes_show="Results posted on ClinicalTrials.gov",
+                           results_part="Participant flow")
+        flow = md_tables(at)[0]
+        assert flow[0] == ["Period", "Milestone", "Repaglinide (group 1)", "Repaglinide (group 2)"], flow[0]
+        assert flow[1] == ["Overall Study", "STARTED", "8", "8"]
+        at = outcomes_page(codes, "NCT00763412", outcomes_show="Results posted on ClinicalTrials.gov",
+                           results_part="Adverse events")
+        totals = md_tables(at)[0]
+        assert [r[0] for r in totals[1:]] == ["Repaglinide (group 1)", "Repaglinide (group 2)"], totals
+        at = outcomes_page(codes, "NCT00763412", outcomes_show="Results posted on ClinicalTrials.gov")
+        rows = [r for t in md_tables(at) for r in t if r[0].startswith("Repaglinide")]
+        assert rows[0][:2] == ["Repaglinide (group 1)", "19.63"] and rows[1][:2] == ["Repaglinide (group 2)", "21.19"]
+        bars = [t for c in charts(at) for t in c["data"]]
+        assert sorted(t["name"] for t in bars) == ["Repaglinide (group 1)", "Repaglinide (group 2)"], bars

@@ -94,8 +94,11 @@ if dates is None:
         no_results += " Its record says results are posted; they have not been imported."
 st.markdown(f"**Published outcomes:** {mine.pmid.nunique()} publication(s) in the database." if not mine.empty
             else f"**Published outcomes:** {no_publication}")
-st.markdown(f"**Registry results:** posted on ClinicalTrials.gov on {ui.not_stated(dates[0])}." if dates is not None
-            else f"**Registry results:** {no_results}")
+if dates is None:
+    st.markdown(f"**Registry results:** {no_results}")
+else:
+    st.markdown("**Registry results:** posted on ClinicalTrials.gov"
+                + (f" on {ui.safe_md(dates[0])}." if dates[0] else f"; {results_view.NO_FIRST_POSTED}."))
 # Kept in the URL (?outcomes_show=Across+trials), like the registry results' tab: a shared link opens the section.
 if notice := filters.check_url_values("outcomes_show", SECTIONS, "section", remember=False):
     st.warning(notice, icon=":material/link_off:")
@@ -178,11 +181,8 @@ if show == SECTIONS[1]:
     if dates is None:
         st.markdown(no_results)
     else:
-        first, updated = dates
-        when = (f"on {first} (the record's resultsFirstPostDateStruct)" if first
-                else f"as of the record's last update, {updated or 'not stated in source'} (the record does not state "
-                     "when results were first posted)")
-        st.markdown(f"As posted on ClinicalTrials.gov {when} · [the results tab]({REGISTRY}{nct}?tab=results)")
+        st.markdown(f"As posted on ClinicalTrials.gov{results_view.posted_when(*dates)} · "
+                    f"[the results tab]({REGISTRY}{nct}?tab=results)")
         st.caption("Values, dispersions and p-values exactly as posted. Percentages of participants affected and the "
                    "intervals across trials are computed here and say so.")
         results_view.tabs(nct)

@@ -189,7 +189,8 @@ with st.container(border=True):
     if posted is None:
         st.markdown("No results posted on ClinicalTrials.gov are in the database for this trial.")
     else:
-        st.markdown(f"Results posted on ClinicalTrials.gov on {ui.not_stated(posted[0])}: "
+        when = f"on {ui.safe_md(posted[0])}" if posted[0] else "(the record does not say when they were first posted)"
+        st.markdown(f"Results posted on ClinicalTrials.gov {when}: "
                     f"[the registry's results tab]({REGISTRY}{s.nct_id}?tab=results) · "
                     f"[outcome measures and adverse events here](outcomes?outcomes_nct={s.nct_id})")
 

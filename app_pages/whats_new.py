@@ -3,7 +3,7 @@
 import streamlit as st
 
 from dashboard import data, filters, ui
-from dashboard.changes import changes_csv, trial_table, undated
+from dashboard.changes import changes_csv, last_update_phrase, trial_table, undated
 from dashboard.freshness import registry_as_of
 
 TRIALS_A_PAGE = 10
@@ -53,9 +53,8 @@ if pages > 1:
 blocks = []
 for g in order.iloc[first:end].itertuples():
     new = " · **new trial**" if g.new else ""
-    updated = g.last_update if isinstance(g.last_update, str) else "not stated in source"
     blocks.append(f"#### {ui.safe_md(g.nct_id)} · {ui.safe_md(g.brief_title)}\n"
-                  f"{ui.safe_md(g.indication)}{new} · record last updated {ui.safe_md(updated)} · "
+                  f"{ui.safe_md(g.indication)}{new} · {ui.safe_md(last_update_phrase(g.last_update))} · "
                   f"[open record]({ui.record_link(g.nct_id)})\n\n" + ui.markdown_table(trial_table(changes, g.nct_id)))
 # One Markdown element for the page's trials: it draws several times faster than one element per trial.
 st.markdown("\n\n".join(blocks))

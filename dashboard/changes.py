@@ -13,6 +13,15 @@ from trialdb.changes import KIND_ORDER, KINDS, NEW_TRIAL, display, field_label, 
 NOT_STATED_MONTH = "not stated"
 
 
+def last_update_phrase(last_update: object) -> str:
+    """The record's last update (lastUpdatePostDateStruct) as a phrase of a sentence, plain text (escape it to
+    show): "record last updated 2024-03-01", or "the record does not say when it was last updated", never
+    "record last updated not stated in source"."""
+    if isinstance(last_update, str) and last_update:
+        return f"record last updated {last_update}"
+    return "the record does not say when it was last updated"
+
+
 def trial_order(changes: pd.DataFrame) -> pd.DataFrame:
     """One row per trial with changes, newest first (by when a sync found its latest change, then by the
     record's own last update): nct_id, brief_title, indication, last_update, detected, new (a trial new

@@ -272,23 +272,27 @@ def outcome_measures(nct_id: str) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False)
 def measure_data(measure_id: int) -> dict[str, pd.DataFrame]:
+    from dashboard.results_frames import distinct_groups
     from trialdb import results_queries
 
-    return results_queries.measure_data(engine(), measure_id)
+    data = results_queries.measure_data(engine(), measure_id)
+    return {**data, "groups": distinct_groups(data["groups"])}
 
 
 @st.cache_data(show_spinner=False)
 def adverse_events(nct_id: str) -> dict[str, pd.DataFrame]:
+    from dashboard.results_frames import distinct_groups
     from trialdb import results_queries
 
-    return results_queries.adverse_events(engine(), nct_id)
+    return {k: distinct_groups(v) for k, v in results_queries.adverse_events(engine(), nct_id).items()}
 
 
 @st.cache_data(show_spinner=False)
 def event_totals(f: Filters, event_type: str) -> pd.DataFrame:
+    from dashboard.results_frames import distinct_groups
     from trialdb import results_queries
 
-    return results_queries.event_totals(engine(), f, event_type)
+    return distinct_groups(results_queries.event_totals(engine(), f, event_type), ("nct_id",))
 
 
 # Prepared registry-results frames: a trial may post thousands of adverse-event terms.
@@ -374,7 +378,9 @@ def count_forest(f: Filters, title_key: str) -> tuple[pd.DataFrame, int, int]:
     from dashboard import results_frames
     from trialdb import results_queries
 
-    totals, dropped = results_frames.count_totals(results_queries.count_measure_values(engine(), f, title_key))
+    values = results_frames.distinct_groups(results_queries.count_measure_values(engine(), f, title_key),
+                                            ("nct_id", "measure_id"))
+    totals, dropped = results_frames.count_totals(values)
     forest, n_trials = results_frames.forest_frame(totals)
     return forest, n_trials, dropped
 
@@ -388,9 +394,11 @@ def count_forest_figure(f: Filters, title_key: str, what: str) -> go.Figure:
 
 @st.cache_data(show_spinner=False)
 def participant_flow(nct_id: str) -> dict:
+    from dashboard.results_frames import distinct_groups
     from trialdb import results_queries
 
-    return results_queries.participant_flow(engine(), nct_id)
+    flow = results_queries.participant_flow(engine(), nct_id)
+    return {**flow, "milestones": distinct_groups(flow["milestones"]), "drops": distinct_groups(flow["drops"])}
 
 
 # Issue 20: the Dosing schedules page for the whole portfolio and the studies the registry query also matched.

@@ -90,12 +90,22 @@ def indication_filter(opts: Mapping[str, list[tuple[str, str, int]]]) -> tuple[s
     return chosen
 
 
+def chosen_or_all(chosen: Iterable[str], offered: Iterable[str]) -> tuple[str, ...] | None:
+    """A multiselect's choice as a filter: nothing chosen, or every value offered (an older link lists them
+    all), is None, meaning every value, newly imported ones too; else the values chosen, in choice order."""
+    chosen = tuple(dict.fromkeys(chosen))
+    return None if not chosen or set(chosen) >= set(offered) else chosen
+
+
 def sidebar() -> Filters:
     """Draw the filter (in the entrypoint, so it keeps its value across pages) and return it.
 
-    A bound multiselect writes its options' *formatted* labels to the URL, so areas and indications are
-    shown as their bare codes (`?area=rheumatology&indication=SLE`) and phases and statuses as readable
-    labels (`?phase=Phase+2`); the names and counts are in the help text."""
+    All four multiselects start empty, and an empty one means every value ("All phases"), so the sidebar
+    stays short whatever the portfolio holds. A bound multiselect writes its options' *formatted* labels to
+    the URL, so areas and indications are shown as their bare codes (`?area=rheumatology&indication=SLE`)
+    and phases and statuses as readable labels (`?phase=Phase+2&status=Completed`); the names and counts
+    are in the help text. Links made when phases and statuses started all chosen still open the same view:
+    the values they list are chosen, and a link listing every value means every value."""
     opts = data.filter_options()
     phases = {p: n for p, _, n in opts["phases"]}
     statuses = {s: n for s, _, n in opts["statuses"]}
@@ -104,19 +114,17 @@ def sidebar() -> Filters:
     with st.sidebar:
         st.header("Filter", divider="gray")
         indications = indication_filter(opts)
-        sel_phase = st.multiselect("Phase", list(phases), default=list(phases), key="phase", bind="query-params",
-                                   format_func=phase_label,
-                                   help="; ".join(f"{phase_label(p)}: {n} trial(s)" for p, n in phases.items()))
-        sel_status = st.multiselect("Status", list(statuses), default=list(statuses), key="status",
-                                    bind="query-params", format_func=label,
-                                    help="; ".join(f"{label(s)}: {n} trial(s)" for s, n in statuses.items()))
+        sel_phase = st.multiselect(
+            "Phase", list(phases), default=[], key="phase", bind="query-params", format_func=phase_label,
+            placeholder="All phases",
+            help="None chosen means every phase. " + "; ".join(f"{phase_label(p)}: {n} trial(s)" for p, n in phases.items()))
+        sel_status = st.multiselect(
+            "Status", list(statuses), default=[], key="status", bind="query-params", format_func=label,
+            placeholder="All statuses",
+            help="None chosen means every status. " + "; ".join(f"{label(s)}: {n} trial(s)" for s, n in statuses.items()))
         st.caption("Share the page's URL to share this filtered view.")
-    # "All selected" is kept as None so newly imported phases and statuses are not left out.
-    return Filters(
-        indications=indications,
-        phases=None if set(sel_phase) == set(phases) else tuple(sel_phase),
-        statuses=None if set(sel_status) == set(statuses) else tuple(sel_status),
-    )
+    return Filters(indications=indications, phases=chosen_or_all(sel_phase, phases),
+                   statuses=chosen_or_all(sel_status, statuses))
 
 
 def current() -> Filters:

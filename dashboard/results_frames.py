@@ -39,6 +39,25 @@ def _blank(v: object) -> bool:
     return v is None or (isinstance(v, float) and pd.isna(v)) or v == ""
 
 
+def distinct_groups(frame: pd.DataFrame, scope: tuple[str, ...] = ()) -> pd.DataFrame:
+    """The frame with each `group` title made distinct where the registry posted the same title for different
+    groups of one list (within `scope`, e.g. ("nct_id",) for frames across trials): every such title gets its
+    group's place in the posted list, "Repaglinide (group 2)". Titles, charts and table columns are keyed by
+    title, and two groups sharing one would merge into one bar or column and lose a group's numbers (seen in
+    real records: cyanheads/clinicaltrialsgov-mcp-server#128, drugis/addis#91). Other titles stay as posted;
+    `group_position` is the 0-based place in the posted list."""
+    if frame.empty or "group" not in frame or "group_position" not in frame:
+        return frame
+    keys = [*scope, "group"]
+    repeated = frame.groupby(keys, dropna=False, sort=False).group_position.transform("nunique") > 1
+    if not repeated.any():
+        return frame
+    out = frame.copy()
+    out.loc[repeated, "group"] = [f"{g} (group {int(p) + 1})" for g, p in
+                                  zip(out.group[repeated], out.group_position[repeated], strict=True)]
+    return out
+
+
 def measure_long(data: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """One row per posted measurement, with its group, place (class, category), denominator and, for the
     chart, the value and its error bar as numbers (NaN where the posted text is not a number)."""

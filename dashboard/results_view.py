@@ -11,6 +11,19 @@ from trialdb.enums import label
 MEASURE_CHOICES = 1000
 TABS = ["Outcome measures", "Participant flow", "Adverse events"]
 EVENT_KINDS = ["Serious and other", "Serious", "Other"]
+NO_FIRST_POSTED = "the record does not say when results were first posted"
+
+
+def posted_when(first: str | None, updated: str | None) -> str:
+    """When a trial's registry results were posted, as Markdown to follow "As posted on ClinicalTrials.gov":
+    " on 2017-06-05 (the record's resultsFirstPostDateStruct)" when the record gives that date, else a clause
+    saying it does not, with the record's last update (lastUpdatePostDateStruct) when that is given. A missing
+    date is said in words, never spliced in as "on not stated in source"."""
+    if first:
+        return f" on {ui.safe_md(first)} (the record's resultsFirstPostDateStruct)"
+    if updated:
+        return f"; {NO_FIRST_POSTED} (the record was last updated on {ui.safe_md(updated)})"
+    return f"; {NO_FIRST_POSTED}, nor when the record was last updated"
 
 
 def tabs(nct: str) -> None:

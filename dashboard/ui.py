@@ -150,8 +150,8 @@ def empty_state(what: str = "trials") -> None:
                 "spelling, use fewer or shorter words (a word matches the start of a word), or clear the search "
                 "box in the sidebar.", icon=":material/search_off:")
         return
-    st.info(f"No {what} match the current filter. Choose at least one phase and one status in the sidebar, "
-            "or other areas or indications (none chosen means every one).", icon=":material/filter_alt_off:")
+    st.info(f"No {what} match the current filter. Choose other areas, indications, phases or statuses in the "
+            "sidebar, or clear some of them (none chosen means every one).", icon=":material/filter_alt_off:")
 
 
 def not_stated(value: object) -> str:

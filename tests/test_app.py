@@ -113,9 +113,10 @@ def test_page_runs_for_every_filter(page, sel):
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_no_phase_chosen_is_an_empty_state(page):
+def test_a_filter_no_trial_matches_is_an_empty_state(page):
     at = open_page(page, [])
-    at.multiselect(key="phase").set_value([]).run()
+    at.multiselect(key="phase").set_value(["PHASE3"]).run()  # the one Phase 3 trial is not completed
+    at.multiselect(key="status").set_value(["COMPLETED"]).run()
     assert not at.exception, [e.value for e in at.exception]
     if page == "outcomes":
         assert any("No published outcomes match the filter" in i.value for i in at.info)
@@ -123,6 +124,61 @@ def test_no_phase_chosen_is_an_empty_state(page):
         assert any("No trials match the current filter" in i.value and "none chosen means every one" in i.value
                    for i in at.info)
     assert not at.get("plotly_chart")
+
+
+def trials_metric(at) -> str:
+    return next(m.value for m in at.metric if m.label == "Trials")
+
+
+def test_the_four_filters_start_empty_meaning_every_one():
+    """Disease area, indication, phase and status alike: nothing chosen, a placeholder saying "All ...", every
+    trial; choosing every phase again is every phase, and clearing the choice is every phase too."""
+    at = open_page("overview", [])
+    placeholders = {k: at.multiselect(key=k).proto.placeholder for k in ("area", "indication", "phase", "status")}
+    assert placeholders == {"area": "All areas", "indication": "All indications", "phase": "All phases",
+                            "status": "All statuses"}
+    assert all(at.multiselect(key=k).value == [] for k in placeholders)
+    f = at.session_state["_filters"]
+    assert (f.indications, f.phases, f.statuses) == (None, None, None) and trials_metric(at) == "4"
+    assert "phase" not in at.query_params and "status" not in at.query_params
+    at.multiselect(key="phase").set_value(["PHASE3"]).run()
+    assert at.session_state["_filters"].phases == ("PHASE3",) and trials_metric(at) == "1"
+    at.multiselect(key="phase").set_value(["PHASE3", "PHASE2"]).run()  # every phase there is: every phase
+    assert at.session_state["_filters"].phases is None and trials_metric(at) == "4"
+    at.multiselect(key="phase").set_value([]).run()
+    assert at.session_state["_filters"].phases is None and trials_metric(at) == "4"
+    assert not at.exception
+
+
+def open_link(**params: list[str]) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for name, values in params.items():
+        at.query_params[name] = values
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_old_links_choosing_phases_and_statuses_still_open_their_view():
+    """Links made when Phase and Status started with every value chosen: the values a link lists are chosen
+    (labels as the URL holds them); a link listing every value means every value; an unknown value is
+    ignored with a visible notice, the rest of the link kept."""
+    at = open_link(phase=["Phase 3"])
+    assert at.multiselect(key="phase").value == ["PHASE3"] and at.multiselect(key="status").value == []
+    assert at.session_state["_filters"].phases == ("PHASE3",) and trials_metric(at) == "1"
+    assert "NCT05262686" in table_text(at) and "NCT02465580" not in table_text(at)
+
+    at = open_link(phase=["Phase 2", "Phase 3"], status=["Completed", "Unknown"])
+    assert sorted(at.multiselect(key="phase").value) == ["PHASE2", "PHASE3"]
+    f = at.session_state["_filters"]
+    assert (f.phases, f.statuses) == (None, None) and trials_metric(at) == "4"
+
+    at = open_link(phase=["Phase 9"], status=["Completed"])
+    notices = [w.value for w in at.warning]
+    assert any("The link asked for phase “Phase 9”" in w and "ignored" in w for w in notices), notices
+    assert at.multiselect(key="phase").value == [] and at.multiselect(key="status").value == ["COMPLETED"]
+    f = at.session_state["_filters"]
+    assert (f.phases, f.statuses) == (None, ("COMPLETED",)) and trials_metric(at) == "2"
 
 
 def test_overview_headline_numbers():

@@ -182,3 +182,86 @@ def test_a_synthetic_portfolio_with_posted_results(tmp_path):
         titles = [c["layout"]["title"]["text"].replace("<br>", " ") for c in charts(at)]
         assert len(titles) == 1 and "participants counted per group, across trials" in titles[0]
         assert "Wilson" in text_of(at)
+
+
+def test_a_record_that_does_not_say_when_results_were_first_posted(tmp_path):
+    """The real record NCT00763412 with its resultsFirstPostDateStruct taken out, and a copy under another id
+    without its lastUpdatePostDateStruct either: the Outcomes page and the trial record say in words that the
+    record does not say when results were first posted, and nowhere read "on not stated in source"."""
+    from tests.results_db import CTGOV, fresh_url
+    from trialdb.build import build
+    from trialdb.importer import import_files
+
+    record = json.loads((CTGOV / "NCT00763412.json").read_text())
+    del record["protocolSection"]["statusModule"]["resultsFirstPostDateStruct"]
+    (tmp_path / "no_first_post.json").write_text(json.dumps(record))
+    del record["protocolSection"]["statusModule"]["lastUpdatePostDateStruct"]
+    (tmp_path / "no_dates.json").write_text(json.dumps(record).replace("NCT00763412", "NCT00763499"))
+    url = fresh_url(tmp_path, "trials_no_results_date")
+    build(url)
+    engine = make_engine(url)
+    import_files(engine, [tmp_path / "no_first_post.json", tmp_path / "no_dates.json"])
+    engine.dispose()
+    with app_database(url):
+        codes = selections(url)["all"]
+        at = outcomes_page(codes, "NCT00763412", outcomes_show="Results posted on ClinicalTrials.gov")
+        txt = text_of(at)
+        assert "**Registry results:** posted on ClinicalTrials.gov; the record does not say when results were " \
+               "first posted." in txt
+        assert "As posted on ClinicalTrials.gov; the record does not say when results were first posted (the " \
+               "record was last updated on 2017-06-05) · [the results tab]" in txt
+        assert "on not stated" not in txt and "on *not stated" not in txt and "update, not stated" not in txt
+        at = outcomes_page(codes, "NCT00763499", outcomes_show="Results posted on ClinicalTrials.gov")
+        txt = text_of(at)
+        assert "As posted on ClinicalTrials.gov; the record does not say when results were first posted, nor when " \
+               "the record was last updated · [the results tab]" in txt
+        assert "on not stated" not in txt and "on *not stated" not in txt and "update, not stated" not in txt
+        at = AppTest.from_file(APP, default_timeout=60)
+        at.query_params["nct"] = "NCT00763412"
+        at.run()
+        at.switch_page("app_pages/trial_record.py").run()
+        at.selectbox(key="nct").set_value("NCT00763412").run()
+        assert not at.exception, [e.value for e in at.exception]
+        txt = text_of(at)
+        assert "Results posted on ClinicalTrials.gov (the record does not say when they were first posted): " \
+               "[the registry's results tab]" in txt
+        assert "ClinicalTrials.gov on not stated" not in txt and "on *not stated" not in txt
+
+
+def test_two_groups_posted_under_one_title_keep_their_own_numbers(tmp_path):
+    """The real record NCT00763412 with its two groups retitled alike in every module (registries hold such
+    records: cyanheads/clinicaltrialsgov-mcp-server#128): the participant flow keeps a column per group, the
+    adverse-event totals and the measure table a row per group, each named with its place in the list."""
+    from tests.results_db import CTGOV, fresh_url
+    from trialdb.build import build
+    from trialdb.importer import import_files
+
+    record = json.loads((CTGOV / "NCT00763412.json").read_text())
+    rs = record["resultsSection"]
+    for groups in (rs["participantFlowModule"]["groups"], rs["baselineCharacteristicsModule"]["groups"],
+                   rs["adverseEventsModule"]["eventGroups"],
+                   *(om.get("groups", []) for om in rs["outcomeMeasuresModule"]["outcomeMeasures"])):
+        for g in groups[:2]:
+            g["title"] = "Repaglinide"
+    (tmp_path / "same_titles.json").write_text(json.dumps(record))
+    url = fresh_url(tmp_path, "trials_same_group_titles")
+    build(url)
+    engine = make_engine(url)
+    import_files(engine, [tmp_path / "same_titles.json"])
+    engine.dispose()
+    with app_database(url):
+        codes = selections(url)["all"]
+        at = outcomes_page(codes, "NCT00763412", outcomes_show="Results posted on ClinicalTrials.gov",
+                           results_part="Participant flow")
+        flow = md_tables(at)[0]
+        assert flow[0] == ["Period", "Milestone", "Repaglinide (group 1)", "Repaglinide (group 2)"], flow[0]
+        assert flow[1] == ["Overall Study", "STARTED", "8", "8"]
+        at = outcomes_page(codes, "NCT00763412", outcomes_show="Results posted on ClinicalTrials.gov",
+                           results_part="Adverse events")
+        totals = md_tables(at)[0]
+        assert [r[0] for r in totals[1:]] == ["Repaglinide (group 1)", "Repaglinide (group 2)"], totals
+        at = outcomes_page(codes, "NCT00763412", outcomes_show="Results posted on ClinicalTrials.gov")
+        rows = [r for t in md_tables(at) for r in t if r[0].startswith("Repaglinide")]
+        assert rows[0][:2] == ["Repaglinide (group 1)", "19.63"] and rows[1][:2] == ["Repaglinide (group 2)", "21.19"]
+        bars = [t for c in charts(at) for t in c["data"]]
+        assert sorted(t["name"] for t in bars) == ["Repaglinide (group 1)", "Repaglinide (group 2)"], bars

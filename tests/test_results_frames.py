@@ -194,3 +194,17 @@ def test_participant_flow_as_posted(engine):
                       "Not completed because: COVID-19 Pandemic"],
         "Healthy Participants": ["20", "17", "3", "1", "2"]}
     assert q.participant_flow(engine, "NCT00763412")["limitations"] == "A limitation of the study was the very small sample size."
+
+
+def test_groups_posted_under_one_title_stay_distinct():
+    """Two groups of one list posted under the same title (a real kind of record: cyanheads/clinicaltrialsgov-mcp-
+    server#128) each get their place in the list; titles that do not repeat, and the same title in another
+    trial, stay as posted."""
+    frame = pd.DataFrame({"nct_id": ["NCT1", "NCT1", "NCT1", "NCT2"], "group_position": [0, 1, 2, 0],
+                          "group": ["Repaglinide", "Repaglinide", "Placebo", "Repaglinide"]})
+    assert list(fr.distinct_groups(frame, ("nct_id",)).group) == [
+        "Repaglinide (group 1)", "Repaglinide (group 2)", "Placebo", "Repaglinide"]
+    assert list(frame.group) == ["Repaglinide", "Repaglinide", "Placebo", "Repaglinide"]  # the input is untouched
+    # One group listed on several rows (milestones) is one group: its title stays as posted.
+    flow = pd.DataFrame({"group_position": [0, 0, 1, 1], "group": ["Placebo", "Placebo", "IL-2", "IL-2"]})
+    assert fr.distinct_groups(flow).equals(flow)

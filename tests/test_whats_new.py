@@ -147,6 +147,14 @@ def test_trials_newest_first_with_readable_values():
     assert trial_order(_changes().iloc[0:0]).empty
 
 
+def test_a_missing_last_update_reads_as_a_sentence():
+    from dashboard.changes import last_update_phrase, trial_order
+
+    phrases = [last_update_phrase(u) for u in trial_order(_changes()).last_update]
+    assert phrases == ["record last updated 2023-11-20", "record last updated 2024-03-01",
+                       "the record does not say when it was last updated"]
+
+
 def test_changes_over_time_figure():
     from dashboard.changes import by_month_and_kind, changes_over_time, undated
 

@@ -87,6 +87,20 @@ def test_filter_changes_content_and_survives_page_change(page, server):
     full_screenshot(page, SCREENSHOTS / "phase_status_SLE_RA.png")
 
 
+def test_phase_and_status_start_empty_and_old_links_choose(page, server):
+    """Phase and Status start like Disease area and Indication: no chips, a placeholder, every trial. A link made
+    when they started all chosen (`?phase=Phase+3&status=Unknown`) still opens its view."""
+    goto(page, f"{server.url}/")
+    assert [chips(page, x) for x in ("Disease area", "Indication", "Phase", "Status")] == [[], [], [], []]
+    assert multiselect(page, "Phase").locator("input").get_attribute("placeholder") == "All phases"
+    assert multiselect(page, "Status").locator("input").get_attribute("placeholder") == "All statuses"
+    assert len(table_rows(page)) == 4
+    goto(page, f"{server.url}/?phase=Phase+3&status=Unknown")
+    assert chips(page, "Phase") == ["Phase 3"] and chips(page, "Status") == ["Unknown"]
+    rows = table_rows(page)
+    assert len(rows) == 1 and "NCT05262686" in rows[0]
+
+
 def test_outcomes_say_so_when_sle_is_filtered_out(page, server):
     goto(page, f"{server.url}/outcomes?indication=RA&indication=pSS")
     assert "No published outcomes match the filter" in page.inner_text("body")

@@ -142,7 +142,8 @@ def test_arms_at_one_point_are_set_side_by_side_and_counted(reg):
     assert all(c[6] == 7.0 for t in fig.data if t.mode == "markers" for c in t.customdata)  # the true x on hover
     label = next(a for a in fig.layout.annotations if a.text == "3 arms")
     assert (label.x, label.y) == (7.0, 6.0)  # log axis: at 10^6
-    assert "Also at this point: NCT09999999" in fig.data[0].customdata[0][4]
+    t1d = next(t for t in fig.data if t.name == "T1D")
+    assert "Also at this point: NCT09999999" in t1d.customdata[0][4]
 
 
 def test_landscape_table_links_every_arm_and_says_why_not_drawn(reg):

@@ -12,12 +12,17 @@ CHART = "landscape"
 OPEN = "_landscape_open"
 
 
+def _trials(points: list) -> list[str]:
+    """The NCT ids of the arms of the chosen landscape markers, in order (a marker may hold several arms)."""
+    return list(dict.fromkeys(arm.split(" · ")[0] for p in points if p.get("customdata")
+                              for arm in str(p["customdata"][8]).split(";") if arm))
+
+
 def _open_trial() -> None:
-    """A click on one point of the landscape opens its trial's record (several points chosen: links below)."""
-    points = st.session_state[CHART].selection.points
-    ncts = {p["customdata"][0] for p in points if p.get("customdata")}
+    """A click on a marker of one trial opens its record (a marker of several trials: links below)."""
+    ncts = _trials(st.session_state[CHART].selection.points)
     if len(ncts) == 1:
-        st.session_state[OPEN] = ncts.pop()
+        st.session_state[OPEN] = ncts[0]
 
 
 if nct_to_open := st.session_state.pop(OPEN, None):
@@ -42,14 +47,18 @@ else:
     not_drawn = (f" {len(pts) - n_drawn:,} of {len(pts):,} arms are not drawn: "
                  + "; ".join(f"{n:,} {why}" for why, n in gaps.items()) + "." if gaps else
                  f" All {len(pts):,} active IL-2 arms are drawn.")
-    st.caption("Each point is one active IL-2 arm: the dose of its first administration as written in the record "
+    st.caption("Each marker is the active IL-2 arms of one indication (or area) at one dose and frequency, its area "
+               "growing with their number: the dose of the first administration as written in the record "
                "(IU units converted to IU here, so 1 million IU is 1,000,000 IU), on a log scale, against "
                "administrations per week while dosing, computed here from the schedule (every other day = 3.5; 5 days "
-               "a week = 5). Arms at the same dose and frequency are set side by side and counted. Flat, per-m² "
+               "a week = 5). Markers at one dose and frequency are set side by side. Flat, per-m² "
                "and per-kg doses are in separate panels: they cannot share an axis. Colours are the selection's "
-               "indications (or areas); hover names the trial, arm, dose as written and schedule. Click a point "
-               "to open its trial's record; the table below the chart links every arm." + not_drawn)
-    chosen = list(dict.fromkeys(p["customdata"][0] for p in event.selection.points if p.get("customdata")))
+               "indications (or areas); hover names the arms, dose as written and schedule. Click a marker "
+               "to open its trial's record (or list its trials); the table below the chart links every arm." + not_drawn)
+    chosen = _trials(event.selection.points)
+    if len(chosen) > 10:
+        st.caption(f"{len(chosen):,} trials chosen on the chart; the first 10 are linked here, and the table "
+                   "below links every arm.")
     for nct in chosen[:10]:
         st.page_link("app_pages/trial_record.py", label=f"Open the record of {nct}", icon=":material/description:",
                      query_params={"nct": nct})

@@ -19,7 +19,6 @@ from dashboard.theme import Palette, palette_of_codes
 BASIS_ORDER = {"flat": 0, "per m²": 1, "per kg": 2}
 POINT_COLUMNS = ["nct_id", "indication", "arm", "drug", "source", "dose", "unit", "unit_as_written", "x", "y",
                  "axis", "basis", "converted", "schedule", "drawn", "why_not"]
-GL_POINTS = 1000  # past this many points WebGL draws them (SVG slows down)
 TITLE = "Every IL-2 arm: dose per administration against administrations per week"
 
 
@@ -73,17 +72,16 @@ def panels(pts: pd.DataFrame) -> list[str]:
     return sorted(basis_of, key=lambda a: (BASIS_ORDER.get(basis_of[a], 3), not a.startswith("IU"), a))
 
 
-def dodged(g: pd.DataFrame, step: float = 0.2, spread: float = 0.4) -> list[float]:
-    """x positions to draw: arms at the same (x, y) set side by side around their x, `step` apart (at most
-    `spread` in all), in the frame's order; a lone arm stays at its x. Hover and table give the true x."""
-    seen: dict[tuple, int] = {}
-    total = g.groupby(["x", "y"]).size().to_dict() if len(g) else {}
-    out = []
-    for x, y in zip(g.x, g.y, strict=True):
-        k, i = total[(x, y)], seen.get((x, y), 0)
-        seen[(x, y)] = i + 1
-        out.append(float(x) + (i - (k - 1) / 2) * min(step, spread / k))
-    return out
+def offsets(k: int, step: float = 0.08, spread: float = 0.4) -> list[float]:
+    """x offsets of `k` markers sharing one dose and frequency (one per series), `step` apart and at most
+    `spread` in all, centred on the true x: a lone marker stays at its x. Hover and table give the true x."""
+    gap = min(step, spread / k) if k > 1 else 0.0
+    return [(i - (k - 1) / 2) * gap for i in range(k)]
+
+
+def size(n: int) -> float:
+    """A marker's diameter for `n` arms: its area grows with the count (9 px for one arm, 30 at most)."""
+    return min(30.0, 9.0 * math.sqrt(n))
 
 
 def log_ticks(lo: float, hi: float) -> list[float]:
@@ -118,9 +116,12 @@ def _written(r: Any) -> str:
 
 
 def figure(pts: pd.DataFrame, palette: Palette | None = None) -> go.Figure:
-    """The landscape: one panel per axis unit (separate y axes, log scale), a point per drawn arm coloured by
-    its indication's series, hover naming trial, arm, dose as written and schedule (and the other arms at
-    the same point). Each point's customdata[0] is its NCT id (a click opens that trial's record)."""
+    """The landscape: one panel per axis unit (separate y axes, log scale); a marker per dose, frequency and
+    series (the palette's indications or areas) whose area grows with its number of arms, markers of one
+    dose and frequency side by side within ±0.2 of their x; hover names the arms, dose as written, schedule
+    and source. Each marker's customdata: [NCT id when it is one arm else "", first arm, dose as written,
+    schedule, the other arms in words, source, true x, number of arms, "NCT · arm" of every arm joined by
+    ";"] (a click on a one-arm marker opens its trial's record; on several, the page links each)."""
     drawn = pts[pts.drawn.astype(bool)]
     pal = palette or palette_of_codes(drawn.indication)
     names = panels(pts)
@@ -128,46 +129,42 @@ def figure(pts: pd.DataFrame, palette: Palette | None = None) -> go.Figure:
     basis_of = dict(zip(drawn.axis, drawn.basis, strict=True))
     titles = [panel_title(a, basis_of[a]) for a in names]
     fig = make_subplots(rows=n, cols=1, subplot_titles=titles or None, vertical_spacing=min(0.12, 0.35 / n))
-    trace = go.Scattergl if len(drawn) > GL_POINTS else go.Scatter
     shown: set[str] = set()
     top = max([7.0, *drawn.x.astype(float)]) if len(drawn) else 7.0
     rank = {name: i for i, name in enumerate(pal.colours)}
-
-    def series_rank(name: str) -> int:
-        return rank.get(name, len(rank))
-
     for row, axis in enumerate(names, start=1):
-        g = drawn[drawn.axis == axis]
-        at_point: dict[tuple, list[str]] = {}
-        for r in g.itertuples():
-            at_point.setdefault((r.x, r.y), []).append(f"{r.nct_id} · {r.arm}")
-        # Side by side within a point in the series' order, so each point's colours form blocks.
-        g = g.assign(series=[pal.series_of(c) for c in g.indication])
-        g = g.sort_values("series", kind="stable", key=lambda c: c.map(series_rank))
-        g = g.assign(shown_x=dodged(g))
-        for series, s in g.groupby("series", sort=False):
-            custom = []
-            for r in s.itertuples():
-                here = at_point[(r.x, r.y)]  # the first six names suffice: never the whole list per point
-                others = [a for a in here[:6] if a != f"{r.nct_id} · {r.arm}"][:5]
-                more = len(here) - 1 - len(others)
-                also = f"<br>Also at this point: {'; '.join(others)}" + (
-                    f" and {more:,} more" if more > 0 else "") if others else ""
-                custom.append([r.nct_id, r.arm, _written(r), r.schedule, also, dv.source_label(r.source), r.x])
-            fig.add_trace(trace(
-                x=list(s.shown_x.astype(float)), y=list(s.y.astype(float)), mode="markers", name=str(series),
-                legendgroup=str(series), showlegend=series not in shown, customdata=custom,
-                marker=dict(color=pal.colour_of_series(str(series)), size=11, opacity=0.85,
+        g = drawn[drawn.axis == axis].assign(series=lambda d: [pal.series_of(c) for c in d.indication])
+        # One marker per dose, frequency and series: its size counts the arms; markers of one dose and
+        # frequency side by side in the palette's order.
+        cells = g.groupby(["x", "y"], sort=False).series.agg(
+            lambda v: sorted(set(v), key=lambda n: rank.get(n, len(rank)))).to_dict()
+        markers: dict[str, list[dict]] = {}
+        for (x, y, series), m in g.groupby(["x", "y", "series"], sort=False):
+            present = cells[(x, y)]
+            arms = [f"{r.nct_id} · {r.arm}" for r in m.itertuples()]
+            first = m.iloc[0]
+            others = len(g[(g.x == x) & (g.y == y)]) - len(m)
+            here = f"<br>{len(m):,} arms of {series} here: {'; '.join(arms[:5])}" + (
+                f" and {len(arms) - 5:,} more" if len(arms) > 5 else "") if len(m) > 1 else ""
+            if others:
+                here += f"<br>{others:,} more arm(s) of other {pal.title.lower()} at this dose and frequency"
+            markers.setdefault(str(series), []).append({
+                "x": float(x) + offsets(len(present))[present.index(series)], "y": float(y), "n": len(m),
+                "custom": [first.nct_id if len(m) == 1 else "", first.arm, _written(first), first.schedule, here,
+                           dv.source_label(first.source), float(x), len(m), ";".join(arms)]})
+        for series in sorted(markers, key=lambda n: rank.get(n, len(rank))):
+            ms = markers[series]
+            fig.add_trace(go.Scatter(
+                x=[m["x"] for m in ms], y=[m["y"] for m in ms], mode="markers", name=series, legendgroup=series,
+                showlegend=series not in shown, customdata=[m["custom"] for m in ms],
+                marker=dict(color=pal.colour_of_series(series), size=[size(m["n"]) for m in ms], opacity=0.9,
                             line=dict(width=1, color="white")),
-                hovertemplate=("<b>%{customdata[0]}</b> · %{customdata[1]}<br>Dose as written: %{customdata[2]}"
-                               f"<br>Compared as %{{y:,.6~r}} {axis}<br>Schedule: %{{customdata[3]}}"
+                hovertemplate=("<b>%{customdata[7]} arm(s)</b> · first: %{customdata[1]}<br>Dose as written: "
+                               f"%{{customdata[2]}}<br>Compared as %{{y:,.6~r}} {axis}<br>Schedule: %{{customdata[3]}}"
                                "<br>%{customdata[6]:.2~f} administrations a week (computed here)"
-                               "<br>Source: %{customdata[5]}%{customdata[4]}<extra></extra>")), row=row, col=1)
-            shown.add(str(series))
-        for (x, y), arms in at_point.items():
-            if len(arms) > 1:  # arms at one dose and frequency: set side by side (dodged), and counted above
-                fig.add_annotation(x=x, y=math.log10(y), text=f"{len(arms)} arms", showarrow=False, yshift=16,
-                                   font=dict(size=11, color="#333333"), row=row, col=1)
+                               "<br>Source: %{customdata[5]}%{customdata[4]}<extra>" + series + "</extra>")),
+                row=row, col=1)
+            shown.add(series)
         converted = bool(g.converted.any())
         lo, hi = math.log10(g.y.astype(float).min()) - 0.4, math.log10(g.y.astype(float).max()) + 0.4
         vals = log_ticks(10 ** lo, 10 ** hi)

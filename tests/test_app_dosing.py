@@ -47,12 +47,13 @@ def test_dosing_page_landscape_and_comparison_for_every_filter(sel):
     want = {k: v for k, v in curated_il2_arms().items() if k[0] in studies}
     fig = landscape_spec(at)
     marks = [t for t in fig["data"] if t["mode"] == "markers"]
-    drawn = {(c[0], c[1]) for t in marks for c in t["customdata"]}
+    drawn = {tuple(a.split(" · ", 1)) for t in marks for c in t["customdata"] for a in c[8].split(";")}
     assert drawn == set(want)
     # Every seed dose is a flat dose in million IU: one panel, in IU, log scale, converted and saying so.
     assert fig["layout"]["yaxis"]["type"] == "log" and "yaxis2" not in fig["layout"]
     assert "converted to IU here" in fig["layout"]["yaxis"]["title"]["text"]
-    assert sorted(y for t in marks for y in t["y"]) == sorted(v * 1e6 for v in want.values())
+    assert sorted(y for t in marks for c, y in zip(t["customdata"], t["y"], strict=True) for _ in range(c[7])) == \
+        sorted(v * 1e6 for v in want.values())
     assert "computed here from the schedule" in fig["layout"]["xaxis"]["title"]["text"]
     assert f"All {len(want)} active IL-2 arms are drawn." in text_of(at)
     # The chart's table: one row per arm, each with a link to its trial's record.

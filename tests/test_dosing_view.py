@@ -123,27 +123,33 @@ def test_landscape_figure_panels_log_axes_palette_and_links(reg):
     assert "computed here" in fig.layout.xaxis3.title.text
     by_axis: dict[str, set] = {}
     for t in [t for t in fig.data if t.mode == "markers"]:
-        by_axis.setdefault(t.yaxis, set()).update(c[0] for c in t.customdata)
+        by_axis.setdefault(t.yaxis, set()).update(a.split(" · ")[0] for c in t.customdata for a in c[8].split(";"))
         assert t.marker.color == pal.colour_of_series(t.name)
     assert by_axis == {"y": {"NCT01353833", "NCT00000008"}, "y2": {"NCT02265809"}, "y3": {"NCT00000006"}}
     t1d = next(t for t in fig.data if t.name == "T1D" and t.yaxis == "y")
     assert "0.33 million IU" in t1d.customdata[0][2] and t1d.customdata[0][3] == "daily for 5 days"
     assert "Dose as written" in t1d.hovertemplate
-    assert list(t1d.x) == [7.0, 7.0]  # two doses at one frequency: not on one spot, so not dodged
+    assert list(t1d.x) == [7.0, 7.0]  # two doses at one frequency: not on one spot, so not set apart
+    assert [c[7] for c in t1d.customdata] == [1, 1] and t1d.customdata[0][0] == "NCT01353833"  # one arm: its trial
 
 
-def test_arms_at_one_point_are_set_side_by_side_and_counted(reg):
+def test_arms_at_one_point_are_one_marker_per_series_sized_by_count(reg):
     same = reg[reg.arm == "1 MIU"]
     twins = pd.concat([same, same.assign(nct_id="NCT09999999", indication="SLE"),
-                       same.assign(nct_id="NCT09999998", indication="RA")], ignore_index=True)
+                       same.assign(nct_id="NCT09999998", indication="SLE"),
+                       same.assign(nct_id="NCT09999997", indication="RA")], ignore_index=True)
     fig = landscape.figure(landscape.points(twins))
-    xs = sorted(x for t in fig.data if t.mode == "markers" for x in t.x)
-    assert xs == pytest.approx([7 - 0.4 / 3, 7.0, 7 + 0.4 / 3])  # within ±0.2 of the true x, whatever their number
-    assert all(c[6] == 7.0 for t in fig.data if t.mode == "markers" for c in t.customdata)  # the true x on hover
-    label = next(a for a in fig.layout.annotations if a.text == "3 arms")
-    assert (label.x, label.y) == (7.0, 6.0)  # log axis: at 10^6
-    t1d = next(t for t in fig.data if t.name == "T1D")
-    assert "Also at this point: NCT09999999" in t1d.customdata[0][4]
+    marks = {t.name: t for t in fig.data if t.mode == "markers"}
+    assert {n: len(t.x) for n, t in marks.items()} == {"T1D": 1, "SLE": 1, "RA": 1}  # one marker per series
+    xs = sorted(t.x[0] for t in marks.values())
+    assert xs == pytest.approx([7 - 0.08, 7.0, 7 + 0.08])  # side by side, close to the true x
+    assert all(t.customdata[0][6] == 7.0 for t in marks.values())  # the true x on hover
+    sle = marks["SLE"]
+    assert sle.customdata[0][7] == 2 and sle.customdata[0][0] == ""  # two arms: no single trial to open
+    assert set(sle.customdata[0][8].split(";")) == {"NCT09999999 · 1 MIU", "NCT09999998 · 1 MIU"}
+    assert sle.marker.size[0] > marks["RA"].marker.size[0]  # its area counts its arms
+    assert "2 arms of SLE here" in sle.customdata[0][4] and "2 more arm(s) of other" in sle.customdata[0][4]
+    assert landscape.offsets(1) == [0.0] and max(landscape.offsets(30)) <= 0.2  # never further than ±0.2
 
 
 def test_landscape_table_links_every_arm_and_says_why_not_drawn(reg):

@@ -168,6 +168,7 @@ _EVENTS: list[tuple[str, re.Pattern[str]]] = [(k, re.compile(p, re.I)) for k, p 
                  rf"(?P<n>{N}){_SEP}(?:consecutive\s+)?(?P<u>days?|weeks?|wks?|months?|years?)(?:{_SEP}(?:course|period|cycle))?\b"
                  rf"|\bpendant\s+(?P<nf>{N})\s+(?P<uf>jours?|semaines?|mois|ans?|années?)\b"
                  rf"|\b(?:on\s+)?(?P<n2>{N})\s+consecutive\s+days\b"
+                 rf"|\b(?P<n5>{N})\s+days(?=\s+every\s+(?:{N}\s+)?weeks?\b)"
                  rf"|\b(?:a\s+)?(?P<n3>{N}){_SEP}(?P<u3>day|week){_SEP}(?:course|treatment|period|regimen)\b"),
 ]]
 
@@ -319,7 +320,9 @@ def read_schedule(text: str, path: str, per_day_hint: bool = False, lo: int = 0,
                     nw = g["n"].lower()
                     k = 2 if nw in ("other", "second") else _n(nw)
                     every = k if g["u"].lower().startswith("day") else 7 * k
-                if d.every_days is None and not d.freq_seen:
+                if d.every_days is None and not d.freq_seen and d.for_days is not None and every > d.for_days:
+                    d.period = every  # "5 days every four weeks": the cycle period; the frequency is not stated
+                elif d.every_days is None and not d.freq_seen:
                     d.every_days, d.freq_seen = every, True
                 elif d.every_days == every or (d.period is not None and d.period == every):
                     pass
@@ -333,8 +336,8 @@ def read_schedule(text: str, path: str, per_day_hint: bool = False, lo: int = 0,
             elif ev.kind == "duration":
                 if g["n"]:
                     n, u = _n(g["n"]), g["u"]
-                elif g["n2"]:
-                    n, u = _n(g["n2"]), "days"
+                elif g["n2"] or g["n5"]:  # "5 consecutive days", "5 days every four weeks"
+                    n, u = _n(g["n2"] or g["n5"]), "days"
                 elif g["nf"]:  # "pendant 5 jours"
                     n, u = _n(g["nf"]), _unit_en(g["uf"])
                 else:
@@ -516,7 +519,8 @@ def _read_pair(study_texts: list[tuple[str, str, str]], texts: list[tuple[str, s
     scheds = {path: read_schedule(text, path, any(d.per_day for d in doses[path]), lo, hi)
               for _, path, text, lo, hi in srcs}
     if not any(doses.values()) and not any(s.phases for s in scheds.values()) and study_texts:
-        srcs = readable(study_texts)
+        # the study's description is read too (the arm's and intervention's own words still name the route)
+        srcs = srcs + readable(study_texts)
         doses = {path: _iu_doses(text, lo, hi) for _, path, text, lo, hi in srcs}
         scheds = {path: read_schedule(text, path, any(d.per_day for d in doses[path]), lo, hi)
                   for _, path, text, lo, hi in srcs}

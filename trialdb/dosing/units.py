@@ -204,7 +204,7 @@ def find_doses(text: str) -> list[DoseMatch]:
         if re.search(r"\bbetween\s+" + NUMBER + r"\s+and\s*$", before, re.I):
             refuse(f"a range: between ... {whole}")
             continue
-        item = rf"(?<![\d.,·A-Za-z-]){NUMBER}(?:{_SPACE}{_TIMES}{_SPACE}10(?:6|\\?\^{_SPACE}6|⁶|\(6\)))?"
+        item = rf"(?<![\d.,·:A-Za-z-]){NUMBER}(?:{_SPACE}{_TIMES}{_SPACE}10(?:6|\\?\^{_SPACE}6|⁶|\(6\)))?"
         lst = re.search(rf"(?:{item}\s*(?:,|;|/)?\s*(?:or|and)?\s*)+$", before)
         options: tuple[float, ...] = ()
         if lst and re.search(r"(?:,|;|\bor\b|\band\b)\s*$", before) and lst.group().strip():

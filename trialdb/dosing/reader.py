@@ -243,6 +243,7 @@ def read_schedule(text: str, path: str, per_day_hint: bool = False, lo: int = 0,
     out = _Schedule()
     cuts = [lo] + [m.start() for m in _SPLIT.finditer(text, lo, hi)] + [hi]
     drafts: list[_PhaseDraft] = []
+    weak: list[tuple[int, int]] = []
 
     def nr(fieldname: str, reason: str, ev: _Event) -> None:
         out.not_read.append(NotRead(fieldname, reason, text[ev.start:ev.end], path))
@@ -260,7 +261,8 @@ def read_schedule(text: str, path: str, per_day_hint: bool = False, lo: int = 0,
         i = len(drafts) - 1
         for ev in evs:
             g = ev.m.groupdict()
-            out.spans.append((ev.start, ev.end))
+            # "/day" after a dose is part of the dose's words: the schedule's quote starts there only alone
+            (weak if ev.kind == "period" and g.get("pd") else out.spans).append((ev.start, ev.end))
             words = text[ev.start:ev.end]
             if ev.kind == "subdaily":
                 d.freq_seen, d.every_days = True, None
@@ -362,6 +364,8 @@ def read_schedule(text: str, path: str, per_day_hint: bool = False, lo: int = 0,
                     else:
                         d.cycles, d.cycles_said = None, True
                         nr(f"phases[{i}].cycles", f"'{words}' is not a whole number of cycles", ev)
+    if not out.spans:
+        out.spans = weak
     if not drafts and per_day_hint:  # "1 MUI/jour" and nothing else: a daily dose, duration not stated
         hint = re.compile(r"(?:/\s*(?:day|d|jour|j)\b|\bper\s+day\b|\ba\s+day\b|\bpar\s+jour\b)", re.I).search(text, lo, hi)
         if hint:

@@ -421,3 +421,12 @@ def test_property_dose_numbers_in_quote(num, unit, per, freq, dur, route, where,
 def test_property_never_raises_on_any_text(text):
     s = one_arm(text)
     check_quotes(s, read_regimens(s))
+
+
+def test_synthetic_portfolio_wordings():
+    # the synthetic portfolio's registry-style wordings (trialdb/synthetic.py): "14 days of rest" is a rest, and
+    # "for 5 consecutive days every 4 weeks" a 5-day course every 28 days (neither was read so before)
+    from trialdb.synthetic import DOSING_TEXTS
+
+    assert only(DOSING_TEXTS[1].format(d="1.5")).phases == (P(2, 14, 14, 3),)
+    assert only(DOSING_TEXTS[2].format(d="1.5")).phases == (P(1, 5, 23, 6),)

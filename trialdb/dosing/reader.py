@@ -154,7 +154,8 @@ _EVENTS: list[tuple[str, re.Pattern[str]]] = [(k, re.compile(p, re.I)) for k, p 
                 rf"(?:(?:per|a|each)\s+week|weekly)\b|\b(?P<n3>{N})\s+days?\s+(?:per|a|each)\s+week\b)"),
     ("rest", rf"(?:(?:followed\s+by|with|after)\s+(?:an?\s+)?)?(?P<n>{N}){_SEP}(?P<u>days?|weeks?|wks?){_SEP}"
              rf"(?:treatment\s+|drug\s+|therapy\s+)?(?:hiatus|break|rest|pause|interruption|washout|off|drug[\s-]free)"
-             rf"|\b(?:rest|break|hiatus|pause)\s+(?:period\s+)?(?:of\s+)?(?P<n2>{N}){_SEP}(?P<u2>days?|weeks?)"),
+             rf"|\b(?:rest|break|hiatus|pause)\s+(?:period\s+)?(?:of\s+)?(?P<n2>{N}){_SEP}(?P<u2>days?|weeks?)"
+             rf"|\b(?P<n3>{N}){_SEP}(?P<u3>days?|weeks?)\s+of\s+(?:rest|break|pause|no\s+treatment)\b"),
     ("cycles", rf"\b(?:for\s+|total\s+of\s+|repeated\s+)?(?P<n>{N})\s+(?:(?P<len>\d+){_SEP}days?{_SEP})?(?:treatment\s+)?"
                rf"(?:cycles|courses)\b|\brepeated\s+(?P<n2>{N})\s+times\b|\b(?P<n3>{N})\s+times\s+in\s+total\b"),
     ("period", rf"\bevery\s+(?P<n>{N}|other|second)\s+(?P<u>days?|weeks?|wks?)\b"
@@ -289,7 +290,7 @@ def read_schedule(text: str, path: str, per_day_hint: bool = False, lo: int = 0,
                 nr(f"phases[{i}].every_days", f"ambiguous frequency: '{words}' (a count per week, no whole-day "
                    "interval)", ev)
             elif ev.kind == "rest":
-                nw, u = (g["n"], g["u"]) if g["n"] else (g["n2"], g["u2"])
+                nw, u = (g["n"], g["u"]) if g["n"] else (g["n2"], g["u2"]) if g["n2"] else (g["n3"], g["u3"])
                 days = _days(_n(nw), u)
                 if days is not None:
                     d.rest_days = days

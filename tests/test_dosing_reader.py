@@ -158,9 +158,10 @@ CASES = [
     ("NCT00001357", "Patients will receive Proleukin subcutaneously at their assigned dose level once per day for "
                     "5 days approximately every eight weeks for a total of 6 months.",
      None, None, "subcutaneous", (P(1, 5, 0, None),), {"phases[0].every_days": "approximately every"}),
-    # French word order (MUI) as in French registry wording; fortnightly maintenance for weeks
+    # French word order (MUI) and French schedule words ("pendant", "puis", "tous les 15 jours"): daily for 5 days,
+    # then every 15 days for a duration not stated
     ("french-MUI", "IL-2 1 MUI/jour pendant 5 jours puis tous les 15 jours",
-     1.0, "million IU", None, (P(1, None),), {}),
+     1.0, "million IU", None, (P(1, 5), P(15, None)), {"phases[1].for_days": "duration not stated"}),
     # the Chinese unit wan: "50WIU" (rhIL-2 records of Chinese sponsors), every other day
     ("wan", "rhIL-2 50WIU subcutaneous injection every other day for 12 weeks",
      50.0, "10⁴ IU", "subcutaneous", (P(2, 84),), {}),
@@ -182,6 +183,98 @@ CASES = [
     # a Markdown escaped tilde before the number: approximate, not read
     ("tilde", "IL-2 \\~1 MIU daily for 5 days",
      None, None, None, (P(1, 5),), {"dose": "approximate"}),
+    # --- more real wording (issue 20: at least 40 phrases), each source in its comment ---
+    # NCT04077684 brief summary (clinicaltrialexchange.com mirror): three doses for three arms, none named by the arm
+    ("NCT04077684", "three doses of IL2 (0.2 MIU, 0.5 MIU or 1 MIU) versus placebo",
+     None, None, None, (), {"dose": "several doses listed", "phases": "schedule not stated"}),
+    # NCT01840046, Castela et al. JAMA Dermatol 2014 (PubMed 24872229): "IU/d", "during 5 days", induction then
+    # three courses at stated weeks with their own dose
+    ("PMID24872229", "Subcutaneous interleukin 2 (1.5 million IU/d) was administered during 5 days, followed by three "
+                     "5-day courses of 3 million IU/d at weeks 3, 6, and 9.",
+     1.5, "million IU", "subcutaneous", (P(1, 5), P(1, 5, 0, None, dose=3.0)), {"phases[1].rest_days": "weeks"}),
+    # mdedge.com ACR report of the first SLE trial (Peking University): courses and breaks, no frequency
+    ("mdedge-SLE", "received three courses of SC injections of 1 million IU of IL-2, with a 2-week break between "
+                   "courses",
+     1.0, "million IU", "subcutaneous", (), {"phases": "schedule not stated"}),
+    # UK-Vanguard, PLoS Clin Trials 2006 (doi 10.1371/journal.pctr.0010003): "twice-daily" and "wk"
+    ("UK-Vanguard", "IL-2 was administered by twice-daily subcutaneous injections for five consecutive days every 8 wk.",
+     None, None, "subcutaneous", (P(None, 5, 51, None),), {"phases[0].every_days": "more than once a day",
+                                                            "phases[0].cycles": "not stated"}),
+    # UK-Vanguard abstract: a dose per arm listed, doses per day given in two injections
+    ("UK-Vanguard-doses", "receive IL-2 at 15 million international units (MIU) per day (12 participants) or 9 MIU/day "
+                          "(12 participants) or no treatment (12 participants)",
+     None, None, None, (P(1, None),), {"dose": "several doses listed"}),
+    # LILACS protocol (NCT03113773), BMJ Open 2018 (PubMed 30224390): a dose range with the superscript lost
+    ("LILACS-range", "randomised to receive either IL-2 (aldesleukin; dose range 0.3-3×106 IU) or placebo once daily, "
+                     "given subcutaneously, for five consecutive days.",
+     None, None, "subcutaneous", (P(1, 5),), {"dose": "a range"}),
+    # LILACS protocol: the first cohort's dose, "0.3×106" written without spaces
+    ("LILACS-group1", "Group 1 will receive a dose of 0.3×106 IU",
+     0.3, "million IU", None, (), {"phases": "schedule not stated"}),
+    # LILACS ESC abstract (discovery.researcher.life): five dose groups listed
+    ("LILACS-groups", "5 dose groups (0.3, 0.6, 1.2, 2.4 and 3x106 IU/day)",
+     None, None, None, (P(1, None),), {"dose": "several doses listed"}),
+    # LILACS, NEJM Evidence 2022 (PubMed 38319239): part B's two dose groups
+    ("LILACS-partB", "one of two dose groups (1.5 and 2.5 × 106 IU daily)",
+     None, None, None, (P(1, None),), {"dose": "several doses listed", "phases[0].for_days": "not stated"}),
+    # LILACS research summary (cctu.org.uk): "over five days"
+    ("LILACS-cctu", "The planned doses will be given to the trial patients once a day, over five days as subcutaneous "
+                    "injections",
+     None, None, "subcutaneous", (P(1, 5),), {"dose": "not stated"}),
+    # Hartemann 2013 as summarised in J Immunol 2019 table 1 (PMC6986328): "followed for 60 days" is follow-up
+    ("Hartemann-table", "SC, 0.33, 1 or 3 million IU per day, for a 5-day course, followed for 60 days",
+     None, None, "subcutaneous", (P(1, 5),), {"dose": "several doses listed"}),
+    # NCT05605665 arm description (crick.ai registry mirror): "10\\~6" (an escaped tilde for the power sign) and
+    # "once twice a week" - neither is read
+    ("NCT05605665", "low dose interleukin-2 injected subcutaneously, at a dose of 1 x 10\\~6 IU once twice a week, "
+                    "for 12 weeks.",
+     None, None, "subcutaneous", (P(None, 84),), {"dose": "garbled", "phases[0].every_days": "once twice"}),
+    # NCT00554515 (SELECT, trials.co mirror): high-dose IL-2, every 8 hours; "IL2, 600,000" is not a list of doses
+    ("NCT00554515", "Participants received high-dose (HD) IL2, 600,000 IU/kg/dose (Prometheus Laboratories Inc.) i.v. "
+                    "every 8 hours for 5 days (maximum of 14 doses) beginning on day 1 and again on day 15.",
+     600000.0, "IU/kg", "intravenous", (P(None, 5),), {"flag": "high-dose range",
+                                                       "phases[0].every_days": "more than once a day"}),
+    # ACR 2017 abstract (acrabstracts.org), rheumatoid arthritis in China: the wan unit "WIU"
+    ("ACR-WIU", "injected subcutaneously IL-2 at 50 WIU per day for a 5 day course",
+     50.0, "10⁴ IU", "subcutaneous", (P(1, 5),), {}),
+    # Allegretti et al. ulcerative colitis (MedPage Today report): "IU/m2/day" with the superscript lost
+    ("UC-doseA", "Dose A: 0.3 x 106 IU/m2/day",
+     0.3, "million IU/m²", None, (P(1, None),), {"phases[0].for_days": "duration not stated"}),
+    # NCT02467504, Signal Transduct Target Ther 2022 (PubMed 35250032): cycles named first, "(a total of 7 doses)"
+    ("PMID35250032", "Three cycles of Ld-IL2 or placebo were administered subcutaneously every other day for 2 weeks "
+                     "(a total of 7 doses), followed by a 2-week break.",
+     None, None, "subcutaneous", (P(2, 14, 14, 3),), {"dose": "not stated"}),
+    # NCT02464319, JAMA Netw Open 2022 (rheumatologyadvisor.com report): "a 2-week pause in treatment"
+    ("pSS-2022", "low-dose IL-2 at a dose of 1 million IU subcutaneously every other day for 2 weeks followed by a "
+                 "2-week pause in treatment",
+     1.0, "million IU", "subcutaneous", (P(2, 14, 14),), {}),
+    # Takaku 1988, Gan To Kagaku Ryoho (PubMed 3058043): PubMed's "10(6)" for a superscript
+    ("PMID3058043", "subcutaneously in 4 patients at a dose of 1 x 10(6) U/day for 5 days",
+     1.0, "million IU", "subcutaneous", (P(1, 5),), {}),
+    # J Immunother 1995 (PubMed 8770775): "once daily 6 days a week" is not every day
+    ("PMID8770775", "IL-2 was administered once daily 6 days a week for 12 weeks.",
+     None, None, None, (P(None, 84, times_per_week=6),), {"phases[0].every_days": "6 days a week"}),
+    # SC IL-2 in melanoma (litmetric.com abstract): 5 days per week, repeated at 6-week intervals
+    ("melanoma-SC", "IL-2 administered SC daily for 5 days per week for 4 consecutive weeks, repeated at 6-week "
+                    "intervals.",
+     None, None, "subcutaneous", (P(None, 28, 14, None, times_per_week=5),),
+     {"phases[0].every_days": "5 days per week", "phases[0].cycles": "not stated"}),
+    # Clin Cancer Res table 2 footnote (clincancerres.aacrjournals.org): "MIU/M2" in capitals is per m²
+    ("MIU/M2", "Adjuvant IL-2 given at 4.0 MIU/M2 on days 8-12 of each cycle.",
+     4.0, "million IU/m²", None, (), {"phases": "schedule not stated"}),
+    # natural IL-2 in hepatitis B (fitforthem.unipa.it abstract): "30 000 U" and increasing doses are not read
+    ("nIL-2-HBV", "increasing doses of nIL-2 (30 000 U, 100 000 U, 300 000 U, 1.0 million U) subcutaneously",
+     None, None, "subcutaneous", (), {"phases.dose": "escalation"}),
+    ("nIL-2-spaces", "nIL-2 (30 000 U, 100 000 U, 300 000 U, 1.0 million U) subcutaneously in a phase I trial. Each "
+                     "dose was applied once per week over 3 weeks.",
+     None, None, "subcutaneous", (P(7, 21),), {"dose": "digit groups separated by spaces"}),
+    # Clin Cancer Res 2014 (aacrjournals.org), ULD IL-2 after HSCT: a range of doses and a range of durations
+    ("CCR2014-full", "received ULD IL-2 post hematopoietic stem cell transplantation (HSCT; 100,000–200,000 IU/m2 ×3 "
+                     "per week), starting <day 30 and continuing for 6 to 12 weeks.",
+     None, None, None, (P(None, None, times_per_week=3),), {"dose": "a range", "phases[0].for_days": "not stated"}),
+    # French HIV care guidelines, chapter 17 (studylibfr.com): decimal commas in a range, "2 fois par jour"
+    ("french-HIV", "les doses habituelles sont de 4,5-7,5 MUI 2 fois par jour",
+     None, None, None, (), {"dose": "a decimal comma", "phases[0].every_days": "more than once a day"}),
 ]
 
 
@@ -328,3 +421,12 @@ def test_property_dose_numbers_in_quote(num, unit, per, freq, dur, route, where,
 def test_property_never_raises_on_any_text(text):
     s = one_arm(text)
     check_quotes(s, read_regimens(s))
+
+
+def test_synthetic_portfolio_wordings():
+    # the synthetic portfolio's registry-style wordings (trialdb/synthetic.py): "14 days of rest" is a rest, and
+    # "for 5 consecutive days every 4 weeks" a 5-day course every 28 days (neither was read so before)
+    from trialdb.synthetic import DOSING_TEXTS
+
+    assert only(DOSING_TEXTS[1].format(d="1.5")).phases == (P(2, 14, 14, 3),)
+    assert only(DOSING_TEXTS[2].format(d="1.5")).phases == (P(1, 5, 23, 6),)

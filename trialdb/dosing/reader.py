@@ -20,7 +20,12 @@ and the words, never a guess. The conventions, with their reasons:
 - "N consecutive days per week" is every 1 day for N days, rest 7 - N; "for K weeks" then gives K cycles.
 - A count per week without a day pattern ("×3 per week", "three times a week", "5 days per week") gives
   `times_per_week` and leaves `every_days` None (no whole-day interval), with a NotRead quoting the words.
-- "biweekly", "monthly", "twice daily", "every 8 hours", "as needed" are not read as an interval (NotRead).
+- A count per week clears any "daily" beside it ("once daily 6 days a week" is not every day).
+- "biweekly", "monthly", "twice daily"/"twice-daily", "every 8 hours", "as needed", "once twice a week" are not
+  read as an interval (NotRead). "every 8 wk" is read as "every 8 weeks"; "repeated at 6-week intervals" is a
+  cycle period (the number of cycles then not stated).
+- French schedule words: "par jour", "/jour", "tous les N jours", "toutes les N semaines", "pendant N jours/
+  semaines" (months and years not converted, as above), "puis" (then), "2 fois par jour" (more than once a day).
 - A dose per day ("1 MIU/day") means daily only when no other frequency is written.
 - Several doses for several arms ("0·33 MIU/day, 1 MIU/day, or 3 MIU/day", "0.125, 0.250 or 0.500 MIU/m2"):
   an arm's dose is read only when the arm's own label or description names it; otherwise NotRead.
@@ -29,6 +34,8 @@ and the words, never a guess. The conventions, with their reasons:
 - Courses at stated weeks ("at weeks 3, 6, and 9") do not give a rest that is sure (is week 3 day 14 or
   21?): those phases keep `cycles` None, so no calendar is drawn, with a NotRead quoting the words.
 - Implausible doses are kept as written and flagged (far below or above the low-dose range), never corrected.
+- An amount read beside amounts that cannot be read in the same words ("30 000 U, 100 000 U, 1.0 million U") is
+  not taken as the dose (NotRead naming the unreadable one); "increasing doses" is a dose escalation.
 - Units: see `trialdb.dosing.units` ("units" is IU; "mIU", ranges and garbled numbers are refused).
 """
 
@@ -135,32 +142,40 @@ def _n(text: str) -> int:
 
 # Checked in this order; each is (kind, pattern). Spans already taken are not matched again.
 _EVENTS: list[tuple[str, re.Pattern[str]]] = [(k, re.compile(p, re.I)) for k, p in [
-    ("subdaily", r"\b(?:twice|three\s+times|2\s+times|3\s+times)\s+(?:a|per)\s+day\b|\btwice\s+daily\b|\bb\.?i\.?d\b"
+    ("subdaily", r"\b(?:twice|three[\s-]+times|2[\s-]+times|3[\s-]+times)[\s-]+(?:a|per)[\s-]+day\b|\btwice[\s-]+daily\b"
+                 r"|\bb\.?i\.?d\b|\b(?:deux|trois|2|3)\s+fois\s+par\s+jour\b"
                  r"|\bevery\s+\d+\s+hours?\b|\bq\s?\d+\s?h\b|\b(?:\d+|eight|twelve)[\s-]+hourly\b"),
     ("ambiguous", r"\bbi-?weekly\b|\bbi-?monthly\b|\bsemi-?monthly\b|\bmonthly\b|\bevery\s+(?:\d+\s+)?months?\b"
-                  r"|\bonce\s+a\s+month\b|\bas\s+needed\b|\bp\.?r\.?n\b|\bapproximately\s+every\b|\babout\s+every\b"),
+                  r"|\bonce\s+a\s+month\b|\bonce\s+(?:or\s+|to\s+)?twice\b|\bas\s+needed\b|\bp\.?r\.?n\b|\bapproximately\s+every\b|\babout\s+every\b"),
     ("atweeks", rf"\bat\s+(?:the\s+)?weeks?\s+{N}(?:\s*(?:,\s*and|,|and|&)\s*{N})+"),
     ("cycleword", r"\b(?:as\s+one|one|each|per|every|another)\s+(?:treatment\s+)?(?:cycle|course)\b"),
     ("daypattern", rf"\b(?:on\s+)?(?P<n>{N})\s+consecutive\s+days?\s+(?:per|a|each|every)\s+week\b"),
     ("perweek", rf"(?:[×x]\s*(?P<n1>\d)\s*(?:per|a|/)\s*week\b|\b(?P<n2>{N}|twice|thrice)\s+(?:times\s+)?"
                 rf"(?:(?:per|a|each)\s+week|weekly)\b|\b(?P<n3>{N})\s+days?\s+(?:per|a|each)\s+week\b)"),
-    ("rest", rf"(?:(?:followed\s+by|with|after)\s+(?:an?\s+)?)?(?P<n>{N}){_SEP}(?P<u>days?|weeks?){_SEP}"
+    ("rest", rf"(?:(?:followed\s+by|with|after)\s+(?:an?\s+)?)?(?P<n>{N}){_SEP}(?P<u>days?|weeks?|wks?){_SEP}"
              rf"(?:treatment\s+|drug\s+|therapy\s+)?(?:hiatus|break|rest|pause|interruption|washout|off|drug[\s-]free)"
-             rf"|\b(?:rest|break|hiatus|pause)\s+(?:period\s+)?(?:of\s+)?(?P<n2>{N}){_SEP}(?P<u2>days?|weeks?)"),
+             rf"|\b(?:rest|break|hiatus|pause)\s+(?:period\s+)?(?:of\s+)?(?P<n2>{N}){_SEP}(?P<u2>days?|weeks?)"
+             rf"|\b(?P<n3>{N}){_SEP}(?P<u3>days?|weeks?)\s+of\s+(?:rest|break|pause|no\s+treatment)\b"),
     ("cycles", rf"\b(?:for\s+|total\s+of\s+|repeated\s+)?(?P<n>{N})\s+(?:(?P<len>\d+){_SEP}days?{_SEP})?(?:treatment\s+)?"
                rf"(?:cycles|courses)\b|\brepeated\s+(?P<n2>{N})\s+times\b|\b(?P<n3>{N})\s+times\s+in\s+total\b"),
-    ("period", rf"\bevery\s+(?P<n>{N}|other|second)\s+(?P<u>days?|weeks?)\b"
-               rf"|\b(?P<w>weekly|fortnightly|daily|once\s+(?:a|per)\s+(?:day|week)|every\s+day|each\s+day|once\s+daily"
+    ("period", rf"\bevery\s+(?P<n>{N}|other|second)\s+(?P<u>days?|weeks?|wks?)\b"
+               rf"|\btou(?:s|tes)\s+les\s+(?P<nf>{N})\s+(?P<uf>jours|semaines)\b"
+               rf"|\b(?:repeated\s+)?at\s+(?P<ni>{N}){_SEP}(?P<ui>days?|weeks?|wks?){_SEP}intervals?\b"
+               rf"|(?P<pd>(?<=[A-Za-z²0-9])\s*/\s*(?:day|d|jour|j)\b)"
+               rf"|\b(?P<w>tous\s+les\s+jours|chaque\s+jour|une\s+fois\s+par\s+(?:jour|semaine)|par\s+jour|weekly|fortnightly|daily|once\s+(?:a|per)\s+(?:day|week)|every\s+day|each\s+day|once\s+daily"
                rf"|once\s+weekly|per\s+day|qod|q\.o\.d\.?|qd|q\.d\.?|alternate\s+days|every\s+(?:other|second)\s+week"
                rf"|(?:\d+|one|a)\s+dose\s+per\s+(?:day|week))\b"),
     ("duration", rf"\b(?:for|during|over|lasting)\s+(?:a\s+(?:period|duration|total)\s+of\s+|a\s+|the\s+first\s+)?"
-                 rf"(?P<n>{N}){_SEP}(?:consecutive\s+)?(?P<u>days?|weeks?|months?|years?)(?:{_SEP}(?:course|period|cycle))?\b"
+                 rf"(?P<n>{N}){_SEP}(?:consecutive\s+)?(?P<u>days?|weeks?|wks?|months?|years?)(?:{_SEP}(?:course|period|cycle))?\b"
+                 rf"|\bpendant\s+(?P<nf>{N})\s+(?P<uf>jours?|semaines?|mois|ans?|années?)\b"
                  rf"|\b(?:on\s+)?(?P<n2>{N})\s+consecutive\s+days\b"
+                 rf"|\b(?P<n5>{N})\s+days(?=\s+every\s+(?:{N}\s+)?weeks?\b)"
                  rf"|\b(?:a\s+)?(?P<n3>{N}){_SEP}(?P<u3>day|week){_SEP}(?:course|treatment|period|regimen)\b"),
 ]]
 
-_SPLIT = re.compile(r"(?:,|;)?\s*\b(?:and\s+then|then|followed\s+by|thereafter|subsequently|after\s+which)\b", re.I)
-_ESCALATION = re.compile(r"\bdose[\s-]+escalat\w*|\bescalat\w+\s+(?:dose|to)\b|\btitrat\w+|\bincreased?\s+to\b", re.I)
+_SPLIT = re.compile(r"(?:,|;)?\s*\b(?:and\s+then|then|followed\s+by|thereafter|subsequently|after\s+which|puis)\b", re.I)
+_ESCALATION = re.compile(r"\bdose[\s-]+escalat\w*|\bescalat\w+\s+(?:dose|to)\b|\btitrat\w+|\bincreased?\s+to\b"
+                         r"|\bincreasing\s+doses?\b", re.I)
 
 
 @dataclass
@@ -183,8 +198,19 @@ def _events(text: str, lo: int, hi: int) -> list[_Event]:
     return sorted(out, key=lambda e: e.start)
 
 
-def _days(n: int, unit: str) -> int | None:
+_FRENCH_UNITS = {"jour": "days", "semaine": "weeks", "mois": "months", "an": "years", "année": "years"}
+
+
+def _unit_en(unit: str) -> str:
+    """The English unit word of a duration unit as written ("semaines" -> "weeks", "wk" -> "weeks")."""
     u = unit.lower()
+    if u.startswith("wk"):
+        return "weeks"
+    return next((en for fr, en in _FRENCH_UNITS.items() if u.rstrip("s") == fr), u)
+
+
+def _days(n: int, unit: str) -> int | None:
+    u = _unit_en(unit)
     return n if u.startswith("day") else n * 7 if u.startswith("week") else None
 
 
@@ -218,6 +244,7 @@ def read_schedule(text: str, path: str, per_day_hint: bool = False, lo: int = 0,
     out = _Schedule()
     cuts = [lo] + [m.start() for m in _SPLIT.finditer(text, lo, hi)] + [hi]
     drafts: list[_PhaseDraft] = []
+    weak: list[tuple[int, int]] = []
 
     def nr(fieldname: str, reason: str, ev: _Event) -> None:
         out.not_read.append(NotRead(fieldname, reason, text[ev.start:ev.end], path))
@@ -235,10 +262,11 @@ def read_schedule(text: str, path: str, per_day_hint: bool = False, lo: int = 0,
         i = len(drafts) - 1
         for ev in evs:
             g = ev.m.groupdict()
-            out.spans.append((ev.start, ev.end))
+            # "/day" after a dose is part of the dose's words: the schedule's quote starts there only alone
+            (weak if ev.kind == "period" and g.get("pd") else out.spans).append((ev.start, ev.end))
             words = text[ev.start:ev.end]
             if ev.kind == "subdaily":
-                d.freq_seen = True
+                d.freq_seen, d.every_days = True, None
                 nr(f"phases[{i}].every_days", f"more than once a day: '{words}' (not a whole-day interval)", ev)
             elif ev.kind == "ambiguous":
                 d.freq_seen = True
@@ -256,13 +284,13 @@ def read_schedule(text: str, path: str, per_day_hint: bool = False, lo: int = 0,
             elif ev.kind == "perweek":
                 raw = g["n1"] or g["n2"] or g["n3"]
                 n = _n(raw)
-                d.freq_seen = True
+                d.freq_seen, d.every_days = True, None  # "once daily 6 days a week": not every day
                 if 1 <= n <= 7:
                     d.times_per_week = n
                 nr(f"phases[{i}].every_days", f"ambiguous frequency: '{words}' (a count per week, no whole-day "
                    "interval)", ev)
             elif ev.kind == "rest":
-                nw, u = (g["n"], g["u"]) if g["n"] else (g["n2"], g["u2"])
+                nw, u = (g["n"], g["u"]) if g["n"] else (g["n2"], g["u2"]) if g["n2"] else (g["n3"], g["u3"])
                 days = _days(_n(nw), u)
                 if days is not None:
                     d.rest_days = days
@@ -274,21 +302,35 @@ def read_schedule(text: str, path: str, per_day_hint: bool = False, lo: int = 0,
             elif ev.kind == "cycleword":
                 d.cycle_word = (text[ev.start:ev.end], ev.start, ev.end)
             elif ev.kind == "period":
+                if g["ni"]:  # "repeated at 6-week intervals": the cycle period, not the interval between doses
+                    every_i = _days(_n(g["ni"]), g["ui"])
+                    if d.period is None and every_i is not None and (d.for_days is None or every_i > d.for_days):
+                        d.period = every_i
+                    elif d.period != every_i:
+                        nr(f"phases[{i}].cycles", f"'{words}' beside another cycle period", ev)
+                        d.cycles, d.cycles_said = None, True
+                    continue
                 if g["w"]:
                     w = g["w"].lower()
-                    every = (7 if "week" in w and "other" not in w and "second" not in w else
+                    every = (7 if ("week" in w or "semaine" in w) and "other" not in w and "second" not in w else
                              14 if "fortnight" in w or "other week" in w or "second week" in w else
                              2 if w.startswith(("qod", "q.o.d", "alternate")) else 1)
+                elif g["pd"]:  # "1.5 million IU/d", "1 MUI/jour"
+                    every = 1
+                elif g["nf"]:  # "tous les 15 jours", "toutes les 2 semaines"
+                    every = _n(g["nf"]) * (1 if g["uf"].lower().startswith("jour") else 7)
                 else:
                     nw = g["n"].lower()
                     k = 2 if nw in ("other", "second") else _n(nw)
                     every = k if g["u"].lower().startswith("day") else 7 * k
-                if d.every_days is None and not d.freq_seen:
+                if d.every_days is None and not d.freq_seen and d.for_days is not None and every > d.for_days:
+                    d.period = every  # "5 days every four weeks": the cycle period; the frequency is not stated
+                elif d.every_days is None and not d.freq_seen:
                     d.every_days, d.freq_seen = every, True
                 elif d.every_days == every or (d.period is not None and d.period == every):
                     pass
-                elif d.every_days is not None and d.for_days is not None and every > d.for_days:
-                    d.period = every  # "daily for 5 days every 4 weeks": the cycle period
+                elif (d.every_days is not None or d.freq_seen) and d.for_days is not None and every > d.for_days:
+                    d.period = every  # "daily for 5 days every 4 weeks", "twice-daily ... for 5 days every 8 wk"
                 elif d.every_days is not None and d.for_days is None and every > 7 and d.period is None:
                     d.period = every  # "once a day for five days every 4 weeks": course length may come later
                 else:
@@ -297,10 +339,13 @@ def read_schedule(text: str, path: str, per_day_hint: bool = False, lo: int = 0,
             elif ev.kind == "duration":
                 if g["n"]:
                     n, u = _n(g["n"]), g["u"]
-                elif g["n2"]:
-                    n, u = _n(g["n2"]), "days"
+                elif g["n2"] or g["n5"]:  # "5 consecutive days", "5 days every four weeks"
+                    n, u = _n(g["n2"] or g["n5"]), "days"
+                elif g["nf"]:  # "pendant 5 jours"
+                    n, u = _n(g["nf"]), _unit_en(g["uf"])
                 else:
                     n, u = _n(g["n3"]), g["u3"]
+                u = _unit_en(u)
                 days = _days(n, u)
                 total = bool(re.match(r"over|during", words, re.I)) and d.period is not None
                 if days is None:
@@ -320,6 +365,8 @@ def read_schedule(text: str, path: str, per_day_hint: bool = False, lo: int = 0,
                     else:
                         d.cycles, d.cycles_said = None, True
                         nr(f"phases[{i}].cycles", f"'{words}' is not a whole number of cycles", ev)
+    if not out.spans:
+        out.spans = weak
     if not drafts and per_day_hint:  # "1 MUI/jour" and nothing else: a daily dose, duration not stated
         hint = re.compile(r"(?:/\s*(?:day|d|jour|j)\b|\bper\s+day\b|\ba\s+day\b|\bpar\s+jour\b)", re.I).search(text, lo, hi)
         if hint:
@@ -477,7 +524,8 @@ def _read_pair(study_texts: list[tuple[str, str, str]], texts: list[tuple[str, s
     scheds = {path: read_schedule(text, path, any(d.per_day for d in doses[path]), lo, hi)
               for _, path, text, lo, hi in srcs}
     if not any(doses.values()) and not any(s.phases for s in scheds.values()) and study_texts:
-        srcs = readable(study_texts)
+        # the study's description is read too (the arm's and intervention's own words still name the route)
+        srcs = srcs + readable(study_texts)
         doses = {path: _iu_doses(text, lo, hi) for _, path, text, lo, hi in srcs}
         scheds = {path: read_schedule(text, path, any(d.per_day for d in doses[path]), lo, hi)
                   for _, path, text, lo, hi in srcs}
@@ -503,6 +551,12 @@ def _read_pair(study_texts: list[tuple[str, str, str]], texts: list[tuple[str, s
                     listed = (path, d)
                 elif d.problem and not d.options and refused is None:
                     refused = (path, d)
+            bad = [d for d in ds if d.problem and not d.options]
+            if good and bad:  # "(30 000 U, 100 000 U, 1.0 million U)": a readable amount among unreadable ones
+                span = text[min(x.start for x in ds):max(x.end for x in ds)]
+                not_read.append(NotRead("dose", f"other amounts in the same words could not be read "
+                                                f"({bad[0].problem}); none is taken as the dose", span, path))
+                good = []
             if good and not any(d.options for d in ds):
                 distinct: list[DoseMatch] = []
                 for d in good:

@@ -25,6 +25,11 @@ Rules (the sources are in the issue: registry wording as written, `../shared/fix
   sign present and an IU unit right after it; "106" without the sign is not a multiplier, and "× 105" or other
   digits after "10" are refused as garbled. A number run together with "10" and no sign ("1106 IU") is not
   read: `DoseMatch.problem` says why.
+- PubMed's "× 10(6)" is a power of ten like "× 10^6". "1 x 10\\~6 IU" (an escaped tilde where the power sign
+  was) is refused as garbled, not read as "6 IU" nor as 10^6.
+- "/M2" in capitals is per m² ("4.0 MIU/M2").
+- Digit groups separated by spaces ("30 000 U") and decimal commas ("7,5 MUI") are refused: the number is not
+  read (the check of a dose against its quote reads "." and "·" decimals and "," thousands only).
 - "mIU" is refused: it is milli-IU in laboratory use and million IU in some dosing text (ambiguous).
 - Ranges ("100,000–200,000 IU/m2", "1-2 MIU") are refused: the dose is not one number.
 - "IU/mL" and other concentrations are not doses and are not matched.
@@ -97,11 +102,11 @@ def numbers_in(text: str) -> set[float]:
 
 _SPACE = r"[ \u00a0\u202f]*"
 _TIMES = r"[×xX*]"
-_POWER = rf"{_TIMES}{_SPACE}10{_SPACE}(?:\\?\^|\*\*|<sup>){_SPACE}(?P<exp>[3-9])(?:</sup>)?"
+_POWER = rf"{_TIMES}{_SPACE}10{_SPACE}(?:\\?\^|\*\*|<sup>|\(){_SPACE}(?P<exp>[3-9])(?:</sup>|\))?"
 _POWER_SUP = rf"{_TIMES}{_SPACE}10(?P<sup>[³⁴⁵⁶⁷⁸⁹])"
 _IU = r"(?:international\s+units?|I\.U\.|IU|UI|units?|U)(?![A-Za-z])"
 _MILLION_WORD = r"(?i:millions?|mio\.?|mega)"
-_PER_M2 = (r"(?:\s*/\s*m(?:2|\\?\^2|²)(?![0-9])|\s*per\s+(?:m(?:2|\\?\^2|²)(?![0-9])|square\s+met(?:er|re)s?|met(?:er|re)\s+squared)"
+_PER_M2 = (r"(?:\s*/\s*[mM](?:2|\\?\^2|²)(?![0-9])|\s*per\s+(?:m(?:2|\\?\^2|²)(?![0-9])|square\s+met(?:er|re)s?|met(?:er|re)\s+squared)"
            r"|\s*/\s*square\s+met(?:er|re))")
 _PER_KG = r"(?:\s*/\s*kg\b|\s*per\s+(?:kg|kilogram)\b)"
 
@@ -176,15 +181,30 @@ def find_doses(text: str) -> list[DoseMatch]:
         num = g["num"]
         # digits run into a preceding number or letter ("1106 IU" is not 106 IU; "hrIL-2 1" is not a dose)
         if start > 0 and (text[start - 1].isdigit() or text[start - 1] in ".,·"):
+            comma = re.search(r"(?<![\d,])\d{1,3},$", text[:start])
+            if comma and re.fullmatch(r"\d{1,2}", num):  # "7,5 MUI": a decimal comma, not read
+                refuse(f"a decimal comma: {comma.group() + whole!r} (not read)", s=start - len(comma.group()))
             continue
         before = text[max(0, start - 80):start]
+        # "1 x 10\\~6 IU": a Markdown-escaped tilde where the power sign was; not read as "6 IU" nor as 10^6
+        lost_power = re.search(rf"{NUMBER}{_SPACE}{_TIMES}{_SPACE}10{_SPACE}\\?~{_SPACE}$", before)
+        if lost_power:
+            refuse(f"garbled number: {lost_power.group() + whole!r} (a power of ten written with '~')",
+                   s=start - len(lost_power.group()))
+            continue
+        # "30 000 U": digit groups separated by spaces are not read (the group "000" is not a dose)
+        spaced = re.search(r"\d{1,3}(?:[ \u00a0\u202f]\d{3})*[ \u00a0\u202f]$", before)
+        if spaced and re.fullmatch(r"\d{3}(?:[.·]\d+)?", num):
+            refuse(f"digit groups separated by spaces: {spaced.group() + whole!r} (not read)",
+                   s=start - len(spaced.group()))
+            continue
         if re.search(r"(?:~|\\~|≈|approximately|about|around|up\s+to|at\s+most|maximum(?:\s+dose)?\s+of)\s*$", before, re.I):
             refuse(f"an approximate or maximum amount: {before[-20:].strip()} {whole}")
             continue
         if re.search(r"\bbetween\s+" + NUMBER + r"\s+and\s*$", before, re.I):
             refuse(f"a range: between ... {whole}")
             continue
-        item = rf"(?<![\d.,·]){NUMBER}(?:{_SPACE}{_TIMES}{_SPACE}10(?:6|\\?\^{_SPACE}6|⁶))?"
+        item = rf"(?<![\d.,·:A-Za-z-]){NUMBER}(?:{_SPACE}{_TIMES}{_SPACE}10(?:6|\\?\^{_SPACE}6|⁶|\(6\)))?"
         lst = re.search(rf"(?:{item}\s*(?:,|;|/)?\s*(?:or|and)?\s*)+$", before)
         options: tuple[float, ...] = ()
         if lst and re.search(r"(?:,|;|\bor\b|\band\b)\s*$", before) and lst.group().strip():
@@ -203,7 +223,7 @@ def find_doses(text: str) -> list[DoseMatch]:
                 out.append(DoseMatch(s, e, text[s:e], value, unit, w, pd))
 
         per = g["per"] or ""
-        suffix = "/m²" if per and re.search(r"m|met", per) and "kg" not in per else ("/kg" if per else "")
+        suffix = "/m²" if per and re.search(r"[mM]", per) and "kg" not in per else ("/kg" if per else "")
         if g["milli"]:
             refuse(f"ambiguous unit: 'mIU' is milli-IU or million IU in {whole!r}")
             continue

@@ -145,6 +145,7 @@ def test_constructed_readings_stored_as_read_and_noted(db, tmp_path, monkeypatch
         {"field": "dose", "reason": "a range: 100,000–200,000 IU/m2", "quote": "100,000–200,000 IU/m2",
          "path": "armsInterventionsModule.armGroups[0].description"},
         {"field": "phases.for_days", "reason": "duration not stated", "quote": None, "path": None}]
+    assert x["flags"] == ["a test flag"]  # export carries the reading's flags
     df = q.regimens(engine, q.Filters(None), (NCT,))
     row = df.iloc[0]
     assert row["flags"] == ["a test flag"] and row["not_read"][1]["reason"] == "duration not stated"

@@ -134,7 +134,8 @@ def schedule_records(session: Session) -> list[dict]:
                     "route": r.route, "days": days, "phases": phases, "source": r.source or "curated",
                     "quote": quotes.get((r.nct_id, f"regimens[{r.arm}|{r.drug}]")), "path": r.path,
                     "not_read": [{"field": n.get("field"), "reason": n.get("reason"), "quote": n.get("quote"),
-                                  "path": n.get("path")} for n in (json.loads(r.not_read) if r.not_read else [])]})
+                                  "path": n.get("path")} for n in (json.loads(r.not_read) if r.not_read else [])],
+                    "flags": json.loads(r.flags) if r.flags else []})
     return out
 
 

@@ -156,3 +156,61 @@ def test_cli_import_export_check(tmp_path):
     checked = run("check")
     assert checked.returncode == 0, checked.stdout + checked.stderr
     assert " 0 not." in checked.stdout
+
+
+# --- the pages over these records (AppTest from the entrypoint), for every filter --------------------------------
+
+@pytest.fixture(scope="module")
+def records_url(tmp_path_factory) -> str:
+    from tests.results_db import fresh_url
+    from trialdb.build import build
+    from trialdb.db import make_engine
+    from trialdb.importer import import_files
+
+    url = fresh_url(tmp_path_factory.mktemp("records"), "trials_dosing_records")
+    build(url)
+    engine = make_engine(url)
+    import_files(engine, sorted(RECORDS.glob("NCT95*.json")))
+    engine.dispose()
+    return url
+
+
+def _drawable(nct: str) -> set[tuple[str, str]]:
+    """(NCT id, arm) of a record's active IL-2 readings with a dose, a unit and a frequency: the landscape's."""
+    from trialdb.dosing.schedules import administrations_per_week, is_il2
+
+    return {(nct, r.arm) for r in read_regimens(load(nct)) if r.role == "active" and is_il2(r.drug)
+            and r.dose is not None and r.unit and administrations_per_week(list(r.phases)) is not None}
+
+
+def test_dosing_and_also_matched_pages_show_the_read_regimens_for_every_filter(records_url):
+    from sqlalchemy import select
+
+    from tests.test_app import app_database, open_page, text_of
+    from tests.test_app_dosing import landscape_spec
+    from trialdb import models as m
+    from trialdb.db import make_engine
+
+    engine = make_engine(records_url)
+    with engine.connect() as c:
+        indication = dict(c.execute(select(m.Study.nct_id, m.Study.indication_code)
+                                    .where(m.Study.nct_id.like("NCT95%"))).all())
+    engine.dispose()
+    kept = sorted(n for n in EXPECTED if n != "NCT95000009")  # the high-dose trial is set aside
+    with app_database(records_url):
+        for chosen in ["", *sorted({indication[n] for n in kept})]:
+            at = open_page("dosing", [chosen] if chosen else [])
+            marks = [t for t in landscape_spec(at)["data"] if t["mode"] == "markers"]
+            drawn = {tuple(a.split(" · ", 1)) for t in marks for c in t["customdata"] for a in c[8].split(";")}
+            want = set().union(*(_drawable(n) for n in kept if not chosen or indication[n] == chosen))
+            assert {d for d in drawn if d[0].startswith("NCT95")} == want, chosen
+            assert chosen or len(want) >= 8  # every filter: all, then each indication of the records
+            assert "NCT95000009" not in {d[0] for d in drawn}
+            assert "read from the registry record" in text_of(at) or not want
+        at = open_page("also_matched", [])
+        text = text_of(at)
+        assert "NCT95000009" in text and "High-dose IL-2" in text
+        at.query_params["nct"] = "NCT95000009"
+        at.switch_page("app_pages/trial_record.py").run()
+        assert not at.exception
+        assert "What it gives:** High-dose IL-2: not in the low-dose IL-2 portfolio (read from the record)" in text_of(at)

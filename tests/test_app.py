@@ -245,7 +245,9 @@ def test_the_app_opens_the_database_read_only():
 
 
 def test_imported_trials_appear_and_pages_say_what_they_lack(tmp_path, db_path):
-    """A trial imported from the registry shows on every page like the seeded ones."""
+    """A low-dose IL-2 trial imported from the registry shows on every page like the seeded ones, its regimen
+    read from its record; the real records of a search page that give no IL-2 (Phelan-McDermid syndrome) are
+    set aside: listed on Also matched with why, counted nowhere else, their record still open by link."""
     import shutil
 
     from trialdb.db import make_engine
@@ -254,26 +256,33 @@ def test_imported_trials_appear_and_pages_say_what_they_lack(tmp_path, db_path):
     db = tmp_path / "imported.sqlite3"
     shutil.copy(db_path, db)
     engine = make_engine(f"sqlite:///{db}")
-    import_files(engine, [REPO / "tests" / "fixtures" / "ctgov" / "search_page_phelan.json"])
+    import_files(engine, [REPO / "tests" / "fixtures" / "ctgov" / "search_page_phelan.json",
+                          REPO / "tests" / "fixtures" / "dosing_records" / "NCT95000001.json"])
     engine.dispose()
     with app_database(f"sqlite:///{db}"):
         at = AppTest.from_file(APP, default_timeout=60)
         at.run()
         assert not at.exception
-        assert "Phelan-McDermid Syndrome" in at.multiselect(key="indication").options
-        assert {m.label: m.value for m in at.metric}["Trials"] == "9"
+        options = at.multiselect(key="indication").options
+        assert "T1D" in options and "Phelan-McDermid Syndrome" not in options
+        assert {m.label: m.value for m in at.metric}["Trials"] == "5"  # four seeds and the IL-2 trial
         for page in PAGES[1:]:
             at.switch_page(f"app_pages/{page}.py").run()
             assert not at.exception, (page, [e.value for e in at.exception])
+        at.switch_page("app_pages/also_matched.py").run()
+        assert "5 of 5 studies set aside" in text_of(at) and "IL-2 not given" in text_of(at)
         at.switch_page("app_pages/dosing.py").run()
-        assert "Trials without a regimen" in text_of(at)
+        assert "read from the registry record" in text_of(at)
         at.switch_page("app_pages/outcomes.py").run()
         assert "have no published outcomes in the database" in text_of(at)
+        page = json.loads((REPO / "tests" / "fixtures" / "ctgov" / "search_page_phelan.json").read_text())
+        at = AppTest.from_file(APP, default_timeout=60)  # a link to a set-aside trial's record
+        at.query_params["nct"] = page["studies"][0]["protocolSection"]["identificationModule"]["nctId"]
+        at.run()
         at.switch_page("app_pages/trial_record.py").run()
-        nct = next(o for o in at.selectbox(key="nct").options if o.startswith("NCT0") and o not in
-                   {"NCT02465580", "NCT05262686", "NCT02467504", "NCT02464319"})
-        at.selectbox(key="nct").set_value(nct).run()
+        assert not at.exception
         assert "No structured dosing regimen for this trial" in text_of(at)
+        assert "not in the low-dose IL-2 portfolio" in text_of(at)
 
 
 def test_a_large_portfolio_is_paged_and_aggregated(tmp_path):

@@ -111,9 +111,21 @@ def enrollment_placeholder(count: object) -> bool:
     return count == ENROLLMENT_PLACEHOLDER
 
 
+def _whole(count: object) -> int | None:
+    """A count stored as a whole number (24, or 24.0 as pandas reads an INTEGER column with gaps), else None."""
+    if isinstance(count, bool):
+        return None
+    if isinstance(count, int):
+        return count
+    if isinstance(count, float) and count.is_integer():
+        return int(count)
+    return None
+
+
 def enrollment_stated(count: object) -> int | None:
-    """An enrolment count for display and computing: None when missing or the placeholder."""
-    return None if count is None or enrollment_placeholder(count) else int(count)  # type: ignore[call-overload]
+    """An enrolment count for display and computing: None when missing, the placeholder, or not a whole
+    number (a value the import now refuses, in a database imported before: never truncated or guessed)."""
+    return None if count is None or enrollment_placeholder(count) else _whole(count)
 
 
 PLACEHOLDER_LABEL = f"not stated (registry placeholder {ENROLLMENT_PLACEHOLDER})"
@@ -121,12 +133,16 @@ PLACEHOLDER_LABEL = f"not stated (registry placeholder {ENROLLMENT_PLACEHOLDER})
 
 def enrollment_label(count: object, enrollment_type: object, missing: str) -> str:
     """An enrolment as the pages show it: "40 (estimated)"; `missing` when none is stated; for the
-    placeholder, `PLACEHOLDER_LABEL` (sorts with the missing values, dashboard/sorting.py)."""
+    placeholder, `PLACEHOLDER_LABEL` (sorts with the missing values, dashboard/sorting.py); a value that is
+    not a whole number (in a database imported before the import refused it) as stored, said so."""
     if count is None or (isinstance(count, float) and count != count):
         return missing
     if enrollment_placeholder(count):
         return PLACEHOLDER_LABEL
-    return f"{int(count)}" + (f" ({enrollment_type.lower()})" if isinstance(enrollment_type, str) else "")  # type: ignore[call-overload]
+    whole = _whole(count)
+    if whole is None:  # stored before the import refused it ("24x", 24.5): shown as stored, never int()-ed
+        return f"{count} (as stored: not a whole number)"
+    return f"{whole}" + (f" ({enrollment_type.lower()})" if isinstance(enrollment_type, str) else "")
 
 
 def placeholder_note(n: int) -> str:

@@ -43,6 +43,41 @@ from trialdb.sources import Parsed, Quote, SourceDocument, leaves
 FORMAT = "ClinicalTrials.gov API v2 JSON"
 REQUIRED = ("identificationModule", "statusModule", "conditionsModule")
 DATES = ("startDateStruct", "primaryCompletionDateStruct", "completionDateStruct", "lastUpdatePostDateStruct")
+# The protocol section's leaves the model stores as a number or a boolean, with the one JSON type the API
+# sends for each (API v2 data model: enrollmentInfo.count is an integer, healthyVolunteers a boolean). A
+# value of another JSON type ("24", 24.5, true for a count) is refused with its path: stored as it is, it
+# would be a string in an INTEGER column (SQLite keeps it) or a count truncated or made up on the pages.
+# The results section's numbers are checked the same way by trialdb.results.SCHEMA.
+TYPED: dict[tuple[str, ...], type] = {("designModule", "enrollmentInfo", "count"): int,
+                                      ("eligibilityModule", "healthyVolunteers"): bool}
+
+
+def _json_type_ok(value: Any, kind: type) -> bool:
+    """Whether `value` has the JSON type `kind` stands for (a boolean is not an integer; a count is >= 0)."""
+    if kind is int:
+        return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+    return isinstance(value, kind)
+
+
+def check_types(study: dict, file: str, where: str) -> None:
+    """Refuse (SourceError naming file and JSON path) a stored number or boolean of a JSON type the API never
+    sends: `TYPED` in the protocol section and the study's `hasResults` (a boolean)."""
+    if study.get("hasResults") is not None and not isinstance(study["hasResults"], bool):
+        raise SourceError(file, f"{where}.hasResults", study["hasResults"], "not a boolean as the API writes it")
+    for keys, kind in TYPED.items():
+        node: Any = study["protocolSection"]
+        for depth, key in enumerate(keys):
+            if not isinstance(node, dict):
+                path = ".".join(keys[:depth])
+                raise SourceError(file, f"{where}.protocolSection.{path}", node, "not an object as the API writes it")
+            node = node.get(key)
+            if node is None:
+                break
+        else:
+            if not _json_type_ok(node, kind):
+                what = "a whole number (a JSON integer, 0 or more)" if kind is int else f"a {kind.__name__}"
+                raise SourceError(file, f"{where}.protocolSection.{'.'.join(keys)}", node,
+                                  f"not {what} as the API writes it")
 
 
 @dataclass
@@ -92,9 +127,10 @@ def to_parsed(study: Any, where: str, doc: SourceDocument) -> Parsed:
             if not isinstance(d, dict) or not isinstance(d.get("date"), str):
                 raise SourceError(f, f"{where}.protocolSection.statusModule.{key}", d, "not a date structure")
             iso_date(d["date"], f, f"{where}.protocolSection.statusModule.{key}.date")
+    check_types(study, f, where)
     record = {k: v for k, v in ps.items() if k.endswith("Module")}
-    if "hasResults" in study:
-        record["hasResults"] = bool(study["hasResults"])
+    if study.get("hasResults") is not None:
+        record["hasResults"] = study["hasResults"]
     record.update(results.section_of(study, f, where))  # the modelled resultsSection, checked; quoted below
     nct = ps["identificationModule"].get("nctId")
     parsed = Parsed("study", doc, record)

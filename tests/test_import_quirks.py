@@ -23,6 +23,7 @@ from trialdb.export import export
 from trialdb.importer import import_files
 
 CTGOV = Path(__file__).parent / "fixtures" / "ctgov"
+QUIRKS = Path(__file__).parent / "fixtures" / "quirks"
 NCT = "NCT03418623"  # a real record without results: enrolment 24 (ACTUAL), status COMPLETED
 RESULTS = "NCT00763412"  # a real record with posted results (adverse events with counts)
 
@@ -125,3 +126,89 @@ def test_the_overview_table_shows_a_non_integer_count_a_database_already_holds()
     assert flags.enrollment_label(24.0, "ACTUAL", "-") == "24 (actual)"
     assert flags.enrollment_stated("24x") is None and flags.enrollment_stated(24.5) is None
     assert flags.enrollment_stated(24) == 24
+
+
+# --- Section 2: an enum value the registry adds ------------------------------------------------------------
+
+LEAD_CLASS = "sponsorCollaboratorsModule.leadSponsor.class"
+ADDED = {"statusModule.overallStatus": "RESULTS_PENDING_QC", "armsInterventionsModule.interventions[0].type": "NOVEL_TYPE",
+         LEAD_CLASS: "NEW_CLASS", "designModule.designInfo.primaryPurpose": "DEVICE_TRIAL_2"}
+ENROLLED = NCT
+
+
+def _set(rec: dict, path: str, value: object) -> None:
+    node = rec["protocolSection"]
+    *parents, leaf = path.replace("[", ".").replace("]", "").split(".")
+    for key in parents:
+        node = node[int(key)] if key.isdigit() else node[key]
+    node[int(leaf) if leaf.isdigit() else leaf] = value
+
+
+def test_an_enum_value_the_registry_adds_is_kept_as_posted_flagged_and_shown(tmp_path, fresh):
+    from trialdb import queries
+    from trialdb.enums import label
+
+    rec = record(ENROLLED)
+    for path, value in ADDED.items():
+        _set(rec, path, value)
+    # A record of the portfolio (a quirk fixture the portfolio includes) with the same new status.
+    kept = json.loads((QUIRKS / "enrollment-sentinel-99999999.json").read_text(encoding="utf-8"))
+    kept["protocolSection"]["statusModule"]["overallStatus"] = "RESULTS_PENDING_QC"
+    report = import_files(fresh, [write(tmp_path, f"{ENROLLED}.json", rec), write(tmp_path, "kept.json", kept)])
+    assert report.added == [ENROLLED, "NCT90000001"] and report.categories["NCT90000001"][1]
+    with Session(fresh) as s:
+        st = s.get(m.Study, ENROLLED)
+        assert st.overall_status == "RESULTS_PENDING_QC" and st.interventions[0].intervention_type == "NOVEL_TYPE"
+        assert st.sponsors[0].agency_class == "NEW_CLASS" and st.design.primary_purpose == "DEVICE_TRIAL_2"
+        # (The arm still names "Drug: GET73": an intervention of another type now, so that name is flagged too.)
+        assert sorted(flags.for_study(s, ENROLLED)) == sorted(
+            [(p, "enum_value_unknown", v) for p, v in ADDED.items()]
+            + [("armsInterventionsModule.armGroups[0].interventionNames[0]", "arm_names_unknown_intervention",
+                "Drug: GET73")])
+    # Export gives it back as posted, and `check` finds every stored fact in the file.
+    ps = next(x for x in export(fresh)["studies"] if x["protocolSection"]["identificationModule"]["nctId"] == NCT)[
+        "protocolSection"]
+    assert ps["statusModule"]["overallStatus"] == "RESULTS_PENDING_QC"
+    assert ps["sponsorCollaboratorsModule"]["leadSponsor"]["class"] == "NEW_CLASS"
+    assert ps["armsInterventionsModule"]["interventions"][0]["type"] == "NOVEL_TYPE"
+    assert check(fresh).ok
+    # The sidebar offers it (values come from the database), its label title-cased, and it filters.
+    assert ("RESULTS_PENDING_QC", "RESULTS_PENDING_QC", 1) in queries.filter_options(fresh)["statuses"]
+    assert label("RESULTS_PENDING_QC") == "Results pending qc"
+    chosen = queries.studies(fresh, queries.Filters(None, statuses=("RESULTS_PENDING_QC",)))
+    assert list(chosen.nct_id) == ["NCT90000001"]
+    aside = queries.studies(fresh, queries.Filters(None, statuses=("RESULTS_PENDING_QC",), portfolio="set-aside"))
+    assert list(aside.nct_id) == [ENROLLED]
+    # The trial record lists the flag beside the value.
+    found = queries.study_record(fresh, ENROLLED)
+    assert found is not None and ("statusModule.overallStatus", "enum_value_unknown", "RESULTS_PENDING_QC") in found.flags
+    assert flags.sentence("enum_value_unknown") == ("a value this version of the dashboard does not know "
+                                                    "(the registry may have added it): kept as posted")
+
+
+@pytest.mark.parametrize(("path", "posted"), [
+    ("statusModule.overallStatus", 7), ("statusModule.overallStatus", "Paused"),
+    ("statusModule.overallStatus", "PAUSED; DROP TABLE studies"), ("statusModule.overallStatus", ["COMPLETED"]),
+    ("armsInterventionsModule.interventions[1].type", "drug"), (LEAD_CLASS, 3), (LEAD_CLASS, "_NEW"),
+    ("sponsorCollaboratorsModule.collaborators[0].class", "x" * 10), ("designModule.phases[0]", "PHASE" + "2" * 70),
+])
+def test_a_non_string_or_a_string_not_shaped_like_an_api_token_is_refused_with_its_path(tmp_path, fresh, path, posted):
+    rec = record(ENROLLED)
+    _set(rec, path, posted)
+    with pytest.raises(SourceError) as err:
+        import_files(fresh, [write(tmp_path, "bad.json", rec)])
+    assert err.value.file.startswith("bad.json#") and err.value.field == f"$.protocolSection.{path}"
+    assert err.value.value == posted and "not a ClinicalTrials.gov" in err.value.problem
+
+
+def test_a_seed_document_value_not_in_the_list_is_still_refused():
+    from trialdb.enums import normalise
+    from trialdb.load import Checks
+
+    with pytest.raises(SourceError, match="overallStatus"):
+        Checks("seed.txt").enum("statusModule.overallStatus", "overallStatus", "RESULTS_PENDING_QC")
+    with pytest.raises(SourceError, match="phase"):
+        normalise("phase", "Phase 5", file="seed.txt", field="phase")
+    checks = Checks("x.json", "$")
+    assert checks.enum("statusModule.overallStatus", "overallStatus", "RESULTS_PENDING_QC") == "RESULTS_PENDING_QC"
+    assert checks.flagged == [("statusModule.overallStatus", "enum_value_unknown", "RESULTS_PENDING_QC")]

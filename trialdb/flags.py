@@ -10,7 +10,9 @@ module missing, a JSON type the API never sends; see trialdb/importer.py and tri
 API for other modules (add a kind here, with its test in tests/test_flags.py):
 - `KINDS`: key -> `FlagKind(key, sentence, source)`; `sentence(key)` the words the pages show.
 - Checks, one per kind of value: `p_value_kind(text)`, `count_above(count, denominator)`,
-  `whole_number(text)`, `enrollment_placeholder(count)`; `usable_p_value(text)` for computing.
+  `whole_number(text)`, `enrollment_placeholder(count)`; `usable_p_value(text)` for computing. Kinds decided
+  where the record is read: "arm_names_unknown_intervention" and "enum_value_unknown" (trialdb/load.py,
+  `Checks.enum`: an imported value of the API's token shape this version does not list).
 - `Flag` (the table) and `store(session, nct, flagged)` (replaces a study's flags), `flagged(...)` rows
   as (path, kind, value) tuples, and `for_study(session, nct)` to read them back.
 """
@@ -52,6 +54,10 @@ KINDS: dict[str, FlagKind] = {k.key: k for k in (
     FlagKind("arm_names_unknown_intervention", "an arm names an intervention the record does not list: kept as "
              "written, not linked", "ClinicalTrials.gov data element definitions: an arm's interventions are "
              "among the study's interventions (Arm/Group and Intervention Cross-Reference)"),
+    FlagKind("enum_value_unknown", "a value this version of the dashboard does not know (the registry may have "
+             "added it): kept as posted", "ClinicalTrials.gov API v2 data model: enum values are tokens such as "
+             "RECRUITING; the registry adds values over time (COMBINATION_PRODUCT, DIAGNOSTIC_TEST, "
+             "DEVICE_FEASIBILITY); trialdb/enums.py lists those known here"),
     FlagKind("enrollment_placeholder", "enrolment 99999999 is the registry's placeholder: not stated",
              "ClinicalTrials.gov writes 99999999 for an enrolment it does not know (reported by AACT and "
              "registry-client users); see ../shared/fixtures/quirks/README.md"),

@@ -173,7 +173,7 @@ _SCRATCH_LOCK = threading.Lock()
 
 
 def validate_study(study: Any, where: str, doc: SourceDocument) -> Parsed:
-    """Every check the import makes (required modules, dates, NCT id, enum values), without touching the
+    """Every check the import makes (required modules, dates, NCT id, JSON types, enum values), without touching the
     database: the study is loaded into an in-memory scratch database in a transaction rolled back."""
     from sqlalchemy import create_engine
     from sqlalchemy.pool import StaticPool
@@ -186,17 +186,17 @@ def validate_study(study: Any, where: str, doc: SourceDocument) -> Parsed:
             # thread), used by one validation at a time.
             _SCRATCH = create_engine("sqlite://", poolclass=StaticPool, connect_args={"check_same_thread": False})
             m.Base.metadata.create_all(_SCRATCH)
-        _validate_in(_SCRATCH, parsed, doc)
+        _validate_in(_SCRATCH, parsed, doc, where)
     return parsed
 
 
-def _validate_in(scratch: Engine, parsed: Parsed, doc: SourceDocument) -> None:
+def _validate_in(scratch: Engine, parsed: Parsed, doc: SourceDocument, where: str) -> None:
     with Session(scratch) as session:
         try:
             row = m.Document(name=doc.name, format=FORMAT, sha256=doc.sha256, text="")
             session.add(row)
             session.flush()
-            add_study(session, Parsed(parsed.kind, doc, parsed.record, dict(parsed.quotes)), row)
+            add_study(session, Parsed(parsed.kind, doc, parsed.record, dict(parsed.quotes)), row, where)
             session.flush()
         finally:
             session.rollback()
@@ -240,7 +240,7 @@ def import_documents(session: Session, docs: list[tuple[SourceDocument, list[tup
                 session.delete(old)
                 session.execute(delete(m.Provenance).where(m.Provenance.subject == nct))
                 session.flush()
-            st = add_study(session, p, row)
+            st = add_study(session, p, row, where)
             add_provenance(session, nct, p.quotes, {doc.name: row})
             _, decision = store_registry_study(session, st, study, inputs, row)
             report.categories[nct] = (decision.category, decision.included)

@@ -5,7 +5,8 @@ In order, and why:
 1. Fetch every page (or every --nct record). Nothing is written before the registry has answered in
    full: a fault (trialdb.ctgov.RegistryError) ends the sync here, the database untouched.
 2. Validate each record with every check the import makes. A record with an invalid NCT id or a value
-   the API does not define is refused: named in the summary, never written; the others go on.
+   that cannot be stored safely (a JSON type the API never sends) is refused: named in the summary, never
+   written; the others go on. An enum value this version does not know is kept and flagged (trialdb/load.py).
 3. In one transaction: compare each record with the stored one (trialdb.changes), import it (a seed
    trial's registry record is kept beside the seed facts, never over them), add the changes, the sync's
    meta keys, and write the record files and changes.json (each tmp + os.replace) before the commit.

@@ -212,3 +212,74 @@ def test_a_seed_document_value_not_in_the_list_is_still_refused():
     checks = Checks("x.json", "$")
     assert checks.enum("statusModule.overallStatus", "overallStatus", "RESULTS_PENDING_QC") == "RESULTS_PENDING_QC"
     assert checks.flagged == [("statusModule.overallStatus", "enum_value_unknown", "RESULTS_PENDING_QC")]
+
+
+# --- Section 3: the same study twice in one import ---------------------------------------------------------
+
+def _version(date: str, count: int) -> dict:
+    rec = record()
+    rec["protocolSection"]["statusModule"]["lastUpdatePostDateStruct"]["date"] = date
+    rec["protocolSection"]["designModule"]["enrollmentInfo"]["count"] = count
+    return rec
+
+
+def _stored(engine) -> tuple[int, str, int]:
+    with Session(engine) as s:
+        st = s.get(m.Study, NCT)
+        n = len(s.scalars(select(m.Study.nct_id)).all())
+        return st.enrollment, st.last_update_posted_date, n
+
+
+def test_identical_repeats_in_one_file_collapse_silently(tmp_path, fresh):
+    page = write(tmp_path, "page.json", {"studies": [record(), record()]})
+    report = import_files(fresh, [page])
+    assert report.added == [NCT] and report.repeats == []
+    assert report.summary() == "imported 1 studies from 1 file(s): 1 new, 0 updated"
+    assert _stored(fresh)[::2] == (24, 1) and check(fresh).ok
+
+
+def test_differing_repeats_keep_the_latest_update_and_name_the_dropped_copy(tmp_path, fresh):
+    newer, older = _version("2024-02-01", 30), _version("2023-05-01", 24)
+    page = write(tmp_path, "page.json", {"studies": [newer, older]})  # the newer first: the date decides
+    report = import_files(fresh, [page])
+    assert report.added == [NCT]
+    name = next(iter(report.repeats)).split(" of ")[1].split(" ")[0]
+    assert name.startswith("page.json#")
+    assert report.repeats == [f"{NCT} given twice with different content: kept $.studies[0] of {name} (last updated "
+                              f"2024-02-01), dropped $.studies[1] of {name} (last updated 2023-05-01)"]
+    assert report.repeats[0] in report.summary()
+    assert _stored(fresh) == (30, "2024-02-01", 1)
+    # `check` and export read the kept copy from the stored file.
+    assert check(fresh).ok
+    assert export(fresh)["studies"][0]["protocolSection"]["designModule"]["enrollmentInfo"]["count"] == 30
+
+
+def test_differing_repeats_of_one_date_keep_the_later_in_the_file(tmp_path, fresh):
+    first, second = _version("2024-02-01", 30), _version("2024-02-01", 31)
+    report = import_files(fresh, [write(tmp_path, "page.json", [first, second])])
+    assert len(report.repeats) == 1 and "kept $[1] of page.json#" in report.repeats[0]
+    assert "dropped $[0] of page.json#" in report.repeats[0]
+    assert _stored(fresh) == (31, "2024-02-01", 1) and check(fresh).ok
+
+
+def test_a_repeat_across_two_files_of_one_import_follows_the_same_rule(tmp_path, fresh):
+    a = write(tmp_path, "a.json", {"studies": [_version("2024-02-01", 30)]})
+    b = write(tmp_path, "b.json", {"studies": [_version("2023-05-01", 24)]})
+    report = import_files(fresh, [a, b])
+    assert report.added == [NCT] and "dropped $.studies[0] of b.json#" in report.repeats[0]
+    assert _stored(fresh) == (30, "2024-02-01", 1) and check(fresh).ok
+
+
+def test_sync_keeps_a_repeated_record_by_the_same_rule(tmp_path):
+    from trialdb.sync import SyncReport, validate
+
+    newer, older = _version("2024-02-01", 30), _version("2023-05-01", 24)
+    report = SyncReport(query="q", mode="records")
+    accepted = validate([("2024-03-01T00:00:00Z", newer), ("2024-03-01T00:00:00Z", older)], report, tmp_path)
+    assert [(a.nct, a.last_update) for a in accepted] == [(NCT, "2024-02-01")]
+    assert accepted[0].study["protocolSection"]["designModule"]["enrollmentInfo"]["count"] == 30
+    assert report.repeats == [f"{NCT} given twice with different content: kept record 1 of 2 (last updated "
+                              "2024-02-01), dropped record 2 of 2 (last updated 2023-05-01)"]
+    assert report.repeats[0] in report.summary() and report.ok
+    same = SyncReport(query="q", mode="records")
+    assert len(validate([("t", record()), ("t", record())], same, tmp_path)) == 1 and same.repeats == []

@@ -86,12 +86,13 @@ class ImportReport:
     updated: list[str] = field(default_factory=list)
     files: int = 0
     seed_kept: list[str] = field(default_factory=list)  # registry records of seed trials: kept aside
+    repeats: list[str] = field(default_factory=list)  # a study given twice with different content (one_copy_each)
     # Portfolio category (trialdb.portfolio.CATEGORIES key) of each study stored, and whether it is included.
     categories: dict[str, tuple[str, bool]] = field(default_factory=dict)
 
     def summary(self) -> str:
-        return (f"imported {len(self.added) + len(self.updated)} studies from {self.files} file(s): "
-                f"{len(self.added)} new, {len(self.updated)} updated")
+        return "\n".join([f"imported {len(self.added) + len(self.updated)} studies from {self.files} file(s): "
+                          f"{len(self.added)} new, {len(self.updated)} updated", *self.repeats])
 
 
 def studies_in(data: Any, file: str) -> list[tuple[str, dict]]:
@@ -105,6 +106,67 @@ def studies_in(data: Any, file: str) -> list[tuple[str, dict]]:
     if isinstance(data, list):
         return [(f"$[{i}]", s) for i, s in enumerate(data)]
     raise SourceError(file, "$", type(data).__name__, "not a study, a list of studies or a search page")
+
+
+def nct_of(study: Any) -> str | None:
+    """A study's `identificationModule.nctId` when it is a string, else None (not checked further here)."""
+    try:
+        nct = study["protocolSection"]["identificationModule"]["nctId"]
+    except (KeyError, TypeError):
+        return None
+    return nct if isinstance(nct, str) else None
+
+
+def last_update_of(study: Any) -> str:
+    """A study's `statusModule.lastUpdatePostDateStruct.date` as posted ("" when missing or not a string)."""
+    try:
+        date = study["protocolSection"]["statusModule"]["lastUpdatePostDateStruct"]["date"]
+    except (KeyError, TypeError):
+        return ""
+    return date if isinstance(date, str) else ""
+
+
+@dataclass(frozen=True)
+class Repeat:
+    """A study given twice: `kept` and `dropped` are indexes in the list `one_copy_each` was given."""
+
+    nct: str
+    kept: int
+    dropped: int
+    identical: bool  # the same JSON value: collapsed without a word
+
+
+def one_copy_each(studies: list[Any]) -> tuple[list[int], list[Repeat]]:
+    """The one rule for a study given more than once in an import (a search page that repeats a record, as
+    paged APIs can while records change; two pages saved as files) and in a sync's fetch: identical copies
+    collapse; of differing copies the one with the latest `lastUpdatePostDateStruct.date` is kept (ISO
+    dates compare as text; a missing date is the oldest), on a tie the later in the list. Returns the
+    indexes of the studies kept, in list order (a study without a string NCT id is kept, for the checks to
+    refuse), and one `Repeat` per copy dropped."""
+    best: dict[str, int] = {}
+    repeats: list[Repeat] = []
+    for i, study in enumerate(studies):
+        nct = nct_of(study)
+        if nct is None:
+            continue
+        j = best.get(nct)
+        if j is None:
+            best[nct] = i
+            continue
+        keep_new = last_update_of(study) >= last_update_of(studies[j])
+        kept, dropped = (i, j) if keep_new else (j, i)
+        repeats.append(Repeat(nct, kept, dropped, studies[i] == studies[j]))
+        best[nct] = kept
+    kept_ids = set(best.values())
+    return [i for i, st in enumerate(studies) if nct_of(st) is None or i in kept_ids], repeats
+
+
+def repeat_sentence(r: Repeat, name: Any, studies: list[Any]) -> str:
+    """What a summary says of a differing repeat; `name(i)` names the copy at index i (file and JSON path)."""
+    def when(i: int) -> str:
+        return last_update_of(studies[i]) or "no last update date"
+    return (f"{r.nct} given twice with different content: kept {name(r.kept)} (last updated {when(r.kept)}), "
+            f"dropped {name(r.dropped)} (last updated {when(r.dropped)})")
 
 
 def value_quote(value: Any) -> str:
@@ -214,8 +276,16 @@ def import_documents(session: Session, docs: list[tuple[SourceDocument, list[tup
     decision; `inputs` the reviewed decisions and curated registry regimens (default: from seed_data/)."""
     inputs = inputs if inputs is not None else PortfolioInputs.load(SEED_DIR)
     report = ImportReport(files=len(docs))
-    seen: dict[str, str] = {}
-    for doc, studies in docs:
+    # A study given twice in this import (in one file or two): one copy kept, by the rule sync uses too.
+    flat = [(d, where, study) for d, (_, studies) in enumerate(docs) for where, study in studies]
+    keep, repeats = one_copy_each([study for _, _, study in flat])
+    report.repeats = [repeat_sentence(r, lambda i: f"{flat[i][1]} of {docs[flat[i][0]][0].name}", [x for *_, x in flat])
+                      for r in repeats if not r.identical]
+    by_doc: dict[int, list[tuple[str, dict]]] = {}
+    for i in keep:
+        by_doc.setdefault(flat[i][0], []).append(flat[i][1:])
+    for d, (doc, _) in enumerate(docs):
+        studies = by_doc.get(d, [])
         parsed = [to_parsed(s, where, doc) for where, s in studies]
         row = session.scalar(select(m.Document).where(m.Document.name == doc.name))
         if row is None:
@@ -224,10 +294,6 @@ def import_documents(session: Session, docs: list[tuple[SourceDocument, list[tup
             session.flush()
         for (where, study), p in zip(studies, parsed, strict=True):
             nct = p.record["identificationModule"]["nctId"]
-            if nct in seen:
-                raise SourceError(doc.name, f"{where}.protocolSection.identificationModule.nctId", nct,
-                                  f"given twice in this import (also in {seen[nct]})")
-            seen[nct] = doc.name
             old = session.get(m.Study, nct)
             if old is not None and _seed_owned(session, old):
                 # The seed documents stay the authority: keep the registry record beside them.
@@ -275,18 +341,15 @@ def imported_documents(session: Session) -> list[tuple[SourceDocument, list[tupl
 
 
 def studies_by_nct(text: str) -> dict[str, dict]:
-    """The studies of a stored file by NCT id, parsed once ({} when the file no longer parses)."""
+    """The studies of a stored file by NCT id, parsed once ({} when the file no longer parses); of a study
+    given twice, the copy the import kept (`one_copy_each`)."""
     try:
         studies = studies_in(json.loads(text), "")
     except (ValueError, SourceError):
         return {}
-    out = {}
-    for _, s in studies:
-        ps = s.get("protocolSection", {}) if isinstance(s, dict) else {}
-        nct = ps.get("identificationModule", {}).get("nctId") if isinstance(ps, dict) else None
-        if isinstance(nct, str):
-            out[nct] = s
-    return out
+    every = [s for _, s in studies]
+    keep, _ = one_copy_each(every)  # a study given twice: the copy the import kept
+    return {nct: every[i] for i in keep if (nct := nct_of(every[i])) is not None}
 
 
 def json_fact_holds(studies: dict[str, dict], nct: str, path: str, quote: str) -> bool:

@@ -29,7 +29,7 @@ SENTINEL = QUIRKS / "enrollment-sentinel-99999999.json"
 def test_every_kind_has_a_sentence_and_a_source():
     assert set(flags.KINDS) == {"p_value_with_sign", "p_value_not_a_number", "p_value_out_of_range",
                                 "count_above_denominator", "denominator_not_whole", "unknown_group",
-                                "enrollment_placeholder", "arm_names_unknown_intervention"}
+                                "enrollment_placeholder", "arm_names_unknown_intervention", "enum_value_unknown"}
     for key, kind in flags.KINDS.items():
         assert kind.key == key and kind.sentence and kind.source
     assert flags.sentence("p_value_with_sign").startswith("p-value posted with a sign")

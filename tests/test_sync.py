@@ -191,7 +191,7 @@ def test_refused_records_are_named_never_written_and_the_others_land(env, tmp_pa
     bad_id["protocolSection"]["identificationModule"]["nctId"] = "NCT123"
     bad_value = json.loads(json.dumps(reg.studies["NCT05594173"]))
     bad_value["protocolSection"]["identificationModule"]["nctId"] = "NCT09999999"
-    bad_value["protocolSection"]["statusModule"]["overallStatus"] = "PAUSED"
+    bad_value["protocolSection"]["statusModule"]["overallStatus"] = "Paused"  # not an API token ("PAUSED" is kept)
     no_sponsor = json.loads(json.dumps(reg.studies["NCT03418623"]))
     no_sponsor["protocolSection"]["identificationModule"]["nctId"] = "NCT09999998"
     del no_sponsor["protocolSection"]["sponsorCollaboratorsModule"]["leadSponsor"]["name"]
@@ -201,7 +201,7 @@ def test_refused_records_are_named_never_written_and_the_others_land(env, tmp_pa
     why = dict(report.refused)
     named = next(k for k in why if "'NCT123'" in k)
     assert named.startswith("record ") and "not an NCT id: 'NCT123'" in why[named]
-    assert "statusModule.overallStatus" in why["NCT09999999"] and "PAUSED" in why["NCT09999999"]
+    assert "$.study.protocolSection.statusModule.overallStatus" in why["NCT09999999"] and "Paused" in why["NCT09999999"]
     assert "REFUSED NCT09999999" in report.summary()
     assert "leadSponsor.name" in why["NCT09999998"] and "missing" in why["NCT09999998"]
     assert not (seed / "registry" / "NCT09999999.json").exists() and not list((seed / "registry").glob("NCT123*"))
@@ -410,7 +410,7 @@ def test_validation_works_from_any_thread():
     with ThreadPoolExecutor(2) as pool:
         assert pool.submit(validate_study, studies[0][1], studies[0][0], doc).result().record
         bad = json.loads(json.dumps(studies[0][1]))
-        bad["protocolSection"]["designModule"]["phases"] = ["PHASE9"]
+        bad["protocolSection"]["designModule"]["phases"] = ["Phase 9"]  # not an API token ("PHASE9" is kept)
         with pytest.raises(SourceError, match="phases"):
             pool.submit(validate_study, bad, "$", doc).result()
 

@@ -10,7 +10,9 @@ module missing, a JSON type the API never sends; see trialdb/importer.py and tri
 API for other modules (add a kind here, with its test in tests/test_flags.py):
 - `KINDS`: key -> `FlagKind(key, sentence, source)`; `sentence(key)` the words the pages show.
 - Checks, one per kind of value: `p_value_kind(text)`, `count_above(count, denominator)`,
-  `whole_number(text)`, `enrollment_placeholder(count)`; `usable_p_value(text)` for computing.
+  `whole_number(text)`, `enrollment_placeholder(count)`; `usable_p_value(text)` for computing. Kinds decided
+  where the record is read: "arm_names_unknown_intervention" and "enum_value_unknown" (trialdb/load.py,
+  `Checks.enum`: an imported value of the API's token shape this version does not list).
 - `Flag` (the table) and `store(session, nct, flagged)` (replaces a study's flags), `flagged(...)` rows
   as (path, kind, value) tuples, and `for_study(session, nct)` to read them back.
 """
@@ -52,6 +54,10 @@ KINDS: dict[str, FlagKind] = {k.key: k for k in (
     FlagKind("arm_names_unknown_intervention", "an arm names an intervention the record does not list: kept as "
              "written, not linked", "ClinicalTrials.gov data element definitions: an arm's interventions are "
              "among the study's interventions (Arm/Group and Intervention Cross-Reference)"),
+    FlagKind("enum_value_unknown", "a value this version of the dashboard does not know (the registry may have "
+             "added it): kept as posted", "ClinicalTrials.gov API v2 data model: enum values are tokens such as "
+             "RECRUITING; the registry adds values over time (COMBINATION_PRODUCT, DIAGNOSTIC_TEST, "
+             "DEVICE_FEASIBILITY); trialdb/enums.py lists those known here"),
     FlagKind("enrollment_placeholder", "enrolment 99999999 is the registry's placeholder: not stated",
              "ClinicalTrials.gov writes 99999999 for an enrolment it does not know (reported by AACT and "
              "registry-client users); see ../shared/fixtures/quirks/README.md"),
@@ -111,9 +117,21 @@ def enrollment_placeholder(count: object) -> bool:
     return count == ENROLLMENT_PLACEHOLDER
 
 
+def _whole(count: object) -> int | None:
+    """A count stored as a whole number (24, or 24.0 as pandas reads an INTEGER column with gaps), else None."""
+    if isinstance(count, bool):
+        return None
+    if isinstance(count, int):
+        return count
+    if isinstance(count, float) and count.is_integer():
+        return int(count)
+    return None
+
+
 def enrollment_stated(count: object) -> int | None:
-    """An enrolment count for display and computing: None when missing or the placeholder."""
-    return None if count is None or enrollment_placeholder(count) else int(count)  # type: ignore[call-overload]
+    """An enrolment count for display and computing: None when missing, the placeholder, or not a whole
+    number (a value the import now refuses, in a database imported before: never truncated or guessed)."""
+    return None if count is None or enrollment_placeholder(count) else _whole(count)
 
 
 PLACEHOLDER_LABEL = f"not stated (registry placeholder {ENROLLMENT_PLACEHOLDER})"
@@ -121,12 +139,16 @@ PLACEHOLDER_LABEL = f"not stated (registry placeholder {ENROLLMENT_PLACEHOLDER})
 
 def enrollment_label(count: object, enrollment_type: object, missing: str) -> str:
     """An enrolment as the pages show it: "40 (estimated)"; `missing` when none is stated; for the
-    placeholder, `PLACEHOLDER_LABEL` (sorts with the missing values, dashboard/sorting.py)."""
+    placeholder, `PLACEHOLDER_LABEL` (sorts with the missing values, dashboard/sorting.py); a value that is
+    not a whole number (in a database imported before the import refused it) as stored, said so."""
     if count is None or (isinstance(count, float) and count != count):
         return missing
     if enrollment_placeholder(count):
         return PLACEHOLDER_LABEL
-    return f"{int(count)}" + (f" ({enrollment_type.lower()})" if isinstance(enrollment_type, str) else "")  # type: ignore[call-overload]
+    whole = _whole(count)
+    if whole is None:  # stored before the import refused it ("24x", 24.5): shown as stored, never int()-ed
+        return f"{count} (as stored: not a whole number)"
+    return f"{whole}" + (f" ({enrollment_type.lower()})" if isinstance(enrollment_type, str) else "")
 
 
 def placeholder_note(n: int) -> str:

@@ -43,6 +43,41 @@ from trialdb.sources import Parsed, Quote, SourceDocument, leaves
 FORMAT = "ClinicalTrials.gov API v2 JSON"
 REQUIRED = ("identificationModule", "statusModule", "conditionsModule")
 DATES = ("startDateStruct", "primaryCompletionDateStruct", "completionDateStruct", "lastUpdatePostDateStruct")
+# The protocol section's leaves the model stores as a number or a boolean, with the one JSON type the API
+# sends for each (API v2 data model: enrollmentInfo.count is an integer, healthyVolunteers a boolean). A
+# value of another JSON type ("24", 24.5, true for a count) is refused with its path: stored as it is, it
+# would be a string in an INTEGER column (SQLite keeps it) or a count truncated or made up on the pages.
+# The results section's numbers are checked the same way by trialdb.results.SCHEMA.
+TYPED: dict[tuple[str, ...], type] = {("designModule", "enrollmentInfo", "count"): int,
+                                      ("eligibilityModule", "healthyVolunteers"): bool}
+
+
+def _json_type_ok(value: Any, kind: type) -> bool:
+    """Whether `value` has the JSON type `kind` stands for (a boolean is not an integer; a count is >= 0)."""
+    if kind is int:
+        return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+    return isinstance(value, kind)
+
+
+def check_types(study: dict, file: str, where: str) -> None:
+    """Refuse (SourceError naming file and JSON path) a stored number or boolean of a JSON type the API never
+    sends: `TYPED` in the protocol section and the study's `hasResults` (a boolean)."""
+    if study.get("hasResults") is not None and not isinstance(study["hasResults"], bool):
+        raise SourceError(file, f"{where}.hasResults", study["hasResults"], "not a boolean as the API writes it")
+    for keys, kind in TYPED.items():
+        node: Any = study["protocolSection"]
+        for depth, key in enumerate(keys):
+            if not isinstance(node, dict):
+                path = ".".join(keys[:depth])
+                raise SourceError(file, f"{where}.protocolSection.{path}", node, "not an object as the API writes it")
+            node = node.get(key)
+            if node is None:
+                break
+        else:
+            if not _json_type_ok(node, kind):
+                what = "a whole number (a JSON integer, 0 or more)" if kind is int else f"a {kind.__name__}"
+                raise SourceError(file, f"{where}.protocolSection.{'.'.join(keys)}", node,
+                                  f"not {what} as the API writes it")
 
 
 @dataclass
@@ -51,12 +86,13 @@ class ImportReport:
     updated: list[str] = field(default_factory=list)
     files: int = 0
     seed_kept: list[str] = field(default_factory=list)  # registry records of seed trials: kept aside
+    repeats: list[str] = field(default_factory=list)  # a study given twice with different content (one_copy_each)
     # Portfolio category (trialdb.portfolio.CATEGORIES key) of each study stored, and whether it is included.
     categories: dict[str, tuple[str, bool]] = field(default_factory=dict)
 
     def summary(self) -> str:
-        return (f"imported {len(self.added) + len(self.updated)} studies from {self.files} file(s): "
-                f"{len(self.added)} new, {len(self.updated)} updated")
+        return "\n".join([f"imported {len(self.added) + len(self.updated)} studies from {self.files} file(s): "
+                          f"{len(self.added)} new, {len(self.updated)} updated", *self.repeats])
 
 
 def studies_in(data: Any, file: str) -> list[tuple[str, dict]]:
@@ -70,6 +106,67 @@ def studies_in(data: Any, file: str) -> list[tuple[str, dict]]:
     if isinstance(data, list):
         return [(f"$[{i}]", s) for i, s in enumerate(data)]
     raise SourceError(file, "$", type(data).__name__, "not a study, a list of studies or a search page")
+
+
+def nct_of(study: Any) -> str | None:
+    """A study's `identificationModule.nctId` when it is a string, else None (not checked further here)."""
+    try:
+        nct = study["protocolSection"]["identificationModule"]["nctId"]
+    except (KeyError, TypeError):
+        return None
+    return nct if isinstance(nct, str) else None
+
+
+def last_update_of(study: Any) -> str:
+    """A study's `statusModule.lastUpdatePostDateStruct.date` as posted ("" when missing or not a string)."""
+    try:
+        date = study["protocolSection"]["statusModule"]["lastUpdatePostDateStruct"]["date"]
+    except (KeyError, TypeError):
+        return ""
+    return date if isinstance(date, str) else ""
+
+
+@dataclass(frozen=True)
+class Repeat:
+    """A study given twice: `kept` and `dropped` are indexes in the list `one_copy_each` was given."""
+
+    nct: str
+    kept: int
+    dropped: int
+    identical: bool  # the same JSON value: collapsed without a word
+
+
+def one_copy_each(studies: list[Any]) -> tuple[list[int], list[Repeat]]:
+    """The one rule for a study given more than once in an import (a search page that repeats a record, as
+    paged APIs can while records change; two pages saved as files) and in a sync's fetch: identical copies
+    collapse; of differing copies the one with the latest `lastUpdatePostDateStruct.date` is kept (ISO
+    dates compare as text; a missing date is the oldest), on a tie the later in the list. Returns the
+    indexes of the studies kept, in list order (a study without a string NCT id is kept, for the checks to
+    refuse), and one `Repeat` per copy dropped."""
+    best: dict[str, int] = {}
+    repeats: list[Repeat] = []
+    for i, study in enumerate(studies):
+        nct = nct_of(study)
+        if nct is None:
+            continue
+        j = best.get(nct)
+        if j is None:
+            best[nct] = i
+            continue
+        keep_new = last_update_of(study) >= last_update_of(studies[j])
+        kept, dropped = (i, j) if keep_new else (j, i)
+        repeats.append(Repeat(nct, kept, dropped, studies[i] == studies[j]))
+        best[nct] = kept
+    kept_ids = set(best.values())
+    return [i for i, st in enumerate(studies) if nct_of(st) is None or i in kept_ids], repeats
+
+
+def repeat_sentence(r: Repeat, name: Any, studies: list[Any]) -> str:
+    """What a summary says of a differing repeat; `name(i)` names the copy at index i (file and JSON path)."""
+    def when(i: int) -> str:
+        return last_update_of(studies[i]) or "no last update date"
+    return (f"{r.nct} given twice with different content: kept {name(r.kept)} (last updated {when(r.kept)}), "
+            f"dropped {name(r.dropped)} (last updated {when(r.dropped)})")
 
 
 def value_quote(value: Any) -> str:
@@ -92,9 +189,10 @@ def to_parsed(study: Any, where: str, doc: SourceDocument) -> Parsed:
             if not isinstance(d, dict) or not isinstance(d.get("date"), str):
                 raise SourceError(f, f"{where}.protocolSection.statusModule.{key}", d, "not a date structure")
             iso_date(d["date"], f, f"{where}.protocolSection.statusModule.{key}.date")
+    check_types(study, f, where)
     record = {k: v for k, v in ps.items() if k.endswith("Module")}
-    if "hasResults" in study:
-        record["hasResults"] = bool(study["hasResults"])
+    if study.get("hasResults") is not None:
+        record["hasResults"] = study["hasResults"]
     record.update(results.section_of(study, f, where))  # the modelled resultsSection, checked; quoted below
     nct = ps["identificationModule"].get("nctId")
     parsed = Parsed("study", doc, record)
@@ -137,7 +235,7 @@ _SCRATCH_LOCK = threading.Lock()
 
 
 def validate_study(study: Any, where: str, doc: SourceDocument) -> Parsed:
-    """Every check the import makes (required modules, dates, NCT id, enum values), without touching the
+    """Every check the import makes (required modules, dates, NCT id, JSON types, enum values), without touching the
     database: the study is loaded into an in-memory scratch database in a transaction rolled back."""
     from sqlalchemy import create_engine
     from sqlalchemy.pool import StaticPool
@@ -150,17 +248,17 @@ def validate_study(study: Any, where: str, doc: SourceDocument) -> Parsed:
             # thread), used by one validation at a time.
             _SCRATCH = create_engine("sqlite://", poolclass=StaticPool, connect_args={"check_same_thread": False})
             m.Base.metadata.create_all(_SCRATCH)
-        _validate_in(_SCRATCH, parsed, doc)
+        _validate_in(_SCRATCH, parsed, doc, where)
     return parsed
 
 
-def _validate_in(scratch: Engine, parsed: Parsed, doc: SourceDocument) -> None:
+def _validate_in(scratch: Engine, parsed: Parsed, doc: SourceDocument, where: str) -> None:
     with Session(scratch) as session:
         try:
             row = m.Document(name=doc.name, format=FORMAT, sha256=doc.sha256, text="")
             session.add(row)
             session.flush()
-            add_study(session, Parsed(parsed.kind, doc, parsed.record, dict(parsed.quotes)), row)
+            add_study(session, Parsed(parsed.kind, doc, parsed.record, dict(parsed.quotes)), row, where)
             session.flush()
         finally:
             session.rollback()
@@ -178,8 +276,16 @@ def import_documents(session: Session, docs: list[tuple[SourceDocument, list[tup
     decision; `inputs` the reviewed decisions and curated registry regimens (default: from seed_data/)."""
     inputs = inputs if inputs is not None else PortfolioInputs.load(SEED_DIR)
     report = ImportReport(files=len(docs))
-    seen: dict[str, str] = {}
-    for doc, studies in docs:
+    # A study given twice in this import (in one file or two): one copy kept, by the rule sync uses too.
+    flat = [(d, where, study) for d, (_, studies) in enumerate(docs) for where, study in studies]
+    keep, repeats = one_copy_each([study for _, _, study in flat])
+    report.repeats = [repeat_sentence(r, lambda i: f"{flat[i][1]} of {docs[flat[i][0]][0].name}", [x for *_, x in flat])
+                      for r in repeats if not r.identical]
+    by_doc: dict[int, list[tuple[str, dict]]] = {}
+    for i in keep:
+        by_doc.setdefault(flat[i][0], []).append(flat[i][1:])
+    for d, (doc, _) in enumerate(docs):
+        studies = by_doc.get(d, [])
         parsed = [to_parsed(s, where, doc) for where, s in studies]
         row = session.scalar(select(m.Document).where(m.Document.name == doc.name))
         if row is None:
@@ -188,10 +294,6 @@ def import_documents(session: Session, docs: list[tuple[SourceDocument, list[tup
             session.flush()
         for (where, study), p in zip(studies, parsed, strict=True):
             nct = p.record["identificationModule"]["nctId"]
-            if nct in seen:
-                raise SourceError(doc.name, f"{where}.protocolSection.identificationModule.nctId", nct,
-                                  f"given twice in this import (also in {seen[nct]})")
-            seen[nct] = doc.name
             old = session.get(m.Study, nct)
             if old is not None and _seed_owned(session, old):
                 # The seed documents stay the authority: keep the registry record beside them.
@@ -204,7 +306,7 @@ def import_documents(session: Session, docs: list[tuple[SourceDocument, list[tup
                 session.delete(old)
                 session.execute(delete(m.Provenance).where(m.Provenance.subject == nct))
                 session.flush()
-            st = add_study(session, p, row)
+            st = add_study(session, p, row, where)
             add_provenance(session, nct, p.quotes, {doc.name: row})
             _, decision = store_registry_study(session, st, study, inputs, row)
             report.categories[nct] = (decision.category, decision.included)
@@ -239,18 +341,15 @@ def imported_documents(session: Session) -> list[tuple[SourceDocument, list[tupl
 
 
 def studies_by_nct(text: str) -> dict[str, dict]:
-    """The studies of a stored file by NCT id, parsed once ({} when the file no longer parses)."""
+    """The studies of a stored file by NCT id, parsed once ({} when the file no longer parses); of a study
+    given twice, the copy the import kept (`one_copy_each`)."""
     try:
         studies = studies_in(json.loads(text), "")
     except (ValueError, SourceError):
         return {}
-    out = {}
-    for _, s in studies:
-        ps = s.get("protocolSection", {}) if isinstance(s, dict) else {}
-        nct = ps.get("identificationModule", {}).get("nctId") if isinstance(ps, dict) else None
-        if isinstance(nct, str):
-            out[nct] = s
-    return out
+    every = [s for _, s in studies]
+    keep, _ = one_copy_each(every)  # a study given twice: the copy the import kept
+    return {nct: every[i] for i in keep if (nct := nct_of(every[i])) is not None}
 
 
 def json_fact_holds(studies: dict[str, dict], nct: str, path: str, quote: str) -> bool:

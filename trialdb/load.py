@@ -33,10 +33,42 @@ def add_provenance(session: Session, subject: str, quotes: dict[str, Quote], doc
     return len(quotes)
 
 
-def _check_enum(file: str, path: str, kind: str, value: Any) -> Any:
-    if value is not None and value not in ENUMS[kind]:
-        raise SourceError(file, path, value, f"not a ClinicalTrials.gov {kind} value")
-    return value
+# The shape of an API v2 enum token ("RECRUITING", "EARLY_PHASE1"): an unknown value of this shape is a value
+# the registry may have added (it has: COMBINATION_PRODUCT, DIAGNOSTIC_TEST, DEVICE_FEASIBILITY, the
+# expanded-access statuses), kept as posted and flagged; anything else is not an enum value at all.
+API_TOKEN = re.compile(r"[A-Z][A-Z0-9_]{0,63}")
+
+
+class Checks:
+    """How `add_study` checks a record's values and names what it refuses.
+
+    `where` None: a record the seed parsers built (their `enums.normalise` already mapped the document's
+    wording), so a value not in `ENUMS` is refused, as a typo. `where` a JSON path ("$", "$.studies[1]"):
+    an imported API v2 record; a value not in `ENUMS` of the API token shape (`API_TOKEN`) is kept as
+    posted and flagged "enum_value_unknown" (trialdb/flags.py) at its path in the protocol section; a
+    non-string or a string of another shape is refused. Errors name the file and the field's path, for an
+    imported record the full JSON path (`$.protocolSection.statusModule.overallStatus`)."""
+
+    def __init__(self, file: str, where: str | None = None) -> None:
+        self.file, self.where = file, where
+        self.flagged: list[flags.Flagged] = []
+
+    def error(self, path: str, value: Any, problem: str) -> SourceError:
+        """A SourceError for the value at `path` (relative to the protocol section)."""
+        return SourceError(self.file, path if self.where is None else f"{self.where}.protocolSection.{path}",
+                           value, problem)
+
+    def enum(self, path: str, kind: str, value: Any) -> Any:
+        """`value` (None, a value of `ENUMS[kind]`, or for an imported record an unknown token, flagged)."""
+        if value is None or value in ENUMS[kind]:
+            return value
+        if self.where is not None and isinstance(value, str) and API_TOKEN.fullmatch(value):
+            self.flagged.append((path, "enum_value_unknown", value))
+            return value
+        if self.where is not None:
+            raise self.error(path, value, f"not a ClinicalTrials.gov {kind} value: not a string of the API's enum "
+                                          "shape (capitals, digits and underscores)")
+        raise self.error(path, value, f"not a ClinicalTrials.gov {kind} value")
 
 
 def split_criteria(text: str) -> dict[str, list[str]]:
@@ -56,26 +88,30 @@ def split_criteria(text: str) -> dict[str, list[str]]:
     return out
 
 
-def add_study(session: Session, parsed: Parsed, document: m.Document) -> m.Study:
+def add_study(session: Session, parsed: Parsed, document: m.Document, where: str | None = None) -> m.Study:
+    """Store a parsed study (API v2 shape) with its rows and flags. `where`: None for a seed document's
+    record, else the imported record's JSON path in its file; it decides how an enum value not in `ENUMS`
+    is treated and how errors name the field (see `Checks`). Raises SourceError."""
     r, f = parsed.record, document.name
+    c = Checks(f, where)
     ident = r.get("identificationModule", {})
     status = r.get("statusModule", {})
     design = r.get("designModule", {})
     conds = r.get("conditionsModule", {}).get("conditions", [])
     nct = ident.get("nctId")
     if not nct or not re.fullmatch(r"NCT\d{8}", nct):
-        raise SourceError(f, "identificationModule.nctId", nct, "missing or not an NCT identifier")
+        raise c.error("identificationModule.nctId", nct, "missing or not an NCT identifier")
     if not ident.get("briefTitle"):
-        raise SourceError(f, "identificationModule.briefTitle", None, "missing")
+        raise c.error("identificationModule.briefTitle", None, "missing")
     if not status.get("overallStatus"):
-        raise SourceError(f, "statusModule.overallStatus", None, "missing")
+        raise c.error("statusModule.overallStatus", None, "missing")
     if not conds:
-        raise SourceError(f, "conditionsModule.conditions", None, "no condition, so no indication")
-    _check_enum(f, "statusModule.overallStatus", "overallStatus", status["overallStatus"])
-    _check_enum(f, "statusModule.lastKnownStatus", "overallStatus", status.get("lastKnownStatus"))
-    for ph in design.get("phases", []) or []:
-        _check_enum(f, "designModule.phases", "phase", ph)
-    _check_enum(f, "designModule.studyType", "studyType", design.get("studyType"))
+        raise c.error("conditionsModule.conditions", None, "no condition, so no indication")
+    c.enum("statusModule.overallStatus", "overallStatus", status["overallStatus"])
+    c.enum("statusModule.lastKnownStatus", "overallStatus", status.get("lastKnownStatus"))
+    for i, ph in enumerate(design.get("phases", []) or []):
+        c.enum(f"designModule.phases[{i}]", "phase", ph)
+    c.enum("designModule.studyType", "studyType", design.get("studyType"))
 
     match = match_condition(conds[0], (r.get("derivedSection") or {}).get("conditionBrowseModule"))
     ind = match.indication
@@ -92,11 +128,11 @@ def add_study(session: Session, parsed: Parsed, document: m.Document) -> m.Study
 
     def date(key: str) -> tuple[str | None, str | None]:
         d = status.get(key) or {}
-        _check_enum(f, f"statusModule.{key}.type", "dateType", d.get("type"))
+        c.enum(f"statusModule.{key}.type", "dateType", d.get("type"))
         return d.get("date"), d.get("type")
 
     enrol = design.get("enrollmentInfo") or {}
-    _check_enum(f, "designModule.enrollmentInfo.type", "enrollmentType", enrol.get("type"))
+    c.enum("designModule.enrollmentInfo.type", "enrollmentType", enrol.get("type"))
     s = m.Study(
         nct_id=nct, brief_title=ident["briefTitle"], official_title=ident.get("officialTitle"),
         org_study_id=(ident.get("orgStudyIdInfo") or {}).get("id"), indication_code=ind.code,
@@ -118,17 +154,17 @@ def add_study(session: Session, parsed: Parsed, document: m.Document) -> m.Study
         mask = info.get("maskingInfo") or {}
         for key, kind in (("allocation", "allocation"), ("interventionModel", "interventionModel"),
                           ("primaryPurpose", "primaryPurpose")):
-            _check_enum(f, f"designModule.designInfo.{key}", kind, info.get(key))
-        _check_enum(f, "designModule.designInfo.maskingInfo.masking", "masking", mask.get("masking"))
+            c.enum(f"designModule.designInfo.{key}", kind, info.get(key))
+        c.enum("designModule.designInfo.maskingInfo.masking", "masking", mask.get("masking"))
         s.design = m.Design(allocation=info.get("allocation"), intervention_model=info.get("interventionModel"),
                             primary_purpose=info.get("primaryPurpose"), masking=mask.get("masking"),
                             who_masked=",".join(mask.get("whoMasked", [])) or None)
-    unlinked = _arms(s, r.get("armsInterventionsModule", {}), r.get("otherInterventionNames", []), f)
-    _eligibility(s, r.get("eligibilityModule"), f)
-    _sponsors(s, r.get("sponsorCollaboratorsModule", {}), f)
-    _contacts(s, r.get("contactsLocationsModule", {}), r.get("derivedSection", {}), f)
-    for ref in r.get("referencesModule", {}).get("references", []):
-        _check_enum(f, "referencesModule.references.type", "referenceType", ref.get("type"))
+    unlinked = _arms(s, r.get("armsInterventionsModule", {}), r.get("otherInterventionNames", []), c)
+    _eligibility(s, r.get("eligibilityModule"), c)
+    _sponsors(s, r.get("sponsorCollaboratorsModule", {}), c)
+    _contacts(s, r.get("contactsLocationsModule", {}), r.get("derivedSection", {}), c)
+    for i, ref in enumerate(r.get("referencesModule", {}).get("references", [])):
+        c.enum(f"referencesModule.references[{i}].type", "referenceType", ref.get("type"))
         row = m.StudyReference(pmid=ref.get("pmid"), reference_type=ref.get("type"), citation=ref.get("citation", ""))
         row.retractions = [m.StudyReferenceRetraction(position=k, pmid=x.get("pmid"), source=x.get("source"))
                            for k, x in enumerate(ref.get("retractions") or [])]
@@ -146,20 +182,20 @@ def add_study(session: Session, parsed: Parsed, document: m.Document) -> m.Study
     results.add_results(session, nct, r)  # the registry's posted results, when the record has them
     # Posted values that break an expectation: kept as posted above, flagged here (trialdb/flags.py).
     found = results.flags_of(r["resultsSection"]) if r.get("resultsSection") else []
-    found += unlinked
+    found += unlinked + c.flagged
     if flags.enrollment_placeholder(enrol.get("count")):
         found.append((flags.ENROLLMENT_PATH, "enrollment_placeholder", enrol.get("count")))
     flags.store(session, nct, found)
     return s
 
 
-def _arms(s: m.Study, module: dict, other_names: list[str], f: str) -> list[flags.Flagged]:
+def _arms(s: m.Study, module: dict, other_names: list[str], c: Checks) -> list[flags.Flagged]:
     """Arms and interventions, linked as the registry links them; the names an arm gives that no
     intervention of the study has, as flags (the arm and its names are kept as written)."""
     unlinked: list[flags.Flagged] = []
     by_name: dict[str, m.Intervention] = {}
     for i, iv in enumerate(module.get("interventions", [])):
-        _check_enum(f, f"armsInterventionsModule.interventions[{i}].type", "interventionType", iv.get("type"))
+        c.enum(f"armsInterventionsModule.interventions[{i}].type", "interventionType", iv.get("type"))
         row = m.Intervention(position=i, intervention_type=iv.get("type") or "OTHER", name=iv["name"],
                              description=iv.get("description"))
         s.interventions.append(row)
@@ -169,7 +205,7 @@ def _arms(s: m.Study, module: dict, other_names: list[str], f: str) -> list[flag
     for name in other_names:  # listed for the study, not for one intervention
         s.other_names.append(m.InterventionOtherName(name=name))
     for i, arm in enumerate(module.get("armGroups", [])):
-        _check_enum(f, f"armsInterventionsModule.armGroups[{i}].type", "armGroupType", arm.get("type"))
+        c.enum(f"armsInterventionsModule.armGroups[{i}].type", "armGroupType", arm.get("type"))
         names = arm.get("interventionNames", [])
         g = m.DesignGroup(position=i, title=arm["label"], group_type=arm.get("type"), description=arm.get("description"),
                           intervention_names=json.dumps(names, ensure_ascii=False) if "interventionNames" in arm else None)
@@ -186,10 +222,10 @@ def _arms(s: m.Study, module: dict, other_names: list[str], f: str) -> list[flag
     return unlinked
 
 
-def _eligibility(s: m.Study, el: dict | None, f: str) -> None:
+def _eligibility(s: m.Study, el: dict | None, c: Checks) -> None:
     if not el:
         return
-    _check_enum(f, "eligibilityModule.sex", "sex", el.get("sex"))
+    c.enum("eligibilityModule.sex", "sex", el.get("sex"))
     s.eligibility = m.Eligibility(sex=el.get("sex"), minimum_age=el.get("minimumAge"),
                                   maximum_age=el.get("maximumAge"), healthy_volunteers=el.get("healthyVolunteers"))
     criteria = el.get("criteria") or split_criteria(el.get("eligibilityCriteria", ""))
@@ -198,37 +234,37 @@ def _eligibility(s: m.Study, el: dict | None, f: str) -> None:
             s.criteria.append(m.EligibilityCriterion(kind=kind, position=i, criterion=text))
 
 
-def _sponsors(s: m.Study, module: dict, f: str) -> None:
+def _sponsors(s: m.Study, module: dict, c: Checks) -> None:
     entries = [("lead", module["leadSponsor"])] if module.get("leadSponsor") else []
     entries += [("collaborator", c) for c in module.get("collaborators", [])]
     for i, (role, sp) in enumerate(entries):
-        _check_enum(f, "sponsorCollaboratorsModule.class", "agencyClass", sp.get("class"))
+        where = "leadSponsor" if role == "lead" else f"collaborators[{i - bool(module.get('leadSponsor'))}]"
+        c.enum(f"sponsorCollaboratorsModule.{where}.class", "agencyClass", sp.get("class"))
         if not isinstance(sp.get("name"), str) or not sp["name"].strip():  # a sponsor without a name: say so
-            where = "leadSponsor" if role == "lead" else f"collaborators[{i - bool(module.get('leadSponsor'))}]"
-            raise SourceError(f, f"sponsorCollaboratorsModule.{where}.name", sp.get("name"), "missing")
+            raise c.error(f"sponsorCollaboratorsModule.{where}.name", sp.get("name"), "missing")
         s.sponsors.append(m.Sponsor(position=i, lead_or_collaborator=role, name=sp["name"], agency_class=sp.get("class")))
     rp = module.get("responsibleParty")
     if rp:
-        _check_enum(f, "sponsorCollaboratorsModule.responsibleParty.type", "responsiblePartyType", rp.get("type"))
+        c.enum("sponsorCollaboratorsModule.responsibleParty.type", "responsiblePartyType", rp.get("type"))
         s.responsible_party = m.ResponsibleParty(
             responsible_party_type=rp.get("type"), name=rp.get("investigatorFullName"),
             title=rp.get("investigatorTitle"), affiliation=rp.get("investigatorAffiliation"))
 
 
-def _contacts(s: m.Study, module: dict, derived: dict, f: str) -> None:
-    for o in module.get("overallOfficials", []):
-        _check_enum(f, "contactsLocationsModule.overallOfficials.role", "officialRole", o.get("role"))
+def _contacts(s: m.Study, module: dict, derived: dict, c: Checks) -> None:
+    for i, o in enumerate(module.get("overallOfficials", [])):
+        c.enum(f"contactsLocationsModule.overallOfficials[{i}].role", "officialRole", o.get("role"))
         s.officials.append(m.OverallOfficial(role=o.get("role"), name=o["name"], affiliation=o.get("affiliation")))
-    for c in module.get("centralContacts", []):
-        _check_enum(f, "contactsLocationsModule.centralContacts.role", "contactRole", c.get("role"))
-        s.central_contacts.append(m.CentralContact(role=c.get("role"), name=c["name"], phone=c.get("phone"),
-                                                   email=c.get("email")))
-    for loc in module.get("locations", []):
-        _check_enum(f, "contactsLocationsModule.locations.status", "recruitmentStatus", loc.get("status"))
+    for i, cc in enumerate(module.get("centralContacts", [])):
+        c.enum(f"contactsLocationsModule.centralContacts[{i}].role", "contactRole", cc.get("role"))
+        s.central_contacts.append(m.CentralContact(role=cc.get("role"), name=cc["name"], phone=cc.get("phone"),
+                                                   email=cc.get("email")))
+    for i, loc in enumerate(module.get("locations", [])):
+        c.enum(f"contactsLocationsModule.locations[{i}].status", "recruitmentStatus", loc.get("status"))
         fac = m.Facility(name=loc.get("facility"), status=loc.get("status"), city=loc.get("city"),
                          state=loc.get("state"), zip=loc.get("zip"), country=loc.get("country"))
-        fac.contacts = [m.FacilityContact(contact_type=c.get("role"), name=c.get("name", ""), phone=c.get("phone"),
-                                          email=c.get("email")) for c in loc.get("contacts", [])]
+        fac.contacts = [m.FacilityContact(contact_type=x.get("role"), name=x.get("name", ""), phone=x.get("phone"),
+                                          email=x.get("email")) for x in loc.get("contacts", [])]
         s.facilities.append(fac)
     countries = derived.get("miscInfoModule", {}).get("countries") or list(
         dict.fromkeys(loc["country"] for loc in module.get("locations", []) if loc.get("country")))

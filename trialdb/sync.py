@@ -5,7 +5,8 @@ In order, and why:
 1. Fetch every page (or every --nct record). Nothing is written before the registry has answered in
    full: a fault (trialdb.ctgov.RegistryError) ends the sync here, the database untouched.
 2. Validate each record with every check the import makes. A record with an invalid NCT id or a value
-   the API does not define is refused: named in the summary, never written; the others go on.
+   that cannot be stored safely (a JSON type the API never sends) is refused: named in the summary, never
+   written; the others go on. An enum value this version does not know is kept and flagged (trialdb/load.py).
 3. In one transaction: compare each record with the stored one (trialdb.changes), import it (a seed
    trial's registry record is kept beside the seed facts, never over them), add the changes, the sync's
    meta keys, and write the record files and changes.json (each tmp + os.replace) before the commit.
@@ -39,7 +40,14 @@ from trialdb.build import build_lock, ensure_database, fingerprint
 from trialdb.ctgov import DEFAULT_API, NCT_ID, Client, RegistryError
 from trialdb.db import SEED_DIR, database_url, make_engine, sqlite_path
 from trialdb.errors import SourceError
-from trialdb.importer import document_from_text, import_documents, stored_record, validate_study
+from trialdb.importer import (
+    document_from_text,
+    import_documents,
+    one_copy_each,
+    repeat_sentence,
+    stored_record,
+    validate_study,
+)
 from trialdb.portfolio import CATEGORIES
 from trialdb.readings import PortfolioInputs
 from trialdb.registry import (
@@ -79,6 +87,7 @@ class SyncReport:
     unchanged: list[str] = field(default_factory=list)
     seed_kept: list[str] = field(default_factory=list)
     refused: list[tuple[str, str]] = field(default_factory=list)  # (record, why)
+    repeats: list[str] = field(default_factory=list)  # a record sent twice with different content: which was kept
     changes: int = 0
     sync_id: str = ""
     # Each imported record's portfolio category (trialdb.portfolio.CATEGORIES key) and whether it is kept.
@@ -116,6 +125,7 @@ class SyncReport:
         if self.seed_kept:
             lines.append(f"{len(self.seed_kept)} registry record(s) of seed trials kept beside the seed documents "
                          f"(the seed facts stay): {', '.join(self.seed_kept)}")
+        lines += self.repeats
         lines += [f"REFUSED {name}: {why}" for name, why in self.refused]
         return "\n".join(lines)
 
@@ -204,9 +214,16 @@ def _kept_text(folder: Path, nct: str, study: Any) -> str | None:
 
 
 def validate(fetched: list[tuple[str, Any]], report: SyncReport, folder: Path) -> list[Accepted]:
-    """Records that pass every import check; the others are refused (named, with the reason)."""
-    accepted: dict[str, Accepted] = {}
-    for i, (at, study) in enumerate(fetched):
+    """Records that pass every import check; the others are refused (named, with the reason). A record the
+    registry sent twice is kept once, by the import's rule (trialdb.importer.one_copy_each): the copy with the
+    latest lastUpdatePostDate, on a tie the later; a dropped copy that differs is named in the summary."""
+    accepted: list[Accepted] = []
+    studies = [study for _, study in fetched]
+    keep, repeats = one_copy_each(studies)
+    report.repeats = [repeat_sentence(r, lambda i: f"record {i + 1} of {len(fetched)}", studies)
+                      for r in repeats if not r.identical]
+    for i in keep:
+        at, study = fetched[i]
         nct = _nct_of(study)
         if not isinstance(nct, str) or not NCT_ID.fullmatch(nct):
             report.refused.append((f"record {i + 1} of {len(fetched)} (nctId {nct!r})",
@@ -215,8 +232,8 @@ def validate(fetched: list[tuple[str, Any]], report: SyncReport, folder: Path) -
         text_ = (_kept_text(folder, nct, study)
                  or json.dumps({"fetchedAt": at, "study": study}, ensure_ascii=False, indent=2) + "\n")
         try:
-            doc, studies = document_from_text(f"{REGISTRY}/{nct}.json", text_)
-            validate_study(studies[0][1], studies[0][0], doc)
+            doc, parsed = document_from_text(f"{REGISTRY}/{nct}.json", text_)
+            validate_study(parsed[0][1], parsed[0][0], doc)
         except SourceError as exc:
             report.refused.append((nct, str(exc)))
             continue
@@ -224,8 +241,8 @@ def validate(fetched: list[tuple[str, Any]], report: SyncReport, folder: Path) -
             report.refused.append((nct, f"malformed record ({exc.__class__.__name__}: {exc})"))
             continue
         last = ((study.get("protocolSection") or {}).get("statusModule") or {}).get("lastUpdatePostDateStruct") or {}
-        accepted[nct] = Accepted(nct, text_, [(doc, studies)], study, last.get("date"))  # a repeat: the later wins
-    return list(accepted.values())
+        accepted.append(Accepted(nct, text_, [(doc, parsed)], study, last.get("date")))
+    return accepted
 
 
 def _apply(session: Session, accepted: list[Accepted], report: SyncReport, seed_dir: Path, detected: str,

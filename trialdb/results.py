@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select, text
 from sqlalchemy.orm import Session
 
 from trialdb import results_models as r
@@ -257,9 +257,36 @@ def _cols(obj: dict, columns: dict[str, str]) -> dict[str, Any]:
     return {col: obj.get(key) for key, col in columns.items()}
 
 
+def give_ids(session: Session, *rows: Any) -> None:
+    """Primary keys for new rows that other rows point at. On SQLite they are given here as SQLite gives
+    them (one above the largest in the table), so a record's results need no flush each and go in with
+    the rest of an import, one executemany per table; elsewhere (PostgreSQL's sequences) by a flush.
+    The unit of work orders tables by relationships, and result rows have none, so on SQLite the foreign
+    keys are checked at the commit (`PRAGMA defer_foreign_keys`, for this transaction only)."""
+    if session.get_bind().dialect.name != "sqlite":
+        session.add_all(rows)
+        session.flush()
+        return
+    tx = session.get_transaction()
+    held = session.info.get("trialdb_next_ids")
+    if held is None or held[0] is not tx:  # counters live for one transaction (another may write between)
+        held = session.info["trialdb_next_ids"] = (tx, {})
+        session.execute(text("PRAGMA defer_foreign_keys = ON"))
+    nxt = held[1]
+    for row in rows:
+        table = type(row).__table__
+        if table.name not in nxt:
+            nxt[table.name] = (session.scalar(select(func.max(table.c.id))) or 0) + 1
+        row.id = nxt[table.name]
+        nxt[table.name] += 1
+    session.add_all(rows)
+
+
 def add_results(session: Session, nct: str, record: dict) -> None:
-    """Rows for a parsed record's modelled `resultsSection` (already checked by `section_of`)."""
-    delete_results(session, nct)
+    """Rows for a parsed record's modelled `resultsSection` (already checked by `section_of`). Not flushed
+    on SQLite (`give_ids`): the caller's flush writes them, after the study's row."""
+    if session.get(r.ResultDetail, nct) is not None:  # every import writes one; none: nothing to delete
+        delete_results(session, nct)
     section = record.get("resultsSection")
     if not section:
         return
@@ -285,13 +312,12 @@ def add_results(session: Session, nct: str, record: dict) -> None:
                                        title=g.get("title"), description=g.get("description"),
                                        outcome_measure_id=measure.id if measure else None)
                 for i, g in enumerate(items)}
-        session.add_all(rows.values())
+        give_ids(session, *rows.values())
         return rows
 
     ids: dict[str, r.ResultGroup]
     if flow:
         ids = groups(flow.get("groups", []), r.FLOW)
-        session.flush()
         for p, period in enumerate(flow.get("periods", [])):
             for k, ms in enumerate(period.get("milestones", [])):
                 session.add_all(r.Milestone(
@@ -305,7 +331,6 @@ def add_results(session: Session, nct: str, record: dict) -> None:
                     for a in dw.get("reasons", []))
     if base:
         ids = groups(base.get("groups", []), r.BASELINE)
-        session.flush()
         for d, den in enumerate(base.get("denoms", [])):
             session.add_all(r.BaselineCount(nct_id=nct, result_group_id=ids[c["groupId"]].id, denom_position=d,
                                             units=den.get("units"), count=c["value"]) for c in den.get("counts", []))
@@ -319,10 +344,8 @@ def add_results(session: Session, nct: str, record: dict) -> None:
             session.add_all(rows or [r.BaselineMeasurement(**head)])
     for i, om in enumerate(oms):
         measure = r.OutcomeMeasure(nct_id=nct, position=i, **_cols(om, MEASURE_COLUMNS))
-        session.add(measure)
-        session.flush()
+        give_ids(session, measure)
         ids = groups(om.get("groups", []), r.OUTCOME, measure)
-        session.flush()
         dens = [(None, om.get("denoms", []))] + [(c, cls.get("denoms", [])) for c, cls in enumerate(om.get("classes", []))]
         for cpos, denoms in dens:
             for d, den in enumerate(denoms):
@@ -337,13 +360,11 @@ def add_results(session: Session, nct: str, record: dict) -> None:
             for j, mt in enumerate(cat.get("measurements", [])))
         for a, an in enumerate(om.get("analyses", [])):
             row = r.OutcomeAnalysis(nct_id=nct, outcome_measure_id=measure.id, position=a, **_cols(an, ANALYSIS_COLUMNS))
-            session.add(row)
-            session.flush()
+            give_ids(session, row)
             session.add_all(r.OutcomeAnalysisGroup(nct_id=nct, outcome_analysis_id=row.id, result_group_id=ids[g].id,
                                                    position=j) for j, g in enumerate(an.get("groupIds", [])))
     if ae:
         ids = groups(ae.get("eventGroups", []), r.EVENTS)
-        session.flush()
         for g in ae.get("eventGroups", []):
             session.add_all(r.ReportedEventTotal(nct_id=nct, result_group_id=ids[g["id"]].id, event_type=kind,
                                                  subjects_affected=g.get(f"{kind}NumAffected"),
@@ -358,7 +379,6 @@ def add_results(session: Session, nct: str, record: dict) -> None:
                     source_vocabulary=ev.get("sourceVocabulary"), assessment=ev.get("assessmentType"),
                     notes=ev.get("notes"), event_count=st.get("numEvents"), subjects_affected=st.get("numAffected"),
                     subjects_at_risk=st.get("numAtRisk")) for s, st in enumerate(ev.get("stats", [])))
-    session.flush()
 
 
 # --- back to the API's shape ----------------------------------------------------------------------------

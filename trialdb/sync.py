@@ -48,6 +48,7 @@ from trialdb.registry import (
     META_QUERY,
     PORTFOLIO,
     REGISTRY,
+    update_manifest,
     changes_document,
     write_atomically,
 )
@@ -227,6 +228,8 @@ def _apply(session: Session, accepted: list[Accepted], report: SyncReport, seed_
     for a in accepted:
         if not (folder / f"{a.nct}.json").exists() or (folder / f"{a.nct}.json").read_text(encoding="utf-8") != a.text:
             write_atomically(folder / f"{a.nct}.json", a.text)
+    if accepted:  # each record validated above, as written (or kept: the same study): the build trusts its hash
+        update_manifest(folder, {f"{a.nct}.json": a.text for a in accepted})
     write_atomically(folder / CHANGES_FILE, changes_document(session))
     origin = session.get(m.Meta, "origin")
     if origin is not None and origin.value == "seed":  # the files are part of the seeds now: still fresh

@@ -35,7 +35,7 @@ def write_seed_copy(out: Path, records: int) -> Path:
     if out == (REPO / "seed_data").resolve():
         raise ValueError("refusing to write into the repository's seed_data/")
     shutil.rmtree(out, ignore_errors=True)
-    shutil.copytree(REPO / "seed_data", out, ignore=shutil.ignore_patterns("NCT*.json", "changes.json"))
+    shutil.copytree(REPO / "seed_data", out, ignore=shutil.ignore_patterns("NCT*.json", "changes.json", "SHA256SUMS"))
     folder = out / "registry"
     folder.mkdir(exist_ok=True)
     texts = {f"{nct}.json": json.dumps({"fetchedAt": FETCHED_AT, "study": study}, ensure_ascii=False, indent=2) + "\n"

@@ -64,7 +64,6 @@ def main(argv: list[str] | None = None) -> int:
             return _changes(args, engine)
         if args.command == "check":
             from trialdb.check import check
-
             from trialdb.registry import changed_files
 
             report = check(engine)

@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 from trialdb import models as m
 from trialdb import results
 from trialdb.errors import SourceError
+from trialdb.ids import give_ids
 from trialdb.load import add_provenance, add_study
 from trialdb.parsers.common import iso_date
 from trialdb.search import refresh_search_index
@@ -167,20 +168,21 @@ def _seed_owned(session: Session, study: m.Study) -> bool:
 def import_documents(session: Session, docs: list[tuple[SourceDocument, list[tuple[str, dict]]]]) -> ImportReport:
     report = ImportReport(files=len(docs))
     seen: dict[str, str] = {}
+    stored = set(session.scalars(select(m.Study.nct_id)))  # one query, not one a record
+    facts: list[tuple[str, dict[str, Quote], dict[str, m.Document]]] = []
     for doc, studies in docs:
         parsed = [to_parsed(s, where, doc) for where, s in studies]
         row = session.scalar(select(m.Document).where(m.Document.name == doc.name))
         if row is None:
             row = m.Document(name=doc.name, format=FORMAT, sha256=doc.sha256, text=doc.text)
-            session.add(row)
-            session.flush()
+            give_ids(session, row)  # its id now, written with the import's one flush
         for (where, study), p in zip(studies, parsed, strict=True):
             nct = p.record["identificationModule"]["nctId"]
             if nct in seen:
                 raise SourceError(doc.name, f"{where}.protocolSection.identificationModule.nctId", nct,
                                   f"given twice in this import (also in {seen[nct]})")
             seen[nct] = doc.name
-            old = session.get(m.Study, nct)
+            old = session.get(m.Study, nct) if nct in stored else None
             if old is not None and _seed_owned(session, old):
                 # The seed documents stay the authority: keep the registry record beside them.
                 validate_study(study, where, doc)
@@ -190,11 +192,14 @@ def import_documents(session: Session, docs: list[tuple[SourceDocument, list[tup
             if old is not None:
                 session.delete(old)
                 session.execute(delete(m.Provenance).where(m.Provenance.subject == nct))
+                results.delete_results(session, nct)
                 session.flush()
             add_study(session, p, row)
-            add_provenance(session, nct, p.quotes, {doc.name: row})
+            facts.append((nct, p.quotes, {doc.name: row}))
             (report.updated if old is not None else report.added).append(nct)
     session.flush()  # the rows just added count as uses below, whatever the session's autoflush
+    for nct, quotes, docs_by_name in facts:  # after the documents they point at are written
+        add_provenance(session, nct, quotes, docs_by_name)
     # Documents no study or publication rests on any more (an older version of a re-imported file).
     used = select(m.Study.document_id).union(select(m.Publication.document_id), select(m.Provenance.document_id),
                                              select(m.SeedRegistryRecord.document_id))

@@ -6,7 +6,7 @@ import json
 import re
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from trialdb import models as m
@@ -83,7 +83,7 @@ def add_study(session: Session, parsed: Parsed, document: m.Document) -> m.Study
 
     match = match_condition(conds[0], (r.get("derivedSection") or {}).get("conditionBrowseModule"))
     ind = match.indication
-    if session.get(m.IndicationRow, ind.code) is None:
+    if session.scalar(select(m.IndicationRow.code).where(m.IndicationRow.code == ind.code)) is None:
         session.add(m.IndicationRow(code=ind.code, name=ind.name, area=ind.area, mesh_ids=",".join(ind.mesh_ids) or None))
         session.flush()  # rarely: the next study of this indication finds the row (get sees no pending rows)
     cq = parsed.quotes.get("conditionsModule.conditions[0]")

@@ -12,11 +12,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sqlalchemy import delete, func, select, text
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from trialdb import results_models as r
 from trialdb.errors import SourceError
+from trialdb.ids import give_ids
 from trialdb.parsers.common import iso_date
 from trialdb.sources import leaves
 
@@ -257,36 +258,10 @@ def _cols(obj: dict, columns: dict[str, str]) -> dict[str, Any]:
     return {col: obj.get(key) for key, col in columns.items()}
 
 
-def give_ids(session: Session, *rows: Any) -> None:
-    """Primary keys for new rows that other rows point at. On SQLite they are given here as SQLite gives
-    them (one above the largest in the table), so a record's results need no flush each and go in with
-    the rest of an import, one executemany per table; elsewhere (PostgreSQL's sequences) by a flush.
-    The unit of work orders tables by relationships, and result rows have none, so on SQLite the foreign
-    keys are checked at the commit (`PRAGMA defer_foreign_keys`, for this transaction only)."""
-    if session.get_bind().dialect.name != "sqlite":
-        session.add_all(rows)
-        session.flush()
-        return
-    tx = session.get_transaction()
-    held = session.info.get("trialdb_next_ids")
-    if held is None or held[0] is not tx:  # counters live for one transaction (another may write between)
-        held = session.info["trialdb_next_ids"] = (tx, {})
-        session.execute(text("PRAGMA defer_foreign_keys = ON"))
-    nxt = held[1]
-    for row in rows:
-        table = type(row).__table__
-        if table.name not in nxt:
-            nxt[table.name] = (session.scalar(select(func.max(table.c.id))) or 0) + 1
-        row.id = nxt[table.name]
-        nxt[table.name] += 1
-    session.add_all(rows)
-
-
 def add_results(session: Session, nct: str, record: dict) -> None:
-    """Rows for a parsed record's modelled `resultsSection` (already checked by `section_of`). Not flushed
-    on SQLite (`give_ids`): the caller's flush writes them, after the study's row."""
-    if session.get(r.ResultDetail, nct) is not None:  # every import writes one; none: nothing to delete
-        delete_results(session, nct)
+    """Rows for a parsed record's modelled `resultsSection` (already checked by `section_of`), for a study
+    that has none stored (a replaced study's are deleted first: `delete_results`). Not flushed on SQLite
+    (`give_ids`): the caller's flush writes them with the study's row."""
     section = record.get("resultsSection")
     if not section:
         return

@@ -48,8 +48,8 @@ from trialdb.registry import (
     META_QUERY,
     PORTFOLIO,
     REGISTRY,
-    update_manifest,
     changes_document,
+    update_manifest,
     write_atomically,
 )
 

@@ -65,8 +65,11 @@ def studies_in(data: Any, file: str) -> list[tuple[str, dict]]:
     raise SourceError(file, "$", type(data).__name__, "not a study, a list of studies or a search page")
 
 
+_ENCODE = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps(value, ensure_ascii=False), without a new encoder each call
+
+
 def value_quote(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False)
+    return _ENCODE(value)
 
 
 def to_parsed(study: Any, where: str, doc: SourceDocument) -> Parsed:
@@ -168,11 +171,12 @@ def _seed_owned(session: Session, study: m.Study) -> bool:
 def import_documents(session: Session, docs: list[tuple[SourceDocument, list[tuple[str, dict]]]]) -> ImportReport:
     report = ImportReport(files=len(docs))
     seen: dict[str, str] = {}
-    stored = set(session.scalars(select(m.Study.nct_id)))  # one query, not one a record
+    stored = set(session.scalars(select(m.Study.nct_id)))  # one query each, not one a record
+    names = set(session.scalars(select(m.Document.name).where(m.Document.format == FORMAT)))
     facts: list[tuple[str, dict[str, Quote], dict[str, m.Document]]] = []
     for doc, studies in docs:
         parsed = [to_parsed(s, where, doc) for where, s in studies]
-        row = session.scalar(select(m.Document).where(m.Document.name == doc.name))
+        row = session.scalar(select(m.Document).where(m.Document.name == doc.name)) if doc.name in names else None
         if row is None:
             row = m.Document(name=doc.name, format=FORMAT, sha256=doc.sha256, text=doc.text)
             give_ids(session, row)  # its id now, written with the import's one flush

@@ -325,8 +325,7 @@ def cold_start(browser, records: int, log: Path) -> dict:
     files) whose seed_data/ holds `records` synced records (bench/sync_seed.py) and no database. Seconds from
     `streamlit run app.py` started to the overview drawn (the database built from seed_data/ in between)."""
     from playwright.sync_api import Error as PlaywrightError
-
-    from bench.sync_seed import write_seed_copy
+    from sync_seed import write_seed_copy  # bench/sync_seed.py (this folder is on sys.path)
 
     app = OUT / "cold_start"
     shutil.rmtree(app, ignore_errors=True)
@@ -509,7 +508,7 @@ def write_results(args, minimal, portfolios, start, gen_s) -> Path:
         lines.append(f"| {start['records']:,} synced records ({start['trials']:,} trials) | overview, cold start | | | | | | | | | "
                      f"{start['seconds']:.1f} s | {_mark(ok)} |")
     lines += ["", f"All targets met: {'yes' if all(verdicts) else 'no'} ({sum(verdicts)} of {len(verdicts)})", "",
-              *extra, f"- Generating the synthetic portfolio: {gen_s:.1f} s", "",
+              *extra, *([f"- Generating the synthetic portfolio: {gen_s:.1f} s"] if gen_s > 0.05 else []), "",
               "## Where each page's time goes (warm loads, medians)", "",
               "Connect: navigation until the browser asks for the run (page, scripts, websocket). Server: from that",
               "request to the server's last message (the script's run and the messages' transfer). Draw: from the",

@@ -28,7 +28,7 @@ def give_ids(session: Session, *rows: Any) -> None:
             # sqlite3 opens its transaction at the first write, and the pragma lasts one transaction.
             conn.exec_driver_sql("BEGIN")
         conn.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
-    nxt = held[1]
+    nxt: dict[str, int] = held[1]
     for row in rows:
         table = type(row).__table__
         if table.name not in nxt:

@@ -31,7 +31,7 @@ def add_provenance(session: Session, subject: str, quotes: dict[str, Quote], doc
     """One provenance row per quote, by one executemany (a Core insert: a record has hundreds of facts, and
     an ORM object each made a build with 1,000 synced records spend most of its time here)."""
     if quotes:
-        session.execute(insert(m.Provenance.__table__), [
+        session.execute(insert(m.Base.metadata.tables["provenance"]), [
             {"subject": subject, "path": path, "document_id": docs[q.document].id, "quote": q.text, "offset": q.offset}
             for path, q in quotes.items()])
     return len(quotes)

@@ -370,6 +370,59 @@ def cold_start(browser, records: int, log: Path) -> dict:
     return {"seconds": seconds, "records": records, "trials": trials, "drawn": drawn}
 
 
+def server_profile(db: Path, pages: list[str], top: int = 3) -> dict[str, dict]:
+    """Per page (a path, with its query string), the script's run on the server measured in AppTest in this
+    process, warm (the run after one that filled the caches), and the functions of the app's own code
+    (dashboard/, trialdb/) that took most of that run under cProfile, by cumulative time."""
+    import cProfile
+    import pstats
+    import threading
+    from urllib.parse import parse_qs
+
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    previous = os.environ.get("TRIALDB_URL")
+    os.environ["TRIALDB_URL"] = f"sqlite:///{db}"
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    stems = {url_path(stem): stem for stem in registered_pages()}
+    out: dict[str, dict] = {}
+    try:
+        for p in pages:
+            path, _, query = p.partition("?")
+
+            def run(path: str = path, query: str = query) -> tuple[float, AppTest]:
+                at = AppTest.from_file(str(REPO / "app.py"), default_timeout=300)
+                for key, values in parse_qs(query).items():
+                    at.query_params[key] = values if len(values) > 1 else values[0]
+                if path:
+                    at.switch_page(f"app_pages/{stems[path]}.py")
+                t0 = time.perf_counter()
+                at.run()
+                return time.perf_counter() - t0, at
+
+            run()  # fills the caches
+            prof = cProfile.Profile()
+            threading.setprofile(lambda *_, prof=prof: prof.enable())  # AppTest runs the script on a thread of its own
+            try:
+                seconds, at = run()
+            finally:
+                threading.setprofile(None)  # type: ignore[arg-type]
+            stats = pstats.Stats(prof).stats  # type: ignore[attr-defined]
+            own = sorted(((v[3], f"{Path(k[0]).parent.name}/{Path(k[0]).name}:{k[2]}") for k, v in stats.items()
+                          if f"{os.sep}dashboard{os.sep}" in k[0] or f"{os.sep}trialdb{os.sep}" in k[0]), reverse=True)
+            out[p] = {"seconds": seconds, "top": own[:top], "exception": bool(at.exception)}
+    finally:
+        if previous is None:
+            os.environ.pop("TRIALDB_URL", None)
+        else:
+            os.environ["TRIALDB_URL"] = previous
+        st.cache_resource.clear()
+        st.cache_data.clear()
+    return out
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--runs", type=int, default=3)
@@ -437,6 +490,9 @@ def main() -> int:
                 pages=PAGES + ([] if args.pages else SYNTHETIC_PAGES), name=name)
         start = None if args.no_cold_start else cold_start(browser, args.records, log)
         browser.close()
+    dbs = {name: seed_db if name.startswith("seed") else synth_db for name in portfolios}
+    for name, r in portfolios.items():
+        r["profile"] = server_profile(dbs[name], r["pages"])
 
     target = write_results(args, minimal, portfolios, start, gen_s)
     print(target.read_text())
@@ -513,17 +569,22 @@ def write_results(args, minimal, portfolios, start, gen_s) -> Path:
               "Connect: navigation until the browser asks for the run (page, scripts, websocket). Server: from that",
               "request to the server's last message (the script's run and the messages' transfer). Draw: from the",
               "last message until every chart and table is on screen (the browser's drawing). Messages and KiB: what",
-              "the server sent (websocket frames, Playwright's events).", "",
-              "| portfolio | page | total | connect | server | draw | messages | KiB |",
-              "| --- | --- | --- | --- | --- | --- | --- | --- |"]
-    rows = [("minimal", f"minimal|{p}", p or "/") for p in ("", "other")]
-    rows += [(name, f"{name}|{p}", p or "overview") for name, r in portfolios.items() for p in r["pages"]]
-    for name, key, label in rows:
+              "the server sent (websocket frames, Playwright's events). Script: the page's run alone in AppTest",
+              "(in the benchmark's process, warm), and the app's own functions that took most of it (cProfile,",
+              "cumulative seconds; profiling slows them).", "",
+              "| portfolio | page | total | connect | server | draw | messages | KiB | script (AppTest) | most of it |",
+              "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+    rows = [("minimal", f"minimal|{p}", p or "/", None) for p in ("", "other")]
+    rows += [(name, f"{name}|{p}", p or "overview", r.get("profile", {}).get(p))
+             for name, r in portfolios.items() for p in r["pages"]]
+    for name, key, label, prof in rows:
         sp = _split(key)
         if sp:
             total = sp["connect"] + sp["server"] + sp["draw"]
+            script = f"{prof['seconds']:.3f} s" + (" (exception)" if prof["exception"] else "") if prof else ""
+            top = ", ".join(f"`{f}` {c:.2f} s" for c, f in prof["top"]) if prof else ""
             lines.append(f"| {name} | {label} | {total:.3f} s | {sp['connect']:.3f} s | {sp['server']:.3f} s | "
-                         f"{sp['draw']:.3f} s | {sp['messages']:.0f} | {sp['kb']:.0f} |")
+                         f"{sp['draw']:.3f} s | {sp['messages']:.0f} | {sp['kb']:.0f} | {script} | {top} |")
     lines.append("")
     target = (OUT / "RESULTS.md" if args.pages or args.portfolios != "both" or args.no_cold_start
               else REPO / "bench" / "RESULTS.md")

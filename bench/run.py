@@ -408,7 +408,7 @@ def server_profile(db: Path, pages: list[str], top: int = 3) -> dict[str, dict]:
             try:
                 seconds, at = run()
             finally:
-                threading.setprofile(None)  # type: ignore[arg-type]
+                threading.setprofile(None)
             stats = pstats.Stats(prof).stats  # type: ignore[attr-defined]
             own = sorted(((v[3], f"{Path(k[0]).parent.name}/{Path(k[0]).name}:{k[2]}") for k, v in stats.items()
                           if f"{os.sep}dashboard{os.sep}" in k[0] or f"{os.sep}trialdb{os.sep}" in k[0]), reverse=True)

@@ -115,11 +115,11 @@ with st.container(border=True):
         fact("Organisation's study id", s.org_study_id, "identificationModule.orgStudyIdInfo")
         fact("Acronym", s.acronym, "identificationModule.acronym")
         fact("Indication", f"{s.indication_code} ({rec.indication_name})", "indication")
-        if (d := s.decision) is not None:  # what the trial gives, and whether the portfolio counts it (issue 20)
+        if (dec := s.decision) is not None:  # what the trial gives, and whether the portfolio counts it (issue 20)
             by = {"classifier": "read from the record", "reviewed": "reviewed in seed_data/portfolio.toml",
-                  "seed": "a seed trial"}.get(d.source, d.source)
-            fact("What it gives", f"{CATEGORIES.get(d.category, d.category)}: "
-                 f"{'in' if d.included else 'not in'} the low-dose IL-2 portfolio ({by}). {d.reason}", "portfolio")
+                  "seed": "a seed trial"}.get(dec.source, dec.source)
+            fact("What it gives", f"{CATEGORIES.get(dec.category, dec.category)}: "
+                 f"{'in' if dec.included else 'not in'} the low-dose IL-2 portfolio ({by}). {dec.reason}", "portfolio")
         listing("Conditions", [(cd.name, f"conditionsModule.conditions[{i}]") for i, cd in enumerate(s.conditions)])
     with c[1]:
         fact("Overall status", label(s.overall_status), "statusModule.overallStatus")

@@ -45,7 +45,7 @@ def own_database(tmp_path: Path):
 
 def seed_copy(tmp_path: Path) -> Path:
     dest = tmp_path / "seed"
-    shutil.copytree(SEED, dest, ignore=shutil.ignore_patterns("NCT*.json", "changes.json"))
+    shutil.copytree(SEED, dest, ignore=shutil.ignore_patterns("NCT*.json", "changes.json", "SHA256SUMS"))
     return dest
 
 

@@ -33,6 +33,7 @@ from trialdb.changes import list_changes
 from trialdb.check import check
 from trialdb.ctgov import RateLimit, RegistryError
 from trialdb.db import make_engine
+from trialdb.errors import SourceError
 
 REAL = sorted(real_records())  # 9 real records: 4 single ones and 5 of a search page
 
@@ -402,7 +403,6 @@ def test_validation_works_from_any_thread():
     from concurrent.futures import ThreadPoolExecutor
 
     from tests.ctgov_server import FIXTURES
-    from trialdb.errors import SourceError
     from trialdb.importer import document_from_text, validate_study
 
     doc, studies = document_from_text("x.json", (FIXTURES / "NCT03418623.json").read_text())
@@ -446,3 +446,41 @@ def test_the_summary_says_how_many_records_were_kept_and_set_aside_by_category(t
         counts = ", ".join(f"{CATEGORIES[c]}: {len(aside[c])}" for c in CATEGORIES if c in aside)
         assert f"portfolio: {len(kept)} kept as low-dose IL-2, {len(studies) - len(kept)} set aside ({counts})" \
             in report.summary().splitlines()
+
+
+def test_a_tampered_record_file_is_caught_by_check_and_stops_the_build(tmp_path):
+    """The sync records each file's sha256 as it validated and wrote it (registry/SHA256SUMS); the build
+    trusts a file only while its sha256 matches, and `check` verifies every quote and the folder. A record
+    edited by hand after the sync (still valid JSON, still within the API's rules) is named by both."""
+    import hashlib
+
+    seed = seed_copy(tmp_path)
+    with own_database(tmp_path) as url:
+        database_with_changes(url, seed)
+        folder = seed / "registry"
+        sums = dict(line.split("  ")[::-1] for line in (folder / "SHA256SUMS").read_text().splitlines())
+        assert sums == {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.glob("NCT*.json")}
+        assert len(sums) == len(REAL) + 1  # the real records and the seed trial's registry record
+        checked = cli(url, "check", "--seed", str(seed))
+        assert checked.returncode == 0 and "CHANGED" not in checked.stdout, checked.stdout
+        with own_database(tmp_path / "other") if TEST_URL else contextlib.nullcontext(
+                f"sqlite:///{tmp_path / 'rebuilt.sqlite3'}") as fresh:
+            result = build(fresh, seed)  # trusted by hash: the registry files' quotes are not verified again
+            assert result.report.ok and result.report.trusted > 1000
+            assert result.report.facts - result.report.trusted > 250  # the seed documents' quotes, verified
+
+            record = folder / "NCT03418623.json"
+            record.write_text(record.read_text(encoding="utf-8").replace('"TERMINATED"', '"COMPLETED"', 1),
+                              encoding="utf-8")
+            checked = cli(url, "check", "--seed", str(seed))
+            assert checked.returncode == 1, checked.stdout
+            assert "CHANGED: seed_data/registry/NCT03418623.json" in checked.stdout
+            assert "changed since the sync wrote it" in checked.stdout
+            before = snapshot(fresh)
+            with pytest.raises(SourceError) as exc:
+                build(fresh, seed)
+            assert exc.value.file == "registry/NCT03418623.json" and exc.value.field == "sha256"
+            assert snapshot(fresh) == before  # the previous database is left as it was
+            built = cli(fresh, "build", "--seed", str(seed))
+            assert built.returncode == 2 and "registry/NCT03418623.json" in built.stderr
+            assert "changed since the sync wrote it" in built.stderr

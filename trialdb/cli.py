@@ -20,7 +20,7 @@ def main(argv: list[str] | None = None) -> int:
                        ("export", "write the database as JSON (ClinicalTrials.gov API v2 shapes) to stdout")):
         p = sub.add_parser(name, help=text)
         p.add_argument("--db", help="SQLite file (default: $TRIALDB_URL or var/trials.sqlite3)")
-        if name == "build":
+        if name in ("build", "check"):
             p.add_argument("--seed", type=Path, default=SEED_DIR, help="folder of source documents (default: seed_data/)")
     imp = sub.add_parser("import", help="import ClinicalTrials.gov API v2 JSON (a study, a list, a search page)")
     imp.add_argument("files", nargs="+", type=Path)
@@ -64,8 +64,10 @@ def main(argv: list[str] | None = None) -> int:
             return _changes(args, engine)
         if args.command == "check":
             from trialdb.check import check
+            from trialdb.registry import changed_files
 
             report = check(engine)
+            report.files = changed_files(args.seed)  # record files changed since the sync wrote them
             print(report.summary())
             return 0 if report.ok else 1
         from trialdb.export import export_json

@@ -13,7 +13,7 @@ API for other modules (add a kind here, with its test in tests/test_flags.py):
   `whole_number(text)`, `enrollment_placeholder(count)`; `usable_p_value(text)` for computing. Kinds decided
   where the record is read: "arm_names_unknown_intervention" and "enum_value_unknown" (trialdb/load.py,
   `Checks.enum`: an imported value of the API's token shape this version does not list).
-- `Flag` (the table) and `store(session, nct, flagged)` (replaces a study's flags), `flagged(...)` rows
+- `Flag` (the table) and `store(session, nct, flagged)` (adds a new study's flags), `flagged(...)` rows
   as (path, kind, value) tuples, and `for_study(session, nct)` to read them back.
 """
 
@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ForeignKey, Text, delete, select
+from sqlalchemy import ForeignKey, Text, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from trialdb.models import Base
@@ -172,8 +172,8 @@ Flagged = tuple[str, str, Any]  # (path, kind, value as posted)
 
 
 def store(session: Session, nct: str, flagged: list[Flagged]) -> None:
-    """Replace a study's flags with `flagged` (path, kind, posted value); every kind must be in `KINDS`."""
-    session.execute(delete(Flag).where(Flag.nct_id == nct))
+    """Add a new study's flags `flagged` (path, kind, posted value); every kind must be in `KINDS`. Not
+    flushed (an import writes in one flush); a study replaced has its old flags deleted with it (importer)."""
     for path, kind, value in flagged:
         if kind not in KINDS:
             raise KeyError(f"flag kind {kind!r} is not in trialdb.flags.KINDS")

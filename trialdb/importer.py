@@ -30,10 +30,11 @@ from typing import Any
 from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import Session
 
+from trialdb import flags, results
 from trialdb import models as m
-from trialdb import results
 from trialdb.db import SEED_DIR
 from trialdb.errors import SourceError
+from trialdb.ids import give_ids
 from trialdb.load import add_provenance, add_study
 from trialdb.parsers.common import iso_date
 from trialdb.readings import PortfolioInputs, store_registry_study
@@ -169,8 +170,11 @@ def repeat_sentence(r: Repeat, name: Any, studies: list[Any]) -> str:
             f"dropped {name(r.dropped)} (last updated {when(r.dropped)})")
 
 
+_ENCODE = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps(value, ensure_ascii=False), without a new encoder each call
+
+
 def value_quote(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False)
+    return _ENCODE(value)
 
 
 def to_parsed(study: Any, where: str, doc: SourceDocument) -> Parsed:
@@ -284,17 +288,19 @@ def import_documents(session: Session, docs: list[tuple[SourceDocument, list[tup
     by_doc: dict[int, list[tuple[str, dict]]] = {}
     for i in keep:
         by_doc.setdefault(flat[i][0], []).append(flat[i][1:])
+    stored = set(session.scalars(select(m.Study.nct_id)))  # one query each, not one a record
+    names = set(session.scalars(select(m.Document.name).where(m.Document.format == FORMAT)))
+    facts: list[tuple[str, dict[str, Quote], dict[str, m.Document]]] = []
     for d, (doc, _) in enumerate(docs):
         studies = by_doc.get(d, [])
         parsed = [to_parsed(s, where, doc) for where, s in studies]
-        row = session.scalar(select(m.Document).where(m.Document.name == doc.name))
+        row = session.scalar(select(m.Document).where(m.Document.name == doc.name)) if doc.name in names else None
         if row is None:
             row = m.Document(name=doc.name, format=FORMAT, sha256=doc.sha256, text=doc.text)
-            session.add(row)
-            session.flush()
+            give_ids(session, row)  # its id now, written with the import's one flush
         for (where, study), p in zip(studies, parsed, strict=True):
             nct = p.record["identificationModule"]["nctId"]
-            old = session.get(m.Study, nct)
+            old = session.get(m.Study, nct) if nct in stored else None
             if old is not None and _seed_owned(session, old):
                 # The seed documents stay the authority: keep the registry record beside them.
                 validate_study(study, where, doc)
@@ -305,13 +311,17 @@ def import_documents(session: Session, docs: list[tuple[SourceDocument, list[tup
             if old is not None:
                 session.delete(old)
                 session.execute(delete(m.Provenance).where(m.Provenance.subject == nct))
+                session.execute(delete(flags.Flag).where(flags.Flag.nct_id == nct))
+                results.delete_results(session, nct)
                 session.flush()
             st = add_study(session, p, row, where)
-            add_provenance(session, nct, p.quotes, {doc.name: row})
+            facts.append((nct, p.quotes, {doc.name: row}))
             _, decision = store_registry_study(session, st, study, inputs, row)
             report.categories[nct] = (decision.category, decision.included)
             (report.updated if old is not None else report.added).append(nct)
     session.flush()  # the rows just added count as uses below, whatever the session's autoflush
+    for nct, quotes, docs_by_name in facts:  # after the documents they point at are written
+        add_provenance(session, nct, quotes, docs_by_name)
     # Documents no study or publication rests on any more (an older version of a re-imported file).
     used = select(m.Study.document_id).union(select(m.Publication.document_id), select(m.Provenance.document_id),
                                              select(m.SeedRegistryRecord.document_id))

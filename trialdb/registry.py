@@ -1,10 +1,16 @@
 """The registry folder of seed_data/: the record files `sync` writes (one per study, named by its NCT id,
 `{"fetchedAt": ..., "study": {...}}`), and changes.json, the history of what each sync found changed and
-the last successful sync. Every build reads both, so a rebuild from seed_data/ loses nothing."""
+the last successful sync. Every build reads both, so a rebuild from seed_data/ loses nothing.
+
+SHA256SUMS (the format `sha256sum -c` reads) holds the sha256 of each record file as the sync validated and
+wrote it. The build checks every file against it instead of verifying each of its quotes again, and stops
+on a file changed since (`registry_documents`); `python -m trialdb check` verifies every quote of the
+database and the folder against SHA256SUMS (`changed_files`)."""
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import tempfile
@@ -21,6 +27,7 @@ from trialdb.importer import read_file
 
 REGISTRY = "registry"  # folder of seed_data/ holding the fetched records
 CHANGES_FILE = "changes.json"
+MANIFEST = "SHA256SUMS"  # sha256 of each record file as the sync wrote it: "<hex>  NCT........json" a line
 PORTFOLIO = "portfolio.toml"
 # Meta keys of the last successful sync: its time (UTC), query, API and id.
 META_AT, META_QUERY, META_API, META_ID = "registry_synced_at", "registry_sync_query", "registry_sync_api", "registry_sync_id"
@@ -74,9 +81,62 @@ def load_changes_file(session: Session, seed_dir: Path) -> None:
             session.merge(m.Meta(key=key, value=value))
 
 
-def registry_documents(seed_dir: Path) -> list:
-    """The record files of seed_data/registry/, read as `import` reads files (names prefixed "registry/")."""
+def read_manifest(folder: Path) -> dict[str, str]:
+    """{file name: sha256 hex} from SHA256SUMS ({} when there is none)."""
+    path = folder / MANIFEST
+    if not path.exists():
+        return {}
+    out = {}
+    for i, line in enumerate(path.read_text(encoding="utf-8").splitlines()):
+        digest, sep, name = line.partition("  ")
+        if not sep or len(digest) != 64 or not NCT_ID.fullmatch(name.removesuffix(".json")):
+            raise SourceError(f"{REGISTRY}/{MANIFEST}", f"line {i + 1}", line[:80], "not a '<sha256>  NCT........json' line")
+        out[name] = digest
+    return out
+
+
+def update_manifest(folder: Path, texts: dict[str, str]) -> None:
+    """Record the sha256 of record files just validated and written ({file name: text}); entries of the
+    other files are kept as they were (never recomputed from disk, which would bless a hand edit)."""
+    sums = read_manifest(folder)
+    sums.update({name: hashlib.sha256(text.encode("utf-8")).hexdigest() for name, text in texts.items()})
+    write_atomically(folder / MANIFEST, "".join(f"{sums[k]}  {k}\n" for k in sorted(sums)))
+
+
+def changed_files(seed_dir: Path) -> list[tuple[str, str, str]]:
+    """(file, "sha256", what) for each record file of seed_data/registry/ whose content is not the one the
+    sync wrote (SHA256SUMS), or that it never wrote (no entry): what `check` reports about the folder."""
     folder = seed_dir / REGISTRY
     if not folder.is_dir():
         return []
-    return [read_file(p, f"{REGISTRY}/") for p in sorted(folder.glob("NCT*.json"))]
+    sums = read_manifest(folder)
+    out = []
+    for p in sorted(folder.glob("NCT*.json")):
+        digest = hashlib.sha256(p.read_bytes()).hexdigest()
+        if p.name not in sums:
+            out.append((f"{REGISTRY}/{p.name}", "sha256", f"{digest} is in no line of {MANIFEST}: not written by the sync"))
+        elif sums[p.name] != digest:
+            out.append((f"{REGISTRY}/{p.name}", "sha256",
+                        f"{digest} differs from {sums[p.name]} in {MANIFEST}: changed since the sync wrote it"))
+    return out
+
+
+def registry_documents(seed_dir: Path) -> tuple[list, set[str]]:
+    """The record files of seed_data/registry/, read as `import` reads files (names prefixed "registry/"),
+    and the names of those whose sha256 is the one SHA256SUMS gives (the sync validated them: the build
+    need not verify their quotes again). A file whose sha256 differs stops the build (SourceError)."""
+    folder = seed_dir / REGISTRY
+    if not folder.is_dir():
+        return [], set()
+    sums = read_manifest(folder)
+    docs, trusted = [], set()
+    for p in sorted(folder.glob("NCT*.json")):
+        doc, studies = read_file(p, f"{REGISTRY}/")
+        if p.name in sums:
+            if sums[p.name] != doc.sha256:
+                raise SourceError(f"{REGISTRY}/{p.name}", "sha256", doc.sha256,
+                                  f"changed since the sync wrote it ({MANIFEST} gives {sums[p.name]}); "
+                                  "run `python -m trialdb sync`, never edit a record by hand")
+            trusted.add(doc.name)
+        docs.append((doc, studies))
+    return docs, trusted

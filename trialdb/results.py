@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from trialdb import flags
 from trialdb import results_models as r
 from trialdb.errors import SourceError
+from trialdb.ids import give_ids
 from trialdb.parsers.common import iso_date
 from trialdb.sources import leaves
 
@@ -276,15 +277,15 @@ class _Groups(dict):
     def __missing__(self, code: str) -> r.ResultGroup:
         row = r.ResultGroup(nct_id=self.nct, result_type=self.kind, position=len(self), ctgov_group_code=code,
                             outcome_measure_id=self.measure_id, listed=False)
-        self.session.add(row)
-        self.session.flush()
+        give_ids(self.session, row)
         self[code] = row
         return row
 
 
 def add_results(session: Session, nct: str, record: dict) -> None:
-    """Rows for a parsed record's modelled `resultsSection` (already checked by `section_of`)."""
-    delete_results(session, nct)
+    """Rows for a parsed record's modelled `resultsSection` (already checked by `section_of`), for a study
+    that has none stored (a replaced study's are deleted first: `delete_results`). Not flushed on SQLite
+    (`give_ids`): the caller's flush writes them with the study's row."""
     section = record.get("resultsSection")
     if not section:
         return
@@ -311,13 +312,12 @@ def add_results(session: Session, nct: str, record: dict) -> None:
                                             title=g.get("title"), description=g.get("description"),
                                             outcome_measure_id=measure.id if measure else None)
                      for i, g in enumerate(items)})
-        session.add_all(rows.values())
+        give_ids(session, *rows.values())
         return rows
 
     ids: dict[str, r.ResultGroup]
     if flow:
         ids = groups(flow.get("groups", []), r.FLOW)
-        session.flush()
         for p, period in enumerate(flow.get("periods", [])):
             for k, ms in enumerate(period.get("milestones", [])):
                 session.add_all(r.Milestone(
@@ -331,7 +331,6 @@ def add_results(session: Session, nct: str, record: dict) -> None:
                     for a in dw.get("reasons", []))
     if base:
         ids = groups(base.get("groups", []), r.BASELINE)
-        session.flush()
         for d, den in enumerate(base.get("denoms", [])):
             session.add_all(r.BaselineCount(nct_id=nct, result_group_id=ids[c["groupId"]].id, denom_position=d,
                                             units=den.get("units"), count=c["value"]) for c in den.get("counts", []))
@@ -345,10 +344,8 @@ def add_results(session: Session, nct: str, record: dict) -> None:
             session.add_all(rows or [r.BaselineMeasurement(**head)])
     for i, om in enumerate(oms):
         measure = r.OutcomeMeasure(nct_id=nct, position=i, **_cols(om, MEASURE_COLUMNS))
-        session.add(measure)
-        session.flush()
+        give_ids(session, measure)
         ids = groups(om.get("groups", []), r.OUTCOME, measure)
-        session.flush()
         dens = [(None, om.get("denoms", []))] + [(c, cls.get("denoms", [])) for c, cls in enumerate(om.get("classes", []))]
         for cpos, denoms in dens:
             for d, den in enumerate(denoms):
@@ -363,13 +360,11 @@ def add_results(session: Session, nct: str, record: dict) -> None:
             for j, mt in enumerate(cat.get("measurements", [])))
         for a, an in enumerate(om.get("analyses", [])):
             row = r.OutcomeAnalysis(nct_id=nct, outcome_measure_id=measure.id, position=a, **_cols(an, ANALYSIS_COLUMNS))
-            session.add(row)
-            session.flush()
+            give_ids(session, row)
             session.add_all(r.OutcomeAnalysisGroup(nct_id=nct, outcome_analysis_id=row.id, result_group_id=ids[g].id,
                                                    position=j) for j, g in enumerate(an.get("groupIds", [])))
     if ae:
         ids = groups(ae.get("eventGroups", []), r.EVENTS)
-        session.flush()
         for g in ae.get("eventGroups", []):
             session.add_all(r.ReportedEventTotal(nct_id=nct, result_group_id=ids[g["id"]].id, event_type=kind,
                                                  subjects_affected=g.get(f"{kind}NumAffected"),
@@ -384,7 +379,6 @@ def add_results(session: Session, nct: str, record: dict) -> None:
                     source_vocabulary=ev.get("sourceVocabulary"), assessment=ev.get("assessmentType"),
                     notes=ev.get("notes"), event_count=st.get("numEvents"), subjects_affected=st.get("numAffected"),
                     subjects_at_risk=st.get("numAtRisk")) for s, st in enumerate(ev.get("stats", [])))
-    session.flush()
 
 
 # --- back to the API's shape ----------------------------------------------------------------------------

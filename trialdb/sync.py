@@ -59,6 +59,7 @@ from trialdb.registry import (
     PORTFOLIO,
     REGISTRY,
     changes_document,
+    update_manifest,
     write_atomically,
 )
 
@@ -269,6 +270,8 @@ def _apply(session: Session, accepted: list[Accepted], report: SyncReport, seed_
     for a in accepted:
         if not (folder / f"{a.nct}.json").exists() or (folder / f"{a.nct}.json").read_text(encoding="utf-8") != a.text:
             write_atomically(folder / f"{a.nct}.json", a.text)
+    if accepted:  # each record validated above, as written (or kept: the same study): the build trusts its hash
+        update_manifest(folder, {f"{a.nct}.json": a.text for a in accepted})
     write_atomically(folder / CHANGES_FILE, changes_document(session))
     origin = session.get(m.Meta, "origin")
     if origin is not None and origin.value == "seed":  # the files are part of the seeds now: still fresh

@@ -159,13 +159,6 @@ def trials_table(f: Filters) -> pd.DataFrame:
     return frames.trials_table(studies(f))
 
 
-@st.cache_data(show_spinner=False)
-def dose_comparison(f: Filters) -> pd.DataFrame:
-    from dashboard import frames
-
-    return frames.dose_comparison(regimens(f))
-
-
 # Figures that take tens of milliseconds to build, kept per filter. cache_resource hands out the one
 # object, unpickled never: safe because st.plotly_chart copies a figure (to_dict) and nothing changes it.
 @st.cache_resource(max_entries=200, show_spinner=False)

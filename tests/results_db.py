@@ -32,7 +32,9 @@ def fresh_url(folder: Path, name: str) -> str:
 
 
 def build_results_database(folder: Path, name: str = "trials_results") -> str:
-    """Seeds plus the fixture records (two with results, one with neither), imported as a user would."""
+    """Seeds plus the fixture records (two with results, one with neither), imported as a user would, kept in
+    the portfolio by a reviewed decision (tests/portfolio_support.py: they give no IL-2)."""
+    from tests import portfolio_support
     from trialdb.build import build
     from trialdb.db import make_engine
     from trialdb.importer import import_files
@@ -40,6 +42,6 @@ def build_results_database(folder: Path, name: str = "trials_results") -> str:
     url = fresh_url(folder, name)
     build(url)
     engine = make_engine(url)
-    import_files(engine, FILES)
+    import_files(engine, FILES, portfolio_support.inputs())
     engine.dispose()
     return url

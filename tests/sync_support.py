@@ -96,8 +96,13 @@ def database_with_changes(url: str, seed: Path) -> dict:
 
 @contextlib.contextmanager
 def synced_for_app(tmp_path: Path):
-    """`database_with_changes` in a database of its own, ready for the app to open; yields its URL."""
+    """`database_with_changes` in a database of its own, ready for the app to open; yields its URL. The real
+    records, which give no IL-2, are kept in the portfolio by reviewed decisions (tests/portfolio_support.py)
+    so the pages show them."""
+    from tests.portfolio_support import add_to_portfolio_toml
+
     seed = seed_copy(tmp_path)
+    add_to_portfolio_toml(seed)
     with own_database(tmp_path) as url:
         database_with_changes(url, seed)
         # Built from a copy of seed_data/, so its fingerprint is not the repository's: the app would rebuild

@@ -9,6 +9,7 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests import portfolio_support
 from tests.results_db import NEITHER, PUBLICATION_ONLY, WITH_RESULTS, build_results_database
 from tests.test_app import APP, app_database, md_tables, text_of
 from trialdb.db import make_engine
@@ -200,7 +201,7 @@ def test_a_record_that_does_not_say_when_results_were_first_posted(tmp_path):
     url = fresh_url(tmp_path, "trials_no_results_date")
     build(url)
     engine = make_engine(url)
-    import_files(engine, [tmp_path / "no_first_post.json", tmp_path / "no_dates.json"])
+    import_files(engine, [tmp_path / "no_first_post.json", tmp_path / "no_dates.json"], portfolio_support.inputs())
     engine.dispose()
     with app_database(url):
         codes = selections(url)["all"]
@@ -247,7 +248,7 @@ def test_two_groups_posted_under_one_title_keep_their_own_numbers(tmp_path):
     url = fresh_url(tmp_path, "trials_same_group_titles")
     build(url)
     engine = make_engine(url)
-    import_files(engine, [tmp_path / "same_titles.json"])
+    import_files(engine, [tmp_path / "same_titles.json"], portfolio_support.inputs())
     engine.dispose()
     with app_database(url):
         codes = selections(url)["all"]

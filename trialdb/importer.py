@@ -330,13 +330,16 @@ def import_documents(session: Session, docs: list[tuple[SourceDocument, list[tup
     return report
 
 
-def import_files(engine: Engine, paths: list[Path]) -> ImportReport:
+def import_files(engine: Engine, paths: list[Path], inputs: PortfolioInputs | None = None) -> ImportReport:
+    """Import the files at `paths` in one transaction (see the module's docstring); `inputs` the reviewed
+    portfolio decisions and curated registry regimens (default: from seed_data/). SourceError names the file
+    and JSON path of what cannot be stored, and nothing is written."""
     docs = [read_file(p) for p in paths]  # every file read and checked before anything is written
     m.Base.metadata.create_all(engine)
     with Session(engine) as session, session.begin():
         if session.get(m.Meta, "origin") is None:
             session.add(m.Meta(key="origin", value="import"))
-        report = import_documents(session, docs)
+        report = import_documents(session, docs, inputs)
         session.merge(m.Meta(key="imported_at", value=dt.datetime.now(dt.UTC).isoformat(timespec="seconds")))
     return report
 

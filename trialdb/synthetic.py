@@ -66,7 +66,7 @@ NOT_LOW_DOSE = [
     ("Efavaleukin alfa", "Efavaleukin alfa (an IL-2 mutein) subcutaneously every 2 weeks."),
     ("Denileukin diftitox", "Denileukin diftitox 9 µg/kg intravenously daily for 5 days every 21 days."),
 ]
-NOT_LOW_DOSE_SHARE = 0.04
+NOT_LOW_DOSE_SHARE = 0.04  # as many again as this share of the portfolio, set aside (beyond the n trials)
 CURATED_SHARE = 0.25  # of trials with a regimen: curated rows (as a person would), the rest read from the text
 
 
@@ -101,6 +101,13 @@ def generate(url: str, n: int = 10_000, seed: int = 2026) -> None:
                 study.decision = decision_row(decide(record, inputs.reviewed))
             if i % 500 == 499:
                 s.flush()
+        # Beyond the n portfolio trials, a few percent that the registry query also matched and the portfolio
+        # sets aside (listed on Also matched, counted nowhere else), from a random stream of their own.
+        extra = random.Random(seed + 1)
+        for j in range(round(n * NOT_LOW_DOSE_SHARE)):
+            study, record, _ = _study(extra, n + j, doc.id, seed, other=True)
+            s.add(study)
+            store_registry_study(s, study, record, inputs, None)
         for k in range(n // 20):  # a publication with outcomes for one trial in twenty
             s.add(_publication(rng, k, f"NCT9{(k * 20):07d}", doc.id))
         s.flush()
@@ -115,9 +122,10 @@ def _date(rng: random.Random, year: int) -> str:
     return f"{year}-{rng.randint(1, 12):02d}" + (f"-{rng.randint(1, 28):02d}" if rng.random() < 0.7 else "")
 
 
-def _study(rng: random.Random, i: int, doc_id: int, seed: int = 2026) -> tuple[m.Study, dict, bool]:
+def _study(rng: random.Random, i: int, doc_id: int, seed: int = 2026, other: bool = False) -> tuple[m.Study, dict, bool]:
     """A synthetic trial, the registry-shaped record of its arms, and whether its regimens are to be read
-    from that record (False: curated rows are already on the trial)."""
+    from that record (False: curated rows are already on the trial). `other`: a trial of another IL-2
+    intervention (NOT_LOW_DOSE) that the registry query matched and the portfolio sets aside."""
     nct = f"NCT9{i:07d}"
     text_rng = random.Random(seed * 100_003 + i)  # its own stream: the trials' other values stay as they were
     ind = _pick(rng, INDICATION_WEIGHTS)
@@ -139,18 +147,19 @@ def _study(rng: random.Random, i: int, doc_id: int, seed: int = 2026) -> tuple[m
     has_regimen = rng.random() < 0.9 or first
     schedule = rng.choice(SCHEDULES) if has_regimen else None
     dose = rng.choice([0.5, 1.0, 1.5, 3.0]) if has_regimen else 1.0
-    other = i >= len(INDICATION_WEIGHTS) and text_rng.random() < NOT_LOW_DOSE_SHARE
     if other:  # matched by the registry query, not low-dose IL-2
         name, desc = text_rng.choice(NOT_LOW_DOSE)
         s.brief_title = f"Synthetic {name} trial {i} in {ind}"
         arms = [(name, "EXPERIMENTAL", desc, name)]
     else:
-        text = text_rng.choice(DOSING_TEXTS) if has_regimen else "Interleukin-2 as per protocol."
+        text = text_rng.choice(DOSING_TEXTS) if has_regimen else ""
         if has_regimen and text_rng.random() < 0.2:  # a dose per arm, in the arm label as well as its description
             arms = [(f"IL-2 {d:g} MIU", "EXPERIMENTAL", text.format(d=f"{d:g}"), "Interleukin-2") for d in (dose, dose * 2)]
         else:
             arms = [("Low-dose IL-2", "EXPERIMENTAL", text.format(d=f"{dose:g}"), "Interleukin-2")]
     arms.append(("Placebo", "PLACEBO_COMPARATOR", PLACEBO_TEXT, "Placebo"))
+    if not has_regimen and not other:  # one trial in ten lists no arms (as many registry records do): no regimen
+        arms = []
     drugs = list(dict.fromkeys(drug for *_, drug in arms))
     ivs = {d: m.Intervention(position=k, intervention_type="DRUG", name=d,
                              description=next(desc for _, _, desc, dd in arms if dd == d)) for k, d in enumerate(drugs)}

@@ -21,12 +21,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ForeignKey, Text, select
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from trialdb.models import Base
+
+if TYPE_CHECKING:
+    from trialdb.models import Study
 
 CTGOV_DEFINITIONS = "ClinicalTrials.gov results data element definitions (prsinfo/results_definitions.html)"
 
@@ -166,6 +169,9 @@ class Flag(Base):
     path: Mapped[str] = mapped_column(Text)  # the value's JSON path in the record, as in `provenance.path`
     kind: Mapped[str]
     value: Mapped[str | None] = mapped_column(Text)  # the value as posted (a number written as text)
+    # Never set (the flag names its study by nct_id): it tells the unit of work to write a new study before its
+    # flags in one flush (PostgreSQL checks the foreign key at once; an import flushes once, trialdb/ids.py).
+    study: Mapped[Study] = relationship()
 
 
 Flagged = tuple[str, str, Any]  # (path, kind, value as posted)

@@ -374,7 +374,7 @@ def classify(study: Mapping[str, Any]) -> Decision:
     # explicit low-dose wording only; a generic "IL-2" there is background). Its texts are the longest of
     # a record: each row searched once, the dose words only when they can matter.
     texts = _study_texts(protocol)
-    described = _hits(texts, STUDY_PRECEDENCE + ("measured",))
+    described = _hits(texts, (*STUDY_PRECEDENCE, "measured"))
     if (hit := _first(described, STUDY_PRECEDENCE)) is not None:
         hit = _Hit(hit.wording, hit.quote, hit.path, f"{hit.where}; no intervention or arm names it", False)
         if hit.wording.kind == "low-dose":

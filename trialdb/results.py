@@ -13,11 +13,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from trialdb import flags
 from trialdb import results_models as r
+from trialdb.bulk import add_rows
 from trialdb.errors import SourceError
 from trialdb.ids import reserve_ids
 from trialdb.parsers.common import iso_date
@@ -266,31 +267,24 @@ def _cols(obj: dict, columns: dict[str, str]) -> dict[str, Any]:
 
 
 class _Rows:
-    """One record's result rows, table by table, as column dicts; written by one Core insert (executemany)
-    a table (`write`), parents first: tens of thousands of rows at 1,000 synced records, which as ORM
-    objects made most of a build's time. Rows that others point at get their ids ahead (`reserve_ids`);
-    the others get theirs from the database, in the order added."""
-
-    ORDER = (r.ResultDetail, r.OutcomeMeasure, r.ResultGroup, r.OutcomeAnalysis, r.OutcomeAnalysisGroup,
-             r.OutcomeMeasurement, r.OutcomeCount, r.ReportedEvent, r.ReportedEventTotal, r.BaselineMeasurement,
-             r.BaselineCount, r.DropWithdrawal, r.Milestone)
+    """One record's result rows, table by table, as column dicts, handed to `bulk.add_rows` (written after
+    the session's next flush, one executemany a table for a whole import): tens of thousands of rows at
+    1,000 synced records, which as ORM objects made most of a build's time. Rows that others point at get
+    their ids ahead (`reserve_ids`); the others get theirs from the database, in the order added."""
 
     def __init__(self, session: Session) -> None:
         self.session = session
-        self.rows: dict[Any, list[dict[str, Any]]] = {model: [] for model in self.ORDER}
+        self.rows: dict[Any, list[dict[str, Any]]] = {}
 
     def ids(self, model: Any, n: int) -> list[int]:
         return reserve_ids(self.session, model.__table__, n)
 
     def add(self, model: Any, **values: Any) -> None:
-        self.rows[model].append(values)
+        self.rows.setdefault(model, []).append(values)
 
     def write(self) -> None:
-        if self.session.get_bind().dialect.name != "sqlite":
-            self.session.flush()  # the study's row first: foreign keys are checked at once there
         for model, rows in self.rows.items():
-            if rows:
-                self.session.execute(insert(model.__table__), rows)
+            add_rows(self.session, model.__table__, rows)
 
 
 class _Groups(dict):
@@ -318,9 +312,8 @@ class _Groups(dict):
 
 def add_results(session: Session, nct: str, record: dict) -> None:
     """Rows for a parsed record's modelled `resultsSection` (already checked by `section_of`), for a study
-    that has none stored (a replaced study's are deleted first: `delete_results`), written at once by one
-    Core insert a table (`_Rows`). On SQLite the study's own row may still be pending: its foreign keys
-    are checked at the commit (`reserve_ids`); elsewhere the session is flushed first."""
+    that has none stored (a replaced study's are deleted first: `delete_results`), written after the
+    session's next flush with the study's row (`_Rows`, trialdb/bulk.py)."""
     section = record.get("resultsSection")
     if not section:
         return

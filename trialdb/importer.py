@@ -173,8 +173,12 @@ def repeat_sentence(r: Repeat, name: Any, studies: list[Any]) -> str:
 _ENCODE = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps(value, ensure_ascii=False), without a new encoder each call
 
 
+_ENCODE_STR = json.encoder.encode_basestring  # what the encoder above gives for a string (C, no wrapper)
+
+
 def value_quote(value: Any) -> str:
-    return _ENCODE(value)
+    """A leaf's value as its JSON text (json.dumps(value, ensure_ascii=False)): the quote of the fact."""
+    return _ENCODE_STR(value) if isinstance(value, str) else _ENCODE(value)
 
 
 def to_parsed(study: Any, where: str, doc: SourceDocument) -> Parsed:

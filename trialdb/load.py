@@ -131,9 +131,13 @@ def add_study(session: Session, parsed: Parsed, document: m.Document, where: str
 
     match = match_condition(conds[0], (r.get("derivedSection") or {}).get("conditionBrowseModule"))
     ind = match.indication
-    if session.scalar(select(m.IndicationRow.code).where(m.IndicationRow.code == ind.code)) is None:
-        session.add(m.IndicationRow(code=ind.code, name=ind.name, area=ind.area, mesh_ids=",".join(ind.mesh_ids) or None))
-        session.flush()  # rarely: the next study of this indication finds the row (get sees no pending rows)
+    known = _indications_known(session)
+    if ind.code not in known:
+        if session.scalar(select(m.IndicationRow.code).where(m.IndicationRow.code == ind.code)) is None:
+            session.add(m.IndicationRow(code=ind.code, name=ind.name, area=ind.area,
+                                        mesh_ids=",".join(ind.mesh_ids) or None))
+            session.flush()  # rarely: the next study of this indication finds the row (get sees no pending rows)
+        known.add(ind.code)
     cq = parsed.quotes.get("conditionsModule.conditions[0]")
     if match.how == "mesh" and match.mesh is not None and match.mesh_index is not None:
         # The registry's MeSH descriptor decided: the fact is quoted from that entry of the record (an
@@ -174,9 +178,9 @@ def add_study(session: Session, parsed: Parsed, document: m.Document, where: str
                           ("primaryPurpose", "primaryPurpose")):
             c.enum(f"designModule.designInfo.{key}", kind, info.get(key))
         c.enum("designModule.designInfo.maskingInfo.masking", "masking", mask.get("masking"))
-        s.design = m.Design(allocation=info.get("allocation"), intervention_model=info.get("interventionModel"),
-                            primary_purpose=info.get("primaryPurpose"), masking=mask.get("masking"),
-                            who_masked=",".join(mask.get("whoMasked", [])) or None)
+        rows.add(m.Design, [{"allocation": info.get("allocation"), "intervention_model": info.get("interventionModel"),
+                             "primary_purpose": info.get("primaryPurpose"), "masking": mask.get("masking"),
+                             "who_masked": ",".join(mask.get("whoMasked", [])) or None}])
     unlinked = _arms(s, r.get("armsInterventionsModule", {}), r.get("otherInterventionNames", []), c)
     _eligibility(s, r.get("eligibilityModule"), c, rows)
     _sponsors(s, r.get("sponsorCollaboratorsModule", {}), c, rows)
@@ -206,6 +210,15 @@ def add_study(session: Session, parsed: Parsed, document: m.Document, where: str
         found.append((flags.ENROLLMENT_PATH, "enrollment_placeholder", enrol.get("count")))
     flags.store(session, nct, found)
     return s
+
+
+def _indications_known(session: Session) -> set[str]:
+    """Indication codes known to have their row in this transaction (one query per code, not per study)."""
+    tx = session.get_transaction()
+    held = session.info.get("trialdb_indications")
+    if held is None or held[0] is not tx:
+        held = session.info["trialdb_indications"] = (tx, set())
+    return held[1]
 
 
 class _LeafRows:
@@ -267,8 +280,8 @@ def _eligibility(s: m.Study, el: dict | None, c: Checks, rows: _LeafRows) -> Non
     if not el:
         return
     c.enum("eligibilityModule.sex", "sex", el.get("sex"))
-    s.eligibility = m.Eligibility(sex=el.get("sex"), minimum_age=el.get("minimumAge"),
-                                  maximum_age=el.get("maximumAge"), healthy_volunteers=el.get("healthyVolunteers"))
+    rows.add(m.Eligibility, [{"sex": el.get("sex"), "minimum_age": el.get("minimumAge"),
+                              "maximum_age": el.get("maximumAge"), "healthy_volunteers": el.get("healthyVolunteers")}])
     criteria = el.get("criteria") or split_criteria(el.get("eligibilityCriteria", ""))
     rows.add(m.EligibilityCriterion, [{"kind": kind, "position": i, "criterion": text}
                                       for kind in ("inclusion", "exclusion")
@@ -288,9 +301,9 @@ def _sponsors(s: m.Study, module: dict, c: Checks, rows: _LeafRows) -> None:
     rp = module.get("responsibleParty")
     if rp:
         c.enum("sponsorCollaboratorsModule.responsibleParty.type", "responsiblePartyType", rp.get("type"))
-        s.responsible_party = m.ResponsibleParty(
-            responsible_party_type=rp.get("type"), name=rp.get("investigatorFullName"),
-            title=rp.get("investigatorTitle"), affiliation=rp.get("investigatorAffiliation"))
+        rows.add(m.ResponsibleParty, [{"responsible_party_type": rp.get("type"), "name": rp.get("investigatorFullName"),
+                                       "title": rp.get("investigatorTitle"),
+                                       "affiliation": rp.get("investigatorAffiliation")}])
 
 
 def _contacts(s: m.Study, module: dict, derived: dict, c: Checks, rows: _LeafRows) -> None:

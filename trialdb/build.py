@@ -158,10 +158,10 @@ def _fill(bind, seed_dir: Path, carried: list | None = None) -> CheckReport:
         fetched, trusted = registry_documents(seed_dir)  # a record file changed since the sync stops here
         inputs = PortfolioInputs.load(seed_dir)
         if carried or fetched:
-            import_documents(session, _without(carried or [], fetched) + fetched, inputs)
+            import_documents(session, _without(carried or [], fetched) + fetched, inputs, refresh_search=False)
         _curated_applied(session, inputs)
         load_changes_file(session, seed_dir)
-        refresh_search_index(session)  # the full-text index of the trials just written (trialdb.search)
+        refresh_search_index(session)  # the full-text index of the trials just written, once (trialdb.search)
         session.add(m.Meta(key="fingerprint", value=fingerprint(seed_dir)))
         session.add(m.Meta(key="origin", value="seed"))
         session.add(m.Meta(key="built_at", value=dt.datetime.now(dt.UTC).isoformat(timespec="seconds")))

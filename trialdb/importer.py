@@ -173,8 +173,12 @@ def repeat_sentence(r: Repeat, name: Any, studies: list[Any]) -> str:
 _ENCODE = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps(value, ensure_ascii=False), without a new encoder each call
 
 
+_ENCODE_STR = json.encoder.encode_basestring  # what the encoder above gives for a string (C, no wrapper)
+
+
 def value_quote(value: Any) -> str:
-    return _ENCODE(value)
+    """A leaf's value as its JSON text (json.dumps(value, ensure_ascii=False)): the quote of the fact."""
+    return _ENCODE_STR(value) if isinstance(value, str) else _ENCODE(value)
 
 
 def to_parsed(study: Any, where: str, doc: SourceDocument) -> Parsed:
@@ -275,9 +279,11 @@ def _seed_owned(session: Session, study: m.Study) -> bool:
 
 
 def import_documents(session: Session, docs: list[tuple[SourceDocument, list[tuple[str, dict]]]],
-                     inputs: PortfolioInputs | None = None) -> ImportReport:
+                     inputs: PortfolioInputs | None = None, refresh_search: bool = True) -> ImportReport:
     """Store the studies of `docs` (see the module's docstring), each with its read regimens and portfolio
-    decision; `inputs` the reviewed decisions and curated registry regimens (default: from seed_data/)."""
+    decision; `inputs` the reviewed decisions and curated registry regimens (default: from seed_data/).
+    `refresh_search` False: the caller refreshes the search index itself, later in the same transaction
+    (the build does, once, after everything is written)."""
     inputs = inputs if inputs is not None else PortfolioInputs.load(SEED_DIR)
     report = ImportReport(files=len(docs))
     # A study given twice in this import (in one file or two): one copy kept, by the rule sync uses too.
@@ -326,7 +332,8 @@ def import_documents(session: Session, docs: list[tuple[SourceDocument, list[tup
     used = select(m.Study.document_id).union(select(m.Publication.document_id), select(m.Provenance.document_id),
                                              select(m.SeedRegistryRecord.document_id))
     session.execute(delete(m.Document).where(m.Document.format == FORMAT, m.Document.id.not_in(used)))
-    refresh_search_index(session)  # every importing transaction (import_files, a registry sync) refreshes search
+    if refresh_search:  # every importing transaction (import_files, a registry sync, the build) refreshes search
+        refresh_search_index(session)
     return report
 
 

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from trialdb import flags, results
 from trialdb import models as m
+from trialdb.bulk import add_rows
 from trialdb.enums import ENUMS
 from trialdb.errors import SourceError
 from trialdb.indications import match_condition
@@ -28,13 +30,23 @@ def add_document(session: Session, parsed_doc, fmt: str) -> m.Document:
 
 
 def add_provenance(session: Session, subject: str, quotes: dict[str, Quote], docs: dict[str, m.Document]) -> int:
-    """One provenance row per quote, by one executemany (a Core insert: a record has hundreds of facts, and
-    an ORM object each made a build with 1,000 synced records spend most of its time here)."""
+    """One provenance row per quote, by one executemany of the driver's own INSERT (a record has hundreds
+    of facts: as ORM objects, then as a Core insert's parameter dicts, they made much of a build's time
+    with 1,000 synced records)."""
     if quotes:
-        session.execute(insert(m.Base.metadata.tables["provenance"]), [
-            {"subject": subject, "path": path, "document_id": docs[q.document].id, "quote": q.text, "offset": q.offset}
-            for path, q in quotes.items()])
+        conn = session.connection()
+        conn.exec_driver_sql(_provenance_insert(conn.dialect.paramstyle),
+                             [(subject, path, docs[q.document].id, q.text, q.offset) for path, q in quotes.items()])
     return len(quotes)
+
+
+@functools.cache
+def _provenance_insert(paramstyle: str) -> str:
+    """INSERT INTO provenance for the driver's paramstyle (sqlite3: qmark; psycopg: pyformat)."""
+    marks = {"qmark": "?", "format": "%s", "pyformat": "%s"}.get(paramstyle)
+    if marks is None:
+        raise NotImplementedError(f"provenance is written for qmark and format paramstyles, not {paramstyle}")
+    return f'INSERT INTO provenance (subject, path, document_id, quote, "offset") VALUES ({", ".join([marks] * 5)})'
 
 
 # The shape of an API v2 enum token ("RECRUITING", "EARLY_PHASE1"): an unknown value of this shape is a value
@@ -119,9 +131,13 @@ def add_study(session: Session, parsed: Parsed, document: m.Document, where: str
 
     match = match_condition(conds[0], (r.get("derivedSection") or {}).get("conditionBrowseModule"))
     ind = match.indication
-    if session.scalar(select(m.IndicationRow.code).where(m.IndicationRow.code == ind.code)) is None:
-        session.add(m.IndicationRow(code=ind.code, name=ind.name, area=ind.area, mesh_ids=",".join(ind.mesh_ids) or None))
-        session.flush()  # rarely: the next study of this indication finds the row (get sees no pending rows)
+    known = _indications_known(session)
+    if ind.code not in known:
+        if session.scalar(select(m.IndicationRow.code).where(m.IndicationRow.code == ind.code)) is None:
+            session.add(m.IndicationRow(code=ind.code, name=ind.name, area=ind.area,
+                                        mesh_ids=",".join(ind.mesh_ids) or None))
+            session.flush()  # rarely: the next study of this indication finds the row (get sees no pending rows)
+        known.add(ind.code)
     cq = parsed.quotes.get("conditionsModule.conditions[0]")
     if match.how == "mesh" and match.mesh is not None and match.mesh_index is not None:
         # The registry's MeSH descriptor decided: the fact is quoted from that entry of the record (an
@@ -153,7 +169,8 @@ def add_study(session: Session, parsed: Parsed, document: m.Document, where: str
     s.primary_completion_date, s.primary_completion_date_type = date("primaryCompletionDateStruct")
     s.completion_date, s.completion_date_type = date("completionDateStruct")
     s.last_update_posted_date, _ = date("lastUpdatePostDateStruct")
-    s.conditions = [m.Condition(name=c) for c in conds]
+    rows = _LeafRows(nct)  # rows nothing points at: written after the flush, one executemany a table (bulk)
+    rows.add(m.Condition, [{"name": c} for c in conds])
     info = design.get("designInfo")
     if info:
         mask = info.get("maskingInfo") or {}
@@ -161,28 +178,30 @@ def add_study(session: Session, parsed: Parsed, document: m.Document, where: str
                           ("primaryPurpose", "primaryPurpose")):
             c.enum(f"designModule.designInfo.{key}", kind, info.get(key))
         c.enum("designModule.designInfo.maskingInfo.masking", "masking", mask.get("masking"))
-        s.design = m.Design(allocation=info.get("allocation"), intervention_model=info.get("interventionModel"),
-                            primary_purpose=info.get("primaryPurpose"), masking=mask.get("masking"),
-                            who_masked=",".join(mask.get("whoMasked", [])) or None)
+        rows.add(m.Design, [{"allocation": info.get("allocation"), "intervention_model": info.get("interventionModel"),
+                             "primary_purpose": info.get("primaryPurpose"), "masking": mask.get("masking"),
+                             "who_masked": ",".join(mask.get("whoMasked", [])) or None}])
     unlinked = _arms(s, r.get("armsInterventionsModule", {}), r.get("otherInterventionNames", []), c)
-    _eligibility(s, r.get("eligibilityModule"), c)
-    _sponsors(s, r.get("sponsorCollaboratorsModule", {}), c)
-    _contacts(s, r.get("contactsLocationsModule", {}), r.get("derivedSection", {}), c)
+    _eligibility(s, r.get("eligibilityModule"), c, rows)
+    _sponsors(s, r.get("sponsorCollaboratorsModule", {}), c, rows)
+    _contacts(s, r.get("contactsLocationsModule", {}), r.get("derivedSection", {}), c, rows)
     for i, ref in enumerate(r.get("referencesModule", {}).get("references", [])):
         c.enum(f"referencesModule.references[{i}].type", "referenceType", ref.get("type"))
         row = m.StudyReference(pmid=ref.get("pmid"), reference_type=ref.get("type"), citation=ref.get("citation", ""))
         row.retractions = [m.StudyReferenceRetraction(position=k, pmid=x.get("pmid"), source=x.get("source"))
                            for k, x in enumerate(ref.get("retractions") or [])]
         s.references.append(row)
+    ids: list[dict[str, Any]] = []
     if s.org_study_id:
-        s.id_information.append(m.IdInformation(id_source="org_study_id", id_value=s.org_study_id))
+        ids.append(_id_row("org_study_id", s.org_study_id))
     for sec in ident.get("secondaryIdInfos", []):
         # Each entry its own row, even when an id repeats under another type or domain.
-        s.id_information.append(m.IdInformation(id_source="secondary_id", id_value=sec["id"], id_type=sec.get("type"),
-                                                id_type_description=sec.get("domain"), id_link=sec.get("link")))
+        ids.append(_id_row("secondary_id", sec["id"], sec.get("type"), sec.get("domain"), sec.get("link")))
     for alias in ident.get("nctIdAliases", []):  # older NCT ids the registry merged into this record
-        s.id_information.append(m.IdInformation(id_source="nct_alias", id_value=alias))
+        ids.append(_id_row("nct_alias", alias))
+    rows.add(m.IdInformation, ids)
     session.add(s)  # not flushed: the caller's flush writes a whole import, one executemany per table
+    rows.write(session)
     results.add_results(session, nct, r)  # the registry's posted results, when the record has them
     # Posted values that break an expectation: kept as posted above, flagged here (trialdb/flags.py).
     found = results.flags_of(r["resultsSection"]) if r.get("resultsSection") else []
@@ -191,6 +210,37 @@ def add_study(session: Session, parsed: Parsed, document: m.Document, where: str
         found.append((flags.ENROLLMENT_PATH, "enrollment_placeholder", enrol.get("count")))
     flags.store(session, nct, found)
     return s
+
+
+def _indications_known(session: Session) -> set[str]:
+    """Indication codes known to have their row in this transaction (one query per code, not per study)."""
+    tx = session.get_transaction()
+    held = session.info.get("trialdb_indications")
+    if held is None or held[0] is not tx:
+        held = session.info["trialdb_indications"] = (tx, set())
+    return held[1]
+
+
+class _LeafRows:
+    """A study's rows that nothing points at and nothing reads back in the adding session (conditions,
+    criteria, sponsors, ...), as column dicts with the study's nct_id, for `bulk.add_rows`."""
+
+    def __init__(self, nct: str) -> None:
+        self.nct = nct
+        self.rows: list[tuple[Any, list[dict[str, Any]]]] = []
+
+    def add(self, model: Any, rows: list[dict[str, Any]]) -> None:
+        self.rows.append((model, [{"nct_id": self.nct, **row} for row in rows]))
+
+    def write(self, session: Session) -> None:
+        for model, rows in self.rows:
+            add_rows(session, model.__table__, rows)
+
+
+def _id_row(source: str, value: str, kind: str | None = None, description: str | None = None,
+            link: str | None = None) -> dict[str, Any]:
+    return {"id_source": source, "id_value": value, "id_type": kind, "id_type_description": description,
+            "id_link": link}
 
 
 def _arms(s: m.Study, module: dict, other_names: list[str], c: Checks) -> list[flags.Flagged]:
@@ -226,19 +276,19 @@ def _arms(s: m.Study, module: dict, other_names: list[str], c: Checks) -> list[f
     return unlinked
 
 
-def _eligibility(s: m.Study, el: dict | None, c: Checks) -> None:
+def _eligibility(s: m.Study, el: dict | None, c: Checks, rows: _LeafRows) -> None:
     if not el:
         return
     c.enum("eligibilityModule.sex", "sex", el.get("sex"))
-    s.eligibility = m.Eligibility(sex=el.get("sex"), minimum_age=el.get("minimumAge"),
-                                  maximum_age=el.get("maximumAge"), healthy_volunteers=el.get("healthyVolunteers"))
+    rows.add(m.Eligibility, [{"sex": el.get("sex"), "minimum_age": el.get("minimumAge"),
+                              "maximum_age": el.get("maximumAge"), "healthy_volunteers": el.get("healthyVolunteers")}])
     criteria = el.get("criteria") or split_criteria(el.get("eligibilityCriteria", ""))
-    for kind in ("inclusion", "exclusion"):
-        for i, text in enumerate(criteria.get(kind, [])):
-            s.criteria.append(m.EligibilityCriterion(kind=kind, position=i, criterion=text))
+    rows.add(m.EligibilityCriterion, [{"kind": kind, "position": i, "criterion": text}
+                                      for kind in ("inclusion", "exclusion")
+                                      for i, text in enumerate(criteria.get(kind, []))])
 
 
-def _sponsors(s: m.Study, module: dict, c: Checks) -> None:
+def _sponsors(s: m.Study, module: dict, c: Checks, rows: _LeafRows) -> None:
     entries = [("lead", module["leadSponsor"])] if module.get("leadSponsor") else []
     entries += [("collaborator", c) for c in module.get("collaborators", [])]
     for i, (role, sp) in enumerate(entries):
@@ -246,23 +296,24 @@ def _sponsors(s: m.Study, module: dict, c: Checks) -> None:
         c.enum(f"sponsorCollaboratorsModule.{where}.class", "agencyClass", sp.get("class"))
         if not isinstance(sp.get("name"), str) or not sp["name"].strip():  # a sponsor without a name: say so
             raise c.error(f"sponsorCollaboratorsModule.{where}.name", sp.get("name"), "missing")
-        s.sponsors.append(m.Sponsor(position=i, lead_or_collaborator=role, name=sp["name"], agency_class=sp.get("class")))
+        rows.add(m.Sponsor, [{"position": i, "lead_or_collaborator": role, "name": sp["name"],
+                              "agency_class": sp.get("class")}])
     rp = module.get("responsibleParty")
     if rp:
         c.enum("sponsorCollaboratorsModule.responsibleParty.type", "responsiblePartyType", rp.get("type"))
-        s.responsible_party = m.ResponsibleParty(
-            responsible_party_type=rp.get("type"), name=rp.get("investigatorFullName"),
-            title=rp.get("investigatorTitle"), affiliation=rp.get("investigatorAffiliation"))
+        rows.add(m.ResponsibleParty, [{"responsible_party_type": rp.get("type"), "name": rp.get("investigatorFullName"),
+                                       "title": rp.get("investigatorTitle"),
+                                       "affiliation": rp.get("investigatorAffiliation")}])
 
 
-def _contacts(s: m.Study, module: dict, derived: dict, c: Checks) -> None:
+def _contacts(s: m.Study, module: dict, derived: dict, c: Checks, rows: _LeafRows) -> None:
     for i, o in enumerate(module.get("overallOfficials", [])):
         c.enum(f"contactsLocationsModule.overallOfficials[{i}].role", "officialRole", o.get("role"))
-        s.officials.append(m.OverallOfficial(role=o.get("role"), name=o["name"], affiliation=o.get("affiliation")))
+        rows.add(m.OverallOfficial, [{"role": o.get("role"), "name": o["name"], "affiliation": o.get("affiliation")}])
     for i, cc in enumerate(module.get("centralContacts", [])):
         c.enum(f"contactsLocationsModule.centralContacts[{i}].role", "contactRole", cc.get("role"))
-        s.central_contacts.append(m.CentralContact(role=cc.get("role"), name=cc["name"], phone=cc.get("phone"),
-                                                   email=cc.get("email")))
+        rows.add(m.CentralContact, [{"role": cc.get("role"), "name": cc["name"], "phone": cc.get("phone"),
+                                     "email": cc.get("email")}])
     for i, loc in enumerate(module.get("locations", [])):
         c.enum(f"contactsLocationsModule.locations[{i}].status", "recruitmentStatus", loc.get("status"))
         fac = m.Facility(name=loc.get("facility"), status=loc.get("status"), city=loc.get("city"),
@@ -272,7 +323,7 @@ def _contacts(s: m.Study, module: dict, derived: dict, c: Checks) -> None:
         s.facilities.append(fac)
     countries = derived.get("miscInfoModule", {}).get("countries") or list(
         dict.fromkeys(loc["country"] for loc in module.get("locations", []) if loc.get("country")))
-    s.countries = [m.Country(name=c) for c in countries]
+    rows.add(m.Country, [{"name": c} for c in countries])
 
 
 def add_publication(session: Session, parsed: Parsed, document: m.Document) -> m.Publication:

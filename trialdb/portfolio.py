@@ -203,6 +203,7 @@ WORDINGS: tuple[Wording, ...] = (
 )
 _COMPILED = tuple((w, re.compile(w.pattern, re.IGNORECASE)) for w in WORDINGS)
 
+DOSE_WORDS = ("high-dose-words", "low-dose-words")  # how much recombinant IL-2 (read by `_dose`)
 GIVEN = ("fusion-toxin", "engineered", "receptor-antibody", "low-dose", "cell-therapy")
 # Within one intervention or arm, the first of these that matches decides it (see the module docstring).
 UNIT_PRECEDENCE = ("fusion-toxin", "engineered", "receptor-antibody", "low-dose", "cell-therapy")
@@ -370,14 +371,17 @@ def classify(study: Mapping[str, Any]) -> Decision:
             return _decision(nct_id, category, f"{hit.wording.reason} (from {hit.where}).", hit)
         return _dose(nct_id, protocol, hit, [h for _, hits in decided for h in hits])
     # No intervention or arm decides: the study's own description breaks the tie (named agents and
-    # explicit low-dose wording only; a generic "IL-2" there is background).
-    described = _hits(_study_texts(protocol))
+    # explicit low-dose wording only; a generic "IL-2" there is background). Its texts are the longest of
+    # a record: each row searched once, the dose words only when they can matter.
+    texts = _study_texts(protocol)
+    described = _hits(texts, (*STUDY_PRECEDENCE, "measured"))
     if (hit := _first(described, STUDY_PRECEDENCE)) is not None:
         hit = _Hit(hit.wording, hit.quote, hit.path, f"{hit.where}; no intervention or arm names it", False)
         if hit.wording.kind == "low-dose":
-            return _dose(nct_id, protocol, hit, described)
+            return _dose(nct_id, protocol, hit, described + _hits(texts, DOSE_WORDS))
         return _decision(nct_id, hit.wording.kind, f"{hit.wording.reason} (from {hit.where}).", hit)
-    measured += _hits(_study_texts(protocol) + _outcome_texts(protocol), ("measured",))
+    measured += [h for h in described if h.wording.kind == "measured"]
+    measured += _hits(_outcome_texts(protocol), ("measured",))
     if measured:
         hit = measured[0]
         return _decision(nct_id, "not-given", f"{hit.wording.reason} (from {hit.where}); no intervention gives IL-2.",

@@ -18,8 +18,9 @@ from sqlalchemy.orm import Session
 
 from trialdb import flags
 from trialdb import results_models as r
+from trialdb.bulk import add_rows
 from trialdb.errors import SourceError
-from trialdb.ids import give_ids
+from trialdb.ids import reserve_ids
 from trialdb.parsers.common import iso_date
 from trialdb.sources import leaves
 
@@ -265,36 +266,64 @@ def _cols(obj: dict, columns: dict[str, str]) -> dict[str, Any]:
     return {col: obj.get(key) for key, col in columns.items()}
 
 
+class _Rows:
+    """One record's result rows, table by table, as column dicts, handed to `bulk.add_rows` (written after
+    the session's next flush, one executemany a table for a whole import): tens of thousands of rows at
+    1,000 synced records, which as ORM objects made most of a build's time. Rows that others point at get
+    their ids ahead (`reserve_ids`); the others get theirs from the database, in the order added."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.rows: dict[Any, list[dict[str, Any]]] = {}
+
+    def ids(self, model: Any, n: int) -> list[int]:
+        return reserve_ids(self.session, model.__table__, n)
+
+    def add(self, model: Any, **values: Any) -> None:
+        self.rows.setdefault(model, []).append(values)
+
+    def write(self) -> None:
+        for model, rows in self.rows.items():
+            add_rows(self.session, model.__table__, rows)
+
+
 class _Groups(dict):
-    """A module's (or measure's) groups by id; an id a value names but the module does not list (flagged
-    `unknown_group`) gets a group row of its own, `listed` False, so the value is kept as posted and
-    `export` gives back only the listed groups."""
+    """A module's (or measure's) group ids by group code; an id a value names but the module does not list
+    (flagged `unknown_group`) gets a group row of its own, `listed` False, so the value is kept as posted
+    and `export` gives back only the listed groups."""
 
-    def __init__(self, session: Session, nct: str, kind: str, measure_id: int | None) -> None:
+    def __init__(self, rows: _Rows, nct: str, kind: str, measure_id: int | None, items: list[dict]) -> None:
         super().__init__()
-        self.session, self.nct, self.kind, self.measure_id = session, nct, kind, measure_id
+        self.out, self.nct, self.kind, self.measure_id = rows, nct, kind, measure_id
+        for i, (g, gid) in enumerate(zip(items, rows.ids(r.ResultGroup, len(items)), strict=True)):
+            self._row(gid, i, g["id"], g.get("title"), g.get("description"), True)
 
-    def __missing__(self, code: str) -> r.ResultGroup:
-        row = r.ResultGroup(nct_id=self.nct, result_type=self.kind, position=len(self), ctgov_group_code=code,
-                            outcome_measure_id=self.measure_id, listed=False)
-        give_ids(self.session, row)
-        self[code] = row
-        return row
+    def _row(self, gid: int, position: int, code: str, title: str | None, description: str | None,
+             listed: bool) -> None:
+        self.out.add(r.ResultGroup, id=gid, nct_id=self.nct, result_type=self.kind, position=position,
+                     ctgov_group_code=code, title=title, description=description,
+                     outcome_measure_id=self.measure_id, listed=listed)
+        self[code] = gid
+
+    def __missing__(self, code: str) -> int:
+        self._row(self.out.ids(r.ResultGroup, 1)[0], len(self), code, None, None, False)
+        return self[code]
 
 
 def add_results(session: Session, nct: str, record: dict) -> None:
     """Rows for a parsed record's modelled `resultsSection` (already checked by `section_of`), for a study
-    that has none stored (a replaced study's are deleted first: `delete_results`). Not flushed on SQLite
-    (`give_ids`): the caller's flush writes them with the study's row."""
+    that has none stored (a replaced study's are deleted first: `delete_results`), written after the
+    session's next flush with the study's row (`_Rows`, trialdb/bulk.py)."""
     section = record.get("resultsSection")
     if not section:
         return
+    out = _Rows(session)
     flow = section.get("participantFlowModule") or {}
     base = section.get("baselineCharacteristicsModule") or {}
     oms = (section.get("outcomeMeasuresModule") or {}).get("outcomeMeasures", [])
     ae = section.get("adverseEventsModule") or {}
     posted = (record.get("statusModule") or {}).get("resultsFirstPostDateStruct") or {}
-    session.add(r.ResultDetail(
+    out.add(r.ResultDetail,
         nct_id=nct, results_first_posted_date=posted.get("date"), results_first_posted_date_type=posted.get("type"),
         flow_recruitment_details=flow.get("recruitmentDetails"),
         flow_pre_assignment_details=flow.get("preAssignmentDetails"),
@@ -304,81 +333,84 @@ def add_results(session: Session, nct: str, record: dict) -> None:
         events_frequency_threshold=ae.get("frequencyThreshold"), events_time_frame=ae.get("timeFrame"),
         events_description=ae.get("description"),
         limitations_and_caveats=(section.get("moreInfoModule") or {}).get("limitationsAndCaveats", {}).get("description"),
-        has_flow=bool(flow), has_baseline=bool(base), has_outcome_measures=bool(oms), has_adverse_events=bool(ae)))
+        has_flow=bool(flow), has_baseline=bool(base), has_outcome_measures=bool(oms), has_adverse_events=bool(ae))
 
-    def groups(items: list[dict], kind: str, measure: r.OutcomeMeasure | None = None) -> dict[str, r.ResultGroup]:
-        rows = _Groups(session, nct, kind, measure.id if measure else None)
-        rows.update({g["id"]: r.ResultGroup(nct_id=nct, result_type=kind, position=i, ctgov_group_code=g["id"],
-                                            title=g.get("title"), description=g.get("description"),
-                                            outcome_measure_id=measure.id if measure else None)
-                     for i, g in enumerate(items)})
-        give_ids(session, *rows.values())
-        return rows
-
-    ids: dict[str, r.ResultGroup]
+    ids: _Groups
     if flow:
-        ids = groups(flow.get("groups", []), r.FLOW)
+        ids = _Groups(out, nct, r.FLOW, None, flow.get("groups", []))
         for p, period in enumerate(flow.get("periods", [])):
             for k, ms in enumerate(period.get("milestones", [])):
-                session.add_all(r.Milestone(
-                    nct_id=nct, result_group_id=ids[a["groupId"]].id, period_position=p, period=period.get("title"),
-                    position=k, title=ms["type"], count=a.get("numSubjects"), count_units=a.get("numUnits"),
-                    comment=a.get("comment"), milestone_comment=ms.get("comment")) for a in ms.get("achievements", []))
+                for a in ms.get("achievements", []):
+                    out.add(r.Milestone, nct_id=nct, result_group_id=ids[a["groupId"]], period_position=p,
+                            period=period.get("title"), position=k, title=ms["type"], count=a.get("numSubjects"),
+                            count_units=a.get("numUnits"), comment=a.get("comment"),
+                            milestone_comment=ms.get("comment"))
             for k, dw in enumerate(period.get("dropWithdraws", [])):
-                session.add_all(r.DropWithdrawal(
-                    nct_id=nct, result_group_id=ids[a["groupId"]].id, period_position=p, period=period.get("title"),
-                    position=k, reason=dw["type"], count=a.get("numSubjects"), comment=a.get("comment"))
-                    for a in dw.get("reasons", []))
+                for a in dw.get("reasons", []):
+                    out.add(r.DropWithdrawal, nct_id=nct, result_group_id=ids[a["groupId"]], period_position=p,
+                            period=period.get("title"), position=k, reason=dw["type"], count=a.get("numSubjects"),
+                            comment=a.get("comment"))
     if base:
-        ids = groups(base.get("groups", []), r.BASELINE)
+        ids = _Groups(out, nct, r.BASELINE, None, base.get("groups", []))
         for d, den in enumerate(base.get("denoms", [])):
-            session.add_all(r.BaselineCount(nct_id=nct, result_group_id=ids[c["groupId"]].id, denom_position=d,
-                                            units=den.get("units"), count=c["value"]) for c in den.get("counts", []))
+            for c in den.get("counts", []):
+                out.add(r.BaselineCount, nct_id=nct, result_group_id=ids[c["groupId"]], denom_position=d,
+                        units=den.get("units"), count=c["value"])
         for i, ms in enumerate(base.get("measures", [])):
             head = {"nct_id": nct, "measure_position": i, **_cols(ms, BASELINE_COLUMNS)}
-            rows = [r.BaselineMeasurement(**head, class_position=c, classification=cls.get("title"), category_position=k,
-                                          category=cat.get("title"), position=j, result_group_id=ids[mt["groupId"]].id,
-                                          **_cols(mt, MEASUREMENT_COLUMNS))
-                    for c, cls in enumerate(ms.get("classes", [])) for k, cat in enumerate(cls.get("categories", []))
-                    for j, mt in enumerate(cat.get("measurements", []))]
-            session.add_all(rows or [r.BaselineMeasurement(**head)])
-    for i, om in enumerate(oms):
-        measure = r.OutcomeMeasure(nct_id=nct, position=i, **_cols(om, MEASURE_COLUMNS))
-        give_ids(session, measure)
-        ids = groups(om.get("groups", []), r.OUTCOME, measure)
+            found = False
+            for c, cls in enumerate(ms.get("classes", [])):
+                for k, cat in enumerate(cls.get("categories", [])):
+                    for j, mt in enumerate(cat.get("measurements", [])):
+                        found = True
+                        out.add(r.BaselineMeasurement, **head, class_position=c, classification=cls.get("title"),
+                                category_position=k, category=cat.get("title"), position=j,
+                                result_group_id=ids[mt["groupId"]], **_cols(mt, MEASUREMENT_COLUMNS))
+            if not found:  # a measure without values: its row alone, the value columns empty
+                out.add(r.BaselineMeasurement, **head, class_position=None, classification=None,
+                        category_position=None, category=None, position=None, result_group_id=None,
+                        **dict.fromkeys(MEASUREMENT_COLUMNS.values()))
+    for i, (om, mid) in enumerate(zip(oms, out.ids(r.OutcomeMeasure, len(oms)), strict=True)):
+        out.add(r.OutcomeMeasure, id=mid, nct_id=nct, position=i, **_cols(om, MEASURE_COLUMNS))
+        ids = _Groups(out, nct, r.OUTCOME, mid, om.get("groups", []))
         dens = [(None, om.get("denoms", []))] + [(c, cls.get("denoms", [])) for c, cls in enumerate(om.get("classes", []))]
         for cpos, denoms in dens:
             for d, den in enumerate(denoms):
-                session.add_all(r.OutcomeCount(nct_id=nct, outcome_measure_id=measure.id, result_group_id=ids[c["groupId"]].id,
-                                               class_position=cpos, denom_position=d, position=j, units=den.get("units"),
-                                               count=c["value"]) for j, c in enumerate(den.get("counts", [])))
-        session.add_all(r.OutcomeMeasurement(
-            nct_id=nct, outcome_measure_id=measure.id, result_group_id=ids[mt["groupId"]].id, class_position=c,
-            classification=cls.get("title"), category_position=k, category=cat.get("title"), position=j,
-            **_cols(mt, MEASUREMENT_COLUMNS))
-            for c, cls in enumerate(om.get("classes", [])) for k, cat in enumerate(cls.get("categories", []))
-            for j, mt in enumerate(cat.get("measurements", [])))
-        for a, an in enumerate(om.get("analyses", [])):
-            row = r.OutcomeAnalysis(nct_id=nct, outcome_measure_id=measure.id, position=a, **_cols(an, ANALYSIS_COLUMNS))
-            give_ids(session, row)
-            session.add_all(r.OutcomeAnalysisGroup(nct_id=nct, outcome_analysis_id=row.id, result_group_id=ids[g].id,
-                                                   position=j) for j, g in enumerate(an.get("groupIds", [])))
+                for j, c in enumerate(den.get("counts", [])):
+                    out.add(r.OutcomeCount, nct_id=nct, outcome_measure_id=mid, result_group_id=ids[c["groupId"]],
+                            class_position=cpos, denom_position=d, position=j, units=den.get("units"),
+                            count=c["value"])
+        for c, cls in enumerate(om.get("classes", [])):
+            for k, cat in enumerate(cls.get("categories", [])):
+                for j, mt in enumerate(cat.get("measurements", [])):
+                    out.add(r.OutcomeMeasurement, nct_id=nct, outcome_measure_id=mid,
+                            result_group_id=ids[mt["groupId"]], class_position=c, classification=cls.get("title"),
+                            category_position=k, category=cat.get("title"), position=j,
+                            **_cols(mt, MEASUREMENT_COLUMNS))
+        analyses = om.get("analyses", [])
+        for a, (an, aid) in enumerate(zip(analyses, out.ids(r.OutcomeAnalysis, len(analyses)), strict=True)):
+            out.add(r.OutcomeAnalysis, id=aid, nct_id=nct, outcome_measure_id=mid, position=a,
+                    **_cols(an, ANALYSIS_COLUMNS))
+            for j, g in enumerate(an.get("groupIds", [])):
+                out.add(r.OutcomeAnalysisGroup, nct_id=nct, outcome_analysis_id=aid, result_group_id=ids[g],
+                        position=j)
     if ae:
-        ids = groups(ae.get("eventGroups", []), r.EVENTS)
+        ids = _Groups(out, nct, r.EVENTS, None, ae.get("eventGroups", []))
         for g in ae.get("eventGroups", []):
-            session.add_all(r.ReportedEventTotal(nct_id=nct, result_group_id=ids[g["id"]].id, event_type=kind,
-                                                 subjects_affected=g.get(f"{kind}NumAffected"),
-                                                 subjects_at_risk=g.get(f"{kind}NumAtRisk"))
-                            for kind in EVENT_KINDS
-                            if g.get(f"{kind}NumAffected") is not None or g.get(f"{kind}NumAtRisk") is not None)
+            for kind in EVENT_KINDS:
+                if g.get(f"{kind}NumAffected") is not None or g.get(f"{kind}NumAtRisk") is not None:
+                    out.add(r.ReportedEventTotal, nct_id=nct, result_group_id=ids[g["id"]], event_type=kind,
+                            subjects_affected=g.get(f"{kind}NumAffected"), subjects_at_risk=g.get(f"{kind}NumAtRisk"))
         for kind in ("serious", "other"):
             for e, ev in enumerate(ae.get(f"{kind}Events", [])):
-                session.add_all(r.ReportedEvent(
-                    nct_id=nct, result_group_id=ids[st["groupId"]].id, event_type=kind, position=e, stat_position=s,
-                    adverse_event_term=ev["term"], organ_system=ev.get("organSystem"),
-                    source_vocabulary=ev.get("sourceVocabulary"), assessment=ev.get("assessmentType"),
-                    notes=ev.get("notes"), event_count=st.get("numEvents"), subjects_affected=st.get("numAffected"),
-                    subjects_at_risk=st.get("numAtRisk")) for s, st in enumerate(ev.get("stats", [])))
+                for s, st in enumerate(ev.get("stats", [])):
+                    out.add(r.ReportedEvent, nct_id=nct, result_group_id=ids[st["groupId"]], event_type=kind,
+                            position=e, stat_position=s, adverse_event_term=ev["term"],
+                            organ_system=ev.get("organSystem"), source_vocabulary=ev.get("sourceVocabulary"),
+                            assessment=ev.get("assessmentType"), notes=ev.get("notes"),
+                            event_count=st.get("numEvents"), subjects_affected=st.get("numAffected"),
+                            subjects_at_risk=st.get("numAtRisk"))
+    out.write()
 
 
 # --- back to the API's shape ----------------------------------------------------------------------------

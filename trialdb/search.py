@@ -38,6 +38,8 @@ _WORD = re.compile(r"[^\W_]+")  # letters and digits: what both FTS5's unicode61
 
 def fold(value: str) -> str:
     """Lower case, accents removed (Sjögren -> sjogren): the same on both sides of a search."""
+    if value.isascii():  # most of a record: nothing to decompose or drop
+        return value.casefold()
     decomposed = unicodedata.normalize("NFKD", value)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 

@@ -103,13 +103,29 @@ class Parsed:
             self.quotes[path] = quote
 
 
-def leaves(node: Any, prefix: str = ""):
-    """(dotted path, value) for every leaf of a JSON-like record: "designModule.phases[0]"."""
+def leaves(node: Any, prefix: str = "") -> list[tuple[str, Any]]:
+    """(dotted path, value) for every leaf of a JSON-like record, in the record's order:
+    "designModule.phases[0]". A list, built by one walk (a record has hundreds of leaves, and nested
+    generators cost a build with 1,000 synced records a second)."""
+    out: list[tuple[str, Any]] = []
+    _leaves_into(node, prefix, out)
+    return out
+
+
+def _leaves_into(node: Any, prefix: str, out: list[tuple[str, Any]]) -> None:
     if isinstance(node, dict):
         for k, v in node.items():
-            yield from leaves(v, f"{prefix}.{k}" if prefix else k)
+            path = f"{prefix}.{k}" if prefix else k
+            if isinstance(v, (dict, list)):
+                _leaves_into(v, path, out)
+            else:
+                out.append((path, v))
     elif isinstance(node, list):
         for i, v in enumerate(node):
-            yield from leaves(v, f"{prefix}[{i}]")
+            path = f"{prefix}[{i}]"
+            if isinstance(v, (dict, list)):
+                _leaves_into(v, path, out)
+            else:
+                out.append((path, v))
     else:
-        yield prefix, node
+        out.append((prefix, node))

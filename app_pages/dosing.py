@@ -57,13 +57,13 @@ else:
                "to open its trial's record (or list its trials); the table below the chart links every arm." + not_drawn)
     chosen = _trials(event.selection.points)
     if len(chosen) > 10:
-        st.caption(f"{len(chosen):,} trials chosen on the chart; the first 10 are linked here, and the table "
-                   "below links every arm.")
+        st.caption("More than ten trials chosen on the chart: the first ten are linked here, and the table below "
+                   "links every arm.")
     for nct in chosen[:10]:
         st.page_link("app_pages/trial_record.py", label=f"Open the record of {nct}", icon=":material/description:",
                      query_params={"nct": nct})
     with st.expander(f"The chart as a table: {len(pts):,} active IL-2 arms, each with a link to its trial"):
-        ui.table(landscape.table(pts), "landscape_table", "il2_dosing_landscape.csv")
+        ui.table(data.landscape_table(f), "landscape_table", "il2_dosing_landscape.csv")
 
     st.subheader("One arm's calendar")
     trials, titles = choices["trials"], choices["titles"]

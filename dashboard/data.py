@@ -419,6 +419,14 @@ def landscape_points(f: Filters) -> pd.DataFrame:
     return landscape.points(regimens(f))
 
 
+@st.cache_data(show_spinner=False)
+def landscape_table(f: Filters) -> pd.DataFrame:
+    """The landscape's points as a table with a link to each trial (landscape.table), kept per filter."""
+    from dashboard import landscape
+
+    return landscape.table(landscape_points(f))
+
+
 @st.cache_resource(max_entries=200, show_spinner=False)
 def landscape_figure(f: Filters) -> go.Figure:
     """The landscape chart (dashboard/landscape.py), kept like counts_figure."""

@@ -17,6 +17,7 @@ from dashboard.figures import FONT, wrap_title
 from dashboard.theme import Palette, palette_of_codes
 
 BASIS_ORDER = {"flat": 0, "per m²": 1, "per kg": 2}
+LINKED = 50  # arms a marker names for a click (the page links ten; the table under the chart links every arm)
 POINT_COLUMNS = ["nct_id", "indication", "arm", "drug", "source", "dose", "unit", "unit_as_written", "x", "y",
                  "axis", "basis", "converted", "schedule", "drawn", "why_not"]
 TITLE = "Every IL-2 arm: dose per administration against administrations per week"
@@ -120,8 +121,8 @@ def figure(pts: pd.DataFrame, palette: Palette | None = None) -> go.Figure:
     series (the palette's indications or areas) whose area grows with its number of arms, markers of one
     dose and frequency side by side within ±0.2 of their x; hover names the arms, dose as written, schedule
     and source. Each marker's customdata: [NCT id when it is one arm else "", first arm, dose as written,
-    schedule, the other arms in words, source, true x, number of arms, "NCT · arm" of every arm joined by
-    ";"] (a click on a one-arm marker opens its trial's record; on several, the page links each)."""
+    schedule, the other arms in words, source, true x, number of arms, "NCT · arm" of its first LINKED arms
+    joined by ";"] (a click on a one-arm marker opens its trial's record; on several, the page links each)."""
     drawn = pts[pts.drawn.astype(bool)]
     pal = palette or palette_of_codes(drawn.indication)
     names = panels(pts)
@@ -151,7 +152,7 @@ def figure(pts: pd.DataFrame, palette: Palette | None = None) -> go.Figure:
             markers.setdefault(str(series), []).append({
                 "x": float(x) + offsets(len(present))[present.index(series)], "y": float(y), "n": len(m),
                 "custom": [first.nct_id if len(m) == 1 else "", first.arm, _written(first), first.schedule, here,
-                           dv.source_label(first.source), float(x), len(m), ";".join(arms)]})
+                           dv.source_label(first.source), float(x), len(m), ";".join(arms[:LINKED])]})
         for series in sorted(markers, key=lambda n: rank.get(n, len(rank))):
             ms = markers[series]
             fig.add_trace(go.Scatter(

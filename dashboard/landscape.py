@@ -139,12 +139,13 @@ def figure(pts: pd.DataFrame, palette: Palette | None = None) -> go.Figure:
         # frequency side by side in the palette's order.
         cells = g.groupby(["x", "y"], sort=False).series.agg(
             lambda v: sorted(set(v), key=lambda n: rank.get(n, len(rank)))).to_dict()
+        arms_at = g.groupby(["x", "y"], sort=False).size().to_dict()
         markers: dict[str, list[dict]] = {}
         for (x, y, series), m in g.groupby(["x", "y", "series"], sort=False):
             present = cells[(x, y)]
             arms = [f"{r.nct_id} · {r.arm}" for r in m.itertuples()]
             first = m.iloc[0]
-            others = len(g[(g.x == x) & (g.y == y)]) - len(m)
+            others = arms_at[(x, y)] - len(m)
             here = f"<br>{len(m):,} arms of {series} here: {'; '.join(arms[:5])}" + (
                 f" and {len(arms) - 5:,} more" if len(arms) > 5 else "") if len(m) > 1 else ""
             if others:

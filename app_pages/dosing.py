@@ -1,6 +1,6 @@
-"""Dosing schedules of the whole portfolio: every IL-2 arm on one chart (dose against frequency), one arm's
-administration calendar, cumulative IL-2, a comparison table with each regimen's source and quote, and what
-could not be read."""
+"""Dosing schedules of the whole portfolio, a tab each (kept in the URL): every IL-2 arm on one chart (dose against
+frequency), one arm's administration calendar with cumulative IL-2, a comparison table with each regimen's source
+and quote, and what could not be read."""
 
 import streamlit as st
 
@@ -35,10 +35,10 @@ if data.studies(f).empty:
     st.stop()
 choices = data.dosing_choices(f, MAX_CHOICES, MAX_CURVES)
 missing, n_missing = data.trials_without_regimen(f)
-if not choices["n_trials"]:
-    st.info("No trial in this selection has a dosing regimen, curated or read from its registry record.")
-else:
-    st.subheader("Every IL-2 arm: dose against frequency")
+
+
+def every_arm() -> None:
+    """Every active IL-2 arm on one chart, dose against frequency; its table on request."""
     pts = data.landscape_points(f)
     event = st.plotly_chart(data.landscape_figure(f), width="stretch", key=CHART, on_select=_open_trial,
                             selection_mode="points", config={"displaylogo": False})
@@ -62,10 +62,16 @@ else:
     for nct in chosen[:10]:
         st.page_link("app_pages/trial_record.py", label=f"Open the record of {nct}", icon=":material/description:",
                      query_params={"nct": nct})
-    with st.expander(f"The chart as a table: {len(pts):,} active IL-2 arms, each with a link to its trial"):
-        ui.table(data.landscape_table(f), "landscape_table", "il2_dosing_landscape.csv")
+    # The table is made and drawn only when opened (thousands of rows at 10,000 trials).
+    table = st.expander(f"The chart as a table: {len(pts):,} active IL-2 arms, each with a link to its trial",
+                        key="landscape_table_open", on_change="rerun")
+    if table.open:
+        with table:
+            ui.table(data.landscape_table(f), "landscape_table", "il2_dosing_landscape.csv")
 
-    st.subheader("One arm's calendar")
+
+def one_arm() -> None:
+    """One arm's administration calendar with its sources, and the cumulative IL-2 dose of the arms shown."""
     trials, titles = choices["trials"], choices["titles"]
     if choices["n_trials"] > MAX_CHOICES:  # a list of thousands is no use to pick from, and slow to send
         st.caption(f"{choices['n_trials']:,} trials with a regimen match the filter; the list offers the first "
@@ -129,21 +135,49 @@ else:
     elif not il2.empty:
         st.caption("No cumulative dose: no IL-2 arm shown states both its dose and its whole schedule.")
 
-    st.subheader("Comparison across trials and arms")
+
+def comparison() -> None:
+    """Every regimen in numbers, with its source and quote."""
     st.caption("Administrations, totals and treatment weeks are computed here from the stated schedules "
                "(treatment weeks include rests between cycles); each row says whether its regimen was curated "
                "or read from the registry record, and quotes the words it rests on.")
     ui.table(data.dosing_comparison(f), "dose_comparison", "il2_dosing_comparison.csv")
 
+
+def not_read() -> None:
+    """What the reader left unread, then the trials with no regimen at all."""
     unread = data.dosing_unread(f)
-    if not unread.empty:
-        st.subheader("What could not be read")
+    if unread.empty:
+        st.markdown("No regimen that matches the filter has a fact left unread or not stated.")
+    else:
         st.markdown("These regimens are listed with what their record does not state, or states in words the "
                     "reader could not take as one value (a range, an ambiguous frequency): left unread, not guessed.")
         ui.table(unread, "dosing_unread", "il2_dosing_not_read.csv")
+    without_regimen()
 
-if not missing.empty:
-    st.subheader("Trials without a regimen")
-    st.markdown("No IL-2 regimen could be read from these trials' registry records, and none is curated.")
-    ui.table(missing.rename(columns={"nct_id": "NCT id", "brief_title": "Title", "indication": "Indication"}),
-             "no_regimen", "il2_trials_without_regimen.csv", matching=n_missing)
+
+def without_regimen() -> None:
+    """The trials that match the filter with no regimen, curated or read."""
+    if not missing.empty:
+        st.subheader("Trials without a regimen")
+        st.markdown("No IL-2 regimen could be read from these trials' registry records, and none is curated.")
+        ui.table(missing.rename(columns={"nct_id": "NCT id", "brief_title": "Title", "indication": "Indication"}),
+                 "no_regimen", "il2_trials_without_regimen.csv", matching=n_missing)
+
+
+# The page's parts, a tab each: label (its value in the URL) -> what it draws.
+PARTS = {"Every IL-2 arm": every_arm, "Calendar and cumulative dose": one_arm, "Comparison": comparison,
+         "What could not be read": not_read}
+
+if not choices["n_trials"]:
+    st.info("No trial in this selection has a dosing regimen, curated or read from its registry record.")
+    without_regimen()
+else:
+    # One part at a time, kept in the URL (?dosing_show=Comparison): each draws its own charts or long tables, and
+    # drawing one is what keeps the page within issue 21's load time. The landscape comes first.
+    if notice := filters.check_url_values("dosing_show", list(PARTS), "tab", remember=False):
+        st.warning(notice, icon=":material/link_off:")
+    for tab, draw in zip(st.tabs(list(PARTS), key="dosing_show", bind="query-params"), PARTS.values(), strict=True):
+        if tab.open:
+            with tab:
+                draw()

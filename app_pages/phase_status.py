@@ -1,10 +1,12 @@
-"""Phase and status: trials and planned participants by phase, by status and by indication (or by
-disease area, when there are more indications than colours to tell apart)."""
+"""Phase and status: trials and planned participants by phase or by status (a tab each, kept in the URL), and by
+indication (or by disease area, when there are more indications than colours to tell apart)."""
 
 import streamlit as st
 
 from dashboard import data, filters, frames, ui
 from trialdb import flags
+
+TABS = {"By phase": ("phase", "Phase"), "By status": ("status", "Status")}  # tab label: (column, table heading)
 
 st.title("Phase and status")
 f = filters.current()
@@ -24,14 +26,22 @@ st.caption({"indication": "Bars are stacked by indication.",
            + " Participants are the enrolment each registry record states (some are estimates), summed here."
            + (f" {flags.placeholder_note(n)}" if (n := data.headline(f)["enrolment_placeholders"]) else ""))
 areas = data.area_names()
-for by, title in (("phase", "Phase"), ("status", "Status")):
-    ui.plot(data.counts_figure(f, by), f"by_{by}_chart")
-    long = frames.counts_long(counts, by)
-    detail = frames.counts_by_indication(long, by, title, areas)
-    ui.table(frames.counts_wide(long, by, title, pal), f"by_{by}", f"il2_trials_by_{by}.csv",
-             caption="The CSV has every indication, with its area, trials and planned participants.",
-             csv=detail)
-    # Indications on demand: the table above keeps one column per series, whatever the portfolio holds.
-    if grouped and st.toggle(f"Every indication by {by}", key=f"by_{by}_detail",
-                             help="One row per indication and " + by + ", with its disease area."):
-        ui.table(detail, f"by_{by}_indication", f"il2_trials_by_{by}_and_indication.csv")
+# One breakdown at a time, kept in the URL (?phase_status_by=By+status): each draws a chart of two panels,
+# and drawing one is what keeps the page within issue 21's load time.
+if notice := filters.check_url_values("phase_status_by", list(TABS), "tab", remember=False):
+    st.warning(notice, icon=":material/link_off:")
+for tab, (by, title) in zip(st.tabs(list(TABS), key="phase_status_by", bind="query-params"), TABS.values(),
+                            strict=True):
+    if not tab.open:
+        continue
+    with tab:
+        ui.plot(data.counts_figure(f, by), f"by_{by}_chart")
+        long = frames.counts_long(counts, by)
+        detail = frames.counts_by_indication(long, by, title, areas)
+        ui.table(frames.counts_wide(long, by, title, pal), f"by_{by}", f"il2_trials_by_{by}.csv",
+                 caption="The CSV has every indication, with its area, trials and planned participants.",
+                 csv=detail)
+        # Indications on demand: the table above keeps one column per series, whatever the portfolio holds.
+        if grouped and st.toggle(f"Every indication by {by}", key=f"by_{by}_detail",
+                                 help="One row per indication and " + by + ", with its disease area."):
+            ui.table(detail, f"by_{by}_indication", f"il2_trials_by_{by}_and_indication.csv")

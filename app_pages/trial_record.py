@@ -291,6 +291,11 @@ with st.container(border=True):
                 [(("RETRACTED · " if p.pmid in retracted else "") + f"{p.title} ({p.journal} {p.year}, PMID {p.pmid})",
                   None) for p in rec.publications])
 
-with st.expander(f"Read the source document in full: {rec.document.name}"):
-    st.caption(f"Kept verbatim in seed_data/ · sha256 {rec.document.sha256[:16]}…")
-    st.code(rec.document.text, language=None, wrap_lines=True, height=500)
+# Drawn only when opened (a closed expander's content is otherwise sent and laid out on every load: a whole
+# document cost a fifth of a second of the page's drawing).
+document = st.expander(f"Read the source document in full: {rec.document.name}", key="record_document",
+                       on_change="rerun")
+if document.open:
+    with document:
+        st.caption(f"Kept verbatim in seed_data/ · sha256 {rec.document.sha256[:16]}…")
+        st.code(rec.document.text, language=None, wrap_lines=True, height=500)

@@ -47,6 +47,17 @@ def open_page(page: str, indications: list[str]) -> AppTest:
     return at
 
 
+DOSING_PARTS = ["Every IL-2 arm", "Calendar and cumulative dose", "Comparison", "What could not be read"]
+
+
+def dosing_part(at: AppTest, part: str) -> AppTest:
+    """Open a tab of the Dosing schedules page (as a click on it does; the URL keeps it as ?dosing_show=)."""
+    at.session_state["dosing_show"] = part
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
 def expected_trials(indications):
     """An empty choice means every indication."""
     return set().union(*(TRIALS[i] for i in (indications or TRIALS)))
@@ -90,8 +101,14 @@ def test_page_runs_for_every_filter(page, sel):
             assert nct in tables
         for nct in expected_trials(list(TRIALS)) - expected_trials(inds):
             assert nct not in tables
-    if page == "phase_status":
-        assert len(at.get("plotly_chart")) == 2
+    if page == "phase_status":  # one breakdown at a time (a tab each): by phase first, then by status
+        for by in ("Phase", "Status"):
+            charts = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+            assert len(charts) == 1 and charts[0]["layout"]["xaxis2"]["title"]["text"] == by
+            assert md_tables(at)[0][0][0] == by
+            at.session_state["phase_status_by"] = "By status"
+            at.run()
+            assert not at.exception
     if page == "timeline":
         txt = text_of(at)
         assert "Dates not stated in source" in txt
@@ -99,8 +116,11 @@ def test_page_runs_for_every_filter(page, sel):
             assert len(at.get("plotly_chart")) == 1 and "NCT02465580" in tables
         else:
             assert not at.get("plotly_chart") and "No trial in this selection states a start date" in txt
-    if page == "dosing":
-        assert at.get("plotly_chart") and at.selectbox(key="dosing_trial").value in expected_trials(inds)
+    if page == "dosing":  # the landscape first, one chart; the calendar and cumulative dose a tab away
+        assert [json.loads(c.proto.spec)["layout"]["title"]["text"][:15] for c in at.get("plotly_chart")] == \
+            ["Every IL-2 arm:"]
+        dosing_part(at, "Calendar and cumulative dose")
+        assert at.selectbox(key="dosing_trial").value in expected_trials(inds)
     if page == "outcomes":
         if "SLE" in inds:
             assert len(at.get("plotly_chart")) == 4
@@ -206,17 +226,23 @@ def test_trial_record_shows_sources_and_document():
     txt = text_of(at)
     assert "Peking2021SLE" in txt and "not stated in source" in txt
     assert any("10 estimated patients" in c.value.replace("\\", "") for c in at.caption)  # the enrolment's source sentence
+    # The source document is drawn only when its expander is opened (issue 21: it cost a fifth of a second of
+    # every load's drawing), and then in full.
+    assert not at.get("code")
+    at.session_state["record_document"] = True
+    at.run()
+    assert not at.exception
     assert any("ClinicalTrials.Veeva" in c.value for c in at.get("code"))
 
 
 def calendar_spec(at) -> dict:
-    """The dosing page's calendar figure (the landscape comes first)."""
+    """The dosing page's calendar figure (its tab has the cumulative dose too)."""
     specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
     return next(s for s in specs if "Administration calendar" in s["layout"]["title"]["text"])
 
 
 def test_dosing_placebo_and_background(engine):
-    at = open_page("dosing", ["RA"])
+    at = dosing_part(open_page("dosing", ["RA"]), "Calendar and cumulative dose")
     fig = calendar_spec(at)
     notes = [a["text"] for a in fig["layout"]["annotations"]]
     assert notes.count("dose and schedule not stated in source") == 3
@@ -271,7 +297,7 @@ def test_imported_trials_appear_and_pages_say_what_they_lack(tmp_path, db_path):
             assert not at.exception, (page, [e.value for e in at.exception])
         at.switch_page("app_pages/also_matched.py").run()
         assert "5 of 5 studies set aside" in text_of(at) and "IL-2 not given" in text_of(at)
-        at.switch_page("app_pages/dosing.py").run()
+        dosing_part(at.switch_page("app_pages/dosing.py"), "Comparison")
         assert "read from the registry record" in text_of(at)
         at.switch_page("app_pages/outcomes.py").run()
         assert "have no published outcomes in the database" in text_of(at)
@@ -346,3 +372,19 @@ def test_limited_queries_count_every_match(tmp_path):
         rows, total = query(engine, f, limit=1)
         assert len(rows) == 1 and total > 1, (query.__name__, total)
     engine.dispose()
+
+
+def test_phase_and_status_tab_is_kept_in_the_url():
+    """A shared link opens the breakdown it names (?phase_status_by=By+status); a value the page does not have
+    is ignored with a notice, and the first tab shows."""
+    for value, by, notice in (("By status", "Status", False), ("By sponsor", "Phase", True)):
+        at = AppTest.from_file(APP, default_timeout=60)
+        at.query_params["phase_status_by"] = value
+        at.run()
+        at.switch_page("app_pages/phase_status.py").run()
+        assert not at.exception, [e.value for e in at.exception]
+        charts = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+        assert len(charts) == 1 and charts[0]["layout"]["xaxis2"]["title"]["text"] == by
+        assert md_tables(at)[0][0][0] == by
+        warned = " ".join(w.value for w in at.warning)
+        assert ("tab “By sponsor”" in warned) is notice, warned

@@ -13,7 +13,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import SEED
-from tests.test_app import APP, SELECTIONS, md_tables, open_page, text_of
+from tests.test_app import APP, SELECTIONS, dosing_part, md_tables, open_page, text_of
 from trialdb.dosing.schedules import is_il2
 
 
@@ -56,11 +56,15 @@ def test_dosing_page_landscape_and_comparison_for_every_filter(sel):
         sorted(v * 1e6 for v in want.values())
     assert "computed here from the schedule" in fig["layout"]["xaxis"]["title"]["text"]
     assert f"All {len(want)} active IL-2 arms are drawn." in text_of(at)
-    # The chart's table: one row per arm, each with a link to its trial's record.
+    # The chart's table, made when its expander opens: one row per arm, each with a link to its trial's record.
+    assert not md_tables(at)
+    at.session_state["landscape_table_open"] = True
+    at.run()
     links = table_with(at, "On the chart")
     assert {r[0] for r in links[1:]} == {n for n, _ in want}
     assert all(r[1] == f"[open record](trial_record?nct={r[0]})" for r in links[1:])
-    comparison = table_with(at, "Quote (verbatim)")
+    comparison = table_with(dosing_part(at, "Comparison"), "Quote (verbatim)")
+    assert not at.get("plotly_chart")  # one part at a time
     header = comparison[0]
     assert header[1] == "Source" and {r[1] for r in comparison[1:]} == {"curated"}
     quotes = {r[header.index("Quote (verbatim)")] for r in comparison[1:]}
@@ -78,7 +82,7 @@ def test_a_click_on_a_point_opens_its_trial_record():
 
 
 def test_the_cumulative_chart_is_in_iu_and_says_it_converts():
-    at = open_page("dosing", ["SLE"])
+    at = dosing_part(open_page("dosing", ["SLE"]), "Calendar and cumulative dose")
     specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
     cumulative = [s for s in specs if s["layout"]["title"]["text"].startswith("Cumulative IL-2")]
     assert len(cumulative) == 1
@@ -164,3 +168,20 @@ def test_also_matched_keeps_its_choice_in_the_url(set_aside):
     assert at.toggle(key="beside_engineered").value is True
     assert any("category “Nonsense”" in w.value.replace("\\", "") for w in at.warning)
     assert listed(table_with(at, "Quote (verbatim)")) == {"NCT00000103"}
+
+
+def test_dosing_part_is_kept_in_the_url():
+    """A shared link opens the part it names (?dosing_show=Comparison); a value the page does not have is ignored
+    with a notice, and the landscape shows."""
+    for value, notice in (("Comparison", False), ("Everything", True)):
+        at = AppTest.from_file(APP, default_timeout=60)
+        at.query_params["dosing_show"] = value
+        at.run()
+        at.switch_page("app_pages/dosing.py").run()
+        assert not at.exception, [e.value for e in at.exception]
+        warned = " ".join(w.value for w in at.warning)
+        assert ("tab “Everything”" in warned) is notice, warned
+        if notice:
+            assert landscape_spec(at) and not md_tables(at)
+        else:
+            assert not at.get("plotly_chart") and table_with(at, "Quote (verbatim)")

@@ -10,7 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.pages import registered_pages
-from tests.test_app import APP, app_database, md_tables
+from tests.test_app import APP, DOSING_PARTS, app_database, dosing_part, md_tables
 
 PAGES = registered_pages()
 ALL = {"NCT02465580", "NCT05262686", "NCT02467504", "NCT02464319"}
@@ -48,6 +48,9 @@ def test_search_finds_the_right_trials_on_every_page(text):
         assert at.text_input(key="q").value == text  # kept across pages
         assert any(f"**{len(want)}** of 4 trials match the search" in c.value for c in at.caption), page
         seen = shown_trials(at)
+        if page == "dosing":  # a tab at a time: what every tab shows
+            for part in DOSING_PARTS:
+                seen |= shown_trials(dosing_part(at, part))
         # Publications may cite registrations outside the database (NCT02932137): only ours count.
         assert seen & ALL <= want, (page, seen)
         if page in ("overview", "trial_record", "compare"):

@@ -131,7 +131,13 @@ def test_every_page_runs_for_an_area_and_for_everything(thirty, page):
 def test_phase_and_status_tables_stay_narrow_and_indications_come_on_demand(thirty):
     at = start()
     at.switch_page("app_pages/phase_status.py").run()
-    phase, status = md_tables(at)[:2]
+    phase = md_tables(at)[0]
+    at.session_state["phase_status_by"] = "By status"
+    at.run()
+    status = md_tables(at)[0]
+    assert status[0][0] == "Status"
+    at.session_state["phase_status_by"] = "By phase"
+    at.run()
     assert phase[0] == ["Phase", "Rheumatology", "Transplant", "Endocrinology", "Gastroenterology", "Neurology",
                         "Dermatology", "Other", "All trials", "Participants planned (sum, computed)",
                         "Trials stating enrolment"]

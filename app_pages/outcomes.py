@@ -13,6 +13,62 @@ from trialdb.statistics import NEWCOMBE, WILSON
 MAX_TRIALS = 500  # trials offered in the choice; a link may name any other
 SECTIONS = ["Published outcomes", "Results posted on ClinicalTrials.gov", "Across trials"]
 
+
+PARTS = ["As published", "Risk differences (computed here)", "The numbers", "Citation"]  # a publication's tabs
+
+
+def published_charts(g: pd.DataFrame) -> None:
+    """The publication's outcomes as bars, exactly as published (SRI-4 first), with its notes."""
+    sri = g[g.measure.str.startswith("SRI-4")]
+    if not sri.empty:
+        ui.plot(figures.outcome_bars(sri, "SRI-4 response, IL-2 vs placebo"), f"sri4_{g.pmid.iloc[0]}")
+        for note in sri.note.dropna().unique():
+            st.warning(f"{ui.safe_md(note)} (as published)", icon=":material/info:")
+    other = g[~g.measure.str.startswith("SRI-4")]
+    cols = st.columns(2)
+    for i, (measure, og) in enumerate(other.groupby("measure", sort=False)):
+        harm = bool(og.is_harm.iloc[0])
+        no_percent = og.percent.isna().all()
+        with cols[i % 2]:
+            ui.plot(figures.outcome_bars(og, f"{measure}{' (safety)' if harm else ''}", counts=no_percent),
+                    f"outcome_{og.outcome_id.iloc[0]}")
+            if no_percent:
+                st.caption("The paper states the number of events only: no percentage or p-value is published.")
+    st.caption(f"Bars show percentages exactly as published. Error bars: 95% confidence intervals computed here "
+               f"({WILSON}); where the paper prints only a percentage, the counts are derived from it (see the "
+               "numbers). p-values are as published.")
+
+
+def risk_differences(g: pd.DataFrame, pmid: str) -> None:
+    """Risk differences between the groups, computed here (Newcombe), as a forest plot and a table."""
+    rd = frames.risk_differences(g)
+    if rd.empty:
+        st.markdown("No outcome of this publication gives the counts of two groups: no risk difference is computed.")
+        return
+    ui.plot(figures.forest(rd), f"forest_{pmid}")
+    st.caption(f"Computed here with {NEWCOMBE}, from the counts in the numbers (some derived from the published "
+               "percentages; serious infections use the randomised group sizes). These intervals are not the "
+               "paper's analysis and need not agree with its p-values.")
+    ui.table(rd.drop(columns=["outcome_id", "Harm"]), f"rd_{pmid}", f"il2_risk_differences_{pmid}.csv")
+
+
+def cite(pub, g: pd.DataFrame) -> None:
+    """The citation, as this database holds it and as the registry record cites it, the licence, the sentences."""
+    quotes = data.publication_quotes(pub.pmid)
+    st.markdown(frames.citation_md(pub, ui.safe_md))
+    record = data.study_record(g.nct_id.iloc[0])
+    for ref in record.study.references if record else []:
+        if ref.pmid == pub.pmid:
+            st.markdown(f"As cited in the registry record of {g.nct_id.iloc[0]}: {ui.safe_md(ref.citation)}")
+    if isinstance(pub.licence, str):
+        st.markdown(f"Licence: [{ui.safe_md(pub.licence)}]({pub.licence_url})" if isinstance(pub.licence_url, str)
+                    else f"Licence: {ui.safe_md(pub.licence)}")
+    st.markdown("**Source sentences**")
+    for path, (doc, quote) in sorted(quotes.items()):
+        if path.startswith("outcomes["):
+            st.markdown(f"**{ui.safe_md(path)}**  \n> {ui.safe_md(quote)}")
+            st.caption(f"From {doc}")
+
 st.title("Published outcomes and registry results")
 f = filters.current()
 raw = data.outcomes(f)
@@ -121,59 +177,32 @@ if show == SECTIONS[0]:
         chosen = st.selectbox("Publication", list(pubs.pmid)[:500], key="outcome_pmid",
                               format_func=lambda p: f"PMID {p} · {ptitles[p][:90]}")
         pubs = pubs[pubs.pmid == chosen]
-    for pub in pubs.itertuples():
+    if len(pubs) == 1 and (notice := filters.check_url_values("outcomes_part", PARTS, "tab", remember=False)):
+        st.warning(notice, icon=":material/link_off:")
+    for pub in pubs.itertuples():  # one publication: the table above chooses it
         g = mine[mine.pmid == pub.pmid]
         doi = f" · [doi:{ui.safe_md(pub.doi)}]({ui.doi_url(pub.doi)})" if isinstance(pub.doi, str) else ""
         st.markdown(f"As published in **{ui.safe_md(pub.title)}**  \n*{ui.safe_md(pub.journal)}* {pub.year} · "
                     f"[PMID {pub.pmid}]({ui.pubmed_url(pub.pmid)}){doi}")
         if notices := data.retractions().get(pub.pmid):  # a registry record links a retraction of it
             st.error(ui.retraction_note(notices), icon=":material/report:")
-        sri = g[g.measure.str.startswith("SRI-4")]
-        if not sri.empty:
-            ui.plot(figures.outcome_bars(sri, "SRI-4 response, IL-2 vs placebo"), f"sri4_{pub.pmid}")
-            for note in sri.note.dropna().unique():
-                st.warning(f"{ui.safe_md(note)} (as published)", icon=":material/info:")
-        other = g[~g.measure.str.startswith("SRI-4")]
-        cols = st.columns(2)
-        for i, (measure, og) in enumerate(other.groupby("measure", sort=False)):
-            harm = bool(og.is_harm.iloc[0])
-            no_percent = og.percent.isna().all()
-            with cols[i % 2]:
-                ui.plot(figures.outcome_bars(og, f"{measure}{' (safety)' if harm else ''}", counts=no_percent),
-                        f"outcome_{og.outcome_id.iloc[0]}")
-                if no_percent:
-                    st.caption("The paper states the number of events only: no percentage or p-value is published.")
-        st.caption(f"Bars show percentages exactly as published. Error bars: 95% confidence intervals computed here "
-                   f"({WILSON}); where the paper prints only a percentage, the counts are derived from it (see the "
-                   "table). p-values are as published.")
-
-        rd = frames.risk_differences(g)
-        if not rd.empty:
-            st.subheader("Risk differences (computed here)")
-            ui.plot(figures.forest(rd), f"forest_{pub.pmid}")
-            st.caption(f"Computed here with {NEWCOMBE}, from the counts in the table (some derived from the published "
-                       "percentages; serious infections use the randomised group sizes). These intervals are not the "
-                       "paper's analysis and need not agree with its p-values.")
-            ui.table(rd.drop(columns=["outcome_id", "Harm"]), f"rd_{pub.pmid}", f"il2_risk_differences_{pub.pmid}.csv")
-
-        st.subheader("The numbers")
-        ui.table(frames.outcome_table(g), f"outcomes_{pub.pmid}", f"il2_outcomes_{pub.pmid}.csv")
-
-        st.subheader("Citation")
-        quotes = data.publication_quotes(pub.pmid)
-        st.markdown(frames.citation_md(pub, ui.safe_md))
-        record = data.study_record(g.nct_id.iloc[0])
-        for ref in record.study.references if record else []:
-            if ref.pmid == pub.pmid:
-                st.markdown(f"As cited in the registry record of {nct}: {ui.safe_md(ref.citation)}")
-        if isinstance(pub.licence, str):
-            st.markdown(f"Licence: [{ui.safe_md(pub.licence)}]({pub.licence_url})" if isinstance(pub.licence_url, str)
-                        else f"Licence: {ui.safe_md(pub.licence)}")
-        with st.expander("Source sentences"):
-            for path, (doc, quote) in sorted(quotes.items()):
-                if path.startswith("outcomes["):
-                    st.markdown(f"**{ui.safe_md(path)}**  \n> {ui.safe_md(quote)}")
-                    st.caption(f"From {doc}")
+        # A part at a time, kept in the URL (?outcomes_part=The+numbers): what the paper published first, what
+        # is computed here on its own tab, so the page draws a few charts rather than all of them.
+        published, computed, numbers, citation = st.tabs(PARTS, key="outcomes_part", bind="query-params")
+        if published.open:
+            with published:
+                published_charts(g)
+        if computed.open:
+            with computed:
+                risk_differences(g, pub.pmid)
+        if numbers.open:
+            with numbers:
+                ui.table(frames.outcome_table(g), f"outcomes_{pub.pmid}", f"il2_outcomes_{pub.pmid}.csv")
+                st.caption(f"95% confidence intervals computed here ({WILSON}); counts derived from a published "
+                           "percentage say how. Percentages and p-values as published.")
+        if citation.open:
+            with citation:
+                cite(pub, g)
 
 # --- registry results -----------------------------------------------------------------------------
 if show == SECTIONS[1]:

@@ -88,8 +88,11 @@ def outcome_measures(nct: str) -> None:
                     st.caption(f"p-value {ui.safe_md(value)}: {note}")
     ui.table(results_frames.measure_table(long, om.dispersion_type, om.unit_of_measure), f"measure_table_{mid}",
              f"{nct}_outcome_measure_{mid}.csv")
-    with st.expander(f"All {len(measures):,} outcome measures of {nct}"):
-        ui.table(results_frames.measures_table(measures), f"measures_{nct}", f"{nct}_outcome_measures.csv")
+    # Made and drawn only when opened: a trial may post hundreds of measures.
+    every = st.expander(f"All {len(measures):,} outcome measures of {nct}", key="all_measures_open", on_change="rerun")
+    if every.open:
+        with every:
+            ui.table(results_frames.measures_table(measures), f"measures_{nct}", f"{nct}_outcome_measures.csv")
 
 
 def participant_flow(nct: str) -> None:

@@ -47,6 +47,14 @@ def open_page(page: str, indications: list[str]) -> AppTest:
     return at
 
 
+def outcomes_part(at: AppTest, part: str) -> AppTest:
+    """Open a tab of a publication on the Outcomes page (the URL keeps it as ?outcomes_part=)."""
+    at.session_state["outcomes_part"] = part
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
 DOSING_PARTS = ["Every IL-2 arm", "Calendar and cumulative dose", "Comparison", "What could not be read"]
 
 
@@ -122,10 +130,18 @@ def test_page_runs_for_every_filter(page, sel):
         dosing_part(at, "Calendar and cumulative dose")
         assert at.selectbox(key="dosing_trial").value in expected_trials(inds)
     if page == "outcomes":
-        if "SLE" in inds:
-            assert len(at.get("plotly_chart")) == 4
-            txt = text_of(at)
-            assert "The primary endpoint was not met at week 12." in txt and "CC BY" in txt
+        if "SLE" in inds:  # a publication's parts a tab each: as published first, three charts
+            titles = [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")]
+            assert titles == ["SRI-4 response, IL-2 vs placebo", "Complete remission in lupus nephritis",
+                              "Serious infections (safety)"]
+            assert "The primary endpoint was not met at week 12." in text_of(at) and not md_tables(at)
+            outcomes_part(at, "Risk differences (computed here)")
+            assert len(at.get("plotly_chart")) == 1 and "Newcombe" in text_of(at)
+            assert md_tables(at)[0][0][:2] == ["Outcome", "Comparison"]
+            outcomes_part(at, "The numbers")
+            assert not at.get("plotly_chart") and "55.17" in str(md_tables(at))
+            outcomes_part(at, "Citation")
+            assert "CC BY" in text_of(at) and "outcomes[" in text_of(at)  # the source sentences, by path
         else:
             assert any("No published outcomes match the filter" in i.value for i in at.info)
     if page == "trial_record":
@@ -388,3 +404,21 @@ def test_phase_and_status_tab_is_kept_in_the_url():
         assert md_tables(at)[0][0][0] == by
         warned = " ".join(w.value for w in at.warning)
         assert ("tab “By sponsor”" in warned) is notice, warned
+
+
+def test_a_publications_part_is_kept_in_the_url():
+    """A shared link opens the part of a publication it names (?outcomes_part=The+numbers); a value the page does
+    not have is ignored with a notice, and the publication opens as published."""
+    for value, notice in (("The numbers", False), ("Everything", True)):
+        at = AppTest.from_file(APP, default_timeout=60)
+        at.query_params["outcomes_part"] = value
+        at.run()
+        at.switch_page("app_pages/outcomes.py").run()
+        assert not at.exception, [e.value for e in at.exception]
+        warned = " ".join(w.value for w in at.warning)
+        assert ("tab “Everything”" in warned) is notice, warned
+        charts = [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")]
+        if notice:
+            assert charts[0] == "SRI-4 response, IL-2 vs placebo" and not md_tables(at)
+        else:
+            assert not charts and "55.17" in str(md_tables(at))

@@ -63,7 +63,10 @@ def test_every_filter_and_every_kind_of_trial(results_app_url):
                     assert "Placebo,0 of 8" not in tables  # adverse events are a tab of their own, not drawn
                 elif nct == PUBLICATION_ONLY:
                     assert f"No results posted on ClinicalTrials.gov for {nct}" in txt
-                    assert "As published in" in txt and "55.17" in tables
+                    assert "As published in" in txt and "SRI-4 response, IL-2 vs placebo" in titles
+                    at.session_state["outcomes_part"] = "The numbers"  # as a click on the tab does
+                    at.run()
+                    assert "55.17" in "\n".join(",".join(r) for t in md_tables(at) for r in t)
                 else:
                     assert f"No publication with outcomes for {nct}" in txt
                     assert f"No results posted on ClinicalTrials.gov for {nct}" in txt
@@ -95,6 +98,13 @@ def test_measure_choice_other_measures_and_adverse_events(results_app_url):
         assert not at.exception
         assert "Total Chewing Duration Per Bolus" in charts(at)[0]["layout"]["title"]["text"].replace("<br>", " ")
         assert len(charts(at)) == 1  # the other tabs' charts are not drawn
+        # Every measure in a table, made when its expander opens (a trial may post hundreds).
+        n_tables = len(md_tables(at))
+        at.session_state["all_measures_open"] = True
+        at.run()
+        assert not at.exception and len(md_tables(at)) == n_tables + 1
+        every = "\n".join(",".join(r) for r in md_tables(at)[-1])
+        assert "Number of Chewing Cycles Per Bolus" in every and "Total Chewing Duration Per Bolus" in every
         at.session_state["results_part"] = "Participant flow"  # as a click on the tab does
         at.run()
         assert not at.exception and not charts(at)

@@ -1,5 +1,6 @@
 """Compare trials: two to four trials side by side (design, arms, dosing on one time axis, enrolment,
-dates, status, sponsors, outcomes), kept in the URL as `?nct=...&nct=...`."""
+dates, status, sponsors, outcomes), kept in the URL as `?nct=...&nct=...`; side by side, dosing and published
+outcomes a tab each (`?compare_show=`)."""
 
 import re
 
@@ -8,6 +9,7 @@ import streamlit as st
 from dashboard import compare, data, filters, frames, ui
 
 MAX_CHOICES = 500
+PARTS = ["Side by side", "Dosing on one time axis", "Published outcomes"]  # a tab each
 
 st.title("Compare trials")
 f = filters.current()
@@ -43,36 +45,43 @@ if len(chosen) < 2:
 records = [r for r in (data.study_record(n) for n in chosen) if r is not None]
 outcomes = data.outcomes_of(tuple(chosen))
 
-st.subheader("Side by side")
-st.caption("Facts as the sources state them; *not stated in source* where they do not.")
-ui.table(compare.side_by_side(records, outcomes), "compare_facts", "il2_trials_compared.csv", sortable=False)
-cols = st.columns(len(records))
-for col, rec in zip(cols, records, strict=True):
-    col.page_link("app_pages/trial_record.py", label=f"Full record of {rec.study.nct_id}",
-                  icon=":material/description:", query_params={"nct": rec.study.nct_id})
-
-st.subheader("Dosing on one time axis")
-reg = data.regimens_of(tuple(chosen))
-without = [n for n in chosen if n not in set(reg.nct_id)]
-if not reg.empty:
-    ui.plot(data.compare_calendar_figure(tuple(chosen)), "compare_calendar")
-    st.caption("One row per trial, arm and drug; each mark is one administration on its study day (hollow: "
-               "placebo), shaded bands the dosing periods, grey bands the rests. Days are computed here from the "
-               "schedule each source states. The table gives the same regimens in numbers.")
-    ui.table(frames.dose_comparison(reg), "compare_dosing", "il2_dosing_compared.csv", sortable=False)
-if without:
-    st.markdown(f"No structured dosing regimen in the database (none curated from the source) for: "
-                f"{', '.join(without)}.")
-
-st.subheader("Published outcomes")
-if outcomes.empty:
-    st.markdown("None of the chosen trials has published outcomes in this database.")
-else:
-    groups = frames.outcome_groups(outcomes)
-    table = frames.outcome_table(groups)
-    table.insert(0, "NCT id", list(groups.nct_id))
-    ui.table(table, "compare_outcomes", "il2_outcomes_compared.csv", sortable=False,
-             caption="Percentages and p-values as published; intervals computed here. The Outcomes page draws them.")
-    no_outcomes = [n for n in chosen if n not in set(outcomes.nct_id)]
-    if no_outcomes:
-        st.markdown(f"No published outcomes in this database for: {', '.join(no_outcomes)}.")
+# One part at a time, kept in the URL (?compare_show=Published+outcomes): the dosing calendar is a chart of
+# every administration of every arm, drawn only when asked for (issue 21's load time).
+if notice := filters.check_url_values("compare_show", PARTS, "tab", remember=False):
+    st.warning(notice, icon=":material/link_off:")
+side, dosing, published = st.tabs(PARTS, key="compare_show", bind="query-params")
+if side.open:
+    with side:
+        st.caption("Facts as the sources state them; *not stated in source* where they do not.")
+        ui.table(compare.side_by_side(records, outcomes), "compare_facts", "il2_trials_compared.csv", sortable=False)
+        cols = st.columns(len(records))
+        for col, rec in zip(cols, records, strict=True):
+            col.page_link("app_pages/trial_record.py", label=f"Full record of {rec.study.nct_id}",
+                          icon=":material/description:", query_params={"nct": rec.study.nct_id})
+if dosing.open:
+    with dosing:
+        reg = data.regimens_of(tuple(chosen))
+        without = [n for n in chosen if n not in set(reg.nct_id)]
+        if not reg.empty:
+            ui.plot(data.compare_calendar_figure(tuple(chosen)), "compare_calendar")
+            st.caption("One row per trial, arm and drug; each mark is one administration on its study day (hollow: "
+                       "placebo), shaded bands the dosing periods, grey bands the rests. Days are computed here from "
+                       "the schedule each source states. The table gives the same regimens in numbers.")
+            ui.table(frames.dose_comparison(reg), "compare_dosing", "il2_dosing_compared.csv", sortable=False)
+        if without:
+            st.markdown(f"No structured dosing regimen in the database (none curated from the source) for: "
+                        f"{', '.join(without)}.")
+if published.open:
+    with published:
+        if outcomes.empty:
+            st.markdown("None of the chosen trials has published outcomes in this database.")
+        else:
+            groups = frames.outcome_groups(outcomes)
+            table = frames.outcome_table(groups)
+            table.insert(0, "NCT id", list(groups.nct_id))
+            ui.table(table, "compare_outcomes", "il2_outcomes_compared.csv", sortable=False,
+                     caption="Percentages and p-values as published; intervals computed here. The Outcomes page "
+                             "draws them.")
+            no_outcomes = [n for n in chosen if n not in set(outcomes.nct_id)]
+            if no_outcomes:
+                st.markdown(f"No published outcomes in this database for: {', '.join(no_outcomes)}.")

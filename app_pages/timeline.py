@@ -6,6 +6,8 @@ import streamlit as st
 
 from dashboard import data, figures, filters, frames, ui
 
+TABLES = ["Dates as stated", "Milestones", "Dates not stated in source"]  # a tab each
+
 st.title("Timeline")
 f = filters.current()
 if data.studies(f).empty:
@@ -31,21 +33,34 @@ else:
                "rows are grouped by indication. Diamonds: last registry update; stars: publication dates "
                "(a month-only date is drawn at the month's first day). The dotted line is today.")
 
-if n_dated:
-    st.subheader("Dates as stated")
-    table = frames.timeline_table(dated)
-    ui.table(table, "timeline_dates", "il2_trial_dates.csv", matching=n_dated)
-if not milestones.empty:
-    st.subheader("Milestones")
-    ui.table(milestones.rename(columns={"nct_id": "Trial", "kind": "Milestone", "date": "Date", "detail": "Detail"}),
-             "timeline_milestones", "il2_milestones.csv",
-             caption="Milestones of the trials in the table above." if n_dated > len(dated) else None)
-
-st.subheader("Dates not stated in source")
+# The tables a tab each, kept in the URL (?timeline_table=Milestones): every one has its sort and pages, and
+# drawing one is what keeps the page within issue 21's load time. What is not drawn is said above them.
 if n_undated:
-    st.markdown(f"{n_undated} trial(s) in this selection state no start or completion date in their source "
-                "documents. They are not drawn, and no dates are invented for them.")
-    ui.table(frames.timeline_table(undated), "timeline_undated", "il2_trials_dates_not_stated.csv",
-             matching=n_undated)
-else:
-    st.markdown("Every trial in this selection states its start date.")
+    st.markdown(f"{n_undated:,} trial(s) in this selection state no start or completion date in their source "
+                "documents. They are not drawn, and no dates are invented for them: see *Dates not stated in "
+                "source*.")
+if notice := filters.check_url_values("timeline_table", TABLES, "tab", remember=False):
+    st.warning(notice, icon=":material/link_off:")
+stated, events, not_stated = st.tabs(TABLES, key="timeline_table", bind="query-params")
+if stated.open:
+    with stated:
+        if n_dated:
+            ui.table(frames.timeline_table(dated), "timeline_dates", "il2_trial_dates.csv", matching=n_dated)
+        else:
+            st.markdown("No trial in this selection states a start date in its source.")
+if events.open:
+    with events:
+        if milestones.empty:
+            st.markdown("No registry update or publication date is stated for the trials drawn.")
+        else:
+            ui.table(milestones.rename(columns={"nct_id": "Trial", "kind": "Milestone", "date": "Date",
+                                                "detail": "Detail"}),
+                     "timeline_milestones", "il2_milestones.csv",
+                     caption="Milestones of the trials in the table of dates." if n_dated > len(dated) else None)
+if not_stated.open:
+    with not_stated:
+        if n_undated:
+            ui.table(frames.timeline_table(undated), "timeline_undated", "il2_trials_dates_not_stated.csv",
+                     matching=n_undated)
+        else:
+            st.markdown("Every trial in this selection states its start date.")

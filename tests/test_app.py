@@ -422,3 +422,59 @@ def test_a_publications_part_is_kept_in_the_url():
             assert charts[0] == "SRI-4 response, IL-2 vs placebo" and not md_tables(at)
         else:
             assert not charts and "55.17" in str(md_tables(at))
+
+
+def test_timeline_tables_a_tab_each_kept_in_the_url():
+    """The dates, the milestones and the trials without dates a tab each: a shared link opens the one it names
+    (?timeline_table=Milestones); a value the page does not have is ignored with a notice, and the dates show."""
+    seen = {}
+    for value in ("Dates as stated", "Milestones", "Dates not stated in source", "Sponsors"):
+        at = AppTest.from_file(APP, default_timeout=60)
+        at.query_params["timeline_table"] = value
+        at.run()
+        at.switch_page("app_pages/timeline.py").run()
+        assert not at.exception, [e.value for e in at.exception]
+        assert len(at.get("plotly_chart")) == 1  # the chart above the tabs, whichever is open
+        warned = " ".join(w.value for w in at.warning)
+        assert ("tab “Sponsors”" in warned) is (value == "Sponsors"), warned
+        seen[value] = md_tables(at)[0]
+    assert seen["Dates as stated"] == seen["Sponsors"] and seen["Dates as stated"][0][:3] == ["NCT id", "Indication",
+                                                                                                "Status"]
+    assert seen["Milestones"][0] == ["Trial", "Milestone", "Date", "Detail"] and len(seen["Milestones"]) > 1
+    undated = seen["Dates not stated in source"]
+    assert undated[0] == seen["Dates as stated"][0] and len(undated) > 1
+    assert all("not stated in source" in (r[3], r[4]) for r in undated[1:])
+    assert {r[0] for r in undated[1:]}.isdisjoint(r[0] for r in seen["Dates as stated"][1:] if r[3] != "not stated in source")
+
+
+COMPARED = ["NCT02465580", "NCT05262686", "NCT02467504"]
+
+
+def test_compare_three_trials_a_part_at_a_time_kept_in_the_url():
+    """Compare with three trials from a shared link: the facts side by side first; the dosing calendar and the
+    published outcomes a tab each (?compare_show=); a value the page does not have is ignored with a notice."""
+    def opened(show: str | None) -> AppTest:
+        at = AppTest.from_file(APP, default_timeout=60)
+        at.query_params["nct"] = COMPARED
+        if show:
+            at.query_params["compare_show"] = show
+        at.run()
+        at.switch_page("app_pages/compare.py").run()
+        assert not at.exception, [e.value for e in at.exception]
+        assert at.multiselect(key="nct").value == COMPARED
+        return at
+
+    at = opened(None)
+    facts = md_tables(at)[0]
+    assert facts[0][1:] == COMPARED and not at.get("plotly_chart")
+    assert [p.label for p in at.get("page_link")][-3:] == [f"Full record of {n}" for n in COMPARED]
+    at = opened("Dosing on one time axis")
+    charts = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    assert len(charts) == 1 and charts[0]["layout"]["title"]["text"] == "Dosing calendars of the chosen trials"
+    assert {r[0].split(" · ")[0] for r in md_tables(at)[0][1:]} <= set(COMPARED) and len(md_tables(at)[0]) > 3
+    at = opened("Published outcomes")
+    outcomes = md_tables(at)[0]
+    assert outcomes[0][0] == "NCT id" and "55.17" in str(outcomes) and not at.get("plotly_chart")
+    at = opened("Everything")
+    assert any("tab “Everything”" in w.value for w in at.warning)
+    assert md_tables(at)[0] == facts

@@ -49,9 +49,10 @@ for p in pubs.head(SHOWN).itertuples():
             f"*{ui.safe_md(p.journal)}* {p.year}. [PMID {p.pmid}]({ui.pubmed_url(p.pmid)})")
     if isinstance(p.doi, str):
         cite += f" · [doi:{ui.safe_md(p.doi)}]({ui.doi_url(p.doi)})"
-    st.markdown(cite)
     if notices := data.retractions().get(p.pmid):  # a registry record links a retraction of it
         st.error(ui.retraction_note(notices), icon=":material/report:")
     line = key_result(outcomes, p.pmid)
-    st.markdown(f"Key result: {ui.safe_md(line)} (as published)" if line else "Key result: not stated in source")
-    st.caption(f"Registrations cited: {p.nct_ids}. Details on the Outcomes page.")
+    # One element per publication (each element is a cost to every load): citation, key result, registrations.
+    st.markdown(f"{cite}  \n" + (f"Key result: {ui.safe_md(line)} (as published)" if line else
+                                 "Key result: not stated in source")
+                + f"  \n:small[Registrations cited: {ui.safe_md(p.nct_ids)}. Details on the Outcomes page.]")

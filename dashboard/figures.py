@@ -200,7 +200,7 @@ def dosing_calendar(rows: pd.DataFrame, title: str, labels: list[str] | None = N
         if not days:
             if not pdicts:
                 fig.add_annotation(x=0, y=i, xanchor="left", showarrow=False, font=dict(color="#555555"),
-                                   text="dose and schedule not stated in source")
+                                   text="dose and schedule<br>not stated in source")  # two lines: a phone's plot is narrow
             continue
         last_day = max(last_day, days[-1])
         placebo = r.role == "placebo"

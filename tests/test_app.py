@@ -261,7 +261,7 @@ def test_dosing_placebo_and_background(engine):
     at = dosing_part(open_page("dosing", ["RA"]), "Calendar and cumulative dose")
     fig = calendar_spec(at)
     notes = [a["text"] for a in fig["layout"]["annotations"]]
-    assert notes.count("dose and schedule not stated in source") == 3
+    assert notes.count("dose and schedule<br>not stated in source") == 3
     at.selectbox(key="dosing_arm_NCT02467504").set_value("Placebo Comparator").run()
     fig = calendar_spec(at)
     placebo = [t for t in fig["data"] if "placebo" in t["name"]]

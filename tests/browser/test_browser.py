@@ -114,13 +114,13 @@ def test_deep_link_is_the_first_request_to_a_fresh_server(browser, tmp_path):
         assert not db.exists()
         context = browser.new_context(viewport={"width": 1400, "height": 900})
         page = context.new_page()
-        goto(page, f"{srv.url}/timeline?indication=RA")
+        goto(page, f"{srv.url}/timeline?indication=RA&timeline_table=Dates+not+stated+in+source")
         assert db.exists()
         assert page.locator("[data-testid='stException']").count() == 0
         assert page.locator("[data-testid='stSidebarNav']").count() == 1
         assert chips(page) == ["RA"] and indications(page) == ["RA"]
-        assert "Dates not stated in source" in page.inner_text("body")
-        rows = table_rows(page)
+        assert "1 trial(s) in this selection state no start or completion date" in page.inner_text("body")
+        rows = table_rows(page)  # the tab the link names: RA's one trial states no dates
         assert len(rows) == 1 and "NCT02467504" in rows[0]
         full_screenshot(page, SCREENSHOTS / "deep_link_timeline_RA.png")
         context.close()

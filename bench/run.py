@@ -45,10 +45,16 @@ PAGES = [url_path(stem) for stem in registered_pages()]  # every page of st.navi
 # Pages that need trials of one portfolio, measured after PAGES: Compare with three trials, and on the
 # synthetic portfolio the registry results of its two largest posted results (issue 12): NCT90000002 posts
 # 300 outcome measures, NCT90000012 1,500 adverse-event terms (its adverse-events tab).
-SEED_PAGES = ["compare?nct=NCT02465580&nct=NCT05262686&nct=NCT02467504"]
+# The parts a page draws one at a time (a tab kept in the URL) are measured too where they are heaviest: the
+# Dosing page's calendar with the cumulative dose (two charts), and Compare's dosing calendar of three trials.
+CALENDAR = "dosing?dosing_show=Calendar+and+cumulative+dose"
+SEED_PAGES = ["compare?nct=NCT02465580&nct=NCT05262686&nct=NCT02467504",
+              "compare?nct=NCT02465580&nct=NCT05262686&nct=NCT02467504&compare_show=Dosing+on+one+time+axis",
+              CALENDAR]
 SYNTHETIC_PAGES = ["compare?nct=NCT90000000&nct=NCT90000001&nct=NCT90000002",
                    "outcomes?outcomes_nct=NCT90000002",
-                   "outcomes?outcomes_nct=NCT90000012&results_part=Adverse+events"]
+                   "outcomes?outcomes_nct=NCT90000012&results_part=Adverse+events",
+                   CALENDAR]
 # Issue 21's targets: ratios to the minimal page in the same run (warm: median of 3 loads a run), the server's
 # peak memory at the synthetic size, and seconds from process start to the overview drawn with 1,000 records.
 TARGETS = {"warm": 2.5, "cold": 5.0, "filter": 1.5, "rss_mb": 400, "cold_start_s": 10.0}

@@ -66,8 +66,12 @@ if dosing.open:
             ui.plot(data.compare_calendar_figure(tuple(chosen)), "compare_calendar")
             st.caption("One row per trial, arm and drug; each mark is one administration on its study day (hollow: "
                        "placebo), shaded bands the dosing periods, grey bands the rests. Days are computed here from "
-                       "the schedule each source states. The table gives the same regimens in numbers.")
-            ui.table(frames.dose_comparison(reg), "compare_dosing", "il2_dosing_compared.csv", sortable=False)
+                       "the schedule each source states. The same regimens in numbers are under the chart.")
+            # Made and drawn when opened: a row per trial, arm and drug can be long.
+            numbers = st.expander("The same regimens in numbers", key="compare_dosing_open", on_change="rerun")
+            if numbers.open:
+                with numbers:
+                    ui.table(frames.dose_comparison(reg), "compare_dosing", "il2_dosing_compared.csv", sortable=False)
         if without:
             st.markdown(f"No structured dosing regimen in the database (none curated from the source) for: "
                         f"{', '.join(without)}.")

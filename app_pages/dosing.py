@@ -1,7 +1,8 @@
 """Dosing schedules of the whole portfolio, a tab each (kept in the URL): every IL-2 arm on one chart (dose against
-frequency), one arm's administration calendar with cumulative IL-2, a comparison table with each regimen's source
+frequency), one arm's administration calendar, cumulative IL-2, a comparison table with each regimen's source
 and quote, and what could not be read."""
 
+import pandas as pd
 import streamlit as st
 
 from dashboard import data, dosing_view, figures, filters, landscape, ui
@@ -34,7 +35,6 @@ if data.studies(f).empty:
     ui.empty_state()
     st.stop()
 choices = data.dosing_choices(f, MAX_CHOICES, MAX_CURVES)
-missing, n_missing = data.trials_without_regimen(f)
 
 
 def every_arm() -> None:
@@ -70,8 +70,9 @@ def every_arm() -> None:
             ui.table(data.landscape_table(f), "landscape_table", "il2_dosing_landscape.csv")
 
 
-def one_arm() -> None:
-    """One arm's administration calendar with its sources, and the cumulative IL-2 dose of the arms shown."""
+def chosen_arm() -> tuple[str, str, pd.DataFrame]:
+    """The trial and arm chosen, and the trial's regimens. The Calendar and Cumulative dose tabs ask the same two
+    questions with the same keys, so a choice made on one carries over to the other."""
     trials, titles = choices["trials"], choices["titles"]
     if choices["n_trials"] > MAX_CHOICES:  # a list of thousands is no use to pick from, and slow to send
         st.caption(f"{choices['n_trials']:,} trials with a regimen match the filter; the list offers the first "
@@ -81,6 +82,12 @@ def one_arm() -> None:
     trial = data.trial_regimens(f, nct)
     arms = list(dict.fromkeys(trial.arm))
     arm = right.selectbox("Arm", arms, key=f"dosing_arm_{nct}")
+    return nct, arm, trial
+
+
+def calendar() -> None:
+    """One arm's administration calendar, with the source of each of its regimens."""
+    nct, arm, trial = chosen_arm()
     rows = trial[trial.arm == arm]
     ui.plot(figures.dosing_calendar(rows, f"Administration calendar: {nct}, arm “{arm}”"), "dosing_calendar")
     st.caption("Each mark is one administration on its study day; shaded bands are the dosing periods, grey "
@@ -112,10 +119,14 @@ def one_arm() -> None:
     st.page_link("app_pages/trial_record.py", label=f"Full record of {nct}", icon=":material/description:",
                  query_params={"nct": nct})
 
+
+def cumulative() -> None:
+    """The cumulative IL-2 dose of the arms shown, the chosen arm drawn thicker."""
+    nct, arm, trial = chosen_arm()
     il2 = choices["il2"]
     if il2 is None:
         st.caption(f"{choices['n_il2']:,} IL-2 arms match the filter: too many lines to read, so the chart shows "
-                   "the chosen trial's arms; the table below compares them all.")
+                   "the chosen trial's arms; the Comparison tab compares them all.")
         il2 = trial[trial.is_il2]
     groups = dosing_view.cumulative_groups(il2)
     for i, (axis, g) in enumerate(groups):
@@ -158,6 +169,7 @@ def not_read() -> None:
 
 def without_regimen() -> None:
     """The trials that match the filter with no regimen, curated or read."""
+    missing, n_missing = data.trials_without_regimen(f)
     if not missing.empty:
         st.subheader("Trials without a regimen")
         st.markdown("No IL-2 regimen could be read from these trials' registry records, and none is curated.")
@@ -166,7 +178,7 @@ def without_regimen() -> None:
 
 
 # The page's parts, a tab each: label (its value in the URL) -> what it draws.
-PARTS = {"Every IL-2 arm": every_arm, "Calendar and cumulative dose": one_arm, "Comparison": comparison,
+PARTS = {"Every IL-2 arm": every_arm, "Calendar": calendar, "Cumulative dose": cumulative, "Comparison": comparison,
          "What could not be read": not_read}
 
 if not choices["n_trials"]:

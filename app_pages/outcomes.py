@@ -25,15 +25,15 @@ def published_charts(g: pd.DataFrame) -> None:
         for note in sri.note.dropna().unique():
             st.warning(f"{ui.safe_md(note)} (as published)", icon=":material/info:")
     other = g[~g.measure.str.startswith("SRI-4")]
-    cols = st.columns(2)
-    for i, (measure, og) in enumerate(other.groupby("measure", sort=False)):
-        harm = bool(og.is_harm.iloc[0])
-        no_percent = og.percent.isna().all()
-        with cols[i % 2]:
-            ui.plot(figures.outcome_bars(og, f"{measure}{' (safety)' if harm else ''}", counts=no_percent),
-                    f"outcome_{og.outcome_id.iloc[0]}")
-            if no_percent:
-                st.caption("The paper states the number of events only: no percentage or p-value is published.")
+    # The other measures in one figure, a panel each (one chart draws faster than one per measure).
+    panels = [(f"{measure}{' (safety)' if bool(og.is_harm.iloc[0]) else ''}", og, bool(og.percent.isna().all()))
+              for measure, og in other.groupby("measure", sort=False)]
+    if panels:
+        ui.plot(figures.outcome_bars_grid(panels, "Other outcomes, IL-2 vs placebo"), f"outcomes_other_{g.pmid.iloc[0]}")
+        for name, _, counts in panels:
+            if counts:
+                st.caption(f"{ui.safe_md(name)}: the paper states the number of events only, no percentage or "
+                           "p-value is published.")
     st.caption(f"Bars show percentages exactly as published. Error bars: 95% confidence intervals computed here "
                f"({WILSON}); where the paper prints only a percentage, the counts are derived from it (see the "
                "numbers). p-values are as published.")

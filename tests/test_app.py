@@ -55,7 +55,7 @@ def outcomes_part(at: AppTest, part: str) -> AppTest:
     return at
 
 
-DOSING_PARTS = ["Every IL-2 arm", "Calendar and cumulative dose", "Comparison", "What could not be read"]
+DOSING_PARTS = ["Every IL-2 arm", "Calendar", "Cumulative dose", "Comparison", "What could not be read"]
 
 
 def dosing_part(at: AppTest, part: str) -> AppTest:
@@ -127,13 +127,15 @@ def test_page_runs_for_every_filter(page, sel):
     if page == "dosing":  # the landscape first, one chart; the calendar and cumulative dose a tab away
         assert [json.loads(c.proto.spec)["layout"]["title"]["text"][:15] for c in at.get("plotly_chart")] == \
             ["Every IL-2 arm:"]
-        dosing_part(at, "Calendar and cumulative dose")
+        dosing_part(at, "Calendar")
         assert at.selectbox(key="dosing_trial").value in expected_trials(inds)
     if page == "outcomes":
         if "SLE" in inds:  # a publication's parts a tab each: as published first, three charts
             titles = [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")]
-            assert titles == ["SRI-4 response, IL-2 vs placebo", "Complete remission in lupus nephritis",
-                              "Serious infections (safety)"]
+            assert titles == ["SRI-4 response, IL-2 vs placebo", "Other outcomes, IL-2 vs placebo"]
+            other = json.loads(at.get("plotly_chart")[1].proto.spec)["layout"]["annotations"]
+            assert [a["text"] for a in other][:2] == ["Complete remission in lupus nephritis".replace(
+                "lupus ", "lupus<br>"), "Serious infections (safety)"]
             assert "The primary endpoint was not met at week 12." in text_of(at) and not md_tables(at)
             outcomes_part(at, "Risk differences (computed here)")
             assert len(at.get("plotly_chart")) == 1 and "Newcombe" in text_of(at)
@@ -258,7 +260,7 @@ def calendar_spec(at) -> dict:
 
 
 def test_dosing_placebo_and_background(engine):
-    at = dosing_part(open_page("dosing", ["RA"]), "Calendar and cumulative dose")
+    at = dosing_part(open_page("dosing", ["RA"]), "Calendar")
     fig = calendar_spec(at)
     notes = [a["text"] for a in fig["layout"]["annotations"]]
     assert notes.count("dose and schedule<br>not stated in source") == 3
@@ -471,6 +473,9 @@ def test_compare_three_trials_a_part_at_a_time_kept_in_the_url():
     at = opened("Dosing on one time axis")
     charts = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
     assert len(charts) == 1 and charts[0]["layout"]["title"]["text"] == "Dosing calendars of the chosen trials"
+    assert not md_tables(at)  # the regimens in numbers: under an expander, made when it opens
+    at.session_state["compare_dosing_open"] = True
+    at.run()
     assert {r[0].split(" · ")[0] for r in md_tables(at)[0][1:]} <= set(COMPARED) and len(md_tables(at)[0]) > 3
     at = opened("Published outcomes")
     outcomes = md_tables(at)[0]

@@ -82,7 +82,7 @@ def test_a_click_on_a_point_opens_its_trial_record():
 
 
 def test_the_cumulative_chart_is_in_iu_and_says_it_converts():
-    at = dosing_part(open_page("dosing", ["SLE"]), "Calendar and cumulative dose")
+    at = dosing_part(open_page("dosing", ["SLE"]), "Cumulative dose")
     specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
     cumulative = [s for s in specs if s["layout"]["title"]["text"].startswith("Cumulative IL-2")]
     assert len(cumulative) == 1
@@ -91,6 +91,24 @@ def test_the_cumulative_chart_is_in_iu_and_says_it_converts():
     lines = {t["name"]: t["y"] for t in cumulative[0]["data"]}
     assert lines["NCT02465580 · hrIL-2 active"][-1] == 21_000_000
     assert "converted to IU here" in text_of(at)
+    assert len(at.get("plotly_chart")) == 1  # the calendar is a tab of its own
+
+
+def test_the_chosen_trial_and_arm_carry_from_the_calendar_to_the_cumulative_dose():
+    at = dosing_part(open_page("dosing", ["SLE"]), "Calendar")
+    at.selectbox(key="dosing_trial").set_value("NCT05262686").run()
+    arm = at.selectbox(key="dosing_arm_NCT05262686").options[-1]
+    at.selectbox(key="dosing_arm_NCT05262686").set_value(arm).run()
+    titles = [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")]
+    assert len(titles) == 1 and "NCT05262686" in titles[0] and arm in titles[0].replace("<br>", " ")
+    dosing_part(at, "Cumulative dose")
+    assert at.selectbox(key="dosing_trial").value == "NCT05262686"
+    assert at.selectbox(key="dosing_arm_NCT05262686").value == arm
+    fig = json.loads(at.get("plotly_chart")[0].proto.spec)
+    widths = {t["name"]: t["line"]["width"] for t in fig["data"]}
+    thick = max(widths.values())
+    thickest = [n for n, w in widths.items() if w == thick]
+    assert len(thickest) == 1 and thickest[0].startswith(f"NCT05262686 · {arm}")  # the chosen arm, thicker
 
 
 ALSO = pd.DataFrame([

@@ -123,6 +123,24 @@ def test_outcome_intervals_and_forest(engine):
     assert list(forest.data[0].y) == list(reversed(rd["Outcome"]))
 
 
+def test_other_outcomes_in_one_figure_a_panel_each(engine):
+    """The measures other than SRI-4 share one figure (one chart draws faster than several): a panel each, one
+    under another, each with its own title, y axis (percent, or events as published) and p-value; one legend."""
+    g = frames.outcome_groups(q.outcomes(engine, ALL))
+    cr, inf = g[g.measure.str.startswith("Complete")], g[g.measure == "Serious infections"]
+    fig = figures.outcome_bars_grid([("Complete remission", cr, False), ("Serious infections (safety)", inf, True)],
+                                    "Other outcomes, IL-2 vs placebo")
+    assert [(t.xaxis, t.yaxis, list(t.text)) for t in fig.data] == [
+        ("x", "y", ["53.85%"]), ("x", "y", ["16.67%"]), ("x2", "y2", ["0"]), ("x2", "y2", ["2"])]
+    assert [t.showlegend for t in fig.data] == [True, True, False, False]
+    assert fig.data[2].error_y.array is None and fig.data[0].error_y.array[0] == pytest.approx(76.8 - 53.85, abs=0.1)
+    assert fig.layout.yaxis.title.text.startswith("Responders") and fig.layout.yaxis2.title.text.startswith("Events")
+    notes = {(a.text, a.xref, a.yref) for a in fig.layout.annotations}
+    assert {("Complete remission", "paper", "paper"), ("p=0.036 (published)", "x", "y"),
+            ("no p-value published", "x2", "y2")} <= notes
+    assert fig.layout.yaxis.domain[0] > fig.layout.yaxis2.domain[1]  # one under another
+
+
 def test_infections_drawn_as_counts(engine):
     g = frames.outcome_groups(q.outcomes(engine, ALL))
     fig = figures.outcome_bars(g[g.measure == "Serious infections"], "Serious infections", counts=True)

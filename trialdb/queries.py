@@ -255,20 +255,40 @@ def regimens(engine: Engine, f: Filters, nct_ids: tuple[str, ...] | None = None)
     if nct_ids is not None:
         stmt = stmt.where(R.nct_id.in_(nct_ids))
     df = _frame(engine, stmt)
-    phases = [phases_from_json(p) for p in df.phases]
+    # A portfolio repeats a few schedules (every other day for 5 days, ...): each distinct one is computed once.
+    computed: dict[object, _Schedule] = {}
+    schedules = [computed[p] if p in computed else computed.setdefault(p, _schedule(p)) for p in df.phases]
     df["not_read"] = [json.loads(x) if isinstance(x, str) and x else [] for x in df["not_read"]]
     df["flags"] = [json.loads(x) if isinstance(x, str) and x else [] for x in df["flags"]]
-    df["complete"] = [is_complete(p) for p in phases]
-    df["days"] = [administration_days(p) if c else [] for p, c in zip(phases, df.complete, strict=True)]
-    df["administrations"] = [len(d) if c else None for d, c in zip(df.days, df.complete, strict=True)]
-    df["treatment_weeks"] = [(treatment_days(p) or 0) / 7 if c else None for p, c in zip(phases, df.complete, strict=True)]
-    own_dose = [any(ph.dose is not None for ph in p) for p in phases]
-    df["total_dose"] = [r.dose * len(r.days) if r.dose is not None and r.role == "active" and r.complete and not o
-                        else None for r, o in zip(df.itertuples(), own_dose, strict=True)]
+    df["complete"] = [s.complete for s in schedules]
+    df["days"] = [s.days for s in schedules]  # one list per distinct schedule, shared by its rows: read, never changed
+    df["administrations"] = [len(s.days) if s.complete else None for s in schedules]
+    df["treatment_weeks"] = [s.treatment_weeks for s in schedules]
+    df["total_dose"] = [r.dose * len(r.days) if r.dose is not None and r.role == "active" and r.complete and not s.own_dose
+                        else None for r, s in zip(df.itertuples(), schedules, strict=True)]
     df["basis"] = [basis(u) if isinstance(u, str) else None for u in df.unit]
-    df["per_week"] = [administrations_per_week(p) for p in phases]
+    df["per_week"] = [s.per_week for s in schedules]
     df["is_il2"] = [is_il2(d) for d in df.drug]
     return df
+
+
+@dataclasses.dataclass(frozen=True)
+class _Schedule:
+    """What `regimens` computes from one stored `phases` text (trialdb.dosing.schedules)."""
+
+    complete: bool
+    days: list[int]
+    treatment_weeks: float | None
+    own_dose: bool
+    per_week: float | None
+
+
+def _schedule(text: object) -> _Schedule:
+    phases = phases_from_json(text if isinstance(text, str) else None)
+    complete = is_complete(phases)
+    return _Schedule(complete=complete, days=administration_days(phases) if complete else [],
+                     treatment_weeks=(treatment_days(phases) or 0) / 7 if complete else None,
+                     own_dose=any(ph.dose is not None for ph in phases), per_week=administrations_per_week(phases))
 
 
 def also_matched(engine: Engine, f: Filters) -> pd.DataFrame:

@@ -20,7 +20,7 @@ HEADERS = "[data-testid='stMarkdownContainer'] table thead"
 # header text)
 CASES = [
     ("phase_status", "phase_status_by", "By phase", "By status", (CHART_TITLES, "by status")),
-    ("dosing", "dosing_show", "Every IL-2 arm", "Calendar and cumulative dose", (CHART_TITLES, "Administration calendar")),
+    ("dosing", "dosing_show", "Every IL-2 arm", "Cumulative dose", (CHART_TITLES, "Cumulative IL-2 dose")),
     ("outcomes", "outcomes_part", "As published", "The numbers", (HEADERS, "Published %")),
     ("timeline", "timeline_table", "Dates as stated", "Milestones", (HEADERS, "Milestone")),
     (f"compare?{COMPARED}", "compare_show", "Side by side", "Dosing on one time axis", (CHART_TITLES, "Dosing calendars")),

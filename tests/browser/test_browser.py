@@ -14,7 +14,7 @@ from tests.browser_support import StreamlitServer, full_screenshot, table_rows, 
 
 # page path -> (charts drawn with every indication, rows of the first table)
 # Charts drawn, and rows of the first table (phase and status: one row per phase, Phase 2 and Phase 3).
-PAGES = {"": (0, 4), "timeline": (1, 1), "phase_status": (1, 2), "dosing": (1, None), "outcomes": (3, None),
+PAGES = {"": (0, 4), "timeline": (1, 1), "phase_status": (1, 2), "dosing": (1, None), "outcomes": (2, None),
          "trial_record": (0, None)}
 
 

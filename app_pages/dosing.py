@@ -89,7 +89,7 @@ def calendar() -> None:
     """One arm's administration calendar, with the source of each of its regimens."""
     nct, arm, trial = chosen_arm()
     rows = trial[trial.arm == arm]
-    ui.plot(figures.dosing_calendar(rows, f"Administration calendar: {nct}, arm “{arm}”"), "dosing_calendar")
+    ui.plot(data.dosing_calendar_figure(f, nct, arm), "dosing_calendar")
     st.caption("Each mark is one administration on its study day; shaded bands are the dosing periods, grey "
                "bands the rests between cycles. Hollow marks are placebo (no active dose). Days are computed "
                "here from the schedule the source states. Where the source does not state how long dosing lasts, "

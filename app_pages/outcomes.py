@@ -5,7 +5,7 @@ across the filtered trials."""
 import pandas as pd
 import streamlit as st
 
-from dashboard import data, figures, filters, frames, results_frames, results_view, ui
+from dashboard import data, filters, frames, results_frames, results_view, ui
 from dashboard.frames import REGISTRY
 from trialdb.queries import Filters
 from trialdb.statistics import NEWCOMBE, WILSON
@@ -21,7 +21,7 @@ def published_charts(g: pd.DataFrame) -> None:
     """The publication's outcomes as bars, exactly as published (SRI-4 first), with its notes."""
     sri = g[g.measure.str.startswith("SRI-4")]
     if not sri.empty:
-        ui.plot(figures.outcome_bars(sri, "SRI-4 response, IL-2 vs placebo"), f"sri4_{g.pmid.iloc[0]}")
+        ui.plot(data.outcome_bars_figure(sri, "SRI-4 response, IL-2 vs placebo"), f"sri4_{g.pmid.iloc[0]}")
         for note in sri.note.dropna().unique():
             st.warning(f"{ui.safe_md(note)} (as published)", icon=":material/info:")
     other = g[~g.measure.str.startswith("SRI-4")]
@@ -29,7 +29,9 @@ def published_charts(g: pd.DataFrame) -> None:
     panels = [(f"{measure}{' (safety)' if bool(og.is_harm.iloc[0]) else ''}", og, bool(og.percent.isna().all()))
               for measure, og in other.groupby("measure", sort=False)]
     if panels:
-        ui.plot(figures.outcome_bars_grid(panels, "Other outcomes, IL-2 vs placebo"), f"outcomes_other_{g.pmid.iloc[0]}")
+        titles, measures, as_counts = zip(*panels, strict=True)
+        ui.plot(data.outcome_bars_grid_figure(titles, measures, as_counts, "Other outcomes, IL-2 vs placebo"),
+                f"outcomes_other_{g.pmid.iloc[0]}")
         for name, _, counts in panels:
             if counts:
                 st.caption(f"{ui.safe_md(name)}: the paper states the number of events only, no percentage or "
@@ -45,7 +47,7 @@ def risk_differences(g: pd.DataFrame, pmid: str) -> None:
     if rd.empty:
         st.markdown("No outcome of this publication gives the counts of two groups: no risk difference is computed.")
         return
-    ui.plot(figures.forest(rd), f"forest_{pmid}")
+    ui.plot(data.forest_figure(rd), f"forest_{pmid}")
     st.caption(f"Computed here with {NEWCOMBE}, from the counts in the numbers (some derived from the published "
                "percentages; serious infections use the randomised group sizes). These intervals are not the "
                "paper's analysis and need not agree with its p-values.")

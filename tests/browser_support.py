@@ -3,6 +3,7 @@ Used by the browser tests and by the benchmark."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -103,6 +104,17 @@ READY = "[data-testid='stApp'][data-test-script-state='notRunning']"
 CONNECTED = "[data-testid='stApp'][data-test-connection-state='CONNECTED']"
 TITLE = "[data-testid='stMain'] h1"
 TABLES = "[data-testid='stMarkdownContainer'] table"  # the app's tables are Markdown tables (dashboard.ui)
+
+
+@contextlib.contextmanager
+def page_at(browser, width: int):
+    """A page in a fresh browser context `width` px wide (900 high); under 600 px a phone's (mobile, touch)."""
+    context = browser.new_context(viewport={"width": width, "height": 900}, is_mobile=width < 600,
+                                  has_touch=width < 600)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
 
 
 def table_rows(page, index: int = 0) -> list[str]:

@@ -47,6 +47,17 @@ def open_page(page: str, indications: list[str]) -> AppTest:
     return at
 
 
+def opened_with(page: str, **params: str | list[str]) -> AppTest:
+    """`page` opened from a shared link carrying the URL parameters `params` (a fresh session, as a link starts)."""
+    at = AppTest.from_file(APP, default_timeout=60)
+    for name, value in params.items():
+        at.query_params[name] = value
+    at.run()
+    at.switch_page(f"app_pages/{page}.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
 def outcomes_part(at: AppTest, part: str) -> AppTest:
     """Open a tab of a publication on the Outcomes page (the URL keeps it as ?outcomes_part=)."""
     at.session_state["outcomes_part"] = part
@@ -396,11 +407,7 @@ def test_phase_and_status_tab_is_kept_in_the_url():
     """A shared link opens the breakdown it names (?phase_status_by=By+status); a value the page does not have
     is ignored with a notice, and the first tab shows."""
     for value, by, notice in (("By status", "Status", False), ("By sponsor", "Phase", True)):
-        at = AppTest.from_file(APP, default_timeout=60)
-        at.query_params["phase_status_by"] = value
-        at.run()
-        at.switch_page("app_pages/phase_status.py").run()
-        assert not at.exception, [e.value for e in at.exception]
+        at = opened_with("phase_status", phase_status_by=value)
         charts = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
         assert len(charts) == 1 and charts[0]["layout"]["xaxis2"]["title"]["text"] == by
         assert md_tables(at)[0][0][0] == by
@@ -412,11 +419,7 @@ def test_a_publications_part_is_kept_in_the_url():
     """A shared link opens the part of a publication it names (?outcomes_part=The+numbers); a value the page does
     not have is ignored with a notice, and the publication opens as published."""
     for value, notice in (("The numbers", False), ("Everything", True)):
-        at = AppTest.from_file(APP, default_timeout=60)
-        at.query_params["outcomes_part"] = value
-        at.run()
-        at.switch_page("app_pages/outcomes.py").run()
-        assert not at.exception, [e.value for e in at.exception]
+        at = opened_with("outcomes", outcomes_part=value)
         warned = " ".join(w.value for w in at.warning)
         assert ("tab “Everything”" in warned) is notice, warned
         charts = [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")]
@@ -431,11 +434,7 @@ def test_timeline_tables_a_tab_each_kept_in_the_url():
     (?timeline_table=Milestones); a value the page does not have is ignored with a notice, and the dates show."""
     seen = {}
     for value in ("Dates as stated", "Milestones", "Dates not stated in source", "Sponsors"):
-        at = AppTest.from_file(APP, default_timeout=60)
-        at.query_params["timeline_table"] = value
-        at.run()
-        at.switch_page("app_pages/timeline.py").run()
-        assert not at.exception, [e.value for e in at.exception]
+        at = opened_with("timeline", timeline_table=value)
         assert len(at.get("plotly_chart")) == 1  # the chart above the tabs, whichever is open
         warned = " ".join(w.value for w in at.warning)
         assert ("tab “Sponsors”" in warned) is (value == "Sponsors"), warned
@@ -456,13 +455,7 @@ def test_compare_three_trials_a_part_at_a_time_kept_in_the_url():
     """Compare with three trials from a shared link: the facts side by side first; the dosing calendar and the
     published outcomes a tab each (?compare_show=); a value the page does not have is ignored with a notice."""
     def opened(show: str | None) -> AppTest:
-        at = AppTest.from_file(APP, default_timeout=60)
-        at.query_params["nct"] = COMPARED
-        if show:
-            at.query_params["compare_show"] = show
-        at.run()
-        at.switch_page("app_pages/compare.py").run()
-        assert not at.exception, [e.value for e in at.exception]
+        at = opened_with("compare", nct=COMPARED, **({"compare_show": show} if show else {}))
         assert at.multiselect(key="nct").value == COMPARED
         return at
 

@@ -13,7 +13,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import SEED
-from tests.test_app import APP, SELECTIONS, dosing_part, md_tables, open_page, text_of
+from tests.test_app import APP, SELECTIONS, dosing_part, md_tables, open_page, opened_with, text_of
 from trialdb.dosing.schedules import is_il2
 
 
@@ -192,11 +192,7 @@ def test_dosing_part_is_kept_in_the_url():
     """A shared link opens the part it names (?dosing_show=Comparison); a value the page does not have is ignored
     with a notice, and the landscape shows."""
     for value, notice in (("Comparison", False), ("Everything", True)):
-        at = AppTest.from_file(APP, default_timeout=60)
-        at.query_params["dosing_show"] = value
-        at.run()
-        at.switch_page("app_pages/dosing.py").run()
-        assert not at.exception, [e.value for e in at.exception]
+        at = opened_with("dosing", dosing_show=value)
         warned = " ".join(w.value for w in at.warning)
         assert ("tab “Everything”" in warned) is notice, warned
         if notice:

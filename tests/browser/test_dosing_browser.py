@@ -9,15 +9,12 @@ import pytest
 from tests.browser.conftest import SCREENSHOTS
 from tests.browser.test_any_screen import sideways
 from tests.browser.test_browser import goto
-from tests.browser_support import full_screenshot
+from tests.browser_support import full_screenshot, page_at
 
 
 @pytest.mark.parametrize("width", [390, 1400])
 def test_landscape_is_drawn_at_any_width(browser, server, width):
-    context = browser.new_context(viewport={"width": width, "height": 900}, is_mobile=width < 600,
-                                  has_touch=width < 600)
-    page = context.new_page()
-    try:
+    with page_at(browser, width) as page:
         goto(page, f"{server.url}/dosing")
         assert page.locator("[data-testid='stException']").count() == 0
         chart = page.locator("[data-testid='stPlotlyChart']").filter(
@@ -43,5 +40,3 @@ def test_landscape_is_drawn_at_any_width(browser, server, width):
         assert page.locator("[data-testid='stException']").count() == 0
         assert sideways(page)["page"] <= 0
         full_screenshot(page, SCREENSHOTS / f"also_matched_{width}.png", width=width)
-    finally:
-        context.close()

@@ -10,7 +10,7 @@ import pytest
 
 from tests.browser.conftest import SCREENSHOTS
 from tests.browser.test_browser import goto
-from tests.browser_support import full_screenshot, wait_ready
+from tests.browser_support import full_screenshot, page_at, wait_ready
 
 COMPARED = "nct=NCT02465580&nct=NCT05262686&nct=NCT02467504"
 CHART_TITLES = "[data-testid='stPlotlyChart'] .gtitle"
@@ -83,15 +83,10 @@ def test_parts_at_any_width(browser, server, width):
     """Screenshots of every page's other part, at a phone's width and a desktop's, nothing sideways."""
     from tests.browser.test_any_screen import sideways
 
-    context = browser.new_context(viewport={"width": width, "height": 900}, is_mobile=width < 600,
-                                  has_touch=width < 600)
-    page = context.new_page()
-    try:
+    with page_at(browser, width) as page:
         for path, key, _, other, only in CASES:
             sep = "&" if "?" in path else "?"
             goto(page, f"{server.url}/{path}{sep}{key}={other.replace(' ', '+')}")
             assert selected_tab(page) == other and shows(page, *only), path
             assert sideways(page)["page"] <= 0, path
             full_screenshot(page, SCREENSHOTS / f"part_{key}_{width}.png", width=width)
-    finally:
-        context.close()

@@ -47,9 +47,7 @@ outcomes = data.outcomes_of(tuple(chosen))
 
 # One part at a time, kept in the URL (?compare_show=Published+outcomes): the dosing calendar is a chart of
 # every administration of every arm, drawn only when asked for (issue 21's load time).
-if notice := filters.check_url_values("compare_show", PARTS, "tab", remember=False):
-    st.warning(notice, icon=":material/link_off:")
-side, dosing, published = st.tabs(PARTS, key="compare_show", bind="query-params")
+side, dosing, published = filters.url_tabs(PARTS, "compare_show")
 if side.open:
     with side:
         st.caption("Facts as the sources state them; *not stated in source* where they do not.")

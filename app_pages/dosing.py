@@ -187,9 +187,7 @@ if not choices["n_trials"]:
 else:
     # One part at a time, kept in the URL (?dosing_show=Comparison): each draws its own charts or long tables, and
     # drawing one is what keeps the page within issue 21's load time. The landscape comes first.
-    if notice := filters.check_url_values("dosing_show", list(PARTS), "tab", remember=False):
-        st.warning(notice, icon=":material/link_off:")
-    for tab, draw in zip(st.tabs(list(PARTS), key="dosing_show", bind="query-params"), PARTS.values(), strict=True):
+    for tab, draw in zip(filters.url_tabs(list(PARTS), "dosing_show"), PARTS.values(), strict=True):
         if tab.open:
             with tab:
                 draw()

@@ -12,8 +12,6 @@ from trialdb.statistics import NEWCOMBE, WILSON
 
 MAX_TRIALS = 500  # trials offered in the choice; a link may name any other
 SECTIONS = ["Published outcomes", "Results posted on ClinicalTrials.gov", "Across trials"]
-
-
 PARTS = ["As published", "Risk differences (computed here)", "The numbers", "Citation"]  # a publication's tabs
 
 
@@ -179,8 +177,6 @@ if show == SECTIONS[0]:
         chosen = st.selectbox("Publication", list(pubs.pmid)[:500], key="outcome_pmid",
                               format_func=lambda p: f"PMID {p} · {ptitles[p][:90]}")
         pubs = pubs[pubs.pmid == chosen]
-    if len(pubs) == 1 and (notice := filters.check_url_values("outcomes_part", PARTS, "tab", remember=False)):
-        st.warning(notice, icon=":material/link_off:")
     for pub in pubs.itertuples():  # one publication: the table above chooses it
         g = mine[mine.pmid == pub.pmid]
         doi = f" · [doi:{ui.safe_md(pub.doi)}]({ui.doi_url(pub.doi)})" if isinstance(pub.doi, str) else ""
@@ -190,7 +186,7 @@ if show == SECTIONS[0]:
             st.error(ui.retraction_note(notices), icon=":material/report:")
         # A part at a time, kept in the URL (?outcomes_part=The+numbers): what the paper published first, what
         # is computed here on its own tab, so the page draws a few charts rather than all of them.
-        published, computed, numbers, citation = st.tabs(PARTS, key="outcomes_part", bind="query-params")
+        published, computed, numbers, citation = filters.url_tabs(PARTS, "outcomes_part")
         if published.open:
             with published:
                 published_charts(g)

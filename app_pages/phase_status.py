@@ -28,10 +28,7 @@ st.caption({"indication": "Bars are stacked by indication.",
 areas = data.area_names()
 # One breakdown at a time, kept in the URL (?phase_status_by=By+status): each draws a chart of two panels,
 # and drawing one is what keeps the page within issue 21's load time.
-if notice := filters.check_url_values("phase_status_by", list(TABS), "tab", remember=False):
-    st.warning(notice, icon=":material/link_off:")
-for tab, (by, title) in zip(st.tabs(list(TABS), key="phase_status_by", bind="query-params"), TABS.values(),
-                            strict=True):
+for tab, (by, title) in zip(filters.url_tabs(list(TABS), "phase_status_by"), TABS.values(), strict=True):
     if not tab.open:
         continue
     with tab:

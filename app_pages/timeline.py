@@ -39,9 +39,7 @@ if n_undated:
     st.markdown(f"{n_undated:,} trial(s) in this selection state no start or completion date in their source "
                 "documents. They are not drawn, and no dates are invented for them: see *Dates not stated in "
                 "source*.")
-if notice := filters.check_url_values("timeline_table", TABLES, "tab", remember=False):
-    st.warning(notice, icon=":material/link_off:")
-stated, events, not_stated = st.tabs(TABLES, key="timeline_table", bind="query-params")
+stated, events, not_stated = filters.url_tabs(TABLES, "timeline_table")
 if stated.open:
     with stated:
         if n_dated:

@@ -319,28 +319,25 @@ def outcome_bars(groups: pd.DataFrame, title: str, counts: bool = False) -> go.F
 
 
 def outcome_bars_grid(measures: list[tuple[str, pd.DataFrame, bool]], title: str) -> go.Figure:
-    """Several measures' bars as outcome_bars draws each, in one figure: a panel per measure, one under another (two
-    side by side did not fit a phone's 390 px: labels ran into each other), each with its own title and y axis (percentages, or with its `counts` flag the number of events). One figure is
+    """Several measures' bars as outcome_bars draws each, in one figure: a panel per measure, one under another
+    (two side by side did not fit a phone's 390 px: labels ran into each other), each with its own title and y
+    axis (percentages, or with its `counts` flag the number of events), one legend at the foot. One figure is
     drawn faster than one per measure (issue 21). `measures`: (panel title, groups, counts) in order."""
     from plotly.subplots import make_subplots
 
-    cols, rows = 1, max(1, len(measures))
-    fig = make_subplots(rows=rows, cols=cols, subplot_titles=[wrap_title(t, 30) for t, _, _ in measures] or None,
+    rows = max(1, len(measures))
+    fig = make_subplots(rows=rows, cols=1, subplot_titles=[wrap_title(t, 30) for t, _, _ in measures] or None,
                         vertical_spacing=min(0.2, 0.45 / rows))
-    for i, (_, groups, counts) in enumerate(measures):
-        row, col = i // cols + 1, i % cols + 1
-        _outcome_panel(fig, groups, counts, row=row, col=col, legend=i == 0)
-    fig.update_layout(barmode="group")
-    _layout(fig, title, "Time point", "", 190 + 360 * rows)
+    _layout(fig, title, "", "", 190 + 360 * rows)
     # Room above the first row for the panels' titles (two lines), under the figure's; the legend at the foot,
     # clear of them at any width.
-    fig.update_layout(margin=dict(t=120 + 20 * wrap_title(title).count("<br>"), b=90),
+    fig.update_layout(barmode="group", margin=dict(t=120 + 20 * wrap_title(title).count("<br>"), b=90),
                       legend=dict(orientation="h", yref="container", y=0, yanchor="bottom", x=0, xanchor="left"))
-    for i, (_, _, counts) in enumerate(measures):
-        row, col = i // cols + 1, i % cols + 1
-        fig.update_xaxes(title_text="Time point", row=row, col=col)
+    for row, (_, groups, counts) in enumerate(measures, start=1):
+        _outcome_panel(fig, groups, counts, row=row, col=1, legend=row == 1)
+        fig.update_xaxes(title_text="Time point", row=row, col=1)
         fig.update_yaxes(title_text="Events (number, as published)" if counts else
-                         "Responders (% of group,<br>as published)", row=row, col=col)
+                         "Responders (% of group,<br>as published)", row=row, col=1)
     return fig
 
 

@@ -4,7 +4,8 @@ shared and opened directly."""
 
 from __future__ import annotations
 
-from collections.abc import Container, Iterable, Mapping
+from collections.abc import Container, Iterable, Mapping, Sequence
+from typing import Any
 
 import streamlit as st
 
@@ -32,6 +33,15 @@ def check_url_values(param: str, valid: list[str], what: str, remember: bool = T
     if remember:
         st.session_state.setdefault(NOTICE_KEY, {})[param] = text
     return text
+
+
+def url_tabs(labels: Sequence[str], key: str) -> Sequence[Any]:
+    """Tabs kept in the URL (`?<key>=<label>`, so a shared link opens one), for a page that draws one part at a
+    time: run a tab's content only when its `.open` is true. A label the page does not have, from a link, is
+    ignored with a notice (the first tab opens). Returns st.tabs' containers, in the order of `labels`."""
+    if notice := check_url_values(key, list(labels), "tab", remember=False):
+        st.warning(notice, icon=":material/link_off:")
+    return st.tabs(list(labels), key=key, bind="query-params")
 
 
 def linked_trials(asked: Iterable[str], offered: Container[str]) -> dict[str, StudyRecord]:

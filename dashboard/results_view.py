@@ -29,9 +29,7 @@ def posted_when(first: str | None, updated: str | None) -> str:
 def tabs(nct: str) -> None:
     """The three modules as tabs kept in the URL (`?results_part=Adverse+events`). Only the open tab runs: a
     trial may post hundreds of measures and thousands of event terms, each module with its own charts."""
-    if notice := filters.check_url_values("results_part", TABS, "tab", remember=False):
-        st.warning(notice, icon=":material/link_off:")
-    measures_tab, flow_tab, events_tab = st.tabs(TABS, key="results_part", bind="query-params")
+    measures_tab, flow_tab, events_tab = filters.url_tabs(TABS, "results_part")
     for tab, draw in ((measures_tab, outcome_measures), (flow_tab, participant_flow), (events_tab, adverse_events)):
         if tab.open:
             with tab:

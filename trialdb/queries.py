@@ -4,6 +4,7 @@ results come back as pandas DataFrames (or plain records for one trial)."""
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 from dataclasses import dataclass
 
@@ -255,13 +256,11 @@ def regimens(engine: Engine, f: Filters, nct_ids: tuple[str, ...] | None = None)
     if nct_ids is not None:
         stmt = stmt.where(R.nct_id.in_(nct_ids))
     df = _frame(engine, stmt)
-    # A portfolio repeats a few schedules (every other day for 5 days, ...): each distinct one is computed once.
-    computed: dict[object, _Schedule] = {}
-    schedules = [computed[p] if p in computed else computed.setdefault(p, _schedule(p)) for p in df.phases]
+    schedules = [_schedule(p if isinstance(p, str) else None) for p in df.phases]
     df["not_read"] = [json.loads(x) if isinstance(x, str) and x else [] for x in df["not_read"]]
     df["flags"] = [json.loads(x) if isinstance(x, str) and x else [] for x in df["flags"]]
     df["complete"] = [s.complete for s in schedules]
-    df["days"] = [s.days for s in schedules]  # one list per distinct schedule, shared by its rows: read, never changed
+    df["days"] = [s.days for s in schedules]
     df["administrations"] = [len(s.days) if s.complete else None for s in schedules]
     df["treatment_weeks"] = [s.treatment_weeks for s in schedules]
     df["total_dose"] = [r.dose * len(r.days) if r.dose is not None and r.role == "active" and r.complete and not s.own_dose
@@ -283,8 +282,11 @@ class _Schedule:
     per_week: float | None
 
 
-def _schedule(text: object) -> _Schedule:
-    phases = phases_from_json(text if isinstance(text, str) else None)
+@functools.lru_cache(maxsize=1024)
+def _schedule(text: str | None) -> _Schedule:
+    """A portfolio repeats a few schedules (every other day for 5 days, ...): each distinct one is computed once.
+    Its `days` list is shared by every row of that schedule: read, never changed."""
+    phases = phases_from_json(text)
     complete = is_complete(phases)
     return _Schedule(complete=complete, days=administration_days(phases) if complete else [],
                      treatment_weeks=(treatment_days(phases) or 0) / 7 if complete else None,

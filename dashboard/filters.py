@@ -82,16 +82,10 @@ def indication_filter(opts: Mapping[str, list[tuple[str, str, int]]]) -> tuple[s
     inds = {code: (name, n) for code, name, n in opts["indications"]}
     check_url_values("area", list(areas), "disease area")
     check_url_values("indication", list(inds), "indication")
-    per_area = {a: [c for c, x in area_of.items() if x == a] for a in areas}
-    sel_area = st.multiselect(
-        "Disease area", list(areas), default=[], key="area", bind="query-params", placeholder="All areas",
-        help="Choosing an area chooses all its indications; none chosen means every area. "
-             + "; ".join(f"{safe_md(c)}: {safe_md(name)}, {len(per_area[c])} indication(s), {n} trial(s)"
-                         for c, (name, n) in areas.items()))
-    sel_ind = st.multiselect(
-        "Indication", list(inds), default=[], key="indication", bind="query-params", placeholder="All indications",
-        help="Adds single indications to the areas chosen; none chosen (and no area) means every indication. "
-             + "; ".join(f"{safe_md(c)}: {safe_md(name)}, {n} trial(s)" for c, (name, n) in inds.items()))
+    sel_area = st.multiselect("Disease area", list(areas), default=[], key="area", bind="query-params",
+                              placeholder="All areas")
+    sel_ind = st.multiselect("Indication", list(inds), default=[], key="indication", bind="query-params",
+                             placeholder="All indications")
     chosen = resolve_indications(sel_area, sel_ind, area_of)
     # Codes of imported indications are registry text: escaped, never Markdown.
     st.caption(f"All {len(inds)} indications." if chosen is None else
@@ -114,7 +108,7 @@ def sidebar() -> Filters:
     stays short whatever the portfolio holds. A bound multiselect writes its options' *formatted* labels to
     the URL, so areas and indications are shown as their bare codes (`?area=rheumatology&indication=SLE`)
     and phases and statuses as readable labels (`?phase=Phase+2&status=Completed`); the names and counts
-    are in the help text. Links made when phases and statuses started all chosen still open the same view:
+    are in the guide under them (`guide`). Links made when phases and statuses started all chosen still open the same view:
     the values they list are chosen, and a link listing every value means every value."""
     opts = data.filter_options()
     phases = {p: n for p, _, n in opts["phases"]}
@@ -124,17 +118,45 @@ def sidebar() -> Filters:
     with st.sidebar:
         st.header("Filter", divider="gray")
         indications = indication_filter(opts)
-        sel_phase = st.multiselect(
-            "Phase", list(phases), default=[], key="phase", bind="query-params", format_func=phase_label,
-            placeholder="All phases",
-            help="None chosen means every phase. " + "; ".join(f"{phase_label(p)}: {n} trial(s)" for p, n in phases.items()))
-        sel_status = st.multiselect(
-            "Status", list(statuses), default=[], key="status", bind="query-params", format_func=label,
-            placeholder="All statuses",
-            help="None chosen means every status. " + "; ".join(f"{label(s)}: {n} trial(s)" for s, n in statuses.items()))
+        sel_phase = st.multiselect("Phase", list(phases), default=[], key="phase", bind="query-params",
+                                   format_func=phase_label, placeholder="All phases")
+        sel_status = st.multiselect("Status", list(statuses), default=[], key="status", bind="query-params",
+                                    format_func=label, placeholder="All statuses")
         st.caption("Share the page's URL to share this filtered view.")
+        guide(opts)
     return Filters(indications=indications, phases=chosen_or_all(sel_phase, phases),
                    statuses=chosen_or_all(sel_status, statuses))
+
+
+SEARCH_RULES = ("Finds trials by NCT id (an earlier, merged id too), title, acronym, condition, intervention (and its "
+                "other names), sponsor or collaborator, summary, description or eligibility criteria, ignoring case "
+                "and accents. Every word must match; a word matches the start of a word (“belim” finds belimumab). "
+                f"The first {search.MAX_CHARS} characters are searched.")
+
+
+def guide(opts: Mapping[str, list[tuple[str, str, int]]]) -> None:
+    """How the search and the four filters work, and how many trials each value has: a sidebar expander
+    whose content is made only when it is opened (kept open for the session). It replaces the widgets'
+    help tooltips, which every page load drew (issue 21: 0.065 s a load) and which a keyboard could not open."""
+    box = st.expander("How the search and filter work", key="filter_guide_open", on_change="rerun")
+    if not box.open:
+        return
+    areas = {code: (name, n) for code, name, n in opts["areas"]}
+    area_of = {code: area for code, area, _ in opts["indication_areas"]}
+    per_area = {a: sum(1 for x in area_of.values() if x == a) for a in areas}
+    with box:
+        st.markdown(f"**Search.** {SEARCH_RULES}")
+        st.markdown("**Filter.** A filter with nothing chosen means every value. Choosing a disease area chooses "
+                    "all its indications; indications chosen are added to the areas chosen. The page's URL keeps "
+                    "the search and the filter.")
+        # Codes and names of imported indications are registry text: escaped, never Markdown.
+        st.markdown("**Disease areas**\n\n" + "\n".join(
+            f"- {safe_md(c)}: {safe_md(name)}, {per_area[c]} indication(s), {n:,} trial(s)"
+            for c, (name, n) in areas.items()))
+        st.markdown("**Indications**\n\n" + "\n".join(
+            f"- {safe_md(c)}: {safe_md(name)}, {n:,} trial(s)" for c, name, n in opts["indications"]))
+        st.markdown("**Phases**\n\n" + "\n".join(f"- {phase_label(p)}: {n:,} trial(s)" for p, _, n in opts["phases"]))
+        st.markdown("**Statuses**\n\n" + "\n".join(f"- {label(s)}: {n:,} trial(s)" for s, _, n in opts["statuses"]))
 
 
 def current() -> Filters:
@@ -146,12 +168,8 @@ def search_box() -> str:
     conditions, interventions and their other names, sponsors and collaborators, free text (trialdb.search). Returns the search
     as it is run: trimmed and cut to search.MAX_CHARS characters."""
     with st.sidebar:
-        raw = st.text_input(
-            "Search trials", key="q", bind="query-params", placeholder="Drug, sponsor, title word, NCT id",
-            help="Finds trials by NCT id (an earlier, merged id too), title, acronym, condition, intervention (and "
-                 "its other names), sponsor or collaborator, summary, description or eligibility criteria, ignoring "
-                 "case and accents. Every word must match; a word matches the start of "
-                 f"a word (“belim” finds belimumab). The first {search.MAX_CHARS} characters are searched.")
+        raw = st.text_input("Search trials", key="q", bind="query-params",
+                            placeholder="Drug, sponsor, title word, NCT id")
     query = search.clean_query(raw)
     if len(" ".join((raw or "").split())) > search.MAX_CHARS:
         st.sidebar.caption(f"Only the first {search.MAX_CHARS} characters of the search are used.")

@@ -476,3 +476,23 @@ def test_compare_three_trials_a_part_at_a_time_kept_in_the_url():
     at = opened("Everything")
     assert any("tab “Everything”" in w.value for w in at.warning)
     assert md_tables(at)[0] == facts
+
+
+def test_the_filter_guide_is_made_when_opened_and_counts_what_the_filter_offers():
+    """The sidebar's "How the search and filter work" (the widgets' former help tooltips): closed, nothing of it
+    is sent; opened, it says how the search and the filter work and how many trials each value has, from the
+    same counts the filter offers."""
+    at = open_page("overview", [])
+    assert "Finds trials by NCT id" not in text_of(at)
+    at.session_state["filter_guide_open"] = True
+    at.run()
+    assert not at.exception
+    guide = "\n".join(m.value for m in at.sidebar.markdown)
+    assert "a word matches the start of a word (“belim” finds belimumab)" in guide
+    assert "Choosing a disease area chooses all its indications" in guide
+    assert "- SLE: Systemic lupus erythematosus, 2 trial(s)" in guide and "- RA: Rheumatoid arthritis, 1 trial(s)" in guide
+    assert "- rheumatology: Rheumatology, 3 indication(s), 4 trial(s)" in guide
+    assert "- Phase 2: 3 trial(s)\n- Phase 3: 1 trial(s)" in guide and "- Completed: 2 trial(s)\n- Unknown: 2 trial(s)" in guide
+    at.session_state["filter_guide_open"] = False
+    at.run()
+    assert "Finds trials by NCT id" not in text_of(at)

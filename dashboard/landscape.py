@@ -41,7 +41,10 @@ def points(reg: pd.DataFrame) -> pd.DataFrame:
     its unit or the frequency is not known (those are not drawn)."""
     if reg.empty:
         return pd.DataFrame(columns=POINT_COLUMNS)
-    act = reg[(reg.role == "active") & reg.is_il2.astype(bool)]
+    # Only the columns read below: itertuples over every column of Arrow-backed strings is slow (0.15 s at 10,000 arms).
+    act = reg.loc[(reg.role == "active") & reg.is_il2.astype(bool),
+                  ["nct_id", "indication", "arm", "drug", "source", "dose", "unit", "unit_as_written", "per_week",
+                   "basis", "phases"]]
     rows = []
     schedules: dict[object, str] = {}  # thousands of arms share a few schedules: read each once
     for r in act.itertuples():
@@ -143,7 +146,7 @@ def figure(pts: pd.DataFrame, palette: Palette | None = None) -> go.Figure:
         markers: dict[str, list[dict]] = {}
         for (x, y, series), m in g.groupby(["x", "y", "series"], sort=False):
             present = cells[(x, y)]
-            arms = [f"{r.nct_id} · {r.arm}" for r in m.itertuples()]
+            arms = [f"{n} · {a}" for n, a in zip(m.nct_id.tolist(), m.arm.tolist(), strict=True)]
             first = m.iloc[0]
             others = arms_at[(x, y)] - len(m)
             here = f"<br>{len(m):,} arms of {series} here: {'; '.join(arms[:5])}" + (

@@ -78,9 +78,12 @@ class Filters:
 
 
 def _frame(engine: Engine, stmt: Select) -> pd.DataFrame:
+    """The statement's rows as a DataFrame, one column per selected label. Rows go in as plain tuples: given
+    SQLAlchemy Row objects, pandas probes each one's attributes (a failed key lookup per row, 0.1 s at 20,000
+    rows)."""
     with engine.connect() as conn:
         result = conn.execute(stmt)
-        return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+        return pd.DataFrame.from_records([tuple(r) for r in result], columns=list(result.keys()))
 
 
 def filter_options(engine: Engine) -> dict[str, list[tuple[str, str, int]]]:
@@ -263,8 +266,10 @@ def regimens(engine: Engine, f: Filters, nct_ids: tuple[str, ...] | None = None)
     df["days"] = [s.days for s in schedules]
     df["administrations"] = [len(s.days) if s.complete else None for s in schedules]
     df["treatment_weeks"] = [s.treatment_weeks for s in schedules]
-    df["total_dose"] = [r.dose * len(r.days) if r.dose is not None and r.role == "active" and r.complete and not s.own_dose
-                        else None for r, s in zip(df.itertuples(), schedules, strict=True)]
+    # Zipped columns, not itertuples: iterating every column of Arrow-backed strings cost 0.2 s at 20,000 arms.
+    df["total_dose"] = [dose * len(s.days) if dose is not None and not pd.isna(dose) and role == "active" and s.complete
+                        and not s.own_dose else None
+                        for dose, role, s in zip(df.dose.tolist(), df.role.tolist(), schedules, strict=True)]
     df["basis"] = [basis(u) if isinstance(u, str) else None for u in df.unit]
     df["per_week"] = [s.per_week for s in schedules]
     df["is_il2"] = [is_il2(d) for d in df.drug]

@@ -150,7 +150,7 @@ def figure(pts: pd.DataFrame, palette: Palette | None = None) -> go.Figure:
         markers: dict[str, list[dict]] = {}
         for (x, y, series), m in g.groupby(["x", "y", "series"], sort=False):
             present = cells[(x, y)]
-            arms = [f"{n} · {a}" for n, a in zip(m.nct_id.tolist(), m.arm.tolist(), strict=True)]
+            arms = [f"{nct} · {arm}" for nct, arm in zip(m.nct_id.tolist(), m.arm.tolist(), strict=True)]
             first = m.iloc[0]
             others = arms_at[(x, y)] - len(m)
             here = f"<br>{len(m):,} arms of {series} here: {'; '.join(arms[:5])}" + (

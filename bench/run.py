@@ -65,13 +65,16 @@ SEARCH_URL = "/?q=IL-2"
 SORT_URL = "/?overview_trials_sort=Start&overview_trials_order=descending"
 
 # Rendered = the run finished and every chart and table the page draws is on screen (counts learnt
-# once per page, since charts and tables are lazily loaded components that mount after the run).
+# once per page, since charts and tables are lazily loaded components that mount after the run). A chart is
+# Plotly's (drawn: its SVG) or Vega-Lite's (`st.altair_chart`, drawn: its canvas or SVG of marks), so a figure
+# moved from one to the other is measured the same way.
+CHARTS = "[data-testid='stPlotlyChart'], [data-testid='stVegaLiteChart']"
 RENDERED_JS = """([charts, tables]) => {
-  const c = [...document.querySelectorAll("[data-testid='stPlotlyChart']")];
+  const c = [...document.querySelectorAll(CHARTS)];
   const t = [...document.querySelectorAll(TABLES)];
-  return c.length >= charts && t.length >= tables && c.every(x => x.querySelector('svg.main-svg'))
+  return c.length >= charts && t.length >= tables && c.every(x => x.querySelector('svg.main-svg, canvas.marks, svg.marks'))
     && t.every(x => x.querySelectorAll("tbody tr").length > 0);
-}""".replace("TABLES", json.dumps(TABLES))
+}""".replace("TABLES", json.dumps(TABLES)).replace("CHARTS", json.dumps(CHARTS))
 
 
 class Frames:
@@ -131,7 +134,7 @@ def learn(page, url: str) -> tuple[int, int]:
     page.wait_for_selector(READY, state="attached", timeout=300_000)
     page.wait_for_load_state("networkidle", timeout=300_000)
     page.wait_for_timeout(500)
-    return (page.locator("[data-testid='stPlotlyChart']").count(),
+    return (page.locator(CHARTS).count(),
             page.locator(TABLES).count())
 
 
@@ -530,7 +533,7 @@ def write_results(args, minimal, portfolios, start, gen_s) -> Path:
         + (" --no-cold-start" if args.no_cold_start else "") + "`",
         "- Pages: every page of app.py's `st.navigation` (read from app.py), then the deep links of bench/run.py.",
         "- Method: headless Chromium (Debian), each time from navigation until Streamlit reports the run finished",
-        "  and every chart (Plotly SVG) and table (rows) of the page is on screen. Cold: the page is the first",
+        "  and every chart (Plotly's SVG, or Vega-Lite's marks) and table (rows) of the page is on screen. Cold: the page is the first",
         "  request to a freshly started server (for the seed portfolio the database file is deleted first, so",
         "  the cold time includes building it). Warm: the same page loaded again, 3 times a run. Filter change: one",
         "  indication removed on the overview (of SLE and RA), until the headline count changes. Ratios divide",

@@ -46,7 +46,7 @@ def points(reg: pd.DataFrame) -> pd.DataFrame:
     its unit or the frequency is not known (those are not drawn)."""
     if reg.empty:
         return pd.DataFrame(columns=POINT_COLUMNS)
-    act = reg.loc[(reg.role == "active") & reg.is_il2.astype(bool)]
+    act = reg[(reg.role == "active") & reg.is_il2.astype(bool)]
     rows = []
     schedules: dict[object, str] = {}  # thousands of arms share a few schedules: read each once
     # The columns read below, each as a list (itertuples walks every column of Arrow-backed strings element by

@@ -23,17 +23,13 @@ def published_charts(g: pd.DataFrame) -> None:
         for note in sri.note.dropna().unique():
             st.warning(f"{ui.safe_md(note)} (as published)", icon=":material/info:")
     other = g[~g.measure.str.startswith("SRI-4")]
-    # The other measures in one figure, a panel each (one chart draws faster than one per measure).
-    panels = [(f"{measure}{' (safety)' if bool(og.is_harm.iloc[0]) else ''}", og, bool(og.percent.isna().all()))
-              for measure, og in other.groupby("measure", sort=False)]
-    if panels:
-        titles, measures, as_counts = zip(*panels, strict=True)
-        ui.plot(data.outcome_bars_grid_figure(titles, measures, as_counts, "Other outcomes, IL-2 vs placebo"),
-                f"outcomes_other_{g.pmid.iloc[0]}")
-        for name, _, counts in panels:
-            if counts:
-                st.caption(f"{ui.safe_md(name)}: the paper states the number of events only, no percentage or "
-                           "p-value is published.")
+    for i, (measure, og) in enumerate(other.groupby("measure", sort=False)):  # a chart each
+        name = f"{measure}{' (safety)' if bool(og.is_harm.iloc[0]) else ''}"
+        counts = bool(og.percent.isna().all())
+        ui.plot(data.outcome_bars_figure(og, f"{name}, IL-2 vs placebo", counts), f"outcomes_{i}_{g.pmid.iloc[0]}")
+        if counts:
+            st.caption(f"{ui.safe_md(name)}: the paper states the number of events only, no percentage or p-value "
+                       "is published.")
     st.caption(f"Bars show percentages exactly as published. Error bars: 95% confidence intervals computed here "
                f"({WILSON}); where the paper prints only a percentage, the counts are derived from it (see the "
                "numbers). p-values are as published.")

@@ -32,7 +32,8 @@ for tab, (by, title) in zip(filters.url_tabs(list(TABS), "phase_status_by"), TAB
     if not tab.open:
         continue
     with tab:
-        ui.plot(data.counts_figure(f, by), f"by_{by}_chart")
+        for i, chart in enumerate(data.counts_figure(f, by)):  # trials, then participants
+            ui.plot(chart, f"by_{by}_chart{i}")
         long = frames.counts_long(counts, by)
         detail = frames.counts_by_indication(long, by, title, areas)
         ui.table(frames.counts_wide(long, by, title, pal), f"by_{by}", f"il2_trials_by_{by}.csv",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -160,12 +161,14 @@ def trials_table(f: Filters) -> pd.DataFrame:
 
 
 # Figures that take tens of milliseconds to build, kept per filter. cache_resource hands out the one
-# object, unpickled never: safe because st.plotly_chart copies a figure (to_dict) and nothing changes it.
+# object, unpickled never: safe because st.plotly_chart copies a figure (to_dict), st.vega_lite_chart a spec, and
+# nothing changes them. A Vega-Lite chart is kept as its spec (Altair's to_dict, validated once): made on every
+# run, the spec of each of the Outcomes page's charts took 30 to 50 ms (issue 21).
 @st.cache_resource(max_entries=200, show_spinner=False)
-def counts_figure(f: Filters, by: str) -> go.Figure:
+def counts_figure(f: Filters, by: str) -> list[dict[str, Any]]:
     from dashboard import figures, frames
 
-    return figures.counts_pair(frames.counts_long(counts_by(f), by), by, palette(f))
+    return [c.to_dict() for c in figures.counts_pair(frames.counts_long(counts_by(f), by), by, palette(f))]
 
 
 # Colours: one palette per filter, from the indications its trials have, so every page of one
@@ -192,10 +195,10 @@ def area_names() -> dict[str, str]:
 
 
 @st.cache_resource(max_entries=200, show_spinner=False)
-def timeline_by_year_figure(f: Filters) -> go.Figure:
+def timeline_by_year_figure(f: Filters) -> dict[str, Any]:
     from dashboard import figures
 
-    return figures.timeline_by_year(timeline_by_year(f))
+    return figures.timeline_by_year(timeline_by_year(f)).to_dict()
 
 
 # Registry changes ("What's new") and how current the registry data is.
@@ -328,18 +331,10 @@ def outcome_choices(f: Filters, max_trials: int) -> dict:
 # A publication's figures, kept per publication's rows (a hash of the small frame): 0.2 s of the Outcomes page's
 # run when built every time (issue 21).
 @st.cache_resource(max_entries=200, show_spinner=False)
-def outcome_bars_figure(groups: pd.DataFrame, title: str, counts: bool = False) -> go.Figure:
+def outcome_bars_figure(groups: pd.DataFrame, title: str, counts: bool = False) -> dict[str, Any]:
     from dashboard import figures
 
-    return figures.outcome_bars(groups, title, counts=counts)
-
-
-@st.cache_resource(max_entries=200, show_spinner=False)
-def outcome_bars_grid_figure(titles: tuple[str, ...], groups: tuple[pd.DataFrame, ...], counts: tuple[bool, ...],
-                             title: str) -> go.Figure:
-    from dashboard import figures
-
-    return figures.outcome_bars_grid(list(zip(titles, groups, counts, strict=True)), title)
+    return figures.outcome_bars(groups, title, counts=counts).to_dict()
 
 
 @st.cache_resource(max_entries=200, show_spinner=False)
@@ -369,12 +364,12 @@ def compare_calendar_figure(nct_ids: tuple[str, ...]) -> go.Figure:
 
 # Registry-results figures, kept like the other slow figures (see counts_figure).
 @st.cache_resource(max_entries=200, show_spinner=False)
-def measure_figure(measure_id: int, title: str, unit: str | None, error: str | None) -> go.Figure | None:
+def measure_figure(measure_id: int, title: str, unit: str | None, error: str | None) -> dict[str, Any] | None:
     from dashboard import results_figures, results_frames
 
     long = results_frames.measure_long(measure_data(measure_id))
     kind = results_frames.measure_kind(long)
-    return None if kind == "none" else results_figures.measure_figure(long, kind, title, unit, error)
+    return None if kind == "none" else results_figures.measure_figure(long, kind, title, unit, error).to_dict()
 
 
 @st.cache_resource(max_entries=200, show_spinner=False)

@@ -1,10 +1,13 @@
-"""Pure functions from prepared frames to Plotly figures: every figure has a title, labelled axes,
+"""Pure functions from prepared frames to figures (Plotly, and Vega-Lite through Altair where a page must draw
+fast: it draws in about a third of Plotly's time, issue 21): every figure has a title, labelled axes,
 hover details and the same colours for the same things. No Streamlit here."""
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import TypeVar
 
+import altair as alt
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -14,7 +17,9 @@ from dashboard.theme import (
     OTHER_DRUG_COLOUR,
     REST_FILL,
     ROLE_COLOURS,
+    STATUS_COLOURS,
     Palette,
+    ink_on,
     palette_of_codes,
     status_colour,
 )
@@ -24,6 +29,9 @@ from trialdb.enums import label
 FONT = dict(family="Source Sans Pro, sans-serif", size=13)
 SEGMENT_LABELS = 15  # stacked segments up to which each carries its number
 TITLE_LINE = 44  # characters of a chart title's line: what a phone's width (390 px) shows
+PANEL_HEIGHT = 220  # px of each of counts_pair's two plots
+VL = TypeVar("VL", alt.Chart, alt.LayerChart)  # a Vega-Lite chart of one view (what fits a page's width)
+PHONE = "containerSize()[0] < 700"  # a Vega expression: the chart is drawn on a phone's width (or a narrow column)
 
 
 def wrap_title(title: str, width: int = TITLE_LINE) -> str:
@@ -50,47 +58,100 @@ def _layout(fig: go.Figure, title: str, x: str, y: str, height: int = 420) -> go
     return fig
 
 
-def stacked_bars(frame: pd.DataFrame, by: str, value: str, title: str, value_label: str,
-                 palette: Palette | None = None) -> go.Figure:
-    """Bars per `by` (phase or status), stacked by the palette's series (indications, or disease areas
-    when there are too many indications to tell apart), the stack's total above each bar. A series of
-    several indications names them on hover. Segment labels too small to read are hidden; past
-    SEGMENT_LABELS segments there are none (each is a text the browser measures, and the hover and the
-    table beneath give the numbers)."""
+def stack_segments(frame: pd.DataFrame, by: str, value: str, palette: Palette | None = None) -> pd.DataFrame:
+    """The segments of bars per `by` (phase or status) stacked by the palette's series (indications, or disease
+    areas when there are too many indications to tell apart): one row per (series, `by`) with `value` > 0 (an
+    empty segment draws nothing), columns `by`, series, value, y0 and y1 (its extent: the palette's first
+    series at the bottom), colour, ink (the label colour readable on it) and detail (a series of several
+    indications names them, largest first, at most six and "and N more"; else "")."""
     pal = palette or palette_of_codes(frame.indication, frame.trials)
-    categories = list(dict.fromkeys(frame[by]))
     f = frame.assign(series=[pal.series_of(c) for c in frame.indication])
     seg = f.groupby(["series", by], sort=False)[value].sum().reset_index()
-    seg = seg[seg[value] > 0]  # an empty segment draws nothing but a hover target (trials with no enrolment stated)
-    labelled = len(seg) <= SEGMENT_LABELS
-    grouped = pal.by != "indication"
+    seg = seg[seg[value] > 0]
     present = list(dict.fromkeys(seg.series))
-    fig = go.Figure()
-    for name in [n for n in pal.colours if n in present] + [n for n in present if n not in pal.colours]:
-        g = seg[seg.series == name]
-        customdata, detail = None, ""
-        if grouped:  # name the segment's indications, largest first
-            parts = f[f.series == name].groupby([by, "indication"], sort=False)[value].sum()
-            customdata = []
-            for cat in g[by]:
-                top = parts.loc[cat].sort_values(ascending=False)
-                top = top[top > 0]
-                more = f" and {len(top) - 6} more" if len(top) > 6 else ""
-                customdata.append(", ".join(f"{i} {v:,}" for i, v in top.head(6).items()) + more)
-            detail = "<br>%{customdata}"
-        fig.add_bar(x=list(g[by]), y=list(g[value]), name=name, marker_color=pal.colour_of_series(name),
-                    text=list(g[value]) if labelled else None, textposition="inside", insidetextanchor="middle",
-                    customdata=customdata,
-                    hovertemplate=f"%{{x}}<br>{name}: %{{y:,}} {value_label.lower()}{detail}<extra></extra>")
-    totals = frame.groupby(by, sort=False)[value].sum().reindex(categories)
-    fig.add_trace(go.Scatter(x=list(totals.index), y=list(totals.values), mode="text", text=[f"{v:,}" for v in totals],
-                             textposition="top center", showlegend=False, hoverinfo="skip", name="total"))
-    top = max(totals.max() if len(totals) else 1, 1)
-    fig.update_layout(barmode="stack", uniformtext=dict(minsize=10, mode="hide"), legend_title_text=pal.title)
-    fig.update_xaxes(categoryorder="array", categoryarray=categories)
-    # Counts are whole numbers: no 0.5-trial ticks.
-    fig.update_yaxes(range=[0, top * 1.15], tickformat=",d", dtick=max(1, -(-top // 6)) if top < 60 else None)
-    return _layout(fig, title, by.capitalize(), value_label, 380)
+    order = [n for n in pal.colours if n in present] + [n for n in present if n not in pal.colours]
+    seg = seg.assign(rank=[order.index(s) for s in seg.series]).sort_values(["rank", by], kind="stable")
+    seg["y1"] = seg.groupby(by, sort=False)[value].cumsum()
+    seg["y0"] = seg.y1 - seg[value]
+    seg["colour"] = [pal.colour_of_series(s) for s in seg.series]
+    seg["ink"] = [ink_on(c) for c in seg.colour]
+    detail: dict[tuple[str, str], str] = {}
+    if pal.by != "indication":
+        parts = f.groupby(["series", by, "indication"], sort=False)[value].sum().reset_index()
+        parts = parts[parts[value] > 0].sort_values(value, ascending=False, kind="stable")
+        for key, g in parts.groupby(["series", by], sort=False):
+            more = f" and {len(g) - 6} more" if len(g) > 6 else ""
+            detail[key] = ", ".join(f"{ind} {v:,}" for ind, v in zip(g.indication[:6], g[value][:6], strict=True)) + more
+    seg["detail"] = [detail.get(key, "") for key in zip(seg.series, seg[by], strict=True)]
+    return seg.rename(columns={value: "value"}).drop(columns="rank").reset_index(drop=True)
+
+
+def vl_title(title: str, subtitle: str | None = None) -> alt.TitleParams:
+    """A Vega-Lite chart title at the top left, in lines of at most TITLE_LINE characters (Streamlit cuts a
+    long one line short with an ellipsis at the chart's width: on a phone most of it would be lost)."""
+    return alt.TitleParams(text=wrap_title(title).split("<br>"), anchor="start", fontSize=15, offset=12,
+                           subtitle=wrap_title(subtitle).split("<br>") if subtitle else alt.Undefined,
+                           subtitleFontSize=12)
+
+
+def vl_legend(title: str | None = None) -> alt.Legend:
+    """A legend under the chart, in four columns on a wide screen and two on a phone (Vega-Lite never wraps a
+    horizontal legend by itself, and a row of seven names would run off a 390 px screen)."""
+    return alt.Legend(orient="bottom", direction="horizontal", title=title, labelLimit=220, symbolType="square",
+                      columns=alt.ExprRef(f"{PHONE} ? 2 : 4"))
+
+
+def vl_top(chart: VL) -> VL:
+    """A chart ready to draw: fitted to the page's width while its height stays the plot's (Streamlit's
+    theme fits both, so the axis labels and legend under a plot ate its height on a phone); no frame."""
+    return chart.properties(autosize=alt.AutoSizeParams(type="fit-x", contains="padding")).configure_view(stroke=None)
+
+
+def counts_pair(frame: pd.DataFrame, by: str, palette: Palette | None = None) -> list[alt.LayerChart]:
+    """Trials and planned participants per `by`, stacked by the palette's series (stack_segments): two Vega-Lite
+    charts drawn one above the other, the first with the title, the second with the category axis and the one
+    legend (at most MAX_SERIES entries). Each stack's total sits above it, and each segment's number inside it
+    while there are at most SEGMENT_LABELS segments and it is tall enough to hold it (the tooltip and the table
+    beneath give every number). Two charts, not one concatenated: only a single view can fit a page's width
+    (Vega-Lite's autosize "fit"); concatenated, the axes ran past the right edge."""
+    pal = palette or palette_of_codes(frame.indication, frame.trials)
+    categories = list(dict.fromkeys(frame[by]))
+    measures = (("trials", "Trials"), ("participants", "Participants planned"))
+    segments = {value: stack_segments(frame, by, value, pal) for value, _ in measures}
+    order = list(dict.fromkeys(s for value, _ in measures for s in segments[value].series))
+    scale = alt.Scale(domain=order, range=[pal.colour_of_series(s) for s in order])
+    charts = []
+    for i, (value, name) in enumerate(measures):
+        seg = segments[value]
+        last = i == len(measures) - 1
+        # Every category named, tilted on a phone (Vega-Lite would drop labels that overlap).
+        x = alt.X(f"{by}:N", sort=categories, scale=alt.Scale(domain=categories), title=by.capitalize() if last else None,
+                  axis=alt.Axis(labels=last, ticks=last, labelLimit=160, labelOverlap=False,
+                                labelAngle=alt.ExprRef(f"{PHONE} ? -45 : 0")))
+        totals = frame.groupby(by, sort=False)[value].sum().reindex(categories, fill_value=0)
+        top = max(int(totals.max()) if len(totals) else 1, 1)
+        domain = alt.Scale(domain=[0, top * 1.15], nice=False)
+        # The same room for both y axes' labels, so the two plots' bars line up.
+        y = alt.Y("y0:Q", title=name, scale=domain, axis=alt.Axis(format=",d", tickMinStep=1, tickCount=6,
+                                                                  minExtent=48, maxExtent=48))
+        tooltip = [alt.Tooltip(f"{by}:N", title=by.capitalize()), alt.Tooltip("series:N", title=pal.title),
+                   alt.Tooltip("value:Q", title=name, format=",d")]
+        if pal.by != "indication":
+            tooltip.append(alt.Tooltip("detail:N", title="Indications"))
+        colour = alt.Color("series:N", scale=scale, legend=vl_legend() if last else None)
+        layers: list[alt.Chart] = [alt.Chart(seg).mark_bar().encode(x=x, y=y, y2="y1:Q", color=colour,
+                                                                     tooltip=tooltip)]
+        if len(seg) <= SEGMENT_LABELS:  # only where a 12 px number fits the segment's height
+            tall = seg[seg.value >= top * 1.15 * 16 / PANEL_HEIGHT]
+            layers.append(alt.Chart(tall.assign(mid=(tall.y0 + tall.y1) / 2)).mark_text(fontSize=12).encode(
+                x=x, y=alt.Y("mid:Q", scale=domain), text=alt.Text("value:Q", format=",d"),
+                color=alt.Color("ink:N", scale=None)))
+        rows = pd.DataFrame({by: categories, "total": totals.to_numpy(), "label": [f"{v:,}" for v in totals]})
+        layers.append(alt.Chart(rows).mark_text(baseline="bottom", dy=-3, fontSize=alt.ExprRef(f"{PHONE} ? 10 : 12"))
+                      .encode(x=x, y=alt.Y("total:Q", scale=domain), text="label:N"))
+        charts.append(vl_top(alt.LayerChart(layer=layers, height=PANEL_HEIGHT, title=vl_title(
+            f"Trials and planned participants by {by}, stacked by {pal.title.lower()}") if i == 0 else alt.Undefined)))
+    return charts
 
 
 def _date(value: str) -> pd.Timestamp:
@@ -149,15 +210,31 @@ def timeline(trials: pd.DataFrame, milestones: pd.DataFrame, today: dt.date) -> 
     return fig
 
 
-def timeline_by_year(frame: pd.DataFrame) -> go.Figure:
-    """Trials starting per year, by status: the timeline for selections too large to draw one bar each."""
-    fig = go.Figure()
-    for status, g in frame.groupby("status", sort=True):
-        g = g.groupby("year", as_index=False)["trials"].sum()
-        fig.add_bar(x=g.year, y=g.trials, name=label(status), marker_color=status_colour(status),
-                    hovertemplate=f"%{{x}}: %{{y}} trials starting ({label(status)})<extra></extra>")
-    fig.update_layout(barmode="stack")
-    return _layout(fig, "Trials by year of stated start, coloured by status", "Year of start", "Trials")
+def timeline_by_year(frame: pd.DataFrame) -> alt.LayerChart:
+    """Trials starting per year, stacked by status: the timeline for selections too large to draw one bar
+    each. `frame`: year ("2015", as the registry's start date begins), status (registry enum), trials. Every
+    year from the first to the last has its slot, so a year without a start shows as a gap, not as nothing.
+    A Vega-Lite chart (Altair); the statuses in the order of theme.STATUS_COLOURS, each in its colour."""
+    g = frame.groupby(["year", "status"], as_index=False)["trials"].sum()
+    g["year"] = g.year.astype(int)
+    g["of_year"] = g.groupby("year").trials.transform("sum")
+    order = [s for s in STATUS_COLOURS if s in set(g.status)] + sorted(set(g.status) - set(STATUS_COLOURS))
+    g["status_label"] = [label(s) for s in g.status]
+    g["rank"] = [order.index(s) for s in g.status]
+    years = list(range(int(g.year.min()), int(g.year.max()) + 1)) if len(g) else []
+    labels = [label(s) for s in order]
+    bars = alt.Chart(g).mark_bar().encode(
+        x=alt.X("year:O", title="Year of start", scale=alt.Scale(domain=years),
+                axis=alt.Axis(labelAngle=alt.ExprRef(f"{PHONE} ? -90 : 0"))),
+        y=alt.Y("sum(trials):Q", title="Trials", stack="zero", axis=alt.Axis(format=",d", tickMinStep=1)),
+        color=alt.Color("status_label:N", title=None, legend=vl_legend(),
+                        scale=alt.Scale(domain=labels, range=[status_colour(s) for s in order])),
+        order=alt.Order("rank:Q"),
+        tooltip=[alt.Tooltip("year:O", title="Year of start"), alt.Tooltip("status_label:N", title="Status"),
+                 alt.Tooltip("trials:Q", title="Trials starting", format=","),
+                 alt.Tooltip("of_year:Q", title="All trials starting that year", format=",")])
+    return vl_top(alt.LayerChart(layer=[bars], height=360, title=vl_title(
+        "Trials by year of stated start, coloured by status")))
 
 
 def dosing_calendar(rows: pd.DataFrame, title: str, labels: list[str] | None = None) -> go.Figure:
@@ -270,75 +347,74 @@ def cumulative_il2(reg: pd.DataFrame, highlight: tuple[str, str] | None = None, 
     return fig
 
 
-def _outcome_panel(fig: go.Figure, groups: pd.DataFrame, counts: bool, row: int | None = None,
-                   col: int | None = None, legend: bool = True) -> None:
-    """One measure's grouped bars (IL-2 vs placebo per time point) with their intervals and published p-values,
-    added to `fig` (at `row`, `col` of a figure made by make_subplots, or the whole figure)."""
-    at = {"row": row, "col": col} if row is not None else {}
-    for name, g in groups.groupby("group_name", sort=False):
-        colour = ARM_COLOURS.get(name, "#0072B2")
-        if counts:
-            y = g.responders.astype(float)
-            text = [f"{int(v)}" for v in y]
-            hover = [f"{name}: {int(v)} (as published); percentage not published" for v in y]
-            error = None
-        else:
-            y = g.percent_value
-            text = [f"{p}%" for p in g.percent]
-            hover = [f"{name}: {p}% (as published)<br>" + (
-                f"{int(k)}/{int(n)}{' (counts computed here)' if d else ''}<br>95% CI {lo:.1f}–{hi:.1f}% "
-                "(Wilson, computed here)" if pd.notna(lo) else "denominator not stated: no interval")
-                for p, k, n, d, lo, hi in zip(g.percent, g.responders, g.n, g.derived, g.ci_low, g.ci_high, strict=True)]
-            error = dict(type="data", symmetric=False, array=(g.ci_high - y).tolist(),
-                         arrayminus=(y - g.ci_low).tolist(), color="#333333", thickness=1.5, width=6)
-        # Labels sit level at the bar's base (or above a zero bar), where the interval's whisker rarely
-        # reaches; turned on end in a narrow bar (a phone), the whisker ran through them.
-        fig.add_bar(x=g.timepoint, y=y, name=name, marker_color=colour, text=text, textangle=0,
-                    textposition="outside" if counts else "inside", insidetextanchor="start", error_y=error,
-                    hovertext=hover, hovertemplate="%{hovertext}<extra></extra>", legendgroup=name,
-                    showlegend=legend, **at)
-    top = (groups.responders.max() if counts else groups.ci_high.fillna(groups.percent_value).max())
-    for i, (tp, g) in enumerate(groups.groupby("timepoint", sort=False)):
-        p = g.p_value.iloc[0]
-        # Short lines, every other label two lines higher: Plotly widens the axis until an annotation fits, so one
-        # long line pushed a phone's bars into the right half, and neighbouring labels ran into each other.
-        label = f"p={p} (published)" if isinstance(p, str) else "no p-value published"
-        fig.add_annotation(x=tp, y=top * 1.08 if top else 1, showarrow=False, yanchor="bottom", yshift=30 * (i % 2),
-                           text=label + ("<br>primary endpoint" if bool(g.is_primary.iloc[0]) else ""), **at)
-    fig.update_yaxes(range=[0, (top or 1) * 1.35], rangemode="tozero", **at)
-
-
-def outcome_bars(groups: pd.DataFrame, title: str, counts: bool = False) -> go.Figure:
-    """Grouped bars, IL-2 vs placebo per time point: the published percentage (or, with `counts`, the
-    number of events), with the computed 95% interval and the published p-value above each pair."""
-    fig = go.Figure()
-    _outcome_panel(fig, groups, counts)
-    fig.update_layout(barmode="group")
-    return _layout(fig, title, "Time point", "Events (number, as published)" if counts else
-                   "Responders (% of group, as published)", 400)
-
-
-def outcome_bars_grid(measures: list[tuple[str, pd.DataFrame, bool]], title: str) -> go.Figure:
-    """Several measures' bars as outcome_bars draws each, in one figure: a panel per measure, one under another
-    (two side by side did not fit a phone's 390 px: labels ran into each other), each with its own title and y
-    axis (percentages, or with its `counts` flag the number of events), one legend at the foot. One figure is
-    drawn faster than one per measure (issue 21). `measures`: (panel title, groups, counts) in order."""
-    from plotly.subplots import make_subplots
-
-    rows = max(1, len(measures))
-    fig = make_subplots(rows=rows, cols=1, subplot_titles=[wrap_title(t, 30) for t, _, _ in measures] or None,
-                        vertical_spacing=min(0.2, 0.45 / rows))
-    _layout(fig, title, "", "", 190 + 360 * rows)
-    # Room above the first row for the panels' titles (two lines), under the figure's; the legend at the foot,
-    # clear of them at any width.
-    fig.update_layout(barmode="group", margin=dict(t=120 + 20 * wrap_title(title).count("<br>"), b=90),
-                      legend=dict(orientation="h", yref="container", y=0, yanchor="bottom", x=0, xanchor="left"))
-    for row, (_, groups, counts) in enumerate(measures, start=1):
-        _outcome_panel(fig, groups, counts, row=row, col=1, legend=row == 1)
-        fig.update_xaxes(title_text="Time point", row=row, col=1)
-        fig.update_yaxes(title_text="Events (number, as published)" if counts else
-                         "Responders (% of group,<br>as published)", row=row, col=1)
-    return fig
+def outcome_bars(groups: pd.DataFrame, title: str, counts: bool = False) -> alt.LayerChart:
+    """Grouped bars, IL-2 vs placebo per time point, as a Vega-Lite chart: the published percentage (or, with
+    `counts`, the number of events), each labelled with it at the bar's foot (counts: above the bar), the 95%
+    Wilson interval computed here as a whisker, and the published p-value above each time point (every other
+    one two lines higher, so neighbours never meet on a phone). `groups`: frames.outcome_groups rows of one
+    measure. The tooltip says what is published and what is computed here."""
+    g = groups.reset_index(drop=True)
+    value = g.responders.astype(float) if counts else g.percent_value.astype(float)
+    timepoints = list(dict.fromkeys(g.timepoint))
+    names = list(dict.fromkeys(g.group_name))
+    colours = [ARM_COLOURS.get(n, "#0072B2") for n in names]
+    rows = pd.DataFrame({
+        "timepoint": g.timepoint, "group": g.group_name, "value": value,
+        "label": [f"{int(v)}" for v in value] if counts else [f"{p}%" for p in g.percent],
+        "ink": [ink_on(ARM_COLOURS.get(n, "#0072B2")) for n in g.group_name],
+        "published": ([f"{int(v)} events; percentage not published" for v in value] if counts else
+                      [f"{p}%" for p in g.percent]),
+        "counts": [f"{int(k)}/{int(n)}" + (" (counts computed here)" if d else "") if pd.notna(n) else "not stated"
+                   for k, n, d in zip(g.responders, g.n, g.derived, strict=True)],
+        "interval": [f"{lo:.1f}–{hi:.1f}%" if pd.notna(lo) else "denominator not stated: no interval"
+                     for lo, hi in zip(g.ci_low, g.ci_high, strict=True)],
+        "ci_low": g.ci_low, "ci_high": g.ci_high})
+    top = float(value.max() if counts else g.ci_high.fillna(g.percent_value).max())
+    top = top if top > 0 else 1.0
+    y_title = "Events (number, as published)" if counts else "Responders (% of group, as published)"
+    scale = alt.Scale(domain=[0, top * 1.55], nice=False)  # room above for the p-values' lines
+    x = alt.X("timepoint:N", sort=timepoints, title="Time point", scale=alt.Scale(paddingInner=0.3),
+              axis=alt.Axis(labelAngle=0, labelLimit=200))
+    offset = alt.XOffset("group:N", sort=names, scale=alt.Scale(paddingInner=0.05))
+    tooltip = [alt.Tooltip("timepoint:N", title="Time point"), alt.Tooltip("group:N", title="Group"),
+               alt.Tooltip("published:N", title="As published")]
+    if not counts:
+        tooltip += [alt.Tooltip("counts:N", title="Responders / group"),
+                    alt.Tooltip("interval:N", title="95% CI (Wilson, computed here)")]
+    base = alt.Chart(rows)
+    layers: list[alt.Chart] = [base.mark_bar().encode(
+        x=x, xOffset=offset, y=alt.Y("value:Q", title=y_title, scale=scale, axis=alt.Axis(
+            format=",d", tickMinStep=1, values=alt.Undefined if counts else list(range(0, 101, 20)))),
+        color=alt.Color("group:N", title=None, legend=vl_legend(), scale=alt.Scale(domain=names, range=colours)),
+        tooltip=tooltip)]
+    if counts:  # the number above the bar (a zero bar has no foot to hold it)
+        layers.append(base.mark_text(baseline="bottom", dy=-3, fontSize=12).encode(
+            x=x, xOffset=offset, y=alt.Y("value:Q", scale=scale), text="label:N"))
+    else:
+        ci = base.transform_filter("isValid(datum.ci_low)")
+        layers.append(ci.mark_rule(color="#333333", strokeWidth=1.5).encode(
+            x=x, xOffset=offset, y=alt.Y("ci_low:Q", scale=scale), y2="ci_high:Q", tooltip=tooltip))
+        for end in ("ci_low", "ci_high"):
+            layers.append(ci.mark_tick(color="#333333", thickness=1.5, size=10, orient="horizontal").encode(
+                x=x, xOffset=offset, y=alt.Y(f"{end}:Q", scale=scale)))
+        # Level at the bar's foot, over the whisker where it reaches that low: a halo in the bar's colour first.
+        foot = {"x": x, "xOffset": offset, "y": alt.datum(0, scale=scale), "text": "label:N"}
+        size = alt.ExprRef(f"{PHONE} ? 10 : 12")  # a phone's bars are narrow
+        layers.append(base.mark_text(baseline="bottom", dy=-4, fontSize=size, strokeWidth=4, strokeJoin="round")
+                      .encode(stroke=alt.Color("group:N", scale=alt.Scale(domain=names, range=colours), legend=None),
+                              **foot))
+        layers.append(base.mark_text(baseline="bottom", dy=-4, fontSize=size).encode(
+            color=alt.Color("ink:N", scale=None), **foot))
+    notes = g.groupby("timepoint", sort=False).agg(p=("p_value", "first"), primary=("is_primary", "first"))
+    p_rows = pd.DataFrame({
+        "timepoint": list(notes.index), "at": [top * (1.1 + 0.16 * (k % 2)) for k in range(len(notes))],
+        "text": [(f"p={p} (published)" if isinstance(p, str) else "no p-value published")
+                 + ("\nprimary endpoint" if bool(primary) else "") for p, primary in zip(notes.p, notes.primary,
+                                                                                     strict=True)],
+    })
+    layers.append(alt.Chart(p_rows).mark_text(baseline="bottom", fontSize=12, lineHeight=15, lineBreak="\n").encode(
+        x=x, y=alt.Y("at:Q", scale=scale), text="text:N"))
+    return vl_top(alt.LayerChart(layer=layers, height=300, title=vl_title(title)))
 
 
 def forest(rd: pd.DataFrame) -> go.Figure:
@@ -357,32 +433,3 @@ def forest(rd: pd.DataFrame) -> go.Figure:
     fig.add_vline(x=0, line=dict(color="#444444", dash="dash"))
     return _layout(fig, "Risk difference, IL-2 minus placebo (computed here, Newcombe 95% CI)",
                    "Risk difference (percentage points); right of 0 = more often with IL-2", "", 140 + 60 * len(rd))
-
-
-def counts_pair(frame: pd.DataFrame, by: str, palette: Palette | None = None) -> go.Figure:
-    """Trials and planned participants per `by`, stacked by the palette's series, one above the other in
-    one figure (one chart to draw instead of two; a shared legend of at most MAX_SERIES entries)."""
-    from plotly.subplots import make_subplots
-
-    pal = palette or palette_of_codes(frame.indication, frame.trials)
-    # One above the other, sharing the category axis: side by side, a phone gave each plot a third of its
-    # width and the legend lay over them. No subplot titles: the y axes name the measures.
-    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.08)
-    for row, (value, name) in enumerate((("trials", "Trials"), ("participants", "Participants planned")), start=1):
-        part = stacked_bars(frame, by, value, "", name, pal)
-        for trace in part.data:
-            trace.legendgroup = trace.name
-            trace.showlegend = row == 1 and trace.name != "total"
-            fig.add_trace(trace, row=row, col=1)
-        fig.update_yaxes(title_text=name, tickformat=",d", range=part.layout.yaxis.range,
-                         dtick=part.layout.yaxis.dtick, row=row, col=1)
-        fig.update_xaxes(categoryorder="array", categoryarray=part.layout.xaxis.categoryarray, row=row, col=1)
-    fig.update_layout(barmode="stack", uniformtext=dict(minsize=10, mode="hide"))
-    _layout(fig, f"Trials and planned participants by {by}, stacked by {pal.title.lower()}", "", "Trials", 640)
-    fig.update_xaxes(title_text=by.capitalize(), row=2, col=1)
-    # At the figure's foot, across its whole width (container refs: clear of the tilted category labels and of
-    # the y axes' titles), so at most MAX_SERIES entries wrap into a few rows on a phone. No legend title: the
-    # figure's title says what the colours are, and a title beside a horizontal legend took a phone's width.
-    fig.update_layout(legend=dict(orientation="h", xref="container", x=0, xanchor="left", yref="container", y=0,
-                                  yanchor="bottom", title_text=""))
-    return fig

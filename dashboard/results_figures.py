@@ -1,16 +1,18 @@
-"""Pure functions from the registry-results frames (dashboard/results_frames.py) to Plotly figures. Marks sit
-at the posted values; their labels are the posted strings; anything computed here says so in the title."""
+"""Pure functions from the registry-results frames (dashboard/results_frames.py) to figures (a posted measure in
+Vega-Lite, the rest in Plotly). Marks sit at the posted values; their labels are the posted strings; anything
+computed here says so in the title."""
 
 from __future__ import annotations
 
 import html
 import textwrap
 
+import altair as alt
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.figures import _layout
-from dashboard.theme import Palette, palette_of_codes, result_group_colour
+from dashboard.figures import _layout, vl_legend, vl_title, vl_top
+from dashboard.theme import Palette, ink_on, palette_of_codes, result_group_colour
 
 
 def _plain(text: object) -> str:
@@ -23,39 +25,66 @@ def _wrap(text: object, width: int = 28) -> str:
     return "<br>".join(_plain(line) for line in textwrap.wrap(str(text), width)) or _plain(text)
 
 
-def _errors(g: pd.DataFrame) -> dict | None:
-    if g.err_plus.isna().all() and g.err_minus.isna().all():
-        return None
-    return dict(type="data", symmetric=False, array=list(g.err_plus.astype(float)),
-                arrayminus=list(g.err_minus.astype(float)), color="#333333", thickness=1.2, width=4)
+def measure_figure(long: pd.DataFrame, kind: str, title: str, unit: str | None, error: str | None) -> alt.LayerChart:
+    """A posted outcome measure as a Vega-Lite chart: bars per group (grouped by class and category), or lines
+    per group over time points; whiskers show the posted dispersion or limits, named by `error` as posted. Each
+    bar carries the posted value, as posted, at its foot. Text from the record (groups, classes, titles) is
+    drawn as text: Vega-Lite reads no markup in it. `long`: results_frames.measure_long."""
+    drawn = long[long.y.notna()].reset_index(drop=True)
+    xs = list(dict.fromkeys(drawn.x))
+    groups = drawn.drop_duplicates("group").sort_values("group_position")
+    names = [str(g) for g in groups.group]
+    colours = [result_group_colour(int(p)) for p in groups.group_position]
+    rows = pd.DataFrame({
+        "x": [str(x) for x in drawn.x], "group": [str(g) for g in drawn.group], "y": drawn.y.astype(float),
+        "value": [str(v) for v in drawn.value], "ink": [ink_on(result_group_colour(int(p))) for p in drawn.group_position],
+        "spread": [_posted(a, b, c) for a, b, c in zip(drawn.spread, drawn.lower_limit, drawn.upper_limit, strict=True)],
+        "denominator": [str(d) if pd.notna(d) and d != "" else "not stated" for d in drawn.denominator],
+        "low": drawn.y - drawn.err_minus.astype(float), "high": drawn.y + drawn.err_plus.astype(float)})
+    whiskers = bool(error) and bool(rows.low.notna().any() or rows.high.notna().any())
+    # Long classes in lines of 28 characters (the axis splits them where the frame put a newline).
+    x = alt.X("x:N", sort=[_lines(v) for v in xs], title=None,
+              axis=alt.Axis(labelAngle=0, labelLimit=400, labelExpr="split(datum.label, '\\n')"))
+    colour = alt.Color("group:N", title=None, legend=vl_legend(), scale=alt.Scale(domain=names, range=colours))
+    y_title = textwrap.wrap(unit, 40) if unit else "Value"
+    tooltip = [alt.Tooltip("group:N", title="Group"), alt.Tooltip("x:N", title="Class or time point"),
+               alt.Tooltip("value:N", title="Value (as posted)")]
+    if error:
+        tooltip.append(alt.Tooltip("spread:N", title=f"{error} (as posted)"))
+    tooltip.append(alt.Tooltip("denominator:N", title="Participants analysed"))
+    base = alt.Chart(rows.assign(x=[_lines(v) for v in rows.x]))
+    offset: dict = {} if kind == "lines" else {"xOffset": alt.XOffset("group:N", sort=names)}
+    y = alt.Y("y:Q", title=y_title)
+    if kind == "lines":
+        layers: list[alt.Chart] = [base.mark_line(point=alt.OverlayMarkDef(size=50, filled=True)).encode(
+            x=x, y=y, color=colour, tooltip=tooltip)]
+    else:
+        layers = [base.mark_bar().encode(x=x, y=y, color=colour, tooltip=tooltip, **offset),
+                  # The posted value inside the bar's foot: above it, the whisker would cross it.
+                  base.mark_text(baseline="bottom", dy=-4, fontSize=11).encode(
+                      x=x, y=alt.datum(0), text="value:N", color=alt.Color("ink:N", scale=None), **offset)]
+    if whiskers:
+        ends = base.transform_filter("isValid(datum.low) && isValid(datum.high)")
+        layers.append(ends.mark_rule(color="#333333", strokeWidth=1.2).encode(
+            x=x, y="low:Q", y2="high:Q", tooltip=tooltip, **offset))
+        for end in ("low", "high"):
+            layers.append(ends.mark_tick(color="#333333", thickness=1.2, size=8, orient="horizontal").encode(
+                x=x, y=f"{end}:Q", **offset))
+    bars = f"; error bars: {error} (as posted)" if whiskers else ""
+    return vl_top(alt.LayerChart(layer=layers, height=340, title=vl_title(str(title), f"as posted{bars}")))
 
 
-def measure_figure(long: pd.DataFrame, kind: str, title: str, unit: str | None, error: str | None) -> go.Figure:
-    """A posted outcome measure: bars per group (grouped by class and category), or lines per group over
-    time points; error bars show the posted dispersion or limits, named by `error` as posted."""
-    fig = go.Figure()
-    drawn = long[long.y.notna()]
-    for (pos, group), g in drawn.groupby(["group_position", "group"], sort=True):
-        custom = [tuple(_plain(v) for v in row) for row in zip(
-            g.value, g.spread.fillna(""), g.lower_limit.fillna(""), g.upper_limit.fillna(""), g.denominator.fillna(""),
-            strict=True)]
-        hover = (f"<b>{_wrap(group, 60)}</b><br>%{{x}}<br>Value (as posted): %{{customdata[0]}}"
-                 + (f"<br>{error}: %{{customdata[1]}}%{{customdata[2]}} %{{customdata[3]}}" if error else "")
-                 + "<br>Participants analysed: %{customdata[4]}<extra></extra>")
-        common = dict(x=[_wrap(x) for x in g.x], y=g.y, name=_wrap(group, 40), customdata=custom,
-                      error_y=_errors(g), hovertemplate=hover, marker_color=result_group_colour(int(pos)))
-        if kind == "lines":
-            fig.add_trace(go.Scatter(mode="lines+markers", line=dict(color=result_group_colour(int(pos))), **common))
-        else:
-            # The posted value inside the bar's foot: above it, the error bar would cross it.
-            fig.add_trace(go.Bar(text=[_plain(v) for v in g.value], textposition="inside", insidetextanchor="start",
-                                 textangle=0, **common))
-    fig.update_layout(barmode="group")
-    y = f"{unit}" if unit else "Value"
-    bars = f"; error bars: {error} (as posted)" if error and any(t.error_y.array is not None for t in fig.data) else ""
-    fig = _layout(fig, f"{_wrap(title, 70)}<br><sup>as posted{bars}</sup>", "", _wrap(y, 40), 440)
-    fig.update_layout(margin=dict(t=90), legend=dict(orientation="h", yanchor="top", y=-0.2, x=0, xanchor="left"))
-    return fig
+def _lines(text: object, width: int = 28) -> str:
+    return "\n".join(textwrap.wrap(str(text), width)) or str(text)
+
+
+def _posted(spread: object, lower: object, upper: object) -> str:
+    """A value's posted dispersion or limits, as posted ("" when none)."""
+    if isinstance(spread, str) and spread:
+        return spread
+    if isinstance(lower, str) or isinstance(upper, str):
+        return f"{lower if isinstance(lower, str) else 'not stated'} to {upper if isinstance(upper, str) else 'not stated'}"
+    return ""
 
 
 def events_figure(frame: pd.DataFrame, kind: str, shown: int, total: int) -> go.Figure:

@@ -133,3 +133,16 @@ RESULT_GROUP_COLOURS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "
 
 def result_group_colour(position: int) -> str:
     return RESULT_GROUP_COLOURS[position % len(RESULT_GROUP_COLOURS)]
+
+
+def ink_on(colour: str) -> str:
+    """Black or white, whichever is the more legible on `colour` ("#RRGGBB"): the larger contrast ratio of
+    WCAG 2.2's relative luminance (https://www.w3.org/TR/WCAG22/#dfn-relative-luminance). For labels inside
+    bars."""
+    def channel(c: int) -> float:
+        v = c / 255
+        return v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(int(colour[i:i + 2], 16)) for i in (1, 3, 5))
+    lum = 0.2126 * r + 0.7152 * g + 0.0722 * b
+    return "#000000" if (lum + 0.05) / 0.05 >= 1.05 / (lum + 0.05) else "#FFFFFF"

@@ -104,6 +104,22 @@ READY = "[data-testid='stApp'][data-test-script-state='notRunning']"
 CONNECTED = "[data-testid='stApp'][data-test-connection-state='CONNECTED']"
 TITLE = "[data-testid='stMain'] h1"
 TABLES = "[data-testid='stMarkdownContainer'] table"  # the app's tables are Markdown tables (dashboard.ui)
+# Charts: Plotly figures, and Vega-Lite ones (st.vega_lite_chart / st.altair_chart); a chart is drawn once its SVG
+# (or, for thousands of marks, its canvas) is there. Their titles and legend entries, whichever library drew them.
+CHARTS = "[data-testid='stPlotlyChart'], [data-testid='stVegaLiteChart']"
+DRAWN = "svg.main-svg, svg.marks, canvas.marks"
+CHART_TITLES = "[data-testid='stPlotlyChart'] .gtitle, [data-testid='stVegaLiteChart'] .role-title-text"
+LEGEND_ENTRIES = "g.legend g.traces, .role-legend-label"
+
+
+def drawn_charts(page) -> int:
+    """How many charts on the page are drawn."""
+    return page.locator(CHARTS).filter(has=page.locator(DRAWN)).count()
+
+
+def legend(page, index: int = 0) -> list[str]:
+    """The legend entries of the page's index-th chart."""
+    return [t.strip() for t in page.locator(CHARTS).nth(index).locator(LEGEND_ENTRIES).all_text_contents()]
 
 
 @contextlib.contextmanager
@@ -123,7 +139,7 @@ def table_rows(page, index: int = 0) -> list[str]:
 
 
 def wait_ready(page, timeout_ms: int = 90_000) -> None:
-    """Connected, the script finished and every Plotly chart drawn (its SVG present)."""
+    """Connected, the script finished and every chart drawn (its SVG or canvas present)."""
     page.wait_for_selector(CONNECTED, state="attached", timeout=timeout_ms)
     # The state reads notRunning before the first run too: first see the page's title, then the end.
     page.wait_for_selector(TITLE, state="attached", timeout=timeout_ms)
@@ -131,8 +147,9 @@ def wait_ready(page, timeout_ms: int = 90_000) -> None:
     # Charts are lazily loaded components: let their code arrive and mount.
     page.wait_for_load_state("networkidle", timeout=timeout_ms)
     page.wait_for_function(
-        """() => !document.querySelector("[data-testid='stSkeleton']") && [...document.querySelectorAll("[data-testid='stPlotlyChart']")]
-                 .every(c => c.querySelector('svg.main-svg'))""", timeout=timeout_ms)
+        """([charts, drawn]) => !document.querySelector("[data-testid='stSkeleton']")
+                 && [...document.querySelectorAll(charts)].every(c => c.querySelector(drawn))""", arg=[CHARTS, DRAWN],
+        timeout=timeout_ms)
 
 
 def full_screenshot(page, path: Path, width: int = 1400) -> None:

@@ -10,6 +10,7 @@ import os
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests import vega
 from tests.conftest import REPO
 
 APP = str(REPO / "app.py")
@@ -108,6 +109,16 @@ def table_text(at) -> str:
     return "\n".join(",".join(r) for t in md_tables(at) for r in t)
 
 
+def breakdown(at) -> str:
+    """The Phase and status page's breakdown as its charts draw it (the x axis of the second, the first has
+    none), after checking that the tab draws its two Vega-Lite charts: trials, then participants."""
+    assert not at.get("plotly_chart")
+    trials, participants = (vega.layers(c)[0]["encoding"] for c in at.get("vega_lite_chart"))
+    assert (trials["y"]["title"], participants["y"]["title"]) == ("Trials", "Participants planned")
+    assert trials["x"]["title"] is None
+    return participants["x"]["title"]
+
+
 @pytest.mark.parametrize("sel", list(SELECTIONS))
 @pytest.mark.parametrize("page", PAGES)
 def test_page_runs_for_every_filter(page, sel):
@@ -122,9 +133,7 @@ def test_page_runs_for_every_filter(page, sel):
             assert nct not in tables
     if page == "phase_status":  # one breakdown at a time (a tab each): by phase first, then by status
         for by in ("Phase", "Status"):
-            charts = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
-            assert len(charts) == 1 and charts[0]["layout"]["xaxis2"]["title"]["text"] == by
-            assert md_tables(at)[0][0][0] == by
+            assert breakdown(at) == by and md_tables(at)[0][0][0] == by
             at.session_state["phase_status_by"] = "By status"
             at.run()
             assert not at.exception
@@ -142,17 +151,16 @@ def test_page_runs_for_every_filter(page, sel):
         assert at.selectbox(key="dosing_trial").value in expected_trials(inds)
     if page == "outcomes":
         if "SLE" in inds:  # a publication's parts a tab each: as published first, three charts
-            titles = [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")]
-            assert titles == ["SRI-4 response, IL-2 vs placebo", "Other outcomes, IL-2 vs placebo"]
-            other = json.loads(at.get("plotly_chart")[1].proto.spec)["layout"]["annotations"]
-            assert [a["text"] for a in other][:2] == ["Complete remission in lupus nephritis".replace(
-                "lupus ", "lupus<br>"), "Serious infections (safety)"]
+            titles = [vega.chart_title(c) for c in vega.app_charts(at)]  # a chart per measure, in Vega-Lite
+            assert titles == ["SRI-4 response, IL-2 vs placebo", "Complete remission in lupus nephritis, IL-2 vs "
+                              "placebo", "Serious infections (safety), IL-2 vs placebo"]
+            assert not at.get("plotly_chart")
             assert "The primary endpoint was not met at week 12." in text_of(at) and not md_tables(at)
             outcomes_part(at, "Risk differences (computed here)")
             assert len(at.get("plotly_chart")) == 1 and "Newcombe" in text_of(at)
             assert md_tables(at)[0][0][:2] == ["Outcome", "Comparison"]
             outcomes_part(at, "The numbers")
-            assert not at.get("plotly_chart") and "55.17" in str(md_tables(at))
+            assert not vega.app_charts(at) and "55.17" in str(md_tables(at))
             outcomes_part(at, "Citation")
             assert "CC BY" in text_of(at) and "outcomes[" in text_of(at)  # the source sentences, by path
         else:
@@ -172,7 +180,7 @@ def test_a_filter_no_trial_matches_is_an_empty_state(page):
     else:
         assert any("No trials match the current filter" in i.value and "none chosen means every one" in i.value
                    for i in at.info)
-    assert not at.get("plotly_chart")
+    assert not vega.app_charts(at)
 
 
 def trials_metric(at) -> str:
@@ -240,11 +248,13 @@ def test_overview_headline_numbers():
 
 def test_sri4_figure_carries_published_numbers():
     at = open_page("outcomes", ["SLE"])
-    fig = json.loads(at.get("plotly_chart")[0].proto.spec)
-    texts = [t for trace in fig["data"] for t in trace["text"]]
-    assert texts == ["55.17%", "65.52%", "30.00%", "36.67%"]
-    notes = [a["text"] for a in fig["layout"]["annotations"]]
-    assert "p=0.052 (published)<br>primary endpoint" in notes and "p=0.027 (published)" in notes
+    chart = at.get("vega_lite_chart")[0]
+    assert vega.title(chart) == "SRI-4 response, IL-2 vs placebo"
+    layers = vega.layers(chart)
+    assert [layer["mark"] for layer in layers] == ["bar", "rule", "tick", "tick", "text", "text", "text"]
+    # Whisker and caps, the labels (a halo, then the text), the p-values: the numbers as the browser gets them.
+    assert [r["label"] for r in layers[5]["rows"]] == ["55.17%", "30.00%", "65.52%", "36.67%"]
+    assert [r["text"] for r in layers[6]["rows"]] == ["p=0.052 (published)\nprimary endpoint", "p=0.027 (published)"]
 
 
 def test_trial_record_shows_sources_and_document():
@@ -369,8 +379,7 @@ def test_a_large_portfolio_is_paged_and_aggregated(tmp_path):
         at.switch_page("app_pages/phase_status.py").run()
         header, *phases = md_tables(at)[0]
         assert header[0] == "Phase" and len({r[0] for r in phases}) == len(phases) <= 8
-        fig = json.loads(at.get("plotly_chart")[0].proto.spec)
-        colours = {t["name"]: t["marker"]["color"] for t in fig["data"] if t["type"] == "bar"}
+        colours = vega.series_colours(at.get("vega_lite_chart")[0])
         assert len(set(colours.values())) == len(colours) > 3
 
 
@@ -408,9 +417,7 @@ def test_phase_and_status_tab_is_kept_in_the_url():
     is ignored with a notice, and the first tab shows."""
     for value, by, notice in (("By status", "Status", False), ("By sponsor", "Phase", True)):
         at = opened_with("phase_status", phase_status_by=value)
-        charts = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
-        assert len(charts) == 1 and charts[0]["layout"]["xaxis2"]["title"]["text"] == by
-        assert md_tables(at)[0][0][0] == by
+        assert breakdown(at) == by and md_tables(at)[0][0][0] == by
         warned = " ".join(w.value for w in at.warning)
         assert ("tab “By sponsor”" in warned) is notice, warned
 
@@ -422,7 +429,7 @@ def test_a_publications_part_is_kept_in_the_url():
         at = opened_with("outcomes", outcomes_part=value)
         warned = " ".join(w.value for w in at.warning)
         assert ("tab “Everything”" in warned) is notice, warned
-        charts = [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")]
+        charts = [vega.chart_title(c) for c in vega.app_charts(at)]
         if notice:
             assert charts[0] == "SRI-4 response, IL-2 vs placebo" and not md_tables(at)
         else:
@@ -472,7 +479,7 @@ def test_compare_three_trials_a_part_at_a_time_kept_in_the_url():
     assert {r[0].split(" · ")[0] for r in md_tables(at)[0][1:]} <= set(COMPARED) and len(md_tables(at)[0]) > 3
     at = opened("Published outcomes")
     outcomes = md_tables(at)[0]
-    assert outcomes[0][0] == "NCT id" and "55.17" in str(outcomes) and not at.get("plotly_chart")
+    assert outcomes[0][0] == "NCT id" and "55.17" in str(outcomes) and not vega.app_charts(at)
     at = opened("Everything")
     assert any("tab “Everything”" in w.value for w in at.warning)
     assert md_tables(at)[0] == facts

@@ -5,11 +5,10 @@ old `?indication=` links, bad values, and every page for an area's selection."""
 
 from __future__ import annotations
 
-import json
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests import vega
 from tests.pages import registered_pages
 from tests.test_app import APP, app_database, md_tables, text_of
 from trialdb.indications import AREAS, BY_CODE
@@ -99,8 +98,7 @@ def test_the_url_opens_the_view_and_keeps_it_across_pages(thirty):
         assert at.multiselect(key="area").value == ["rheumatology"] and at.multiselect(key="indication").value == ["T1D"]
     at.switch_page("app_pages/phase_status.py").run()
     # More than seven indications: the chart is stacked by area, two areas here.
-    fig = json.loads(at.get("plotly_chart")[0].proto.spec)
-    assert {t["name"] for t in fig["data"] if t["type"] == "bar"} == {"Rheumatology", "Endocrinology"}
+    assert set(vega.series_colours(at.get("vega_lite_chart")[0])) == {"Rheumatology", "Endocrinology"}
 
 
 def test_an_old_indication_link_still_works(thirty):

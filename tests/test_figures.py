@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 import pytest
 
 from dashboard import figures, frames
-from dashboard.theme import INDICATION_COLOURS, status_colour
+from dashboard.theme import INDICATION_COLOURS, ink_on, status_colour
+from tests import vega
 from trialdb import queries as q
 
 ALL = q.Filters(("SLE", "RA", "pSS"))
@@ -18,31 +20,42 @@ def reg(engine):
     return q.regimens(engine, ALL)
 
 
-def test_stacked_bars_by_phase(engine):
+def test_stack_segments_by_phase(engine):
     frame = frames.counts_long(q.counts_by(engine, ALL), "phase")
-    fig = figures.stacked_bars(frame, "phase", "trials", "Trials by phase", "Trials")
-    bars = {t.name: dict(zip(t.x, t.y, strict=True)) for t in fig.data if t.type == "bar"}
+    seg = figures.stack_segments(frame, "phase", "trials")
+    bars = {s: dict(zip(g.phase, g.value, strict=True)) for s, g in seg.groupby("series", sort=False)}
     assert bars == {"RA": {"Phase 2": 1}, "SLE": {"Phase 2": 1, "Phase 3": 1}, "pSS": {"Phase 2": 1}}
-    # The seeded three keep their colours: SLE blue, RA orange, pSS green (Okabe-Ito), largest first.
-    assert {t.name: t.marker.color for t in fig.data if t.type == "bar"} == {
+    # The seeded three keep their colours: SLE blue, RA orange, pSS green (Okabe-Ito), largest at the bottom.
+    assert dict(zip(seg.series, seg.colour, strict=True)) == {
         "SLE": "#0072B2", "RA": "#E69F00", "pSS": "#009E73"} == {k: INDICATION_COLOURS[k] for k in ("SLE", "RA", "pSS")}
-    assert [t.name for t in fig.data if t.type == "bar"] == ["SLE", "RA", "pSS"]
-    totals = next(t for t in fig.data if t.name == "total")
-    assert dict(zip(totals.x, totals.text, strict=True)) == {"Phase 2": "3", "Phase 3": "1"}
-    assert fig.layout.yaxis.tickformat == ",d"
-    assert fig.layout.barmode == "stack" and fig.layout.xaxis.title.text and fig.layout.yaxis.title.text
+    phase2 = seg[seg.phase == "Phase 2"].sort_values("y0")
+    assert list(phase2.series) == ["SLE", "RA", "pSS"] and list(zip(phase2.y0, phase2.y1, strict=True)) == [(0, 1), (1, 2), (2, 3)]
+    # Labels inside the bars in the colour that reads on them (WCAG contrast): white on blue, black on orange.
+    assert dict(zip(seg.series, seg.ink, strict=True)) == {"SLE": "#FFFFFF", "RA": "#000000", "pSS": "#000000"}
+    assert set(seg.detail) == {""}  # one indication per series: nothing more to name
     participants = frames.counts_long(q.counts_by(engine, ALL), "status")
     assert participants.groupby("status").participants.sum().to_dict() == {"Completed": 107, "Unknown": 70}
 
 
-def test_counts_pair_has_both_measures_in_one_figure(engine):
+def test_counts_pair_draws_trials_and_participants_with_totals_and_one_legend(engine):
     frame = frames.counts_long(q.counts_by(engine, ALL), "status")
-    fig = figures.counts_pair(frame, "status")
-    bars = [(t.name, t.xaxis, dict(zip(t.x, t.y, strict=True))) for t in fig.data if t.type == "bar"]
-    assert ("SLE", "x2", {"Unknown": 70}) in bars and ("SLE", "x", {"Unknown": 2}) in bars
-    assert [t.name for t in fig.data if t.showlegend] == ["SLE", "RA", "pSS"]
-    assert "stacked by indication" in fig.layout.title.text  # the title names the colours (no legend title)
-    assert fig.layout.yaxis2.title.text == "Participants planned"
+    trials, participants = figures.counts_pair(frame, "status")
+    assert "stacked by indication" in vega.title(trials) and not vega.title(participants)
+    for chart, measure, totals in ((trials, "Trials", {"Completed": "2", "Unknown": "2"}),
+                                   (participants, "Participants planned", {"Completed": "107", "Unknown": "70"})):
+        bars, *labels, total = vega.layers(chart)
+        assert bars["mark"] == "bar" and bars["encoding"]["y"]["title"] == measure
+        assert bars["encoding"]["y"]["axis"]["format"] == ",d"  # whole numbers: no 0.5-trial ticks
+        assert {(r["status"], r["series"], r["value"]) for r in bars["rows"]} >= {("Unknown", "SLE", 2 if
+                                                                                   measure == "Trials" else 70)}
+        assert [t["field"] for t in bars["encoding"]["tooltip"]] == ["status", "series", "value"]
+        assert {r["status"]: r["label"] for r in total["rows"]} == totals
+        assert labels and labels[0]["mark"] == "text"  # few segments: each carries its number
+    assert vega.series_colours(trials) == {"SLE": "#0072B2", "RA": "#E69F00", "pSS": "#009E73"}
+    # One legend, under the second chart, with the category axis.
+    assert vega.layers(trials)[0]["encoding"]["color"]["legend"] is None
+    assert vega.layers(participants)[0]["encoding"]["color"]["legend"]["orient"] == "bottom"
+    assert vega.layers(trials)[0]["encoding"]["x"]["axis"]["labels"] is False
 
 
 def test_timeline_bars_dates_and_today(engine):
@@ -109,13 +122,21 @@ def test_outcome_intervals_and_forest(engine):
     g = frames.outcome_groups(q.outcomes(engine, ALL))
     cr = g[g.measure.str.startswith("Complete")]
     assert list(cr.ci_low.round(1)) == [29.1, 4.7] and list(cr.ci_high.round(1)) == [76.8, 44.8]
-    fig = figures.outcome_bars(g[g.measure == "SRI-4 response"], "SRI-4")
-    il2 = fig.data[0]
-    assert list(il2.y) == [55.17, 65.52] and list(il2.text) == ["55.17%", "65.52%"]
-    assert il2.error_y.array[0] == pytest.approx(71.6 - 55.17, abs=0.1)
-    # p-values as published, in lines short enough not to widen the axis (one line each, plus "primary endpoint").
-    assert [a.text for a in fig.layout.annotations] == ["p=0.052 (published)<br>primary endpoint", "p=0.027 (published)"]
-    assert all(len(line) <= 24 for a in fig.layout.annotations for line in a.text.split("<br>"))
+    chart = figures.outcome_bars(g[g.measure == "SRI-4 response"], "SRI-4")
+    bars, whisker, low, high, halo, labels, notes = vega.layers(chart)
+    assert high["encoding"]["y"]["field"] == "ci_high" and halo["encoding"]["stroke"]["field"] == "group"
+    il2 = [r for r in bars["rows"] if r["group"] == "IL-2"]
+    assert [r["value"] for r in il2] == [55.17, 65.52] and [r["label"] for r in il2] == ["55.17%", "65.52%"]
+    assert (whisker["mark"], low["mark"], labels["mark"]) == ("rule", "tick", "text")
+    assert il2[0]["ci_high"] == pytest.approx(71.6, abs=0.1) and whisker["encoding"]["y2"]["field"] == "ci_high"
+    assert il2[0]["interval"] == "37.5–71.6%" and il2[0]["counts"] == "16/29 (counts computed here)"
+    assert "95% CI (Wilson, computed here)" in [t["title"] for t in bars["encoding"]["tooltip"]]
+    assert vega.series_colours(chart) == {"IL-2": "#D55E00", "Placebo": "#7F7F7F"}
+    # p-values as published, in lines short enough for a phone (one line each, plus "primary endpoint"), every
+    # other one higher so neighbours never meet.
+    assert [r["text"] for r in notes["rows"]] == ["p=0.052 (published)\nprimary endpoint", "p=0.027 (published)"]
+    assert all(len(line) <= 24 for r in notes["rows"] for line in r["text"].split("\n"))
+    assert notes["rows"][1]["at"] > notes["rows"][0]["at"]
     rd = frames.risk_differences(g)
     assert list(rd["Risk difference (pp)"]) == [25.2, 28.9, 37.2, -6.7]
     forest = figures.forest(rd)
@@ -123,28 +144,13 @@ def test_outcome_intervals_and_forest(engine):
     assert list(forest.data[0].y) == list(reversed(rd["Outcome"]))
 
 
-def test_other_outcomes_in_one_figure_a_panel_each(engine):
-    """The measures other than SRI-4 share one figure (one chart draws faster than several): a panel each, one
-    under another, each with its own title, y axis (percent, or events as published) and p-value; one legend."""
-    g = frames.outcome_groups(q.outcomes(engine, ALL))
-    cr, inf = g[g.measure.str.startswith("Complete")], g[g.measure == "Serious infections"]
-    fig = figures.outcome_bars_grid([("Complete remission", cr, False), ("Serious infections (safety)", inf, True)],
-                                    "Other outcomes, IL-2 vs placebo")
-    assert [(t.xaxis, t.yaxis, list(t.text)) for t in fig.data] == [
-        ("x", "y", ["53.85%"]), ("x", "y", ["16.67%"]), ("x2", "y2", ["0"]), ("x2", "y2", ["2"])]
-    assert [t.showlegend for t in fig.data] == [True, True, False, False]
-    assert fig.data[2].error_y.array is None and fig.data[0].error_y.array[0] == pytest.approx(76.8 - 53.85, abs=0.1)
-    assert fig.layout.yaxis.title.text.startswith("Responders") and fig.layout.yaxis2.title.text.startswith("Events")
-    notes = {(a.text, a.xref, a.yref) for a in fig.layout.annotations}
-    assert {("Complete remission", "paper", "paper"), ("p=0.036 (published)", "x", "y"),
-            ("no p-value published", "x2", "y2")} <= notes
-    assert fig.layout.yaxis.domain[0] > fig.layout.yaxis2.domain[1]  # one under another
-
-
 def test_infections_drawn_as_counts(engine):
     g = frames.outcome_groups(q.outcomes(engine, ALL))
-    fig = figures.outcome_bars(g[g.measure == "Serious infections"], "Serious infections", counts=True)
-    assert [list(t.y) for t in fig.data] == [[0.0], [2.0]] and fig.data[0].error_y.array is None
+    chart = figures.outcome_bars(g[g.measure == "Serious infections"], "Serious infections", counts=True)
+    bars, labels, notes = vega.layers(chart)  # no whiskers: no interval for a count of events
+    assert [r["value"] for r in bars["rows"]] == [0.0, 2.0] and [r["label"] for r in labels["rows"]] == ["0", "2"]
+    assert bars["encoding"]["y"]["title"] == "Events (number, as published)"
+    assert [r["text"] for r in notes["rows"]] == ["no p-value published"]
 
 
 def test_page_of_clamps_and_covers_every_row():
@@ -190,3 +196,23 @@ def test_markdown_table_escapes_cells_and_keeps_rows_whole():
     assert lines[2].startswith("| [NCT02465580](https://clinicaltrials.gov/study/NCT02465580) |")
     assert "a \\| b next line \\[x\\]\\(javascript\\:alert\\(1\\)\\) \\<script\\>" in lines[2]
     assert lines[2].endswith("| 1 | yes |") and lines[3].endswith("| 20 | no |")
+
+
+def test_timeline_by_year_leaves_a_gap_for_a_year_without_a_start():
+    frame = pd.DataFrame({"year": ["2015", "2015", "2018"], "indication": ["SLE", "RA", "SLE"],
+                          "status": ["COMPLETED", "UNKNOWN", "COMPLETED"], "trials": [3, 1, 2]})
+    chart = figures.timeline_by_year(frame)
+    bars, = vega.layers(chart)
+    assert bars["encoding"]["x"]["scale"]["domain"] == [2015, 2016, 2017, 2018]  # 2016 and 2017: empty slots
+    assert {(r["year"], r["status_label"], r["trials"], r["of_year"]) for r in bars["rows"]} == {
+        (2015, "Completed", 3, 4), (2015, "Unknown", 1, 4), (2018, "Completed", 2, 2)}
+    # Statuses in the theme's order and colours, on every page alike.
+    assert vega.series_colours(chart) == {"Completed": status_colour("COMPLETED"), "Unknown": status_colour("UNKNOWN")}
+    assert vega.title(chart) == "Trials by year of stated start, coloured by status"
+
+
+def test_labels_inside_bars_take_the_more_legible_ink():
+    """WCAG 2.2 contrast: white on the blues and indigo; black on orange, sky blue, grey, and on vermilion (5.4:1
+    against white's 3.9:1)."""
+    assert [ink_on(c) for c in ("#0072B2", "#332288", "#000000")] == ["#FFFFFF"] * 3
+    assert [ink_on(c) for c in ("#D55E00", "#E69F00", "#56B4E9", "#7F7F7F", "#FFFFFF")] == ["#000000"] * 5

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import random
 
+import altair as alt
 import pandas as pd
 import pytest
 
 from dashboard import figures, frames, theme
 from dashboard.filters import resolve_indications
+from tests import vega
 from trialdb import queries as q
 from trialdb.indications import AREAS, BY_CODE
 from trialdb.synthetic import INDICATION_WEIGHTS, generate
@@ -31,13 +33,19 @@ def counts(engine, indications=None) -> pd.DataFrame:
 
 
 def series_colours(fig) -> dict[str, str]:
-    """Each legend entry (series) of a figure and its colour; a series drawn twice keeps one colour."""
+    """Each legend entry (series) of a figure and its colour; a series drawn twice keeps one colour. A frame of
+    segments (figures.stack_segments), an Altair chart or a list of them (figures.counts_pair), or a Plotly figure."""
+    if isinstance(fig, pd.DataFrame):
+        pairs = list(zip(fig.series, fig.colour, strict=True))
+    elif isinstance(fig, list | alt.TopLevelMixin):
+        charts = fig if isinstance(fig, list) else [fig]
+        pairs = [p for c in charts for p in vega.series_colours(c).items()]
+    else:
+        pairs = [(t.name, t.marker.color if t.type == "bar" else t.line.color) for t in fig.data
+                 if t.type == "bar" or (t.type == "scatter" and t.mode == "lines")]
     out: dict[str, set[str]] = {}
-    for t in fig.data:
-        if t.type == "bar":
-            out.setdefault(t.name, set()).add(t.marker.color)
-        elif t.type == "scatter" and t.mode == "lines":
-            out.setdefault(t.name, set()).add(t.line.color)
+    for name, colour in pairs:
+        out.setdefault(name, set()).add(colour)
     assert all(len(c) == 1 for c in out.values()), out
     return {name: next(iter(c)) for name, c in out.items()}
 
@@ -68,21 +76,22 @@ def test_thirty_indications_are_coloured_by_area(synthetic):
     assert frame.indication.nunique() == 30
     pal = theme.palette_of_codes(frame.indication, frame.trials)
     assert pal.by == "area" and len(pal.colours) == 7
-    for fig in (figures.stacked_bars(frame, "phase", "trials", "t", "Trials"), figures.counts_pair(frame, "phase")):
+    pair = figures.counts_pair(frame, "phase")
+    for fig in (figures.stack_segments(frame, "phase", "trials"), pair):
         colours = series_colours(fig)
         assert_distinct(colours)
-        assert set(colours) == {a.code.capitalize() for a in AREAS}
+        assert set(colours) == {a.code.capitalize() for a in AREAS}  # at most MAX_SERIES legend entries
         assert colours["Rheumatology"] == "#0072B2" and colours["Other"] == theme.OTHER_COLOUR
-        assert (fig.layout.legend.title.text == "Disease area"  # stacked_bars; counts_pair says it in its title
-                or "stacked by disease area" in fig.layout.title.text)
-        assert sum(1 for t in fig.data if t.showlegend is not False and t.type == "bar") <= theme.MAX_SERIES
+    assert "stacked by disease area" in vega.title(pair[0])  # the title names the colours (no legend title)
     # A segment of several indications names them on hover, largest first.
-    bar = next(t for t in figures.stacked_bars(frame, "phase", "trials", "t", "Trials").data if t.name == "Rheumatology")
-    for text, total in zip(bar.customdata, bar.y, strict=True):
+    seg = figures.stack_segments(frame, "phase", "trials")
+    bar = seg[seg.series == "Rheumatology"]
+    for text, total in zip(bar.detail, bar.value, strict=True):
         shown = [int(part.rsplit(" ", 1)[1]) for part in text.split(" and ")[0].split(", ")]
         assert shown == sorted(shown, reverse=True) and (sum(shown) == total or " more" in text)
+    assert "detail" in [t["field"] for t in vega.layers(pair[0])[0]["encoding"]["tooltip"]]
     # phase 2 (one synthetic SLE trial of phase 2 is not low-dose IL-2: set aside from the portfolio)
-    assert bar.customdata[2].startswith("SLE 25, RA 16, pSS 11")
+    assert bar.detail.iloc[2].startswith("SLE 25, RA 16, pSS 11")
 
 
 def test_one_area_of_many_indications_shows_the_largest_and_other(synthetic):
@@ -95,10 +104,10 @@ def test_one_area_of_many_indications_shows_the_largest_and_other(synthetic):
     assert len(colours) == theme.MAX_SERIES and "Other (4 indications)" in colours
     assert colours["SLE"] == "#0072B2" and colours["RA"] == "#E69F00" and colours["pSS"] == "#009E73"
     assert colours["Other (4 indications)"] == theme.OTHER_COLOUR
-    assert sum(t.y.count(0) for t in fig.data if t.type == "bar") == 0  # no empty segments drawn
+    bars, *_, total = vega.layers(fig[0])
+    assert all(r["value"] > 0 for r in bars["rows"])  # no empty segments drawn
     # Each trial counted once: the stacks add up to the totals.
-    total = next(t for t in fig.data if t.name == "total" and t.xaxis == "x")
-    assert sum(int(v.replace(",", "")) for v in total.text) == frame.trials.sum()
+    assert sum(r["total"] for r in total["rows"]) == sum(r["value"] for r in bars["rows"]) == frame.trials.sum()
 
 
 def test_any_selection_gets_distinct_colours_on_one_chart(synthetic):
@@ -110,7 +119,7 @@ def test_any_selection_gets_distinct_colours_on_one_chart(synthetic):
     selections += [tuple(c for c in codes if BY_CODE[c].area == a.code) for a in AREAS]
     for sel in selections:
         frame = frames.counts_long(counts(synthetic, sel), "phase")
-        fig = figures.stacked_bars(frame, "phase", "trials", "t", "Trials")  # the core of counts_pair
+        fig = figures.stack_segments(frame, "phase", "trials")  # the core of counts_pair
         colours = series_colours(fig)
         assert_distinct(colours)
         assert 1 <= len(colours) <= theme.MAX_SERIES, (sel, colours)
@@ -122,7 +131,7 @@ def test_any_selection_gets_distinct_colours_on_one_chart(synthetic):
 
 def test_few_indications_are_drawn_each_in_its_own_colour(synthetic):
     frame = frames.counts_long(counts(synthetic, ("SLE", "T1D", "GVHD", "AA")), "phase")
-    colours = series_colours(figures.stacked_bars(frame, "phase", "trials", "t", "Trials"))
+    colours = series_colours(figures.stack_segments(frame, "phase", "trials"))
     # SLE its seeded blue; the others their area's colour where it is free (T1D orange: endocrinology).
     assert colours == {"SLE": "#0072B2", "T1D": "#E69F00", "GVHD": "#009E73", "AA": "#CC79A7"}
 

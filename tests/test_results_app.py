@@ -9,7 +9,7 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests import portfolio_support
+from tests import portfolio_support, vega
 from tests.results_db import NEITHER, PUBLICATION_ONLY, WITH_RESULTS, build_results_database
 from tests.test_app import APP, app_database, md_tables, text_of
 from trialdb.db import make_engine
@@ -41,7 +41,7 @@ def outcomes_page(indications: list[str], nct: str, **params: str) -> AppTest:
 
 
 def charts(at) -> list[dict]:
-    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    return vega.app_charts(at)
 
 
 def test_every_filter_and_every_kind_of_trial(results_app_url):
@@ -54,7 +54,7 @@ def test_every_filter_and_every_kind_of_trial(results_app_url):
                 assert at.selectbox(key="outcomes_trial").value == nct, (name, nct)
                 txt = text_of(at)
                 tables = "\n".join(",".join(r) for t in md_tables(at) for r in t)
-                titles = [c["layout"]["title"]["text"].replace("<br>", " ") for c in charts(at)]
+                titles = [vega.chart_title(c) for c in charts(at)]
                 if nct == WITH_RESULTS[0]:  # its registry results shown first: it has no publication
                     assert f"No publication with outcomes for {nct}" in txt
                     assert "As posted on ClinicalTrials.gov on 2017-06-05" in txt
@@ -75,7 +75,7 @@ def test_every_filter_and_every_kind_of_trial(results_app_url):
             # Adverse events compared across the filtered trials, when two or more posted them.
             at.radio(key="outcomes_show").set_value("Across trials").run()
             assert not at.exception
-            across = [c["layout"]["title"]["text"].replace("<br>", " ") for c in charts(at)]
+            across = [vega.chart_title(c) for c in charts(at)]
             # NCT05594173's "Dysphagia" is the registry's MeSH descriptor "Deglutition Disorders" (#11), and no
             # indication chosen means every one (#15).
             both = not inds or {"Cystic Fibrosis Related Diabetes", "Deglutition Disorders"} <= set(inds)
@@ -93,10 +93,10 @@ def test_measure_choice_other_measures_and_adverse_events(results_app_url):
         at = outcomes_page(selections(results_app_url)["all"], WITH_RESULTS[1])
         measures = at.selectbox(key=f"measure_{WITH_RESULTS[1]}")
         assert [o.split(" · ")[0] for o in measures.options] == ["Primary", "Primary"]
-        assert "Number of Chewing Cycles Per Bolus" in charts(at)[0]["layout"]["title"]["text"].replace("<br>", " ")
+        assert "Number of Chewing Cycles Per Bolus" in vega.chart_title(charts(at)[0])
         measures.select_index(1).run()
         assert not at.exception
-        assert "Total Chewing Duration Per Bolus" in charts(at)[0]["layout"]["title"]["text"].replace("<br>", " ")
+        assert "Total Chewing Duration Per Bolus" in vega.chart_title(charts(at)[0])
         assert len(charts(at)) == 1  # the other tabs' charts are not drawn
         # Every measure in a table, made when its expander opens (a trial may post hundreds).
         n_tables = len(md_tables(at))
@@ -114,7 +114,7 @@ def test_measure_choice_other_measures_and_adverse_events(results_app_url):
         assert not at.exception
         tables = table_text(at)
         assert "Other,Digestive complaints,Gastrointestinal disorders,1 of 18" in tables
-        other = [c for c in charts(at) if "Other adverse events" in c["layout"]["title"]["text"].replace("<br>", " ")]
+        other = [c for c in charts(at) if "Other adverse events" in vega.chart_title(c)]
         assert len(other) == 1 and other[0]["data"][0]["text"] == ["1 of 18"]
         at.selectbox(key=f"ae_sort_{WITH_RESULTS[1]}").set_value("Term").run()
         assert not at.exception
@@ -140,7 +140,7 @@ def test_a_shared_link_opens_its_section_and_a_new_trial_opens_on_what_it_has(re
         warnings = " ".join(w.value for w in at.warning)
         assert "section “Everything”" in warnings and "tab “\\<b\\>x\\</b\\>”" in warnings, warnings
         assert at.radio(key="outcomes_show").value == "Results posted on ClinicalTrials.gov"
-        assert "BMI" in charts(at)[0]["layout"]["title"]["text"]  # the first tab
+        assert "BMI" in vega.chart_title(charts(at)[0])  # the first tab
 
 
 def test_the_trial_record_links_to_posted_results(results_app_url):
@@ -190,7 +190,7 @@ def test_a_synthetic_portfolio_with_posted_results(tmp_path):
         assert shared, compare.options[:5]
         compare.set_value(shared[0]).run()
         assert not at.exception, [e.value for e in at.exception]
-        titles = [c["layout"]["title"]["text"].replace("<br>", " ") for c in charts(at)]
+        titles = [vega.chart_title(c) for c in charts(at)]
         assert len(titles) == 1 and "participants counted per group, across trials" in titles[0]
         assert "Wilson" in text_of(at)
 
@@ -274,5 +274,5 @@ def test_two_groups_posted_under_one_title_keep_their_own_numbers(tmp_path):
         at = outcomes_page(codes, "NCT00763412", outcomes_show="Results posted on ClinicalTrials.gov")
         rows = [r for t in md_tables(at) for r in t if r[0].startswith("Repaglinide")]
         assert rows[0][:2] == ["Repaglinide (group 1)", "19.63"] and rows[1][:2] == ["Repaglinide (group 2)", "21.19"]
-        bars = [t for c in charts(at) for t in c["data"]]
-        assert sorted(t["name"] for t in bars) == ["Repaglinide (group 1)", "Repaglinide (group 2)"], bars
+        drawn = [vega.series_colours(c) for c in charts(at)]
+        assert len(drawn) == 1 and sorted(drawn[0]) == ["Repaglinide (group 1)", "Repaglinide (group 2)"], drawn

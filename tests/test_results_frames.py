@@ -9,6 +9,7 @@ import pytest
 
 from dashboard import results_figures as rf
 from dashboard import results_frames as fr
+from tests import vega
 from tests.results_db import build_results_database
 from trialdb import results_queries as q
 from trialdb.db import make_engine
@@ -43,9 +44,14 @@ def test_range_measure_bars_with_posted_limits(engine):
     assert long.err_plus.round(2).tolist() == [round(22.64 - 19.63, 2), round(21.8 - 21.19, 2)]
     assert list(long.denominator) == ["4", "4"]
     assert fr.measure_kind(long) == "bars"
-    fig = rf.measure_figure(long, "bars", row.title, row.unit_of_measure, fr.error_label(row.dispersion_type))
-    assert [list(t.text) for t in fig.data] == [["19.63"], ["21.19"]]  # labels are the posted strings
-    assert "Full Range (as posted)" in fig.layout.title.text.replace("<br>", " ")  # the layout wraps titles
+    chart = rf.measure_figure(long, "bars", row.title, row.unit_of_measure, fr.error_label(row.dispersion_type))
+    bars, labels, whisker, *_ = vega.layers(chart)
+    assert [r["value"] for r in labels["rows"]] == ["19.63", "21.19"]  # labels are the posted strings
+    assert [(r["low"], r["high"]) for r in whisker["rows"]] == [pytest.approx((15.56, 22.64)), pytest.approx((20.78, 21.8))]
+    assert [r["spread"] for r in bars["rows"]] == ["15.56 to 22.64", "20.78 to 21.8"]  # the tooltip's, as posted
+    subtitle = " ".join(vega.spec(chart)["title"]["subtitle"])
+    assert "error bars: Full Range (as posted)" in subtitle  # the title's lines wrapped for a phone
+    assert vega.series_colours(chart) == {"1 Placebo": "#0072B2", "2. Repaglinide": "#D55E00"}
     table = fr.measure_table(long, row.dispersion_type, row.unit_of_measure)
     assert table.to_dict("list") == {"Group": ["1 Placebo", "2. Repaglinide"], "Value (Kg/m^2)": ["19.63", "21.19"],
                                      "Full Range": ["15.56 to 22.64", "20.78 to 21.8"],
@@ -84,8 +90,8 @@ def _long(classes, values):
 def test_a_measure_over_time_is_drawn_as_lines_and_na_is_not_drawn():
     long = _long(["Baseline", "Week 4", "Week 12"], ["3.1", "NA", "2.4"])
     assert fr.measure_kind(long) == "lines"
-    fig = rf.measure_figure(long, "lines", "Score", "points", None)
-    assert fig.data[0].type == "scatter" and list(fig.data[0].y) == [3.1, 2.4]
+    line, = vega.layers(rf.measure_figure(long, "lines", "Score", "points", None))  # no whiskers: none posted
+    assert line["mark"] == "line" and [r["y"] for r in line["rows"]] == [3.1, 2.4]
     assert list(long.value) == ["3.1", "NA", "2.4"]  # the table keeps what was posted
     assert fr.measure_kind(_long(["NA"], ["NA"])) == "none"
 
@@ -177,11 +183,12 @@ def test_record_text_is_shown_literally_in_figures():
     """Group names and values from a record ("<=18 years", "%{x}") are text, not Plotly markup."""
     long = _long(["<=18 years", "%{x} & more"], ["<5", "3"])
     long["group"] = "IL-2 <b>bold</b>"
-    fig = rf.measure_figure(long, "bars", "A <i>title</i>", "u", None)
-    bar = fig.data[0]
-    assert list(bar.x) == ["%&#123;x} &amp; more"] and bar.name == "IL-2 &lt;b&gt;bold&lt;/b&gt;"
-    assert list(bar.text) == ["3"]  # "<5" (at "<=18 years") is not a number: not drawn; the table has it
-    assert "&lt;b&gt;bold" in bar.hovertemplate and "<i>" not in fig.layout.title.text.replace("<br>", " ")
+    chart = rf.measure_figure(long, "bars", "A <i>title</i>", "u", None)
+    bars, labels = vega.layers(chart)
+    # Vega-Lite draws text as text: the record's strings go in unchanged, and no template field is read.
+    assert [(r["x"], r["group"]) for r in bars["rows"]] == [("%{x} & more", "IL-2 <b>bold</b>")]
+    assert [r["value"] for r in labels["rows"]] == ["3"]  # "<5" (at "<=18 years") is not a number: not drawn
+    assert vega.title(chart) == "A <i>title</i>" and "expr" not in str(bars["encoding"]["tooltip"])
     assert list(fr.measure_table(long, None, "u")["Value (u)"]) == ["<5", "3"]
 
 

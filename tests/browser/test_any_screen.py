@@ -12,7 +12,7 @@ import pytest
 from tests.browser.conftest import SCREENSHOTS
 from tests.browser.test_browser import eventually, goto
 from tests.browser.test_hostile_urls import SQL, XSS, _assert_inert
-from tests.browser_support import StreamlitServer, table_rows, wait_ready
+from tests.browser_support import CHARTS, StreamlitServer, table_rows, wait_ready
 from tests.pages import registered_pages, url_path
 
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -62,7 +62,7 @@ def test_phone_no_sideways_scroll_and_no_serious_axe_violation(phone, server, st
     assert serious_violations(phone) == []
     if variant == "no-match":
         assert "No trials match the search" in phone.inner_text("[data-testid='stMain']")
-    for chart in phone.locator("[data-testid='stPlotlyChart']").all():  # charts fit the screen
+    for chart in phone.locator(CHARTS).all():  # charts fit the screen
         box = chart.bounding_box()
         assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390
     if variant == "all":

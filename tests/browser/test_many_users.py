@@ -11,7 +11,7 @@ import time
 
 from playwright.async_api import TimeoutError as PlaywrightTimeoutError
 
-from tests.browser_support import CHROMIUM_ARGS, TABLES, StreamlitServer, chromium_path
+from tests.browser_support import CHARTS, CHROMIUM_ARGS, DRAWN, TABLES, StreamlitServer, chromium_path
 
 FILTERS = [["SLE"], ["RA"], ["pSS"], ["SLE", "RA"], ["RA", "pSS"], ["SLE", "pSS"], ["SLE", "RA", "pSS"]]
 TRIALS = {"SLE": {"NCT02465580", "NCT05262686"}, "RA": {"NCT02467504"}, "pSS": {"NCT02464319"}}
@@ -22,7 +22,8 @@ READY_JS = """() => {
   const app = document.querySelector("[data-testid='stApp']");
   return app && app.dataset.testScriptState === 'notRunning' && app.dataset.testConnectionState === 'CONNECTED'
     && document.querySelector("[data-testid='stMain'] h1")
-    && [...document.querySelectorAll("[data-testid='stPlotlyChart']")].every(c => c.querySelector('svg.main-svg'))
+    && [...document.querySelectorAll("[data-testid='stPlotlyChart'], [data-testid='stVegaLiteChart']")]
+         .every(c => c.querySelector('svg.main-svg, svg.marks, canvas.marks'))
     // Lazily loaded widgets (the sidebar filter too) show a skeleton until their code has mounted them.
     && !document.querySelector("[data-testid='stSkeleton']") && document.querySelector("[data-testid='stMultiSelect']");
 }"""
@@ -84,10 +85,10 @@ async def _session(browser, url: str, inds: list[str], problems: list[str], dela
             if title == "Outcomes":
                 if "SLE" in inds:
                     try:
-                        await page.locator("[data-testid='stPlotlyChart'] svg.main-svg").first.wait_for(timeout=60_000)
+                        await page.locator(CHARTS).locator(DRAWN).first.wait_for(timeout=60_000)
                     except PlaywrightTimeoutError:
                         problems.append(f"{tag}: outcomes shows no chart")
-                elif await page.locator("[data-testid='stPlotlyChart']").count():
+                elif await page.locator(CHARTS).count():
                     problems.append(f"{tag}: outcomes shows charts without SLE")
             if title == "Phase and status":
                 table = " ".join(await _first_table(page))

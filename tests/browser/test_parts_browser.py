@@ -10,10 +10,9 @@ import pytest
 
 from tests.browser.conftest import SCREENSHOTS
 from tests.browser.test_browser import goto
-from tests.browser_support import full_screenshot, page_at, wait_ready
+from tests.browser_support import CHART_TITLES, full_screenshot, page_at, wait_ready
 
 COMPARED = "nct=NCT02465580&nct=NCT05262686&nct=NCT02467504"
-CHART_TITLES = "[data-testid='stPlotlyChart'] .gtitle"
 HEADERS = "[data-testid='stMarkdownContainer'] table thead"
 
 # path, the URL parameter, the first tab, another tab, and what only that other tab draws (chart title or table

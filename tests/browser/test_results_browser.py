@@ -7,7 +7,15 @@ from __future__ import annotations
 import pytest
 
 from tests.browser.conftest import SCREENSHOTS
-from tests.browser_support import TABLES, StreamlitServer, full_screenshot, wait_ready
+from tests.browser_support import (
+    CHART_TITLES,
+    CHARTS,
+    TABLES,
+    StreamlitServer,
+    drawn_charts,
+    full_screenshot,
+    wait_ready,
+)
 from tests.results_db import NEITHER, build_results_database
 
 CHEWING = "NCT05594173"
@@ -28,14 +36,14 @@ def squash(text: str) -> str:
 
 def wait_for_chart(page, title: str) -> None:
     """Until a chart titled `title` (compared without spaces) is drawn and the run has finished."""
-    page.wait_for_function("""(want) => [...document.querySelectorAll("[data-testid='stPlotlyChart'] .gtitle")]
+    page.wait_for_function("""([sel, want]) => [...document.querySelectorAll(sel)]
                               .some(t => t.textContent.replace(/[\\s\\u200b]/g, '').includes(want))""",
-                           arg=squash(title), timeout=60_000)
+                           arg=[CHART_TITLES, squash(title)], timeout=60_000)
     wait_ready(page)
 
 
 def chart_titles(page) -> list[str]:
-    titles = page.locator("[data-testid='stPlotlyChart'] .gtitle").evaluate_all("els => els.map(e => e.textContent)")
+    titles = page.locator(CHART_TITLES).evaluate_all("els => els.map(e => e.textContent)")
     return [squash(t) for t in titles]
 
 
@@ -48,11 +56,11 @@ def test_registry_results_are_drawn_and_listed(browser, results_server, width, h
     assert page.locator("[data-testid='stException']").count() == 0
     body = page.inner_text("body")
     assert "As posted on ClinicalTrials.gov on 2022-11-21" in body
-    charts = page.locator("[data-testid='stPlotlyChart']")
-    assert charts.count() == 1 and page.locator("[data-testid='stPlotlyChart'] svg.main-svg").count() >= 1
+    charts = page.locator(CHARTS)
+    assert charts.count() == drawn_charts(page) == 1
     assert squash("Number of Chewing Cycles Per Bolus") in " | ".join(chart_titles(page))
-    # Six groups' bars with the posted values on them.
-    bars = charts.first.locator("g.point text").evaluate_all("els => els.map(e => e.textContent)")
+    # Six groups' bars with the posted values on them (Vega-Lite: the text marks of the chart's second layer).
+    bars = charts.first.locator(".layer_1_marks text").evaluate_all("els => els.map(e => e.textContent)")
     assert bars == ["22", "15", "15", "28", "6", "11"]
     tables = [page.locator(TABLES).nth(i).inner_text() for i in range(page.locator(TABLES).count())]
     assert any("Healthy Participants: Gummy Candy" in t and "28" in t and "13" in t for t in tables)
@@ -70,7 +78,7 @@ def test_registry_results_are_drawn_and_listed(browser, results_server, width, h
     # The comparison across trials: one forest of both trials' groups, and its table.
     page.get_by_text("Across trials", exact=True).first.click()
     wait_for_chart(page, "across trials")
-    assert page.locator("[data-testid='stPlotlyChart']").count() == 1
+    assert page.locator(CHARTS).count() == 1
     points = page.locator("[data-testid='stPlotlyChart'] g.points path").count()
     assert points == 3  # NCT00763412's two groups and NCT05594173's one
     tables = [page.locator(TABLES).nth(i).inner_text() for i in range(page.locator(TABLES).count())]

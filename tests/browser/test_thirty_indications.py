@@ -12,7 +12,7 @@ import pytest
 
 from tests.browser.conftest import SCREENSHOTS
 from tests.browser.test_browser import chips, eventually, goto, multiselect
-from tests.browser_support import REPO, StreamlitServer, full_screenshot, table_rows, wait_ready
+from tests.browser_support import REPO, StreamlitServer, full_screenshot, legend, table_rows, wait_ready
 from tests.pages import registered_pages, url_path
 from trialdb.indications import BY_CODE
 from trialdb.synthetic import INDICATION_WEIGHTS
@@ -68,8 +68,7 @@ def test_choosing_an_area_filters_and_writes_the_url(page, thirty):
     wait_ready(page)
     assert chips(page, "Disease area") == ["endocrinology"] and chips(page) == ["GVHD"]
     assert params(page)["area"] == ["endocrinology"] and params(page)["indication"] == ["GVHD"]
-    legend = page.locator("[data-testid='stPlotlyChart']").first.locator("g.legend g.traces").all_text_contents()
-    assert sorted(x.strip() for x in legend) == ["GD", "GVHD", "T1D"]  # three: one colour each
+    assert sorted(legend(page, 1)) == ["GD", "GVHD", "T1D"]  # three: one colour each
     full_screenshot(page, SCREENSHOTS / "thirty_phase_status_endocrinology_GVHD.png")
 
 

@@ -109,7 +109,7 @@ def vl_top(chart: VL) -> VL:
 
 def counts_pair(frame: pd.DataFrame, by: str, palette: Palette | None = None) -> list[alt.LayerChart]:
     """Trials and planned participants per `by`, stacked by the palette's series (stack_segments): two Vega-Lite
-    charts drawn one above the other, the first with the title, the second with the category axis and the one
+    charts drawn one above the other, the first with the title, the second with the axis title and the one
     legend (at most MAX_SERIES entries). Each stack's total sits above it, and each segment's number inside it
     while there are at most SEGMENT_LABELS segments and it is tall enough to hold it (the tooltip and the table
     beneath give every number). Two charts, not one concatenated: only a single view can fit a page's width
@@ -124,9 +124,12 @@ def counts_pair(frame: pd.DataFrame, by: str, palette: Palette | None = None) ->
     for i, (value, name) in enumerate(measures):
         seg = segments[value]
         last = i == len(measures) - 1
-        # Every category named, tilted on a phone (Vega-Lite would drop labels that overlap).
+        # Every category named under each chart, centred on its bar (Streamlit's theme sets labels flush with the
+        # axis ends) and tilted on a phone (Vega-Lite would drop labels that overlap). Under both charts: a chart
+        # shown on its own (full screen) keeps its categories, and a long last label narrows both plots alike, so
+        # their bars line up.
         x = alt.X(f"{by}:N", sort=categories, scale=alt.Scale(domain=categories), title=by.capitalize() if last else None,
-                  axis=alt.Axis(labels=last, ticks=last, labelLimit=160, labelOverlap=False,
+                  axis=alt.Axis(labelLimit=160, labelOverlap=False, labelFlush=False,
                                 labelAngle=alt.ExprRef(f"{PHONE} ? -45 : 0")))
         totals = frame.groupby(by, sort=False)[value].sum().reindex(categories, fill_value=0)
         top = max(int(totals.max()) if len(totals) else 1, 1)

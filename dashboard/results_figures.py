@@ -59,10 +59,7 @@ def measure_figure(long: pd.DataFrame, kind: str, title: str, unit: str | None, 
         layers: list[alt.Chart] = [base.mark_line(point=alt.OverlayMarkDef(size=50, filled=True)).encode(
             x=x, y=y, color=colour, tooltip=tooltip)]
     else:
-        layers = [base.mark_bar().encode(x=x, y=y, color=colour, tooltip=tooltip, **offset),
-                  # The posted value inside the bar's foot: above it, the whisker would cross it.
-                  base.mark_text(baseline="bottom", dy=-4, fontSize=11).encode(
-                      x=x, y=alt.datum(0), text="value:N", color=alt.Color("ink:N", scale=None), **offset)]
+        layers = [base.mark_bar().encode(x=x, y=y, color=colour, tooltip=tooltip, **offset)]
     if whiskers:
         ends = base.transform_filter("isValid(datum.low) && isValid(datum.high)")
         layers.append(ends.mark_rule(color="#333333", strokeWidth=1.2).encode(
@@ -70,6 +67,15 @@ def measure_figure(long: pd.DataFrame, kind: str, title: str, unit: str | None, 
         for end in ("low", "high"):
             layers.append(ends.mark_tick(color="#333333", thickness=1.2, size=8, orient="horizontal").encode(
                 x=x, y=f"{end}:Q", **offset))
+    if kind != "lines":
+        # The posted value inside the bar's foot (above it, the whisker would cross it), over a halo in the bar's
+        # colour where a whisker reaches that low.
+        foot = {"x": x, "y": alt.datum(0), "text": "value:N", **offset}
+        layers.append(base.mark_text(baseline="bottom", dy=-4, fontSize=11, strokeWidth=4, strokeJoin="round")
+                      .encode(stroke=alt.Color("group:N", scale=alt.Scale(domain=names, range=colours), legend=None),
+                              **foot))
+        layers.append(base.mark_text(baseline="bottom", dy=-4, fontSize=11).encode(
+            color=alt.Color("ink:N", scale=None), **foot).properties(name="posted_value"))  # drawn as .posted_value_marks
     bars = f"; error bars: {error} (as posted)" if whiskers else ""
     return vl_top(alt.LayerChart(layer=layers, height=340, title=vl_title(str(title), f"as posted{bars}")))
 

@@ -52,10 +52,12 @@ def test_counts_pair_draws_trials_and_participants_with_totals_and_one_legend(en
         assert {r["status"]: r["label"] for r in total["rows"]} == totals
         assert labels and labels[0]["mark"] == "text"  # few segments: each carries its number
     assert vega.series_colours(trials) == {"SLE": "#0072B2", "RA": "#E69F00", "pSS": "#009E73"}
-    # One legend, under the second chart, with the category axis.
+    # One legend, under the second chart, with the axis title; the categories named under both, alike.
     assert vega.layers(trials)[0]["encoding"]["color"]["legend"] is None
     assert vega.layers(participants)[0]["encoding"]["color"]["legend"]["orient"] == "bottom"
-    assert vega.layers(trials)[0]["encoding"]["x"]["axis"]["labels"] is False
+    x_top, x_bottom = (vega.layers(c)[0]["encoding"]["x"] for c in (trials, participants))
+    assert x_top["axis"] == x_bottom["axis"] and x_top["scale"] == x_bottom["scale"] == {"domain": ["Completed", "Unknown"]}
+    assert (x_top["title"], x_bottom["title"]) == (None, "Status")
 
 
 def test_timeline_bars_dates_and_today(engine):

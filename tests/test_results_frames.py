@@ -45,8 +45,12 @@ def test_range_measure_bars_with_posted_limits(engine):
     assert list(long.denominator) == ["4", "4"]
     assert fr.measure_kind(long) == "bars"
     chart = rf.measure_figure(long, "bars", row.title, row.unit_of_measure, fr.error_label(row.dispersion_type))
-    bars, labels, whisker, *_ = vega.layers(chart)
+    bars, whisker, low, high, halo, labels = vega.layers(chart)
+    assert [layer["mark"] for layer in (bars, whisker, low, high, halo, labels)] == [
+        "bar", "rule", "tick", "tick", "text", "text"]
+    assert labels["encoding"]["text"]["field"] == halo["encoding"]["text"]["field"] == "value"
     assert [r["value"] for r in labels["rows"]] == ["19.63", "21.19"]  # labels are the posted strings
+    assert (low["encoding"]["y"]["field"], high["encoding"]["y"]["field"]) == ("low", "high")
     assert [(r["low"], r["high"]) for r in whisker["rows"]] == [pytest.approx((15.56, 22.64)), pytest.approx((20.78, 21.8))]
     assert [r["spread"] for r in bars["rows"]] == ["15.56 to 22.64", "20.78 to 21.8"]  # the tooltip's, as posted
     subtitle = " ".join(vega.spec(chart)["title"]["subtitle"])
@@ -184,7 +188,7 @@ def test_record_text_is_shown_literally_in_figures():
     long = _long(["<=18 years", "%{x} & more"], ["<5", "3"])
     long["group"] = "IL-2 <b>bold</b>"
     chart = rf.measure_figure(long, "bars", "A <i>title</i>", "u", None)
-    bars, labels = vega.layers(chart)
+    bars, _halo, labels = vega.layers(chart)
     # Vega-Lite draws text as text: the record's strings go in unchanged, and no template field is read.
     assert [(r["x"], r["group"]) for r in bars["rows"]] == [("%{x} & more", "IL-2 <b>bold</b>")]
     assert [r["value"] for r in labels["rows"]] == ["3"]  # "<5" (at "<=18 years") is not a number: not drawn

@@ -129,3 +129,4 @@ def test_record_link_from_overview_opens_that_trial(page, server):
     body = page.inner_text("body")
     assert "Low-dose Recombinant Human IL-2 for the Treatment of Rheumatoid Arthritis" in body
     assert "hrIL-2 RA" in body and "not stated in source" in body
+

@@ -59,8 +59,8 @@ def test_registry_results_are_drawn_and_listed(browser, results_server, width, h
     charts = page.locator(CHARTS)
     assert charts.count() == drawn_charts(page) == 1
     assert squash("Number of Chewing Cycles Per Bolus") in " | ".join(chart_titles(page))
-    # Six groups' bars with the posted values on them (Vega-Lite: the text marks of the chart's second layer).
-    bars = charts.first.locator(".layer_1_marks text").evaluate_all("els => els.map(e => e.textContent)")
+    # Six groups' bars with the posted values on them (the chart's layer named posted_value).
+    bars = charts.first.locator(".posted_value_marks text").evaluate_all("els => els.map(e => e.textContent)")
     assert bars == ["22", "15", "15", "28", "6", "11"]
     tables = [page.locator(TABLES).nth(i).inner_text() for i in range(page.locator(TABLES).count())]
     assert any("Healthy Participants: Gummy Candy" in t and "28" in t and "13" in t for t in tables)

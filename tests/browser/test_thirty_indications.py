@@ -124,3 +124,17 @@ def test_no_page_is_wider_than_the_screen(browser, request, portfolio, path, wid
         full_screenshot(page, SCREENSHOTS / f"{portfolio}_{path or 'overview'}_{width}.png", width=width)
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("width", [1400, 390])
+def test_phase_and_status_charts_line_up(browser, thirty, width):
+    """Trials above, participants below: the same category's bars stand one above the other, on a laptop and on
+    a phone (two charts, each fitted to the width on its own, so their plots must come out alike)."""
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    goto(page, f"{thirty.url}/phase_status")  # by phase: the last, "not stated in source", is a long label
+    charts = page.locator("[data-testid='stVegaLiteChart']")
+    assert charts.count() == 2
+    lefts = [[round(m.bounding_box()["x"]) for m in c.locator(".layer_0_marks path").all()] for c in charts.all()]
+    # Every phase has trials, and so a bar in both.
+    assert len(lefts[0]) >= 2 and sorted(set(lefts[0])) == sorted(set(lefts[1])), lefts
+    page.close()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import shutil
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -83,3 +84,21 @@ def test_parse_document_on_random_bytes(tmp_path):
             parse_document(path)
         except SourceError as exc:
             assert exc.file == "bytes.txt"
+
+
+def test_a_role_line_with_no_name_before_it_is_a_source_error():
+    """Found by test_mutated_documents: a duplicated `Role: CONTACT` line under Central Contacts left a person
+    block of one line, and the parser failed with an IndexError. Whose role it is cannot be told: the parser
+    says so, naming the file and the heading."""
+    name = next(n for n, text in DOCS.items() if "Central Contacts" in text)
+    lines = DOCS[name].split("\n")
+    i = lines.index("Central Contacts")
+    j = next(k for k in range(i, len(lines)) if lines[k].startswith("Role:"))
+    lines.insert(j + 1, "")
+    lines.insert(j + 2, lines[j])  # the same Role: line again, with no name before it
+    doc = SourceDocument(name, "\n".join(lines), "0" * 64)
+    fmt = next(f for f in FORMATS if f.recognises(doc))
+    with pytest.raises(SourceError) as err:
+        fmt.parse(doc)
+    assert (err.value.file, err.value.field, err.value.value) == (name, "Central Contacts", lines[j])
+    assert "no name before it" in err.value.problem

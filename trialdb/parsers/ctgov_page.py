@@ -195,22 +195,28 @@ def _sponsors(page: Page, p: Parsed) -> None:
         p.put("sponsorCollaboratorsModule.responsibleParty", party, doc.quote(rec[0], role_line))
 
 
-def _people(lines: list[Line]) -> list[list[Line]]:
-    """Person blocks that start with a name followed by a `Role:` line."""
-    starts = [i - 1 for i, ln in enumerate(lines) if ln.text.startswith("Role:") and i > 0]
+def _people(lines: list[Line], file: str, field: str) -> list[list[Line]]:
+    """Person blocks that start with a name followed by a `Role:` line. A `Role:` line with no name before it
+    (first in the block, or right after another `Role:` line) is a SourceError naming `file` and `field`: it
+    cannot be told whose role it is."""
+    roles = [i for i, ln in enumerate(lines) if ln.text.startswith("Role:")]
+    for i in roles:
+        if i == 0 or lines[i - 1].text.startswith("Role:"):
+            raise SourceError(file, field, lines[i].text, "a Role: line with no name before it")
+    starts = [i - 1 for i in roles]
     return [lines[s : (starts[n + 1] if n + 1 < len(starts) else len(lines))] for n, s in enumerate(starts)]
 
 
 def _contacts(page: Page, p: Parsed) -> None:
     doc, f = page.doc, page.doc.name
     cl = "contactsLocationsModule"
-    for i, rec in enumerate(_people(page.block("Principal Investigators", blurb=True))):
+    for i, rec in enumerate(_people(page.block("Principal Investigators", blurb=True), f, "Principal Investigators")):
         role = normalise("officialRole", rec[1].text.removeprefix("Role:"), file=f, field="Principal Investigators")
         entry = {"name": rec[0].text, "role": role}
         if len(rec) > 2:
             entry["affiliation"] = rec[2].text
         p.put(f"{cl}.overallOfficials[{i}]", entry, doc.quote(rec[0], rec[-1]))
-    for i, rec in enumerate(_people(page.block("Central Contacts", blurb=True))):
+    for i, rec in enumerate(_people(page.block("Central Contacts", blurb=True), f, "Central Contacts")):
         role = normalise("contactRole", rec[1].text.removeprefix("Role:"), file=f, field="Central Contacts")
         entry = {"name": rec[0].text, "role": role}
         if len(rec) > 2:
@@ -228,7 +234,7 @@ def _contacts(page: Page, p: Parsed) -> None:
                 entry["state"] = ", ".join(parts[1:-1])
         p.put(f"{cl}.locations[{i}]", entry, doc.quote(rec[0], status_line))
     # Facility contacts are listed apart from the sites; with one site they belong to it.
-    contacts = _people(page.block("Facility Contacts", blurb=True))
+    contacts = _people(page.block("Facility Contacts", blurb=True), f, "Facility Contacts")
     if contacts and len(sites) != 1:
         raise SourceError(f, "Facility Contacts", len(sites), "facility contacts with no single site to belong to")
     for i, rec in enumerate(contacts):

@@ -5,7 +5,7 @@ and quote, and what could not be read."""
 import pandas as pd
 import streamlit as st
 
-from dashboard import data, dosing_view, figures, filters, landscape, ui
+from dashboard import data, dosing_view, filters, landscape, ui
 
 MAX_CHOICES = 500
 MAX_CURVES = 12
@@ -133,7 +133,7 @@ def cumulative() -> None:
         title = "Cumulative IL-2 dose over time (computed here from the stated schedule)"
         if len(groups) > 1:
             title = f"Cumulative IL-2 dose, {axis} doses (computed here from the stated schedule)"
-        ui.plot(figures.cumulative_il2(g, highlight=(nct, arm), palette=data.palette(f), title=title),
+        ui.plot(data.cumulative_figure(g, (nct, arm), data.palette(f), title),
                 "cumulative_il2" if i == 0 else f"cumulative_il2_{i}")
     if groups:
         left_out = int((il2.is_il2 & (il2.role == "active")).sum()) - sum(int((g.role == "active").sum())

@@ -4,7 +4,7 @@ import datetime as dt
 
 import streamlit as st
 
-from dashboard import data, figures, filters, frames, ui
+from dashboard import data, filters, frames, ui
 
 TABLES = ["Dates as stated", "Milestones", "Dates not stated in source"]  # a tab each
 
@@ -28,10 +28,11 @@ elif n_dated > len(dated):
                f"start below; the table lists the first {len(dated):,}, by indication and start date.")
     ui.plot(data.timeline_by_year_figure(f), "timeline_years")
 else:
-    ui.plot(figures.timeline(dated, milestones, today), "timeline")
+    ui.plot(data.timeline_figure(f, today), "timeline")
     st.caption("Bars run from the stated start to the stated completion date and are coloured by status; "
-               "rows are grouped by indication. Diamonds: last registry update; stars: publication dates "
-               "(a month-only date is drawn at the month's first day). The dotted line is today.")
+               "rows are grouped by indication; a triangle is a start with no completion date stated. Diamonds: last "
+               "registry update; stars: publication dates, filled for the online (epub) date and hollow for the "
+               "print issue (a month-only date is drawn at the month's first day). The dotted line is today.")
 
 # The tables a tab each, kept in the URL (?timeline_table=Milestones): every one has its sort and pages, and
 # drawing one is what keeps the page within issue 21's load time. What is not drawn is said above them.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from typing import Any
 
 import pandas as pd
@@ -195,6 +196,15 @@ def area_names() -> dict[str, str]:
 
 
 @st.cache_resource(max_entries=200, show_spinner=False)
+def timeline_figure(f: Filters, today: dt.date) -> dict[str, Any]:
+    """Each trial's stated period and its milestones (the Timeline page, while few enough to draw one each)."""
+    from dashboard import figures, frames
+
+    dated = timeline(f)[0]
+    return figures.timeline(dated, frames.milestones(dated, publications(f)), today).to_dict()
+
+
+@st.cache_resource(max_entries=200, show_spinner=False)
 def timeline_by_year_figure(f: Filters) -> dict[str, Any]:
     from dashboard import figures
 
@@ -345,21 +355,30 @@ def forest_figure(rd: pd.DataFrame) -> go.Figure:
 
 
 @st.cache_resource(max_entries=200, show_spinner=False)
-def dosing_calendar_figure(f: Filters, nct_id: str, arm: str) -> go.Figure:
+def dosing_calendar_figure(f: Filters, nct_id: str, arm: str) -> dict[str, Any]:
     """One arm's administration calendar (the Dosing page), kept like counts_figure."""
     from dashboard import figures
 
     trial = trial_regimens(f, nct_id)
-    return figures.dosing_calendar(trial[trial.arm == arm], f"Administration calendar: {nct_id}, arm “{arm}”")
+    return figures.dosing_calendar(trial[trial.arm == arm], f"Administration calendar: {nct_id}, arm “{arm}”").to_dict()
 
 
 @st.cache_resource(max_entries=200, show_spinner=False)
-def compare_calendar_figure(nct_ids: tuple[str, ...]) -> go.Figure:
-    """The chosen trials' dosing on one time axis (Compare), kept like counts_figure: ~0.3 s to build."""
+def compare_calendar_figure(nct_ids: tuple[str, ...]) -> dict[str, Any]:
+    """The chosen trials' dosing on one time axis (Compare), kept like counts_figure."""
     from dashboard import compare, figures
 
     reg = regimens_of(nct_ids)
-    return figures.dosing_calendar(reg, "Dosing calendars of the chosen trials", labels=compare.arm_labels(reg))
+    return figures.dosing_calendar(reg, "Dosing calendars of the chosen trials",
+                                   labels=compare.arm_labels(reg)).to_dict()
+
+
+@st.cache_resource(max_entries=200, show_spinner=False)
+def cumulative_figure(arms: pd.DataFrame, highlight: tuple[str, str], pal: Palette, title: str) -> dict[str, Any]:
+    """The cumulative IL-2 dose of the arms shown (the Dosing page), kept like counts_figure."""
+    from dashboard import figures
+
+    return figures.cumulative_il2(arms, highlight=highlight, palette=pal, title=title).to_dict()
 
 
 # Registry-results figures, kept like the other slow figures (see counts_figure).

@@ -5,6 +5,8 @@ hover details and the same colours for the same things. No Streamlit here."""
 from __future__ import annotations
 
 import datetime as dt
+import json
+from dataclasses import dataclass
 from typing import TypeVar
 
 import altair as alt
@@ -162,55 +164,84 @@ def _date(value: str) -> pd.Timestamp:
     return pd.Timestamp(value + "-01-01"[len(value) - 4 :] if len(value) < 10 else value)
 
 
-def timeline(trials: pd.DataFrame, milestones: pd.DataFrame, today: dt.date) -> go.Figure:
-    """Each trial from start to completion on a calendar axis, coloured by status, grouped by
-    indication (rows ordered by indication); milestones as markers; a line for today."""
+STAR = ("M0,-1L0.225,-0.309L0.951,-0.309L0.363,0.118L0.588,0.809L0,0.382L-0.588,0.809L-0.363,0.118L-0.951,-0.309"
+        "L-0.225,-0.309Z")  # a five-pointed star, as a Vega-Lite shape (SVG path in a unit square)
+MILESTONE_SHAPES = {"Last registry update": "diamond", "Publication (epub)": STAR, "Publication (print issue)": STAR}
+
+
+def timeline_rows(trials: pd.DataFrame, milestones: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The timeline's rows: one per trial ("indication · NCT id", ordered by indication, start and NCT id) with
+    its stated start and completion as dates (a partial date, "2020-01", at its first day) and the words shown
+    on hover; and the milestones on the rows of the trials drawn, with their dates. A trial without a stated
+    completion has end None: it is drawn as its start alone, never with an invented end."""
     rows = trials.sort_values(["indication", "start_date", "nct_id"]).reset_index(drop=True)
-    ylabels = [f"{r.indication} · {r.nct_id}" for r in rows.itertuples()]
-    fig = go.Figure()
-    shown: set[str] = set()
-    for i, r in enumerate(rows.itertuples()):
-        start = _date(r.start_date)
-        colour, name = status_colour(r.status), label(r.status)
-        hover = (f"<b>{r.nct_id}</b> ({r.indication})<br>{r.brief_title}<br>Status: {name}<br>"
-                 f"Start: {r.start_date}{' (' + r.start_date_type.lower() + ')' if isinstance(r.start_date_type, str) else ''}")
-        if isinstance(r.completion_date, str):
-            end = _date(r.completion_date)
-            hover += (f"<br>Completion: {r.completion_date}"
-                      f"{' (' + r.completion_date_type.lower() + ')' if isinstance(r.completion_date_type, str) else ''}")
-            fig.add_trace(go.Bar(
-                y=[ylabels[i]], x=[(end - start).total_seconds() * 1000], base=[start], orientation="h",
-                marker_color=colour, name=name, legendgroup=name, showlegend=name not in shown,
-                hovertemplate=hover + "<extra></extra>", width=0.5))
-        else:  # no completion date stated: the start alone, never an invented end
-            fig.add_trace(go.Scatter(
-                y=[ylabels[i]], x=[start], mode="markers", marker=dict(symbol="triangle-right", size=14, color=colour),
-                name=name, legendgroup=name, showlegend=name not in shown,
-                hovertemplate=hover + "<br>Completion: not stated in source<extra></extra>"))
-        shown.add(name)
-    symbols = {"Last registry update": "diamond", "Publication (epub)": "star", "Publication (print issue)": "star-open"}
-    by_nct = dict(zip(rows.nct_id, ylabels, strict=True))
-    for kind, g in milestones[milestones.nct_id.isin(by_nct)].groupby("kind", sort=False):
-        fig.add_trace(go.Scatter(
-            y=[by_nct[n] for n in g.nct_id], x=[_date(d) for d in g.date], mode="markers", name=kind,
-            marker=dict(symbol=symbols.get(kind, "circle"), size=13, color="#000000", line=dict(width=1)),
-            customdata=list(zip(g.date, g.detail, strict=True)),
-            hovertemplate=f"{kind}: %{{customdata[0]}}<br>%{{customdata[1]}}<extra></extra>"))
-    today_ts = pd.Timestamp(today)
-    fig.add_shape(type="line", x0=today_ts, x1=today_ts, y0=0, y1=1, yref="paper",
-                  line=dict(color="#444444", dash="dot"))
-    fig.add_annotation(x=today_ts, y=1, yref="paper", text=f"today ({today.isoformat()})", showarrow=False,
-                       yanchor="bottom", font=dict(size=11))
-    fig.update_xaxes(type="date")
-    fig.update_yaxes(categoryorder="array", categoryarray=list(reversed(ylabels)))
-    fig.update_layout(barmode="overlay")
-    _layout(fig, "Trial periods, from stated start to stated completion", "Calendar date",
-            "Indication · trial", max(340, 150 + 60 * len(rows)))
-    # The legend at the figure's foot, with room for it to wrap to four rows on a phone without meeting the
-    # axis title (placed relative to the plot, a short plot put it on the title).
-    fig.update_layout(legend=dict(orientation="h", yref="container", yanchor="bottom", y=0, x=0, xanchor="left"),
-                      margin=dict(b=130))
-    return fig
+    def stated(value: object, kind: object) -> str:
+        return f"{value} ({kind.lower()})" if isinstance(kind, str) else str(value)
+
+    out = pd.DataFrame({
+        "row": [f"{i} · {n}" for i, n in zip(rows.indication, rows.nct_id, strict=True)],
+        "nct_id": rows.nct_id, "indication": rows.indication, "title": rows.brief_title,
+        "status": [label(v) for v in rows.status], "colour": [status_colour(v) for v in rows.status],
+        "start": [_date(v).strftime("%Y-%m-%d") for v in rows.start_date],
+        "end": [_date(v).strftime("%Y-%m-%d") if isinstance(v, str) else None for v in rows.completion_date],
+        "start_stated": [stated(v, k) for v, k in zip(rows.start_date, rows.start_date_type, strict=True)],
+        "end_stated": [stated(v, k) if isinstance(v, str) else "not stated in source"
+                       for v, k in zip(rows.completion_date, rows.completion_date_type, strict=True)]})
+    row_of = dict(zip(out.nct_id, out.row, strict=True))
+    m = milestones[milestones.nct_id.isin(row_of)]
+    marks = pd.DataFrame({"row": [row_of[n] for n in m.nct_id], "kind": list(m.kind),
+                          "date": [_date(d).strftime("%Y-%m-%d") for d in m.date], "stated": list(m.date),
+                          "detail": list(m.detail)})
+    return out, marks
+
+
+def timeline(trials: pd.DataFrame, milestones: pd.DataFrame, today: dt.date) -> alt.LayerChart:
+    """Each trial from stated start to stated completion on a calendar axis (UTC days), coloured by status, rows
+    grouped by indication (timeline_rows); a trial without a stated completion is a triangle at its start;
+    milestones as diamonds (last registry update) and stars (publication: filled epub, hollow print issue), named
+    in the page's caption and the tooltip rather than a second legend; a dotted line for today. A Vega-Lite chart;
+    the tooltips give the dates as stated."""
+    rows, marks = timeline_rows(trials, milestones)
+    order = list(rows.row)
+    statuses = list(dict.fromkeys(rows.status))
+    y = alt.Y("row:N", sort=order, title="Indication · trial", axis=alt.Axis(labelLimit=200))
+    x_scale = alt.Scale(type="utc")
+    colour = alt.Color("status:N", title=None, legend=vl_legend(),
+                       scale=alt.Scale(domain=statuses, range=[rows.colour[rows.status == s].iloc[0] for s in statuses]))
+    tooltip = [alt.Tooltip("nct_id:N", title="Trial"), alt.Tooltip("indication:N", title="Indication"),
+               alt.Tooltip("title:N", title="Title"), alt.Tooltip("status:N", title="Status"),
+               alt.Tooltip("start_stated:N", title="Start"), alt.Tooltip("end_stated:N", title="Completion")]
+    ended = rows[rows.end.notna()]
+    open_ended = rows[rows.end.isna()]
+    layers: list[alt.Chart] = []
+    if len(ended):
+        layers.append(alt.Chart(ended).mark_bar(height={"band": 0.5}).encode(
+            x=alt.X("start:T", scale=x_scale, title="Calendar date"), x2="end:T", y=y, color=colour, tooltip=tooltip))
+    if len(open_ended):
+        layers.append(alt.Chart(open_ended).mark_point(shape="triangle-right", size=160, filled=True, opacity=1)
+                      .encode(x=alt.X("start:T", scale=x_scale, title="Calendar date"), y=y, color=colour,
+                              tooltip=tooltip))
+    kinds = [k for k in MILESTONE_SHAPES if k in set(marks.kind)] + sorted(set(marks.kind) - set(MILESTONE_SHAPES))
+    if len(marks):
+        # No legend for them (a second legend beside the statuses' ran off a phone): the caption under the chart
+        # says which shape is which, and so does the tooltip.
+        legend = None
+        layers.append(alt.Chart(marks).mark_point(size=150, stroke="#000000", strokeWidth=1.5, opacity=1).encode(
+            x=alt.X("date:T", scale=x_scale, title="Calendar date"), y=y,
+            shape=alt.Shape("kind:N", title=None, legend=legend, scale=alt.Scale(
+                domain=kinds, range=[MILESTONE_SHAPES.get(k, "circle") for k in kinds])),
+            fill=alt.Fill("kind:N", title=None, legend=legend, scale=alt.Scale(
+                domain=kinds, range=["#FFFFFF" if k == "Publication (print issue)" else "#000000" for k in kinds])),
+            tooltip=[alt.Tooltip("kind:N", title="Milestone"), alt.Tooltip("stated:N", title="Date"),
+                     alt.Tooltip("detail:N", title="Detail")]))
+    now = pd.DataFrame({"date": [today.isoformat()], "label": [f"today ({today.isoformat()})"]})
+    layers.append(alt.Chart(now).mark_rule(color="#444444", strokeDash=[2, 3]).encode(
+        x=alt.X("date:T", scale=x_scale, title="Calendar date")))
+    layers.append(alt.Chart(now).mark_text(align="right", baseline="bottom", dx=-3, dy=-2, fontSize=11,
+                                           color="#444444").encode(
+        x=alt.X("date:T", scale=x_scale, title="Calendar date"), y=alt.value(0), text="label:N"))
+    return vl_top(alt.LayerChart(layer=layers, height=max(120, 34 * len(rows)), title=vl_title(
+        "Trial periods, from stated start to stated completion")))
 
 
 def timeline_by_year(frame: pd.DataFrame) -> alt.LayerChart:
@@ -240,88 +271,143 @@ def timeline_by_year(frame: pd.DataFrame) -> alt.LayerChart:
         "Trials by year of stated start, coloured by status")))
 
 
-def dosing_calendar(rows: pd.DataFrame, title: str, labels: list[str] | None = None) -> go.Figure:
-    """One row per drug of one arm: a mark on each administration day, dosing periods and rests shaded.
-    Placebo is drawn hollow; a drug whose schedule the source does not state says so on its row. A schedule
-    whose duration (or number of cycles) is not stated shows its known pattern over its first
-    dosing_view.PATTERN_WEEKS weeks only, in a dashed band labelled "duration not stated": never an invented
-    end. `labels`: the rows' names when they are not just the drug (several trials on one time axis)."""
+@dataclass(frozen=True)
+class CalendarParts:
+    """What a dosing calendar draws, as frames (one row per thing drawn), so that it can be tested on its data:
+    `marks` (row, day, week, drug, name, colour, fill, dose, route, administration), `bands` (row, x0, x1, fill,
+    dashed: a dosing period, a rest, or the weeks of a pattern whose duration is not stated), `notes` (row, x, y,
+    text, align, size: "rest", "duration not stated in source →", what is known when no day can be drawn), the
+    row `names`, the last day drawn and the x grid `step` in days."""
+
+    marks: pd.DataFrame
+    bands: pd.DataFrame
+    notes: pd.DataFrame
+    names: list[str]
+    last_day: int
+    step: int
+
+
+def calendar_parts(rows: pd.DataFrame, labels: list[str] | None = None) -> CalendarParts:
+    """One row per drug of one arm (or, with `labels`, the rows of several trials on one time axis): a mark on
+    each administration day, dosing periods and rests shaded. A schedule whose duration (or number of cycles)
+    is not stated shows its known pattern over its first dosing_view.PATTERN_WEEKS weeks only, in a dashed band
+    labelled "duration not stated in source": never an invented end. A drug whose schedule the source does not
+    state says so on its row. Days are trialdb.dosing.schedules' (day 0 = first dose)."""
     from dashboard import dosing_view as dv
 
-    fig = go.Figure()
     names = labels if labels is not None else list(rows.drug)
+    marks: list[dict] = []
+    bands: list[dict] = []
+    notes: list[dict] = []
     last_day = 0
     for i, r in enumerate(rows.itertuples()):
         pdicts = dv.phase_dicts(r.phases)
         complete = is_complete(phases_from_json(r.phases))
         if complete:
             for kind, start, length in periods(phases_from_json(r.phases)):
-                fig.add_shape(type="rect", x0=start - 0.5, x1=start + length - 0.5, y0=i - 0.42, y1=i + 0.42,
-                              fillcolor=DOSING_FILL if kind == "dosing" else REST_FILL, line_width=0, layer="below")
+                bands.append({"row": i, "x0": start - 0.5, "x1": start + length - 0.5, "dashed": False,
+                              "fill": DOSING_FILL if kind == "dosing" else REST_FILL})
                 if kind == "rest":
-                    fig.add_annotation(x=start + length / 2 - 0.5, y=i + 0.3, text="rest", showarrow=False,
-                                       font=dict(size=10, color="#555555"))
+                    notes.append({"row": i, "x": start + length / 2 - 0.5, "y": i + 0.3, "text": "rest",
+                                  "align": "center", "size": 10})
             days = list(r.days)
         elif pdicts:  # the known pattern of the first phase, for a few weeks, and what is not stated
             days = dv.pattern_days(pdicts[0])
             end = 7 * dv.PATTERN_WEEKS
             if days:  # a dashed band, open to the right, over the weeks drawn; short enough for a phone
-                fig.add_shape(type="rect", x0=-0.5, x1=end - 0.5, y0=i - 0.42, y1=i + 0.42, fillcolor=DOSING_FILL,
-                              line=dict(width=1, dash="dash", color="#999999"), layer="below")
-                fig.add_annotation(x=end - 0.5, y=i + 0.28, xanchor="right", showarrow=False,
-                                   text="duration not stated in source →", font=dict(size=11, color="#333333"),
-                                   bgcolor="rgba(255,255,255,0.8)")
+                bands.append({"row": i, "x0": -0.5, "x1": end - 0.5, "dashed": True, "fill": DOSING_FILL})
+                notes.append({"row": i, "x": end - 0.5, "y": i + 0.28, "text": "duration not stated in source →",
+                              "align": "right", "size": 11})
                 last_day = max(last_day, end)
             else:  # nothing to place on a day: say what is known, and nothing else
-                fig.add_annotation(x=0, y=i, xanchor="left", showarrow=False, font=dict(color="#555555"),
-                                   align="left", text=wrap_title(f"{dv.schedule_text(pdicts[:1])}: days not drawn", 38))
+                notes.append({"row": i, "x": 0, "y": i, "align": "left", "size": 12,
+                              "text": wrap_title(f"{dv.schedule_text(pdicts[:1])}: days not drawn", 38).replace(
+                                  "<br>", "\n")})
         else:
             days = []
         if not days:
-            if not pdicts:
-                fig.add_annotation(x=0, y=i, xanchor="left", showarrow=False, font=dict(color="#555555"),
-                                   text="dose and schedule<br>not stated in source")  # two lines: a phone's plot is narrow
+            if not pdicts:  # two lines: a phone's plot is narrow
+                notes.append({"row": i, "x": 0, "y": i, "text": "dose and schedule\nnot stated in source",
+                              "align": "left", "size": 12})
             continue
         last_day = max(last_day, days[-1])
         placebo = r.role == "placebo"
         colour = ROLE_COLOURS["placebo"] if placebo else (ROLE_COLOURS["active"] if is_il2(r.drug) else OTHER_DRUG_COLOUR)
-        dose = dv.dose_text(r)
         route = r.route if isinstance(r.route, str) else "route not stated"
         of = f" of {len(days)}" if complete else (
             f" (pattern only: duration not stated; its first {dv.PATTERN_WEEKS} weeks drawn)")
-        fig.add_trace(go.Scatter(
-            x=days, y=[i] * len(days), mode="markers", name=f"{r.drug} ({'placebo' if placebo else route})",
-            showlegend=labels is None,  # rows named by trial and arm: their names say it
-            marker=dict(symbol="circle-open" if placebo else "circle", size=9,
-                        color=colour, line=dict(width=2, color=colour)),
-            customdata=[[f"Administration {n + 1}{of}"] for n in range(len(days))],
-            hovertemplate=(f"<b>{r.drug}</b><br>Study day %{{x}} (week %{{text}})<br>Dose {dose}, {route}"
-                           "<br>%{customdata[0]}<extra></extra>"),
-            text=[d // 7 + 1 for d in days]))
-    fig.update_yaxes(tickvals=list(range(len(names))), ticktext=names, range=[-0.6, len(names) - 0.4],
-                     autorange="reversed", showgrid=False)
-    step = 7
-    if labels is not None:
-        # Several trials: each row named above its band, not in a margin a phone has no room for; the grid
-        # coarser on long schedules so the day numbers stay apart on a narrow screen.
-        fig.update_yaxes(showticklabels=False)
-        for i, text in enumerate(labels):
-            fig.add_annotation(xref="paper", x=0, yref="y", y=i - 0.42, xanchor="left", yanchor="top", text=text,
-                               showarrow=False, font=dict(size=11, color="#1F2933"), bgcolor="rgba(255,255,255,0.7)")
-        step = 7 * max(1, -(-max(last_day, 14) // 70))
-    fig.update_xaxes(range=[-2, max(last_day, 14) + 9], dtick=step)
-    return _layout(fig, title, "Study day (day 0 = first dose; grid every 7 days)" if labels is None
-                   else f"Study day (grid every {step} days)",
-                   "Drug" if labels is None else "", 150 + 70 * len(names))
+        marks += [{"row": i, "day": d, "week": d // 7 + 1, "drug": r.drug, "colour": colour,
+                   "name": f"{r.drug} ({'placebo' if placebo else route})", "fill": "#FFFFFF" if placebo else colour,
+                   "dose": dv.dose_text(r), "route": route, "administration": f"Administration {n + 1}{of}"}
+                  for n, d in enumerate(days)]
+    # Several trials: the grid coarser on long schedules so the day numbers stay apart on a narrow screen.
+    step = 7 * max(1, -(-max(last_day, 14) // 70)) if labels is not None else 7
+    columns = {"marks": ["row", "day", "week", "drug", "colour", "name", "fill", "dose", "route", "administration"],
+               "bands": ["row", "x0", "x1", "dashed", "fill"], "notes": ["row", "x", "y", "text", "align", "size"]}
+    return CalendarParts(pd.DataFrame(marks, columns=columns["marks"]), pd.DataFrame(bands, columns=columns["bands"]),
+                         pd.DataFrame(notes, columns=columns["notes"]), names, last_day, step)
 
 
-def cumulative_il2(reg: pd.DataFrame, highlight: tuple[str, str] | None = None, palette: Palette | None = None,
-                   title: str = "Cumulative IL-2 dose over time (computed here from the stated schedule)") -> go.Figure:
-    """Cumulative active IL-2 dose over study days, one step line per arm, coloured by the palette's
-    series of its indication; placebo arms stay at zero. Arms with the same schedule draw the same
-    curve: their names and hover say which overlap."""
+def dosing_calendar(rows: pd.DataFrame, title: str, labels: list[str] | None = None) -> alt.LayerChart:
+    """The calendar of calendar_parts as a Vega-Lite chart: a row per drug (named on the axis), or with `labels`
+    a row per trial, arm and drug named above its band (a phone has no margin for them) and no legend. Marks are
+    filled, placebo's hollow, in the role's colour; the tooltip gives the day, week, dose as stated, route and
+    which administration it is."""
+    parts = calendar_parts(rows, labels)
+    n = max(len(parts.names), 1)
+    x_end = max(parts.last_day, 14) + 9
+    x_scale = alt.Scale(domain=[-2, x_end], nice=False, zero=False)
+    y_scale = alt.Scale(domain=[n - 0.4, -0.6], nice=False, zero=False)  # the first row at the top
+    several = labels is not None
+    names = json.dumps(parts.names)
+    y_axis = alt.Axis(values=list(range(len(parts.names))), title="" if several else "Drug", grid=False,
+                      labels=not several, ticks=False, labelLimit=180,
+                      labelExpr=f"{names}[datum.value] || ''")
+    x_axis = alt.Axis(values=list(range(0, x_end + 1, parts.step)), title=(
+        f"Study day (grid every {parts.step} days)" if several else "Study day (day 0 = first dose; grid every 7 days)"))
+    layers: list[alt.Chart] = []
+    if len(parts.bands):
+        for dashed, g in parts.bands.groupby("dashed", sort=False):
+            layers.append(alt.Chart(g.assign(y0=g.row - 0.42, y1=g.row + 0.42)).mark_rect(
+                stroke="#999999" if dashed else None, strokeDash=[5, 3] if dashed else alt.Undefined,
+                strokeWidth=1 if dashed else 0).encode(
+                x=alt.X("x0:Q", scale=x_scale, axis=x_axis), x2="x1:Q", y=alt.Y("y0:Q", scale=y_scale, axis=y_axis),
+                y2="y1:Q", fill=alt.Fill("fill:N", scale=None)))
+    if len(parts.marks):
+        legend = None if several else alt.Legend(orient="bottom", direction="horizontal", title=None, labelLimit=300,
+                                                 symbolType="circle", columns=alt.ExprRef(f"{PHONE} ? 1 : 3"))
+        order = list(dict.fromkeys(parts.marks.name))
+        colours = [parts.marks.colour[parts.marks.name == m].iloc[0] for m in order]
+        # Active drugs filled, placebo hollow: a layer each, so the legend draws each name's symbol as its marks.
+        for placebo, g in parts.marks.groupby(parts.marks.fill == "#FFFFFF", sort=True):
+            layers.append(alt.Chart(g).mark_point(shape="circle", size=80, strokeWidth=2, opacity=1,
+                                                  filled=not placebo).encode(
+                x=alt.X("day:Q", scale=x_scale, axis=x_axis), y=alt.Y("row:Q", scale=y_scale, axis=y_axis),
+                color=alt.Color("name:N", scale=alt.Scale(domain=order, range=colours), legend=legend),
+                tooltip=[alt.Tooltip("drug:N", title="Drug"), alt.Tooltip("day:Q", title="Study day"),
+                         alt.Tooltip("week:Q", title="Week"), alt.Tooltip("dose:N", title="Dose"),
+                         alt.Tooltip("route:N", title="Route"),
+                         alt.Tooltip("administration:N", title="Administration")]))
+    for (align, size), g in parts.notes.groupby(["align", "size"], sort=False):
+        layers.append(alt.Chart(g).mark_text(align=align, baseline="middle", fontSize=int(size), lineBreak="\n",
+                                             color="#333333" if size > 10 else "#555555").encode(
+            x=alt.X("x:Q", scale=x_scale, axis=x_axis), y=alt.Y("y:Q", scale=y_scale, axis=y_axis), text="text:N"))
+    if several:  # each row's name above its band, at the left
+        named = pd.DataFrame({"x": -2, "y": [i - 0.42 for i in range(len(parts.names))], "text": parts.names})
+        layers.append(alt.Chart(named).mark_text(align="left", baseline="top", dx=4, dy=2, fontSize=11,
+                                                 color="#1F2933").encode(
+            x=alt.X("x:Q", scale=x_scale, axis=x_axis), y=alt.Y("y:Q", scale=y_scale, axis=y_axis), text="text:N"))
+    return vl_top(alt.LayerChart(layer=layers, height=max(120, 70 * n), title=vl_title(title)))
+
+
+def cumulative_points(reg: pd.DataFrame, highlight: tuple[str, str] | None = None,
+                      palette: Palette | None = None) -> pd.DataFrame:
+    """The cumulative active IL-2 dose of each arm with days over study days, computed here from the stated
+    schedule (trialdb.dosing.schedules.cumulative_dose), a row per step: arm ("NCT · arm", with " (placebo)"
+    and " (overlaps)" where they apply), nct_id, day (0, then each administration), total (in the arm's unit;
+    placebo stays at 0), unit, colour (the palette's series of its indication), placebo, chosen (the
+    `highlight` (NCT id, arm)), overlaps (the other arms that draw the same curve, in words, else "")."""
     pal = palette or palette_of_codes(reg.indication)
-    fig = go.Figure()
     curves = []
     for r in reg.itertuples():
         days = list(r.days)
@@ -331,23 +417,48 @@ def cumulative_il2(reg: pd.DataFrame, highlight: tuple[str, str] | None = None, 
     same: dict[tuple, list[str]] = {}
     for r, _, points in curves:
         same.setdefault(tuple(points), []).append(f"{r.nct_id} · {r.arm}")
+    rows = []
     for r, placebo, points in curves:
-        x = [0] + [d for d, _ in points]
-        y = [0.0] + [t for _, t in points]
-        chosen = highlight == (r.nct_id, r.arm)
-        others = [n for n in same[tuple(points)] if n != f"{r.nct_id} · {r.arm}"]
-        overlap = f"<br>Same curve as: {'; '.join(others)}" if others else ""
-        fig.add_trace(go.Scatter(
-            x=x, y=y, mode="lines", line_shape="hv",
-            name=f"{r.nct_id} · {r.arm}" + (" (placebo)" if placebo else "") + (" (overlaps)" if others else ""),
-            line=dict(color=pal.colour(r.indication), width=4 if chosen else 2, dash="dot" if placebo else "solid"),
-            hovertemplate=(f"<b>{r.nct_id}</b> · {r.arm}<br>Study day %{{x}}<br>Cumulative IL-2: %{{y:,.6~r}} "
-                           f"{r.unit if not placebo else '(placebo)'}{overlap}<extra></extra>")))
+        own = f"{r.nct_id} · {r.arm}"
+        others = [n for n in same[tuple(points)] if n != own]
+        name = own + (" (placebo)" if placebo else "") + (" (overlaps)" if others else "")
+        unit = "(placebo)" if placebo else (r.unit if isinstance(r.unit, str) else "")
+        for day, total in [(0, 0.0), *points]:
+            rows.append({"arm": name, "nct_id": r.nct_id, "day": day, "total": total, "unit": unit,
+                         "colour": pal.colour(r.indication), "placebo": placebo,
+                         "chosen": highlight == (r.nct_id, r.arm), "overlaps": "; ".join(others)})
+    return pd.DataFrame(rows, columns=["arm", "nct_id", "day", "total", "unit", "colour", "placebo", "chosen",
+                                       "overlaps"])
+
+
+def cumulative_il2(reg: pd.DataFrame, highlight: tuple[str, str] | None = None, palette: Palette | None = None,
+                   title: str = "Cumulative IL-2 dose over time (computed here from the stated schedule)") -> alt.LayerChart:
+    """Cumulative active IL-2 dose over study days (cumulative_points), one step line per arm in the palette's
+    colour of its indication, placebo dotted at zero, the chosen arm thicker; a point on each administration
+    carries the tooltip. Arms with the same schedule draw the same curve: their names and tooltip say which
+    overlap. A Vega-Lite chart."""
+    pts = cumulative_points(reg, highlight, palette)
+    arms = list(dict.fromkeys(pts.arm))
+    pts = pts.sort_values("chosen", kind="stable")  # the chosen arm drawn last: on top of the curves it overlaps
+    colours = [pts.colour[pts.arm == a].iloc[0] for a in arms]
     units = sorted({u for u in reg.unit if isinstance(u, str)})
-    _layout(fig, title, "Study day (day 0 = first dose)", f"Cumulative IL-2 dose ({', '.join(units) or 'no active dose'})",
-            460 + 22 * len(curves))
-    fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.18, x=0, xanchor="left"))
-    return fig
+    colour = alt.Color("arm:N", scale=alt.Scale(domain=arms, range=colours), legend=alt.Legend(
+        orient="bottom", direction="horizontal", title=None, symbolType="stroke",
+        labelLimit=alt.ExprRef(f"{PHONE} ? 230 : 400"),  # a phone's legend stands right of the y axis
+        columns=alt.ExprRef(f"{PHONE} ? 1 : 2")))
+    x = alt.X("day:Q", title="Study day (day 0 = first dose)", scale=alt.Scale(nice=False))
+    y = alt.Y("total:Q", title=f"Cumulative IL-2 dose ({', '.join(units) or 'no active dose'})",
+              axis=alt.Axis(format=",~r"))
+    lines = alt.Chart(pts).mark_line(interpolate="step-after").encode(
+        x=x, y=y, color=colour, detail="arm:N",
+        strokeDash=alt.StrokeDash("placebo:N", scale=alt.Scale(domain=[False, True], range=[[1, 0], [2, 3]]),
+                                  legend=None),
+        strokeWidth=alt.StrokeWidth("chosen:N", scale=alt.Scale(domain=[False, True], range=[2, 4]), legend=None))
+    tooltip = [alt.Tooltip("arm:N", title="Arm"), alt.Tooltip("day:Q", title="Study day"),
+               alt.Tooltip("total:Q", title="Cumulative IL-2 (computed here)", format=",.6~r"),
+               alt.Tooltip("unit:N", title="Unit"), alt.Tooltip("overlaps:N", title="Same curve as")]
+    points = alt.Chart(pts).mark_point(filled=True, size=18).encode(x=x, y=y, color=colour, tooltip=tooltip)
+    return vl_top(alt.LayerChart(layer=[lines, points], height=300 + 10 * len(arms), title=vl_title(title)))
 
 
 def outcome_bars(groups: pd.DataFrame, title: str, counts: bool = False) -> alt.LayerChart:

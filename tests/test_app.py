@@ -141,9 +141,10 @@ def test_page_runs_for_every_filter(page, sel):
         txt = text_of(at)
         assert "Dates not stated in source" in txt
         if "SLE" in inds:
-            assert len(at.get("plotly_chart")) == 1 and "NCT02465580" in tables
+            assert [vega.chart_title(c) for c in vega.app_charts(at)] == [
+                "Trial periods, from stated start to stated completion"] and "NCT02465580" in tables
         else:
-            assert not at.get("plotly_chart") and "No trial in this selection states a start date" in txt
+            assert not vega.app_charts(at) and "No trial in this selection states a start date" in txt
     if page == "dosing":  # the landscape first, one chart; the calendar and cumulative dose a tab away
         assert [json.loads(c.proto.spec)["layout"]["title"]["text"][:15] for c in at.get("plotly_chart")] == \
             ["Every IL-2 arm:"]
@@ -274,21 +275,20 @@ def test_trial_record_shows_sources_and_document():
     assert any("ClinicalTrials.Veeva" in c.value for c in at.get("code"))
 
 
-def calendar_spec(at) -> dict:
-    """The dosing page's calendar figure (its tab has the cumulative dose too)."""
-    specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
-    return next(s for s in specs if "Administration calendar" in s["layout"]["title"]["text"])
+def calendar_layers(at) -> list[dict]:
+    """The layers of the dosing page's calendar chart, with the rows the browser gets."""
+    return vega.layers(next(c for c in at.get("vega_lite_chart") if "Administration calendar" in vega.title(c)))
 
 
 def test_dosing_placebo_and_background(engine):
     at = dosing_part(open_page("dosing", ["RA"]), "Calendar")
-    fig = calendar_spec(at)
-    notes = [a["text"] for a in fig["layout"]["annotations"]]
-    assert notes.count("dose and schedule<br>not stated in source") == 3
+    notes = [r["text"] for layer in calendar_layers(at) if layer["mark"] == "text" for r in layer["rows"]]
+    assert notes.count("dose and schedule\nnot stated in source") == 3
     at.selectbox(key="dosing_arm_NCT02467504").set_value("Placebo Comparator").run()
-    fig = calendar_spec(at)
-    placebo = [t for t in fig["data"] if "placebo" in t["name"]]
-    assert placebo and placebo[0]["marker"]["symbol"] == "circle-open" and len(placebo[0]["x"]) == 21
+    marks = [layer for layer in calendar_layers(at) if layer["mark"] == "point"]
+    placebo = [layer for layer in marks if any(r["name"].endswith("(placebo)") for r in layer["rows"])]
+    assert len(placebo) == 1 and len(placebo[0]["rows"]) == 21
+    assert placebo[0]["style"]["filled"] is False  # hollow marks: no active dose
 
 
 def test_the_app_opens_the_database_read_only():
@@ -442,7 +442,7 @@ def test_timeline_tables_a_tab_each_kept_in_the_url():
     seen = {}
     for value in ("Dates as stated", "Milestones", "Dates not stated in source", "Sponsors"):
         at = opened_with("timeline", timeline_table=value)
-        assert len(at.get("plotly_chart")) == 1  # the chart above the tabs, whichever is open
+        assert len(vega.app_charts(at)) == 1  # the chart above the tabs, whichever is open
         warned = " ".join(w.value for w in at.warning)
         assert ("tab “Sponsors”" in warned) is (value == "Sponsors"), warned
         seen[value] = md_tables(at)[0]
@@ -468,11 +468,11 @@ def test_compare_three_trials_a_part_at_a_time_kept_in_the_url():
 
     at = opened(None)
     facts = md_tables(at)[0]
-    assert facts[0][1:] == COMPARED and not at.get("plotly_chart")
+    assert facts[0][1:] == COMPARED and not vega.app_charts(at)
     assert [p.label for p in at.get("page_link")][-3:] == [f"Full record of {n}" for n in COMPARED]
     at = opened("Dosing on one time axis")
-    charts = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
-    assert len(charts) == 1 and charts[0]["layout"]["title"]["text"] == "Dosing calendars of the chosen trials"
+    charts = [vega.chart_title(c) for c in vega.app_charts(at)]
+    assert charts == ["Dosing calendars of the chosen trials"]
     assert not md_tables(at)  # the regimens in numbers: under an expander, made when it opens
     at.session_state["compare_dosing_open"] = True
     at.run()

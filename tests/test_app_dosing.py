@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests import vega
 from tests.conftest import SEED
 from tests.test_app import APP, SELECTIONS, dosing_part, md_tables, open_page, opened_with, text_of
 from trialdb.dosing.schedules import is_il2
@@ -83,15 +84,15 @@ def test_a_click_on_a_point_opens_its_trial_record():
 
 def test_the_cumulative_chart_is_in_iu_and_says_it_converts():
     at = dosing_part(open_page("dosing", ["SLE"]), "Cumulative dose")
-    specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
-    cumulative = [s for s in specs if s["layout"]["title"]["text"].startswith("Cumulative IL-2")]
-    assert len(cumulative) == 1
-    assert cumulative[0]["layout"]["yaxis"]["title"]["text"] == "Cumulative IL-2 dose (IU)"
+    charts = at.get("vega_lite_chart")
+    assert [vega.title(c) for c in charts] == ["Cumulative IL-2 dose over time (computed here from the stated schedule)"]
+    lines = vega.layers(charts[0])[0]
+    assert lines["encoding"]["y"]["title"] == "Cumulative IL-2 dose (IU)"
     # hrIL-2 1 million IU every other day for 14 days, 14 days' rest, 3 cycles: 21 doses, 21,000,000 IU
-    lines = {t["name"]: t["y"] for t in cumulative[0]["data"]}
-    assert lines["NCT02465580 · hrIL-2 active"][-1] == 21_000_000
+    ends = {r["arm"]: r["total"] for r in lines["rows"]}
+    assert ends["NCT02465580 · hrIL-2 active"] == 21_000_000
     assert "converted to IU here" in text_of(at)
-    assert len(at.get("plotly_chart")) == 1  # the calendar is a tab of its own
+    assert not at.get("plotly_chart")  # the calendar is a tab of its own
 
 
 def test_the_chosen_trial_and_arm_carry_from_the_calendar_to_the_cumulative_dose():
@@ -99,16 +100,14 @@ def test_the_chosen_trial_and_arm_carry_from_the_calendar_to_the_cumulative_dose
     at.selectbox(key="dosing_trial").set_value("NCT05262686").run()
     arm = at.selectbox(key="dosing_arm_NCT05262686").options[-1]
     at.selectbox(key="dosing_arm_NCT05262686").set_value(arm).run()
-    titles = [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")]
-    assert len(titles) == 1 and "NCT05262686" in titles[0] and arm in titles[0].replace("<br>", " ")
+    titles = [vega.chart_title(c) for c in vega.app_charts(at)]
+    assert len(titles) == 1 and "NCT05262686" in titles[0] and arm in titles[0]
     dosing_part(at, "Cumulative dose")
     assert at.selectbox(key="dosing_trial").value == "NCT05262686"
     assert at.selectbox(key="dosing_arm_NCT05262686").value == arm
-    fig = json.loads(at.get("plotly_chart")[0].proto.spec)
-    widths = {t["name"]: t["line"]["width"] for t in fig["data"]}
-    thick = max(widths.values())
-    thickest = [n for n, w in widths.items() if w == thick]
-    assert len(thickest) == 1 and thickest[0].startswith(f"NCT05262686 · {arm}")  # the chosen arm, thicker
+    rows = vega.layers(at.get("vega_lite_chart")[0])[0]["rows"]
+    thickest = {r["arm"] for r in rows if r["chosen"]}  # drawn thicker (the chart's strokeWidth scale)
+    assert len(thickest) == 1 and next(iter(thickest)).startswith(f"NCT05262686 · {arm}")
 
 
 ALSO = pd.DataFrame([

@@ -13,6 +13,7 @@ import pytest
 from dashboard import dosing_view as dv
 from dashboard import figures, frames, landscape, portfolio_view
 from dashboard.theme import palette_of_codes
+from tests import vega
 from trialdb.dosing.schedules import (
     administration_days,
     administrations_per_week,
@@ -173,8 +174,8 @@ def test_cumulative_groups_never_sum_across_bases(reg):
     assert flat.loc["ITP", "total_dose"] == pytest.approx(20_000_000)
     assert "Placebo" in flat.index  # its trial's placebo arm goes with its active arms
     assert groups["IU/kg"].total_dose.tolist() == [30000.0 * 6]
-    fig = figures.cumulative_il2(groups["IU"], title="t")
-    assert "IU" in fig.layout.yaxis.title.text and "/m²" not in fig.layout.yaxis.title.text
+    y = vega.layers(figures.cumulative_il2(groups["IU"], title="t"))[0]["encoding"]["y"]
+    assert y["title"] == "Cumulative IL-2 dose (IU)"  # one unit: IU/m² is never on this axis
 
 
 def test_comparison_and_unread_tables(reg):
@@ -194,28 +195,27 @@ def test_comparison_and_unread_tables(reg):
 
 def test_calendar_with_duration_not_stated_draws_a_labelled_pattern_not_an_end(reg):
     rows = reg[reg.arm == "Every 3 days"]
-    fig = figures.dosing_calendar(rows, "t")
-    marks = [t for t in fig.data if t.mode == "markers"]
-    assert list(marks[0].x) == list(range(0, 28, 3))  # four weeks of the pattern, no more
-    notes = [a.text for a in fig.layout.annotations]
-    assert "duration not stated in source →" in notes
-    assert "first 4 weeks drawn" in marks[0].customdata[0][0]
-    assert any(s.line.dash == "dash" for s in fig.layout.shapes)
-    assert "pattern only" in marks[0].customdata[0][0]
+    parts = figures.calendar_parts(rows)
+    assert list(parts.marks.day) == list(range(0, 28, 3))  # four weeks of the pattern, no more
+    assert "duration not stated in source →" in list(parts.notes.text)
+    assert "first 4 weeks drawn" in parts.marks.administration[0] and "pattern only" in parts.marks.administration[0]
+    assert list(parts.bands.dashed) == [True] and parts.bands.x1[0] == 28 - 0.5
+    dashed = [layer for layer in vega.layers(figures.dosing_calendar(rows, "t")) if layer["mark"] == "rect"]
+    assert len(dashed) == 1 and vega.spec(figures.dosing_calendar(rows, "t"))["layer"][0]["mark"]["strokeDash"] == [5, 3]
 
 
 def test_calendar_frequency_not_read_draws_no_days(reg):
-    fig = figures.dosing_calendar(reg[reg.arm == "ULD IL-2"], "t")
-    assert not [t for t in fig.data if t.mode == "markers"] and not fig.layout.shapes  # no band: no days known
-    assert any("3 times a week (days not stated)" in a.text for a in fig.layout.annotations)
+    parts = figures.calendar_parts(reg[reg.arm == "ULD IL-2"])
+    assert parts.marks.empty and parts.bands.empty  # no band: no days known
+    assert any("3 times a week (days not stated)" in t for t in parts.notes.text)
+    assert [layer["mark"] for layer in vega.layers(figures.dosing_calendar(reg[reg.arm == "ULD IL-2"], "t"))] == ["text"]
 
 
 def test_calendar_complete_schedule_unchanged(reg):
-    fig = figures.dosing_calendar(reg[reg.arm == "ITP"], "t")
-    marks = next(t for t in fig.data if t.mode == "markers")
-    assert list(marks.x) == [0, 1, 2, 3, 4, 7, 8, 9, 10, 11, 14, 15, 16, 17, 18, 21, 22, 23, 24, 25]
-    assert marks.customdata[-1][0] == "Administration 20 of 20"
-    assert not any("not stated" in a.text for a in fig.layout.annotations)
+    parts = figures.calendar_parts(reg[reg.arm == "ITP"])
+    assert list(parts.marks.day) == [0, 1, 2, 3, 4, 7, 8, 9, 10, 11, 14, 15, 16, 17, 18, 21, 22, 23, 24, 25]
+    assert parts.marks.administration.iloc[-1] == "Administration 20 of 20"
+    assert not any("not stated" in t for t in parts.notes.text)
 
 
 ALSO = pd.DataFrame([

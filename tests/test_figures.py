@@ -63,15 +63,20 @@ def test_counts_pair_draws_trials_and_participants_with_totals_and_one_legend(en
 def test_timeline_bars_dates_and_today(engine):
     dated, n = q.timeline(engine, ALL)
     pubs = q.publications(engine, ALL)
-    fig = figures.timeline(dated, frames.milestones(dated, pubs), dt.date(2026, 11, 22))
-    bar = fig.data[0]
-    assert n == 1 and bar.y == ("SLE · NCT02465580",) and bar.marker.color == status_colour("UNKNOWN")
-    assert str(bar.base[0])[:10] == "2015-06-30"
-    assert bar.x[0] == pytest.approx((dt.date(2017, 12, 31) - dt.date(2015, 6, 30)).days * 86400000)
-    markers = {t.name: list(t.x) for t in fig.data[1:]}
-    assert set(markers) == {"Last registry update", "Publication (epub)", "Publication (print issue)"}
-    assert str(markers["Publication (epub)"][0])[:10] == "2019-09-19"
-    assert fig.layout.shapes[0].x0 == dt.datetime(2026, 11, 22) or str(fig.layout.shapes[0].x0)[:10] == "2026-11-22"
+    chart = figures.timeline(dated, frames.milestones(dated, pubs), dt.date(2026, 11, 22))
+    bars, *milestones, today, today_label = vega.layers(chart)
+    assert n == 1 and bars["mark"] == "bar" and [r["row"] for r in bars["rows"]] == ["SLE · NCT02465580"]
+    bar = bars["rows"][0]
+    assert (bar["start"], bar["end"], bar["colour"]) == ("2015-06-30", "2017-12-31", status_colour("UNKNOWN"))
+    assert (bars["encoding"]["x"]["field"], bars["encoding"]["x2"]["field"]) == ("start", "end")
+    assert bars["encoding"]["x"]["scale"]["type"] == "utc"  # a stated day is that day wherever the reader is
+    marks = {r["kind"]: r["date"] for layer in milestones for r in layer["rows"]}
+    assert set(marks) == {"Last registry update", "Publication (epub)", "Publication (print issue)"}
+    assert marks["Publication (epub)"] == "2019-09-19"
+    fill = milestones[0]["encoding"]["fill"]["scale"]
+    assert dict(zip(fill["domain"], fill["range"], strict=True))["Publication (print issue)"] == "#FFFFFF"  # hollow
+    assert today["mark"] == "rule" and today["rows"] == [{"date": "2026-11-22", "label": "today (2026-11-22)"}]
+    assert today_label["encoding"]["text"]["field"] == "label"
 
 
 def test_timeline_start_without_completion_is_a_marker_not_an_invented_end():
@@ -80,36 +85,54 @@ def test_timeline_start_without_completion_is_a_marker_not_an_invented_end():
     df = pd.DataFrame([{"nct_id": "NCT00000001", "brief_title": "t", "indication": "RA", "status": "RECRUITING",
                         "start_date": "2021-03", "start_date_type": "ESTIMATED", "completion_date": None,
                         "completion_date_type": None, "last_update_posted_date": None}])
-    fig = figures.timeline(df, frames.milestones(df, pd.DataFrame(columns=["nct_ids"])), dt.date(2026, 1, 1))
-    assert fig.data[0].type == "scatter" and "not stated in source" in fig.data[0].hovertemplate
+    chart = figures.timeline(df, frames.milestones(df, pd.DataFrame(columns=["nct_ids"])), dt.date(2026, 1, 1))
+    start, *_ = vega.layers(chart)
+    assert start["mark"] == "point" and start["style"]["shape"] == "triangle-right"
+    assert [(r["start"], r["end"], r["start_stated"], r["end_stated"]) for r in start["rows"]] == [
+        ("2021-03-01", None, "2021-03 (estimated)", "not stated in source")]
+    assert not [layer for layer in vega.layers(chart) if layer["mark"] == "bar"]  # no invented end
 
 
 def test_dosing_calendar_days(reg):
     rows = reg[(reg.nct_id == "NCT05262686") & (reg.arm == "belimumab plus low dose IL-2")]
-    fig = figures.dosing_calendar(rows, "t")
-    traces = {t.name.split(" (")[0]: list(t.x) for t in fig.data}
-    assert traces["Belimumab"] == [0, 28, 56, 84, 112, 140]
-    assert len(traces["Interleukin-2"]) == 54 and traces["Interleukin-2"][-1] == 161
-    assert list(fig.layout.yaxis.ticktext) == ["Belimumab", "Interleukin-2"]
+    parts = figures.calendar_parts(rows)
+    days = {d: list(g.day) for d, g in parts.marks.groupby("drug")}
+    assert days["Belimumab"] == [0, 28, 56, 84, 112, 140]
+    assert len(days["Interleukin-2"]) == 54 and days["Interleukin-2"][-1] == 161
+    assert parts.names == ["Belimumab", "Interleukin-2"] and parts.last_day == 161
+    # The chart names the rows on its axis and draws a filled mark per administration, coloured by role.
+    chart = figures.dosing_calendar(rows, "t")
+    marks = next(layer for layer in vega.layers(chart) if layer["mark"] == "point")
+    assert len(marks["rows"]) == 60 and '["Belimumab", "Interleukin-2"]' in marks["encoding"]["y"]["axis"]["labelExpr"]
+    assert vega.series_colours(chart) == {"Belimumab (intravenous)": "#CC79A7", "Interleukin-2 (subcutaneous)": "#D55E00"}
 
 
 def test_cycles_and_rests_are_shaded(reg):
     rows = reg[(reg.nct_id == "NCT02465580") & (reg.arm == "hrIL-2 active")]
-    fig = figures.dosing_calendar(rows, "t")
-    fills = [s.fillcolor for s in fig.layout.shapes]
-    assert len(fills) == 6 and fills[1] != fills[0]  # 3 dosing periods and 3 rests
-    assert [a.text for a in fig.layout.annotations].count("rest") == 3
+    parts = figures.calendar_parts(rows)
+    fills = list(parts.bands.fill)
+    assert len(fills) == 6 and fills[1] != fills[0] and not parts.bands.dashed.any()  # 3 dosing periods and 3 rests
+    assert list(parts.notes.text).count("rest") == 3
+    rects = [layer for layer in vega.layers(figures.dosing_calendar(rows, "t")) if layer["mark"] == "rect"]
+    assert len(rects) == 1 and len(rects[0]["rows"]) == 6
 
 
 def test_cumulative_totals(reg):
-    fig = figures.cumulative_il2(reg[reg.is_il2])
-    ends = {t.name: t.y[-1] for t in fig.data}
+    pts = figures.cumulative_points(reg[reg.is_il2], highlight=("NCT05262686", "low dose IL-2"))
+    ends = pts.groupby("arm", sort=False).total.last()
     assert ends["NCT02465580 · hrIL-2 active (overlaps)"] == 21.0
     assert ends["NCT05262686 · low dose IL-2 (overlaps)"] == 54.0
     assert ends["NCT02465580 · hrIL-2 placebo (placebo) (overlaps)"] == 0.0
-    sle = next(t for t in fig.data if t.name.startswith("NCT02465580 · hrIL-2 active"))
-    assert "Same curve as: NCT02467504 · Experimental; NCT02464319 · Experimental: hrIL-2 active" in sle.hovertemplate
-    assert all(t.line.shape == "hv" for t in fig.data)
+    sle = pts[pts.arm == "NCT02465580 · hrIL-2 active (overlaps)"]
+    assert set(sle.overlaps) == {"NCT02467504 · Experimental; NCT02464319 · Experimental: hrIL-2 active"}
+    assert list(sle.day[:3]) == [0, 0, 2] and list(sle.total[:3]) == [0.0, 1.0, 2.0]  # from 0, then each dose
+    assert set(pts.arm[pts.chosen]) == {"NCT05262686 · low dose IL-2 (overlaps)"}
+    chart = figures.cumulative_il2(reg[reg.is_il2], highlight=("NCT05262686", "low dose IL-2"))
+    lines, points = vega.layers(chart)
+    assert lines["style"]["interpolate"] == "step-after"  # a step at each administration, flat between
+    assert lines["rows"][-1]["chosen"] is True  # drawn last, on top of the curves it overlaps
+    assert lines["encoding"]["strokeWidth"]["scale"]["range"] == [2, 4]
+    assert "overlaps" in [t["field"] for t in points["encoding"]["tooltip"]]
 
 
 def test_dose_comparison_table(reg):

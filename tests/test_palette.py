@@ -149,10 +149,10 @@ def test_cumulative_dose_lines_follow_the_palette(synthetic):
     il2 = reg[reg.is_il2].groupby("indication").head(1)  # one arm of each of the 30 indications
     assert il2.indication.nunique() == 30
     pal = theme.palette_of_codes(counts(synthetic).indication, counts(synthetic).trials)
-    fig = figures.cumulative_il2(il2, palette=pal)
+    colours = vega.series_colours(figures.cumulative_il2(il2, palette=pal))  # arm -> colour
     by_area: dict[str, set[str]] = {}
-    for t, ind in zip(fig.data, il2.indication, strict=True):
-        by_area.setdefault(BY_CODE[ind].area, set()).add(t.line.color)
+    for nct, arm, ind in zip(il2.nct_id, il2.arm, il2.indication, strict=True):
+        by_area.setdefault(BY_CODE[ind].area, set()).update(c for a, c in colours.items() if a.startswith(f"{nct} · {arm}"))
     assert all(len(c) == 1 for c in by_area.values())  # one colour per area...
     assert len({next(iter(c)) for c in by_area.values()}) == len(by_area) == 7  # ...and no two areas alike
 

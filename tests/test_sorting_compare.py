@@ -7,6 +7,7 @@ import pandas as pd
 
 from dashboard import compare, frames
 from dashboard.sorting import is_missing, sort_rows
+from tests import vega
 from trialdb import queries
 
 NS = queries.NOT_STATED
@@ -53,9 +54,12 @@ def test_compare_calendar_shares_one_day_axis(engine):
     inds = tuple(c for c, _, _ in queries.filter_options(engine)["indications"])
     reg = queries.regimens(engine, queries.Filters(inds))
     reg = reg[reg.nct_id.isin(["NCT02465580", "NCT05262686"])]
-    fig = figures.dosing_calendar(reg, "Dosing calendars of the chosen trials", labels=compare.arm_labels(reg))
-    names = [a.text for a in fig.layout.annotations if a.xref == "paper"]
+    chart = figures.dosing_calendar(reg, "Dosing calendars of the chosen trials", labels=compare.arm_labels(reg))
+    layers = vega.layers(chart)
+    names = [r["text"] for r in layers[-1]["rows"]]  # each row named above its band
     assert names == compare.arm_labels(reg) and all(n.startswith("NCT") for n in names)
-    assert fig.layout.xaxis.range[1] >= max(max(d) for d in reg.days if len(d))  # every trial's last dose fits
-    assert not any(t.showlegend for t in fig.data)  # the rows are named; no legend to crowd a phone
-    assert "<br>" in fig.layout.title.text or len(fig.layout.title.text) <= figures.TITLE_LINE
+    marks = [layer for layer in layers if layer["mark"] == "point"]
+    x_end = marks[0]["encoding"]["x"]["scale"]["domain"][1]
+    assert x_end >= max(max(d) for d in reg.days if len(d))  # every trial's last dose fits
+    assert all(layer["encoding"]["color"]["legend"] is None for layer in marks)  # rows named: no legend on a phone
+    assert all(len(line) <= figures.TITLE_LINE for line in vega.spec(chart)["title"]["text"])

@@ -31,8 +31,8 @@ def chart_title(chart: dict) -> str:
 
 
 def layers(chart: Any) -> list[dict]:
-    """Each layer (a single view is its own one layer) as {"mark", "encoding", "rows"}; the rows are the
-    layer's data (Altair's named datasets, or inline values)."""
+    """Each layer (a single view is its own one layer) as {"mark" (its type), "style" (the mark's properties),
+    "encoding", "rows"}; the rows are the layer's data (Altair's named datasets, or inline values)."""
     s = spec(chart)
     datasets = s.get("datasets", {})
     if hasattr(chart, "proto"):  # Streamlit sends named datasets as Arrow IPC streams beside the spec
@@ -43,8 +43,8 @@ def layers(chart: Any) -> list[dict]:
     for layer in s.get("layer", [s]):
         data = layer.get("data", s.get("data", {}))
         rows = datasets.get(data.get("name"), data.get("values", []))
-        mark = layer["mark"]["type"] if isinstance(layer["mark"], dict) else layer["mark"]
-        out.append({"mark": mark, "encoding": layer.get("encoding", {}), "rows": rows})
+        mark = layer["mark"] if isinstance(layer["mark"], dict) else {"type": layer["mark"]}
+        out.append({"mark": mark["type"], "style": mark, "encoding": layer.get("encoding", {}), "rows": rows})
     return out
 
 

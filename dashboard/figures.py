@@ -205,7 +205,9 @@ def timeline(trials: pd.DataFrame, milestones: pd.DataFrame, today: dt.date) -> 
     order = list(rows.row)
     statuses = list(dict.fromkeys(rows.status))
     y = alt.Y("row:N", sort=order, title="Indication · trial", axis=alt.Axis(labelLimit=200))
-    x_scale = alt.Scale(type="utc")
+    def at(field: str) -> alt.X:  # every layer on one UTC calendar axis
+        return alt.X(f"{field}:T", scale=alt.Scale(type="utc"), title="Calendar date")
+
     colour = alt.Color("status:N", title=None, legend=vl_legend(),
                        scale=alt.Scale(domain=statuses, range=[rows.colour[rows.status == s].iloc[0] for s in statuses]))
     tooltip = [alt.Tooltip("nct_id:N", title="Trial"), alt.Tooltip("indication:N", title="Indication"),
@@ -216,30 +218,27 @@ def timeline(trials: pd.DataFrame, milestones: pd.DataFrame, today: dt.date) -> 
     layers: list[alt.Chart] = []
     if len(ended):
         layers.append(alt.Chart(ended).mark_bar(height={"band": 0.5}).encode(
-            x=alt.X("start:T", scale=x_scale, title="Calendar date"), x2="end:T", y=y, color=colour, tooltip=tooltip))
+            x=at("start"), x2="end:T", y=y, color=colour, tooltip=tooltip))
     if len(open_ended):
         layers.append(alt.Chart(open_ended).mark_point(shape="triangle-right", size=160, filled=True, opacity=1)
-                      .encode(x=alt.X("start:T", scale=x_scale, title="Calendar date"), y=y, color=colour,
-                              tooltip=tooltip))
+                      .encode(x=at("start"), y=y, color=colour, tooltip=tooltip))
     kinds = [k for k in MILESTONE_SHAPES if k in set(marks.kind)] + sorted(set(marks.kind) - set(MILESTONE_SHAPES))
     if len(marks):
         # No legend for them (a second legend beside the statuses' ran off a phone): the caption under the chart
         # says which shape is which, and so does the tooltip.
-        legend = None
         layers.append(alt.Chart(marks).mark_point(size=150, stroke="#000000", strokeWidth=1.5, opacity=1).encode(
-            x=alt.X("date:T", scale=x_scale, title="Calendar date"), y=y,
-            shape=alt.Shape("kind:N", title=None, legend=legend, scale=alt.Scale(
+            x=at("date"), y=y,
+            shape=alt.Shape("kind:N", title=None, legend=None, scale=alt.Scale(
                 domain=kinds, range=[MILESTONE_SHAPES.get(k, "circle") for k in kinds])),
-            fill=alt.Fill("kind:N", title=None, legend=legend, scale=alt.Scale(
+            fill=alt.Fill("kind:N", title=None, legend=None, scale=alt.Scale(
                 domain=kinds, range=["#FFFFFF" if k == "Publication (print issue)" else "#000000" for k in kinds])),
             tooltip=[alt.Tooltip("kind:N", title="Milestone"), alt.Tooltip("stated:N", title="Date"),
                      alt.Tooltip("detail:N", title="Detail")]))
     now = pd.DataFrame({"date": [today.isoformat()], "label": [f"today ({today.isoformat()})"]})
-    layers.append(alt.Chart(now).mark_rule(color="#444444", strokeDash=[2, 3]).encode(
-        x=alt.X("date:T", scale=x_scale, title="Calendar date")))
+    layers.append(alt.Chart(now).mark_rule(color="#444444", strokeDash=[2, 3]).encode(x=at("date")))
     layers.append(alt.Chart(now).mark_text(align="right", baseline="bottom", dx=-3, dy=-2, fontSize=11,
                                            color="#444444").encode(
-        x=alt.X("date:T", scale=x_scale, title="Calendar date"), y=alt.value(0), text="label:N"))
+        x=at("date"), y=alt.value(0), text="label:N"))
     return vl_top(alt.LayerChart(layer=layers, height=max(120, 34 * len(rows)), title=vl_title(
         "Trial periods, from stated start to stated completion")))
 
@@ -274,7 +273,7 @@ def timeline_by_year(frame: pd.DataFrame) -> alt.LayerChart:
 @dataclass(frozen=True)
 class CalendarParts:
     """What a dosing calendar draws, as frames (one row per thing drawn), so that it can be tested on its data:
-    `marks` (row, day, week, drug, name, colour, fill, dose, route, administration), `bands` (row, x0, x1, fill,
+    `marks` (row, day, week, drug, name, colour, placebo, dose, route, administration), `bands` (row, x0, x1, fill,
     dashed: a dosing period, a rest, or the weeks of a pattern whose duration is not stated), `notes` (row, x, y,
     text, align, size: "rest", "duration not stated in source →", what is known when no day can be drawn), the
     row `names`, the last day drawn and the x grid `step` in days."""
@@ -337,12 +336,12 @@ def calendar_parts(rows: pd.DataFrame, labels: list[str] | None = None) -> Calen
         of = f" of {len(days)}" if complete else (
             f" (pattern only: duration not stated; its first {dv.PATTERN_WEEKS} weeks drawn)")
         marks += [{"row": i, "day": d, "week": d // 7 + 1, "drug": r.drug, "colour": colour,
-                   "name": f"{r.drug} ({'placebo' if placebo else route})", "fill": "#FFFFFF" if placebo else colour,
+                   "name": f"{r.drug} ({'placebo' if placebo else route})", "placebo": placebo,
                    "dose": dv.dose_text(r), "route": route, "administration": f"Administration {n + 1}{of}"}
                   for n, d in enumerate(days)]
     # Several trials: the grid coarser on long schedules so the day numbers stay apart on a narrow screen.
     step = 7 * max(1, -(-max(last_day, 14) // 70)) if labels is not None else 7
-    columns = {"marks": ["row", "day", "week", "drug", "colour", "name", "fill", "dose", "route", "administration"],
+    columns = {"marks": ["row", "day", "week", "drug", "colour", "name", "placebo", "dose", "route", "administration"],
                "bands": ["row", "x0", "x1", "dashed", "fill"], "notes": ["row", "x", "y", "text", "align", "size"]}
     return CalendarParts(pd.DataFrame(marks, columns=columns["marks"]), pd.DataFrame(bands, columns=columns["bands"]),
                          pd.DataFrame(notes, columns=columns["notes"]), names, last_day, step)
@@ -365,24 +364,27 @@ def dosing_calendar(rows: pd.DataFrame, title: str, labels: list[str] | None = N
                       labelExpr=f"{names}[datum.value] || ''")
     x_axis = alt.Axis(values=list(range(0, x_end + 1, parts.step)), title=(
         f"Study day (grid every {parts.step} days)" if several else "Study day (day 0 = first dose; grid every 7 days)"))
+
+    def at(x: str, y: str) -> dict[str, alt.X | alt.Y]:  # every layer on the same two scales and axes
+        return {"x": alt.X(f"{x}:Q", scale=x_scale, axis=x_axis), "y": alt.Y(f"{y}:Q", scale=y_scale, axis=y_axis)}
+
     layers: list[alt.Chart] = []
     if len(parts.bands):
         for dashed, g in parts.bands.groupby("dashed", sort=False):
             layers.append(alt.Chart(g.assign(y0=g.row - 0.42, y1=g.row + 0.42)).mark_rect(
                 stroke="#999999" if dashed else None, strokeDash=[5, 3] if dashed else alt.Undefined,
                 strokeWidth=1 if dashed else 0).encode(
-                x=alt.X("x0:Q", scale=x_scale, axis=x_axis), x2="x1:Q", y=alt.Y("y0:Q", scale=y_scale, axis=y_axis),
-                y2="y1:Q", fill=alt.Fill("fill:N", scale=None)))
+                **at("x0", "y0"), x2="x1:Q", y2="y1:Q", fill=alt.Fill("fill:N", scale=None)))
     if len(parts.marks):
         legend = None if several else alt.Legend(orient="bottom", direction="horizontal", title=None, labelLimit=300,
                                                  symbolType="circle", columns=alt.ExprRef(f"{PHONE} ? 1 : 3"))
         order = list(dict.fromkeys(parts.marks.name))
         colours = [parts.marks.colour[parts.marks.name == m].iloc[0] for m in order]
         # Active drugs filled, placebo hollow: a layer each, so the legend draws each name's symbol as its marks.
-        for placebo, g in parts.marks.groupby(parts.marks.fill == "#FFFFFF", sort=True):
+        for placebo, g in parts.marks.groupby("placebo", sort=True):
             layers.append(alt.Chart(g).mark_point(shape="circle", size=80, strokeWidth=2, opacity=1,
                                                   filled=not placebo).encode(
-                x=alt.X("day:Q", scale=x_scale, axis=x_axis), y=alt.Y("row:Q", scale=y_scale, axis=y_axis),
+                **at("day", "row"),
                 color=alt.Color("name:N", scale=alt.Scale(domain=order, range=colours), legend=legend),
                 tooltip=[alt.Tooltip("drug:N", title="Drug"), alt.Tooltip("day:Q", title="Study day"),
                          alt.Tooltip("week:Q", title="Week"), alt.Tooltip("dose:N", title="Dose"),
@@ -391,12 +393,12 @@ def dosing_calendar(rows: pd.DataFrame, title: str, labels: list[str] | None = N
     for (align, size), g in parts.notes.groupby(["align", "size"], sort=False):
         layers.append(alt.Chart(g).mark_text(align=align, baseline="middle", fontSize=int(size), lineBreak="\n",
                                              color="#333333" if size > 10 else "#555555").encode(
-            x=alt.X("x:Q", scale=x_scale, axis=x_axis), y=alt.Y("y:Q", scale=y_scale, axis=y_axis), text="text:N"))
+            **at("x", "y"), text="text:N"))
     if several:  # each row's name above its band, at the left
         named = pd.DataFrame({"x": -2, "y": [i - 0.42 for i in range(len(parts.names))], "text": parts.names})
         layers.append(alt.Chart(named).mark_text(align="left", baseline="top", dx=4, dy=2, fontSize=11,
                                                  color="#1F2933").encode(
-            x=alt.X("x:Q", scale=x_scale, axis=x_axis), y=alt.Y("y:Q", scale=y_scale, axis=y_axis), text="text:N"))
+            **at("x", "y"), text="text:N"))
     return vl_top(alt.LayerChart(layer=layers, height=max(120, 70 * n), title=vl_title(title)))
 
 

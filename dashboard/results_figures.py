@@ -12,6 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.figures import _layout, vl_legend, vl_title, vl_top
+from dashboard.results_frames import posted_dispersion
 from dashboard.theme import Palette, ink_on, palette_of_codes, result_group_colour
 
 
@@ -38,7 +39,7 @@ def measure_figure(long: pd.DataFrame, kind: str, title: str, unit: str | None, 
     rows = pd.DataFrame({
         "x": [str(x) for x in drawn.x], "group": [str(g) for g in drawn.group], "y": drawn.y.astype(float),
         "value": [str(v) for v in drawn.value], "ink": [ink_on(result_group_colour(int(p))) for p in drawn.group_position],
-        "spread": [_posted(a, b, c) for a, b, c in zip(drawn.spread, drawn.lower_limit, drawn.upper_limit, strict=True)],
+        "spread": [posted_dispersion(*v) for v in zip(drawn.spread, drawn.lower_limit, drawn.upper_limit, strict=True)],
         "denominator": [str(d) if pd.notna(d) and d != "" else "not stated" for d in drawn.denominator],
         "low": drawn.y - drawn.err_minus.astype(float), "high": drawn.y + drawn.err_plus.astype(float)})
     whiskers = bool(error) and bool(rows.low.notna().any() or rows.high.notna().any())
@@ -82,15 +83,6 @@ def measure_figure(long: pd.DataFrame, kind: str, title: str, unit: str | None, 
 
 def _lines(text: object, width: int = 28) -> str:
     return "\n".join(textwrap.wrap(str(text), width)) or str(text)
-
-
-def _posted(spread: object, lower: object, upper: object) -> str:
-    """A value's posted dispersion or limits, as posted ("" when none)."""
-    if isinstance(spread, str) and spread:
-        return spread
-    if isinstance(lower, str) or isinstance(upper, str):
-        return f"{lower if isinstance(lower, str) else 'not stated'} to {upper if isinstance(upper, str) else 'not stated'}"
-    return ""
 
 
 def events_figure(frame: pd.DataFrame, kind: str, shown: int, total: int) -> go.Figure:

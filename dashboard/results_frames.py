@@ -121,22 +121,25 @@ def error_label(dispersion_type: object) -> str | None:
     return None if _blank(dispersion_type) else str(dispersion_type)
 
 
+def posted_dispersion(spread: object, lower_limit: object, upper_limit: object) -> str:
+    """A value's dispersion as posted: its spread, else its limits ("15.56 to 22.64", a missing one left blank),
+    else ""."""
+    if not _blank(spread):
+        return str(spread)
+    if not _blank(lower_limit) or not _blank(upper_limit):
+        return f"{'' if _blank(lower_limit) else lower_limit} to {'' if _blank(upper_limit) else upper_limit}"
+    return ""
+
+
 def measure_table(long: pd.DataFrame, dispersion_type: object, unit: object) -> pd.DataFrame:
     """The numbers as posted: one row per class, category and group."""
     disp = error_label(dispersion_type)
     spread_name = disp or "Dispersion"
 
-    def dispersion(r) -> str:
-        if not _blank(r.spread):
-            return str(r.spread)
-        if not _blank(r.lower_limit) or not _blank(r.upper_limit):
-            return f"{'' if _blank(r.lower_limit) else r.lower_limit} to {'' if _blank(r.upper_limit) else r.upper_limit}"
-        return ""
-
     out = pd.DataFrame({
         "Class": long.classification.fillna(""), "Category": long.category.fillna(""), "Group": long.group,
         f"Value ({unit})" if not _blank(unit) else "Value": long.value,
-        spread_name: [dispersion(r) for r in long.itertuples()],
+        spread_name: [posted_dispersion(*v) for v in zip(long.spread, long.lower_limit, long.upper_limit, strict=True)],
         "Participants analysed": long.denominator.fillna(""), "Comment": long.comment.fillna(""),
         "Flag": long.flag.fillna("") if "flag" in long.columns else ""})
     keep = [c for c in out.columns if c in ("Group",) or c.startswith("Value") or out[c].astype(str).str.len().gt(0).any()]

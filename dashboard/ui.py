@@ -6,7 +6,6 @@ import html
 import re
 from pathlib import Path
 
-import altair as alt
 import numpy as np
 import pandas as pd
 import streamlit as st
@@ -170,12 +169,10 @@ def doi_url(doi: str) -> str:
 
 
 def plot(fig, key: str) -> None:
-    """A figure across the page's width: a Plotly figure, or a Vega-Lite chart (an Altair chart, or its spec
-    as dashboard.data keeps it; dashboard.figures says which figures are which)."""
+    """A figure across the page's width: a Plotly figure, or a Vega-Lite chart's spec as dashboard.data keeps it
+    (dashboard.figures says which figures are which)."""
     if isinstance(fig, dict):
         st.vega_lite_chart(spec=fig, width="stretch", key=key)
-    elif isinstance(fig, alt.Chart | alt.LayerChart):
-        st.altair_chart(fig, width="stretch", key=key)
     else:
         st.plotly_chart(fig, width="stretch", key=key, config={"displaylogo": False})
 

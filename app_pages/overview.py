@@ -4,7 +4,7 @@ import streamlit as st
 
 from dashboard import data, filters, ui
 from dashboard.freshness import registry_as_of
-from dashboard.summaries import authors_short, key_result
+from dashboard.summaries import authors_short
 from trialdb import flags
 
 st.title("Low-dose IL-2 in immune-mediated disease: the trial portfolio")
@@ -32,8 +32,7 @@ if placeholders:
     st.caption(f"Participants planned: {placeholders}")
 
 st.subheader("Trials")
-table = data.trials_table(f).assign(Record=[ui.record_link(n) for n in trials.nct_id])
-ui.table(table, "overview_trials", "il2_trials.csv",
+ui.table(data.trials_table(f), "overview_trials", "il2_trials.csv",
          caption="Dates and other facts the sources do not state read *not stated in source*.")
 
 st.subheader("Publications")
@@ -43,15 +42,16 @@ if pubs.empty:
 SHOWN = 5
 if len(pubs) > SHOWN:
     st.caption(f"The {SHOWN} most recent of {len(pubs):,} publications; the Outcomes page lists them all.")
-outcomes = data.outcomes(f)
-for p in pubs.head(SHOWN).itertuples():
+shown = pubs.head(SHOWN)
+lines = data.key_results(f, tuple(shown.pmid))
+for p in shown.itertuples():
     cite = (f"**{ui.safe_md(authors_short(p.first_author, p.n_authors))}** {ui.safe_md(p.title)}. "
             f"*{ui.safe_md(p.journal)}* {p.year}. [PMID {p.pmid}]({ui.pubmed_url(p.pmid)})")
     if isinstance(p.doi, str):
         cite += f" · [doi:{ui.safe_md(p.doi)}]({ui.doi_url(p.doi)})"
     if notices := data.retractions().get(p.pmid):  # a registry record links a retraction of it
         st.error(ui.retraction_note(notices), icon=":material/report:")
-    line = key_result(outcomes, p.pmid)
+    line = lines[p.pmid]
     # One element per publication (each element is a cost to every load): citation, key result, registrations.
     st.markdown(f"{cite}  \n" + (f"Key result: {ui.safe_md(line)} (as published)" if line else
                                  "Key result: not stated in source")

@@ -14,8 +14,8 @@ from streamlit.errors import StreamlitSecretNotFoundError
 
 from dashboard.theme import Palette
 from trialdb import queries
-from trialdb.build import ensure_database
-from trialdb.db import make_engine
+from trialdb.db import database_url, make_engine
+from trialdb.freshness import is_fresh
 from trialdb.indications import AREA_BY_CODE, OTHER
 from trialdb.queries import Filters
 
@@ -30,8 +30,15 @@ def _secret_url() -> str | None:
 
 @st.cache_resource(show_spinner="Building the trial database from seed_data/ (first start only)…")
 def engine() -> Engine:
-    # Built on first start when missing or older than seed_data/; then opened read-only.
-    return make_engine(ensure_database(_secret_url()), readonly=True)
+    """The database, opened read-only; built first when missing or older than seed_data/. The builder
+    (trialdb.build: parsers, importer, checks) is imported only then, so a start with a fresh database
+    does not pay for loading it."""
+    url = _secret_url() or database_url()
+    if not is_fresh(url):
+        from trialdb.build import ensure_database
+
+        url = ensure_database(url)
+    return make_engine(url, readonly=True)
 
 
 @st.cache_data(show_spinner=False)
@@ -156,9 +163,20 @@ def trial_regimens(f: Filters, nct_id: str) -> pd.DataFrame:
 # Prepared frames, cached per filter like the queries they come from: nothing is rebuilt on a rerun.
 @st.cache_data(show_spinner=False)
 def trials_table(f: Filters) -> pd.DataFrame:
-    from dashboard import frames
+    """The overview's table of trials (dashboard.frames.trials_table) with a link to each trial's record."""
+    from dashboard import frames, ui
 
-    return frames.trials_table(studies(f))
+    trials = studies(f)
+    return frames.trials_table(trials).assign(Record=[ui.record_link(n) for n in trials.nct_id])
+
+
+@st.cache_data(show_spinner=False)
+def key_results(f: Filters, pmids: tuple[str, ...]) -> dict[str, str | None]:
+    """Each publication's key result in one line (dashboard.summaries.key_result), for the overview's list."""
+    from dashboard.summaries import key_result
+
+    found = outcomes(f)
+    return {pmid: key_result(found, pmid) for pmid in pmids}
 
 
 # Figures that take tens of milliseconds to build, kept per filter. cache_resource hands out the one

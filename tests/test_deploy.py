@@ -43,3 +43,36 @@ def test_the_app_builds_its_database_where_it_can(tmp_path, monkeypatch):
     monkeypatch.setattr(db, "DEFAULT_DB", tmp_path / "var" / "trials.sqlite3")
     url = ensure_database(db.database_url())
     assert (tmp_path / "var" / "trials.sqlite3").exists() and url.endswith("trials.sqlite3")
+
+
+START = """
+import sys
+from streamlit.testing.v1 import AppTest
+at = AppTest.from_file({app!r}, default_timeout=300).run()
+assert not at.exception, [e.value for e in at.exception]
+print("builder loaded" if "trialdb.build" in sys.modules else "builder not loaded", at.metric[0].value)
+"""
+
+
+def _start_app(url: str) -> str:
+    """The overview run in a fresh process (as a server starts), against `url`: what it printed."""
+    import subprocess
+    import sys
+
+    env = {**os.environ, "TRIALDB_URL": url}
+    done = subprocess.run([sys.executable, "-c", START.format(app=str(REPO / "app.py"))], env=env, cwd=REPO,
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return done.stdout.strip()
+
+
+def test_a_start_with_a_fresh_database_does_not_load_the_builder(db_path):
+    # trialdb.build (its parsers, importer and checks) costs about 0.1 s to import: the app asks
+    # trialdb.freshness whether a build is due and loads the builder only then (issue 21, cold start).
+    assert _start_app(f"sqlite:///{db_path}") == "builder not loaded 4"
+
+
+def test_a_start_without_a_database_builds_it_first(tmp_path):
+    path = tmp_path / "trials.sqlite3"
+    assert _start_app(f"sqlite:///{path}") == "builder loaded 4"
+    assert path.exists()

@@ -28,12 +28,13 @@ from tests.sync_support import (
     seed_trial_record,
 )
 from trialdb import models as m
-from trialdb.build import build, is_fresh
+from trialdb.build import build
 from trialdb.changes import list_changes
 from trialdb.check import check
 from trialdb.ctgov import RateLimit, RegistryError
 from trialdb.db import make_engine
 from trialdb.errors import SourceError
+from trialdb.freshness import is_fresh
 
 REAL = sorted(real_records())  # 9 real records: 4 single ones and 5 of a search page
 

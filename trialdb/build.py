@@ -10,21 +10,20 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import fcntl
-import hashlib
 import os
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import select, text
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from trialdb import models as m
 from trialdb.check import CheckReport, check
 from trialdb.curation import load_curation
-from trialdb.db import SEED_DIR, database_url, make_engine, sqlite_path
+from trialdb.db import REGISTRY, SEED_DIR, database_url, make_engine, sqlite_path
 from trialdb.errors import SourceError
+from trialdb.freshness import fingerprint, is_fresh, meta
 from trialdb.importer import FORMAT as IMPORT_FORMAT
 from trialdb.importer import import_documents, imported_documents
 from trialdb.load import (
@@ -39,24 +38,11 @@ from trialdb.load import (
 )
 from trialdb.parsers import parse_document
 from trialdb.readings import CURATED, PortfolioInputs, store_seed_decision
-from trialdb.registry import REGISTRY, load_changes_file, registry_documents
+from trialdb.registry import load_changes_file, registry_documents
 from trialdb.search import refresh_search_index
 from trialdb.sources import Parsed
 
-PACKAGE = Path(__file__).resolve().parent
 CURATION = "curation.toml"
-
-
-def fingerprint(seed_dir: Path = SEED_DIR) -> str:
-    """Hash of the seed files (with the registry records `sync` keeps in seed_data/registry/) and of this
-    package's code: a change to either means a rebuild."""
-    h = hashlib.sha256()
-    files = sorted(p for p in seed_dir.iterdir() if p.suffix in (".txt", ".toml"))
-    files += sorted((seed_dir / REGISTRY).glob("*.json"))
-    files += sorted(PACKAGE.rglob("*.py"))
-    for p in files:
-        h.update(p.name.encode() + b"\0" + p.read_bytes() + b"\0")
-    return h.hexdigest()
 
 
 def parse_seeds(seed_dir: Path) -> list[Parsed]:
@@ -140,7 +126,7 @@ def _carried_imports(url: str) -> list:
                     return []
         except sqlite3.Error:  # no tables, or not a database: nothing of ours to keep
             return []
-    if not _meta(url):
+    if not meta(url):
         return []
     engine = make_engine(url, readonly=True)
     try:
@@ -244,30 +230,6 @@ def _build_sqlite(path: Path, url: str, seed_dir: Path) -> BuildResult:
     finally:
         engine.dispose()
         tmp.unlink(missing_ok=True)
-
-
-def _meta(url: str) -> dict[str, str] | None:
-    """The database's meta table, or None when there is no database of ours at `url`."""
-    path = sqlite_path(url)
-    if path is not None and not path.exists():
-        return None
-    engine = make_engine(url, readonly=True)
-    try:
-        with Session(engine) as session:
-            return {r.key: r.value for r in session.scalars(select(m.Meta))}
-    except SQLAlchemyError:  # no tables, or not a database: nothing of ours to keep
-        return None
-    finally:
-        engine.dispose()
-
-
-def is_fresh(url: str, seed_dir: Path = SEED_DIR) -> bool:
-    """Whether the database needs no (re)build: built from these seeds, or not built from seeds at all
-    (a synthetic or otherwise generated database the app is pointed at is never overwritten)."""
-    meta = _meta(url)
-    if not meta:
-        return False
-    return meta.get("origin") != "seed" or meta.get("fingerprint") == fingerprint(seed_dir)
 
 
 def ensure_database(url: str | None = None, seed_dir: Path = SEED_DIR) -> str:

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from trialdb import models as m
 from trialdb.enums import label
+from trialdb.freshness import META_API, META_AT, META_QUERY
 
 PS = "protocolSection"
 # At least what the issue names: status (and why stopped), phases, enrolment (count and type), the three
@@ -211,7 +212,6 @@ def changes_by_month(engine: Engine, where) -> pd.DataFrame:
 
 def registry_status(engine: Engine) -> dict[str, str] | None:
     """The last successful sync (its time, query and API), or None when the database was never synced."""
-    from trialdb.registry import META_API, META_AT, META_QUERY
 
     with engine.connect() as conn:
         rows = {k: v for k, v in conn.execute(

@@ -11,12 +11,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from trialdb.db import REGISTRY
 from trialdb.dosing.schedules import Phase
 from trialdb.errors import SourceError
 from trialdb.sources import Quote, SourceDocument
 
 ROLES = ("active", "placebo", "background")
-REGISTRY_PREFIX = "registry/"  # trialdb.registry.REGISTRY + "/" (not imported: registry imports the importer)
+REGISTRY_PREFIX = f"{REGISTRY}/"
 
 
 @dataclass

@@ -12,6 +12,7 @@ from sqlalchemy.engine import make_url
 REPO = Path(__file__).resolve().parents[1]
 SEED_DIR = REPO / "seed_data"
 DEFAULT_DB = REPO / "var" / "trials.sqlite3"
+REGISTRY = "registry"  # folder of seed_data/ holding the records `sync` fetched (trialdb.registry)
 
 
 def default_db_path() -> Path:

@@ -22,15 +22,14 @@ from sqlalchemy.orm import Session
 from trialdb import changes as ch
 from trialdb import models as m
 from trialdb.ctgov import NCT_ID
+from trialdb.db import REGISTRY
 from trialdb.errors import SourceError
+from trialdb.freshness import META_API, META_AT, META_ID, META_QUERY
 from trialdb.importer import read_file
 
-REGISTRY = "registry"  # folder of seed_data/ holding the fetched records
 CHANGES_FILE = "changes.json"
 MANIFEST = "SHA256SUMS"  # sha256 of each record file as the sync wrote it: "<hex>  NCT........json" a line
 PORTFOLIO = "portfolio.toml"
-# Meta keys of the last successful sync: its time (UTC), query, API and id.
-META_AT, META_QUERY, META_API, META_ID = "registry_synced_at", "registry_sync_query", "registry_sync_api", "registry_sync_id"
 
 
 def write_atomically(path: Path, content: str) -> None:

@@ -36,10 +36,11 @@ from sqlalchemy.orm import Session
 
 from trialdb import changes as ch
 from trialdb import models as m
-from trialdb.build import build_lock, ensure_database, fingerprint
+from trialdb.build import build_lock, ensure_database
 from trialdb.ctgov import DEFAULT_API, NCT_ID, Client, RegistryError
-from trialdb.db import SEED_DIR, database_url, make_engine, sqlite_path
+from trialdb.db import REGISTRY, SEED_DIR, database_url, make_engine, sqlite_path
 from trialdb.errors import SourceError
+from trialdb.freshness import META_API, META_AT, META_ID, META_QUERY, fingerprint
 from trialdb.importer import (
     document_from_text,
     import_documents,
@@ -52,12 +53,7 @@ from trialdb.portfolio import CATEGORIES
 from trialdb.readings import PortfolioInputs
 from trialdb.registry import (
     CHANGES_FILE,
-    META_API,
-    META_AT,
-    META_ID,
-    META_QUERY,
     PORTFOLIO,
-    REGISTRY,
     changes_document,
     update_manifest,
     write_atomically,

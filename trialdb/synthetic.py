@@ -331,7 +331,7 @@ def add_changes(url: str, n: int = 5_000, seed: int = 11) -> None:
     from sqlalchemy import select
 
     from trialdb.changes import NEW_TRIAL, TRACKED, to_json
-    from trialdb.registry import META_API, META_AT, META_QUERY
+    from trialdb.freshness import META_API, META_AT, META_QUERY
 
     engine = make_engine(url)
     m.Base.metadata.create_all(engine)

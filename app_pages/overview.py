@@ -44,15 +44,20 @@ if len(pubs) > SHOWN:
     st.caption(f"The {SHOWN} most recent of {len(pubs):,} publications; the Outcomes page lists them all.")
 shown = pubs.head(SHOWN)
 lines = data.key_results(f, tuple(shown.pmid))
+entries: list[str] = []  # one Markdown element for the list (each element is a cost to every load)
 for p in shown.itertuples():
     cite = (f"**{ui.safe_md(authors_short(p.first_author, p.n_authors))}** {ui.safe_md(p.title)}. "
             f"*{ui.safe_md(p.journal)}* {p.year}. [PMID {p.pmid}]({ui.pubmed_url(p.pmid)})")
     if isinstance(p.doi, str):
         cite += f" · [doi:{ui.safe_md(p.doi)}]({ui.doi_url(p.doi)})"
-    if notices := data.retractions().get(p.pmid):  # a registry record links a retraction of it
+    if notices := data.retractions().get(p.pmid):  # a registry record links a retraction of it: said above it
+        if entries:
+            st.markdown("\n\n".join(entries))
+        entries = []
         st.error(ui.retraction_note(notices), icon=":material/report:")
     line = lines[p.pmid]
-    # One element per publication (each element is a cost to every load): citation, key result, registrations.
-    st.markdown(f"{cite}  \n" + (f"Key result: {ui.safe_md(line)} (as published)" if line else
-                                 "Key result: not stated in source")
-                + f"  \n:small[Registrations cited: {ui.safe_md(p.nct_ids)}. Details on the Outcomes page.]")
+    entries.append(f"{cite}  \n" + (f"Key result: {ui.safe_md(line)} (as published)" if line else
+                                    "Key result: not stated in source")
+                   + f"  \n:small[Registrations cited: {ui.safe_md(p.nct_ids)}. Details on the Outcomes page.]")
+if entries:
+    st.markdown("\n\n".join(entries))

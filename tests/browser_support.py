@@ -103,7 +103,7 @@ def launch(playwright):
 READY = "[data-testid='stApp'][data-test-script-state='notRunning']"
 CONNECTED = "[data-testid='stApp'][data-test-connection-state='CONNECTED']"
 TITLE = "[data-testid='stMain'] h1"
-TABLES = "[data-testid='stMarkdownContainer'] table"  # the app's tables are Markdown tables (dashboard.ui)
+TABLES = ".table-box table, [data-testid='stMarkdownContainer'] table"  # HTML (dashboard.ui.table), or inside Markdown
 # Charts: Plotly figures, and Vega-Lite ones (st.vega_lite_chart / st.altair_chart); a chart is drawn once its SVG
 # (or, for thousands of marks, its canvas) is there. Their titles and legend entries, whichever library drew them.
 CHARTS = "[data-testid='stPlotlyChart'], [data-testid='stVegaLiteChart']"

@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests import vega
 from tests.conftest import REPO
+from tests.tables import page_tables, tables_text
 
 APP = str(REPO / "app.py")
 PAGES = ["overview", "timeline", "phase_status", "dosing", "outcomes", "trial_record", "whats_new", "also_matched"]
@@ -86,22 +87,13 @@ def expected_trials(indications):
 def text_of(at) -> str:
     parts = [m.value for m in at.markdown] + [c.value for c in at.caption] + [i.value for i in at.info]
     parts += [w.value for w in at.warning] + [t.value for t in at.title] + [h.value for h in at.subheader]
-    return "\n".join(str(x) for x in parts).replace("\\", "")  # as rendered: without Markdown escapes
+    return "\n".join(str(x) for x in parts).replace("\\", "") + "\n" + tables_text(at)  # as rendered: no escapes
 
 
 def md_tables(at) -> list[list[list[str]]]:
-    """The page's tables (Markdown tables, dashboard.ui.table): each a list of rows of cells as rendered
-    (Markdown escapes removed), the header row first."""
-    import re
-
-    tables = []
-    for m in at.markdown:
-        lines = re.sub(r"^<div [^>]*>\n\n|\n\n</div>$", "", str(m.value)).splitlines()  # ui.boxed
-        if len(lines) < 2 or not lines[0].startswith("| ") or not re.fullmatch(r"\|( -+:? \|)+", lines[1]):
-            continue
-        rows = [re.split(r"(?<!\\)\|", ln.strip()[1:-1]) for ln in lines[:1] + lines[2:]]
-        tables.append([[re.sub(r"\\(.)", r"\1", c.strip()) for c in r] for r in rows])
-    return tables
+    """The page's tables (HTML from dashboard.ui.table, or Markdown inside a Markdown element): each a list of
+    rows of cells as rendered (escapes removed, a link as "[text](target)"), the header row first."""
+    return page_tables(at)
 
 
 def table_text(at) -> str:

@@ -31,7 +31,7 @@ def searched(text: str) -> AppTest:
 def shown_trials(at: AppTest) -> set[str]:
     """NCT ids the page shows: in its tables, titles, text and trial pickers."""
     # Not the notices: the Outcomes page's empty state names the trials that do have outcomes.
-    text = "\n".join(str(x.value) for x in [*at.markdown, *at.caption, *at.subheader, *at.header])
+    text = "\n".join(str(x.value) for x in [*at.markdown, *at.html, *at.caption, *at.subheader, *at.header])
     for widget in [*at.selectbox, *at.multiselect]:
         if widget.key in ("nct", "dosing_trial"):
             text += " ".join(map(str, widget.options))

@@ -223,6 +223,28 @@ def test_markdown_table_escapes_cells_and_keeps_rows_whole():
     assert lines[2].endswith("| 1 | yes |") and lines[3].endswith("| 20 | no |")
 
 
+def test_html_table_escapes_cells_links_only_our_own_and_right_aligns_numbers():
+    import pandas as pd
+
+    from dashboard.ui import html_table
+    from tests.tables import html_tables
+
+    hostile = 'a | b\nnext <script>alert(1)</script> <a href="javascript:x">y</a> & "q"'
+    body = html_table(pd.DataFrame({
+        "NCT id": ["https://clinicaltrials.gov/study/NCT02465580", "https://evil.example/study/NCT02465580"],
+        "Record": ["trial_record?nct=NCT02465580", "trial_record?nct=<b>"], "Note": [hostile, ""],
+        "n": [1, 20], "Derived": [True, False]}))
+    assert "<script" not in body and "<b>" not in body and 'href="javascript' not in body
+    assert body.count("<a ") == 2  # the registry record and the record here of the first row; nothing else links
+    assert '<a href="https://clinicaltrials.gov/study/NCT02465580" target="_blank" rel="noopener noreferrer">' in body
+    assert body.count("<th class=num>") == 1 and body.count("<td class=num>") == 2
+    (table,) = html_tables(body)
+    assert table == [["NCT id", "Record", "Note", "n", "Derived"],
+                     ["[NCT02465580](https://clinicaltrials.gov/study/NCT02465580)",
+                      "[open record](trial_record?nct=NCT02465580)", hostile, "1", "yes"],
+                     ["https://evil.example/study/NCT02465580", "trial_record?nct=<b>", "", "20", "no"]]
+
+
 def test_timeline_by_year_leaves_a_gap_for_a_year_without_a_start():
     frame = pd.DataFrame({"year": ["2015", "2015", "2018"], "indication": ["SLE", "RA", "SLE"],
                           "status": ["COMPLETED", "UNKNOWN", "COMPLETED"], "trials": [3, 1, 2]})

@@ -30,18 +30,9 @@ def synced(tmp_path_factory):
 
 
 def tables_in(at) -> list[list[list[str]]]:
-    """Tables anywhere in the page's Markdown (a trial's heading and its table are one element), as
+    """Tables anywhere in the page (a trial's heading and its table are one Markdown element), as
     tests.test_app.md_tables reads them."""
-    import re
-
-    out = []
-    for m_ in at.markdown:
-        for block in str(m_.value).split("\n\n"):
-            lines = block.splitlines()
-            if len(lines) >= 2 and lines[0].startswith("| ") and re.fullmatch(r"\|( -+:? \|)+", lines[1]):
-                rows = [re.split(r"(?<!\\)\|", ln.strip()[1:-1]) for ln in lines[:1] + lines[2:]]
-                out.append([[re.sub(r"\\(.)", r"\1", c.strip()) for c in r] for r in rows])
-    return out
+    return md_tables(at)
 
 
 def open_whats_new(indications: list[str] | None = None) -> AppTest:

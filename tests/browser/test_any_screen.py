@@ -12,7 +12,7 @@ import pytest
 from tests.browser.conftest import SCREENSHOTS
 from tests.browser.test_browser import eventually, goto
 from tests.browser.test_hostile_urls import SQL, XSS, _assert_inert
-from tests.browser_support import CHARTS, StreamlitServer, table_rows, wait_ready
+from tests.browser_support import CHARTS, TABLES, StreamlitServer, table_rows, wait_ready
 from tests.pages import registered_pages, url_path
 
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -172,7 +172,7 @@ def test_keyboard_alone_search_filter_sort_page_download(browser, tmp_path):
         wait_ready(page)
 
         def enrolments() -> list[int]:
-            header = page.locator("[data-testid='stMarkdownContainer'] table").first.locator("th").all_inner_texts()
+            header = page.locator(TABLES).first.locator("th").all_inner_texts()
             col = header.index("Enrolment")
             return [int(r.split("\t")[col].split()[0]) for r in table_rows(page)
                     if "not stated" not in r.split("\t")[col]]

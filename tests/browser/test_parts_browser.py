@@ -13,7 +13,7 @@ from tests.browser.test_browser import goto
 from tests.browser_support import CHART_TITLES, full_screenshot, page_at, wait_ready
 
 COMPARED = "nct=NCT02465580&nct=NCT05262686&nct=NCT02467504"
-HEADERS = "[data-testid='stMarkdownContainer'] table thead"
+HEADERS = ".table-box thead, [data-testid='stMarkdownContainer'] table thead"  # a table's header row (browser_support.TABLES)
 
 # path, the URL parameter, the first tab, another tab, and what only that other tab draws (chart title or table
 # header text)

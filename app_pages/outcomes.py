@@ -16,17 +16,19 @@ PARTS = ["As published", "Risk differences (computed here)", "The numbers", "Cit
 
 
 def published_charts(g: pd.DataFrame) -> None:
-    """The publication's outcomes as bars, exactly as published (SRI-4 first), with its notes."""
+    """The publication's outcomes as bars, exactly as published (SRI-4 first), with its notes. `g`: the
+    frames.outcome_groups rows of one trial's one publication."""
+    nct, pmid = str(g.nct_id.iloc[0]), str(g.pmid.iloc[0])
     sri = g[g.measure.str.startswith("SRI-4")]
     if not sri.empty:
-        ui.plot(data.outcome_bars_figure(sri, "SRI-4 response, IL-2 vs placebo"), f"sri4_{g.pmid.iloc[0]}")
+        ui.plot(data.outcome_bars_figure(nct, pmid, sri, "SRI-4 response, IL-2 vs placebo"), f"sri4_{pmid}")
         for note in sri.note.dropna().unique():
             st.warning(f"{ui.safe_md(note)} (as published)", icon=":material/info:")
     other = g[~g.measure.str.startswith("SRI-4")]
     for i, (measure, og) in enumerate(other.groupby("measure", sort=False)):  # a chart each
         name = f"{measure}{' (safety)' if bool(og.is_harm.iloc[0]) else ''}"
         counts = bool(og.percent.isna().all())
-        ui.plot(data.outcome_bars_figure(og, f"{name}, IL-2 vs placebo", counts), f"outcomes_{i}_{g.pmid.iloc[0]}")
+        ui.plot(data.outcome_bars_figure(nct, pmid, og, f"{name}, IL-2 vs placebo", counts), f"outcomes_{i}_{pmid}")
         if counts:
             st.caption(f"{ui.safe_md(name)}: the paper states the number of events only, no percentage or p-value "
                        "is published.")
@@ -124,7 +126,6 @@ nct = st.selectbox("Trial", options, index=options.index(wanted) if wanted in ch
                    format_func=lambda n: f"{n} · {titles[n][:80]} ({choices[n]})", on_change=first_section)
 if wanted != nct:
     st.query_params["outcomes_nct"] = nct
-st.markdown(f"[{nct} on ClinicalTrials.gov]({REGISTRY}{nct}) · [its record here]({ui.record_link(nct)})")
 
 trial_f = f
 if nct not in set(raw.nct_id):  # a linked trial outside the filter: its own indication's outcomes
@@ -144,13 +145,11 @@ if dates is None:
     linked = data.study_record(nct)
     if linked and linked.study.has_results:
         no_results += " Its record says results are posted; they have not been imported."
-st.markdown(f"**Published outcomes:** {mine.pmid.nunique()} publication(s) in the database." if not mine.empty
-            else f"**Published outcomes:** {no_publication}")
-if dates is None:
-    st.markdown(f"**Registry results:** {no_results}")
-else:
-    st.markdown("**Registry results:** posted on ClinicalTrials.gov"
-                + (f" on {ui.safe_md(dates[0])}." if dates[0] else f"; {results_view.NO_FIRST_POSTED}."))
+posted = (f"**Registry results:** {no_results}" if dates is None else "**Registry results:** posted on "
+          "ClinicalTrials.gov" + (f" on {ui.safe_md(dates[0])}." if dates[0] else f"; {results_view.NO_FIRST_POSTED}."))
+st.markdown(f"[{nct} on ClinicalTrials.gov]({REGISTRY}{nct}) · [its record here]({ui.record_link(nct)})\n\n"
+            + (f"**Published outcomes:** {mine.pmid.nunique()} publication(s) in the database." if not mine.empty
+               else f"**Published outcomes:** {no_publication}") + f"\n\n{posted}")  # one element: each costs a load
 # Kept in the URL (?outcomes_show=Across+trials), like the registry results' tab: a shared link opens the section.
 if notice := filters.check_url_values("outcomes_show", SECTIONS, "section", remember=False):
     st.warning(notice, icon=":material/link_off:")

@@ -359,10 +359,13 @@ def outcome_choices(f: Filters, max_trials: int) -> dict:
 # A publication's figures, kept per publication's rows (a hash of the small frame): 0.2 s of the Outcomes page's
 # run when built every time (issue 21).
 @st.cache_resource(max_entries=200, show_spinner=False)
-def outcome_bars_figure(groups: pd.DataFrame, title: str, counts: bool = False) -> dict[str, Any]:
+def outcome_bars_figure(nct_id: str, pmid: str, _groups: pd.DataFrame, title: str, counts: bool = False) -> dict[str, Any]:
+    """figures.outcome_bars of `_groups` (frames.outcome_groups rows of one measure), kept per trial, publication
+    and title: what a publication published for a trial is the same under any filter, so the rows need not
+    be hashed on every run (7 ms for the seed SLE trial's three charts)."""
     from dashboard import figures
 
-    return figures.outcome_bars(groups, title, counts=counts).to_dict()
+    return figures.outcome_bars(_groups, title, counts=counts).to_dict()
 
 
 @st.cache_resource(max_entries=200, show_spinner=False)

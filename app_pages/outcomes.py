@@ -12,26 +12,31 @@ from trialdb.statistics import NEWCOMBE, WILSON
 
 MAX_TRIALS = 500  # trials offered in the choice; a link may name any other
 SECTIONS = ["Published outcomes", "Results posted on ClinicalTrials.gov", "Across trials"]
-PARTS = ["As published", "Risk differences (computed here)", "The numbers", "Citation"]  # a publication's tabs
+PARTS = ["As published", "Other outcomes", "Risk differences (computed here)", "The numbers", "Citation"]  # tabs
 
 
-def published_charts(g: pd.DataFrame) -> None:
-    """The publication's outcomes as bars, exactly as published (SRI-4 first), with its notes. `g`: the
+def outcome_charts(g: pd.DataFrame, primary: bool) -> None:
+    """The publication's outcomes as bars, exactly as published, with their notes: its primary endpoint's chart
+    (`primary`; the first chart when the paper names no primary endpoint), or every other outcome's. `g`: the
     frames.outcome_groups rows of one trial's one publication."""
     nct, pmid = str(g.nct_id.iloc[0]), str(g.pmid.iloc[0])
-    sri = g[g.measure.str.startswith("SRI-4")]
-    if not sri.empty:
-        ui.plot(data.outcome_bars_figure(nct, pmid, sri, "SRI-4 response, IL-2 vs placebo"), f"sri4_{pmid}")
-        for note in sri.note.dropna().unique():
+    charts = frames.outcome_charts(g)
+    first = [i for i, c in enumerate(charts) if c[2]] or [0]
+    shown = first if primary else [i for i in range(len(charts)) if i not in first]
+    if not shown:
+        st.markdown("The publication states no other outcome.")
+        return
+    for i in shown:
+        name, rows, _, counts = charts[i]
+        ui.plot(data.outcome_bars_figure(nct, pmid, rows, f"{name}, IL-2 vs placebo", counts), f"outcomes_{i}_{pmid}")
+        for note in rows.note.dropna().unique():
             st.warning(f"{ui.safe_md(note)} (as published)", icon=":material/info:")
-    other = g[~g.measure.str.startswith("SRI-4")]
-    for i, (measure, og) in enumerate(other.groupby("measure", sort=False)):  # a chart each
-        name = f"{measure}{' (safety)' if bool(og.is_harm.iloc[0]) else ''}"
-        counts = bool(og.percent.isna().all())
-        ui.plot(data.outcome_bars_figure(nct, pmid, og, f"{name}, IL-2 vs placebo", counts), f"outcomes_{i}_{pmid}")
         if counts:
             st.caption(f"{ui.safe_md(name)}: the paper states the number of events only, no percentage or p-value "
                        "is published.")
+    if primary and (others := [c[0] for i, c in enumerate(charts) if i not in first]):
+        st.caption(f"The publication's other outcomes, on the *{PARTS[1]}* tab: " + "; ".join(map(ui.safe_md, others))
+                   + ".")
     st.caption(f"Bars show percentages exactly as published. Error bars: 95% confidence intervals computed here "
                f"({WILSON}); where the paper prints only a percentage, the counts are derived from it (see the "
                "numbers). p-values are as published.")
@@ -179,12 +184,15 @@ if show == SECTIONS[0]:
                     f"[PMID {pub.pmid}]({ui.pubmed_url(pub.pmid)}){doi}")
         if notices := data.retractions().get(pub.pmid):  # a registry record links a retraction of it
             st.error(ui.retraction_note(notices), icon=":material/report:")
-        # A part at a time, kept in the URL (?outcomes_part=The+numbers): what the paper published first, what
-        # is computed here on its own tab, so the page draws a few charts rather than all of them.
-        published, computed, numbers, citation = filters.url_tabs(PARTS, "outcomes_part")
+        # A part at a time, kept in the URL (?outcomes_part=The+numbers): the primary endpoint as published first,
+        # the other outcomes and what is computed here a tab each, so a load draws one chart rather than all.
+        published, other, computed, numbers, citation = filters.url_tabs(PARTS, "outcomes_part")
         if published.open:
             with published:
-                published_charts(g)
+                outcome_charts(g, primary=True)
+        if other.open:
+            with other:
+                outcome_charts(g, primary=False)
         if computed.open:
             with computed:
                 risk_differences(g, pub.pmid)

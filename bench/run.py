@@ -46,11 +46,12 @@ PAGES = [url_path(stem) for stem in registered_pages()]  # every page of st.navi
 # synthetic portfolio the registry results of its two largest posted results (issue 12): NCT90000002 posts
 # 300 outcome measures, NCT90000012 1,500 adverse-event terms (its adverse-events tab).
 # The parts a page draws one at a time (a tab kept in the URL) are measured too where they are heaviest: the
-# Dosing page's calendar and cumulative dose, and Compare's dosing calendar of three trials.
+# Dosing page's calendar and cumulative dose, Compare's dosing calendar of three trials, and the seed SLE
+# publication's other outcomes (two charts) on the Outcomes page.
 CALENDAR = "dosing?dosing_show=Calendar"
 SEED_PAGES = ["compare?nct=NCT02465580&nct=NCT05262686&nct=NCT02467504",
               "compare?nct=NCT02465580&nct=NCT05262686&nct=NCT02467504&compare_show=Dosing+on+one+time+axis",
-              CALENDAR, "dosing?dosing_show=Cumulative+dose"]
+              CALENDAR, "dosing?dosing_show=Cumulative+dose", "outcomes?outcomes_part=Other+outcomes"]
 SYNTHETIC_PAGES = ["compare?nct=NCT90000000&nct=NCT90000001&nct=NCT90000002",
                    "outcomes?outcomes_nct=NCT90000002",
                    "outcomes?outcomes_nct=NCT90000012&results_part=Adverse+events",

@@ -109,6 +109,24 @@ def outcome_groups(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+SRI4 = "SRI-4"  # the SLE Responder Index-4: its measures (the time points of one response) share one chart
+
+
+def outcome_charts(g: pd.DataFrame) -> list[tuple[str, pd.DataFrame, bool, bool]]:
+    """A publication's outcomes a chart each, in the order published: the SRI-4 measures first as one chart,
+    then each other measure. `g`: outcome_groups rows of one trial's one publication. Each chart is (its name,
+    "(safety)" added to a harm; its rows; whether it holds the publication's primary endpoint, `is_primary` as
+    curated from the paper; whether the paper states counts of events only, no percentage)."""
+    charts: list[tuple[str, pd.DataFrame, bool, bool]] = []
+    sri = g[g.measure.str.startswith(SRI4)]
+    if not sri.empty:
+        charts.append(("SRI-4 response", sri, bool(sri.is_primary.any()), False))
+    for measure, rows in g[~g.measure.str.startswith(SRI4)].groupby("measure", sort=False):
+        name = f"{measure}{' (safety)' if bool(rows.is_harm.iloc[0]) else ''}"
+        charts.append((name, rows, bool(rows.is_primary.any()), bool(rows.percent.isna().all())))
+    return charts
+
+
 def outcome_table(groups: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({
         "Outcome": groups.measure, "Time point": groups.timepoint, "Group": groups.group_name,

@@ -143,12 +143,16 @@ def test_page_runs_for_every_filter(page, sel):
         dosing_part(at, "Calendar")
         assert at.selectbox(key="dosing_trial").value in expected_trials(inds)
     if page == "outcomes":
-        if "SLE" in inds:  # a publication's parts a tab each: as published first, three charts
+        if "SLE" in inds:  # a publication's parts a tab each: the primary endpoint as published first
             titles = [vega.chart_title(c) for c in vega.app_charts(at)]  # a chart per measure, in Vega-Lite
-            assert titles == ["SRI-4 response, IL-2 vs placebo", "Complete remission in lupus nephritis, IL-2 vs "
-                              "placebo", "Serious infections (safety), IL-2 vs placebo"]
-            assert not at.get("plotly_chart")
+            assert titles == ["SRI-4 response, IL-2 vs placebo"] and not at.get("plotly_chart")
             assert "The primary endpoint was not met at week 12." in text_of(at) and not md_tables(at)
+            assert ("other outcomes, on the *Other outcomes* tab: Complete remission in lupus nephritis; Serious "
+                    "infections (safety).") in text_of(at)
+            outcomes_part(at, "Other outcomes")
+            assert [vega.chart_title(c) for c in vega.app_charts(at)] == [
+                "Complete remission in lupus nephritis, IL-2 vs placebo", "Serious infections (safety), IL-2 vs placebo"]
+            assert "the paper states the number of events only" in text_of(at)
             outcomes_part(at, "Risk differences (computed here)")
             assert len(at.get("plotly_chart")) == 1 and "Newcombe" in text_of(at)
             assert md_tables(at)[0][0][:2] == ["Outcome", "Comparison"]

@@ -223,6 +223,18 @@ def test_markdown_table_escapes_cells_and_keeps_rows_whole():
     assert lines[2].endswith("| 1 | yes |") and lines[3].endswith("| 20 | no |")
 
 
+def test_outcome_charts_put_the_primary_endpoint_first_and_keep_the_published_order(engine):
+    from dashboard import frames
+    from trialdb import queries
+    from trialdb.queries import Filters
+
+    g = frames.outcome_groups(queries.outcomes(engine, Filters(None)))
+    charts = frames.outcome_charts(g[g.pmid == "31537547"])
+    assert [(name, len(rows), primary, counts) for name, rows, primary, counts in charts] == [
+        ("SRI-4 response", 4, True, False),  # week 12 (the primary endpoint) and week 24, IL-2 and placebo
+        ("Complete remission in lupus nephritis", 2, False, False), ("Serious infections (safety)", 2, False, True)]
+
+
 def test_html_table_escapes_cells_links_only_our_own_and_right_aligns_numbers():
     import pandas as pd
 

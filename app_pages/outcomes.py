@@ -21,22 +21,24 @@ def outcome_charts(g: pd.DataFrame, primary: bool) -> None:
     frames.outcome_groups rows of one trial's one publication."""
     nct, pmid = str(g.nct_id.iloc[0]), str(g.pmid.iloc[0])
     charts = frames.outcome_charts(g)
-    first = [i for i, c in enumerate(charts) if c[2]] or [0]
-    shown = first if primary else [i for i in range(len(charts)) if i not in first]
+    first = [i for i, c in enumerate(charts) if c.primary] or [0]
+    rest = [i for i in range(len(charts)) if i not in first]
+    shown = first if primary else rest
     if not shown:
         st.markdown("The publication states no other outcome.")
         return
     for i in shown:
-        name, rows, _, counts = charts[i]
-        ui.plot(data.outcome_bars_figure(nct, pmid, rows, f"{name}, IL-2 vs placebo", counts), f"outcomes_{i}_{pmid}")
-        for note in rows.note.dropna().unique():
+        c = charts[i]
+        ui.plot(data.outcome_bars_figure(nct, pmid, c.rows, f"{c.name}, IL-2 vs placebo", c.counts),
+                f"outcomes_{i}_{pmid}")
+        for note in c.rows.note.dropna().unique():
             st.warning(f"{ui.safe_md(note)} (as published)", icon=":material/info:")
-        if counts:
-            st.caption(f"{ui.safe_md(name)}: the paper states the number of events only, no percentage or p-value "
+        if c.counts:
+            st.caption(f"{ui.safe_md(c.name)}: the paper states the number of events only, no percentage or p-value "
                        "is published.")
-    if primary and (others := [c[0] for i, c in enumerate(charts) if i not in first]):
-        st.caption(f"The publication's other outcomes, on the *{PARTS[1]}* tab: " + "; ".join(map(ui.safe_md, others))
-                   + ".")
+    if primary and rest:
+        st.caption(f"The publication's other outcomes, on the *{PARTS[1]}* tab: "
+                   + "; ".join(ui.safe_md(charts[i].name) for i in rest) + ".")
     st.caption(f"Bars show percentages exactly as published. Error bars: 95% confidence intervals computed here "
                f"({WILSON}); where the paper prints only a percentage, the counts are derived from it (see the "
                "numbers). p-values are as published.")

@@ -35,9 +35,9 @@ def engine() -> Engine:
     does not pay for loading it."""
     url = _secret_url() or database_url()
     if not is_fresh(url):
-        from trialdb.build import ensure_database
+        from trialdb.build import build_stale
 
-        url = ensure_database(url)
+        build_stale(url)
     return make_engine(url, readonly=True)
 
 
@@ -356,8 +356,8 @@ def outcome_choices(f: Filters, max_trials: int) -> dict:
             "n_published": raw.nct_id.nunique(), "n_posted": len(posted)}
 
 
-# A publication's figures, kept per publication's rows (a hash of the small frame): 0.2 s of the Outcomes page's
-# run when built every time (issue 21).
+# A publication's figures, kept per trial, publication and title: 0.2 s of the Outcomes page's run when built
+# every time (issue 21).
 @st.cache_resource(max_entries=200, show_spinner=False)
 def outcome_bars_figure(nct_id: str, pmid: str, _groups: pd.DataFrame, title: str, counts: bool = False) -> dict[str, Any]:
     """figures.outcome_bars of `_groups` (frames.outcome_groups rows of one measure), kept per trial, publication

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import re
+from typing import NamedTuple
 
 import pandas as pd
 
@@ -112,18 +113,27 @@ def outcome_groups(df: pd.DataFrame) -> pd.DataFrame:
 SRI4 = "SRI-4"  # the SLE Responder Index-4: its measures (the time points of one response) share one chart
 
 
-def outcome_charts(g: pd.DataFrame) -> list[tuple[str, pd.DataFrame, bool, bool]]:
+class OutcomeChart(NamedTuple):
+    """One chart of a publication's outcomes: its name ("(safety)" added to a harm), its outcome_groups rows,
+    whether it holds the publication's primary endpoint (`is_primary` as curated from the paper), and whether
+    the paper states counts of events only, no percentage."""
+
+    name: str
+    rows: pd.DataFrame
+    primary: bool
+    counts: bool
+
+
+def outcome_charts(g: pd.DataFrame) -> list[OutcomeChart]:
     """A publication's outcomes a chart each, in the order published: the SRI-4 measures first as one chart,
-    then each other measure. `g`: outcome_groups rows of one trial's one publication. Each chart is (its name,
-    "(safety)" added to a harm; its rows; whether it holds the publication's primary endpoint, `is_primary` as
-    curated from the paper; whether the paper states counts of events only, no percentage)."""
-    charts: list[tuple[str, pd.DataFrame, bool, bool]] = []
+    then each other measure. `g`: outcome_groups rows of one trial's one publication."""
+    charts: list[OutcomeChart] = []
     sri = g[g.measure.str.startswith(SRI4)]
     if not sri.empty:
-        charts.append(("SRI-4 response", sri, bool(sri.is_primary.any()), False))
+        charts.append(OutcomeChart("SRI-4 response", sri, bool(sri.is_primary.any()), False))
     for measure, rows in g[~g.measure.str.startswith(SRI4)].groupby("measure", sort=False):
         name = f"{measure}{' (safety)' if bool(rows.is_harm.iloc[0]) else ''}"
-        charts.append((name, rows, bool(rows.is_primary.any()), bool(rows.percent.isna().all())))
+        charts.append(OutcomeChart(name, rows, bool(rows.is_primary.any()), bool(rows.percent.isna().all())))
     return charts
 
 

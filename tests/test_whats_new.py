@@ -29,12 +29,6 @@ def synced(tmp_path_factory):
         yield url, changes
 
 
-def tables_in(at) -> list[list[list[str]]]:
-    """Tables anywhere in the page (a trial's heading and its table are one Markdown element), as
-    tests.test_app.md_tables reads them."""
-    return md_tables(at)
-
-
 def open_whats_new(indications: list[str] | None = None) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60)
     at.run()
@@ -75,7 +69,7 @@ def test_newest_first_grouped_with_links_and_values(synced):
         first, second = txt.index("#### NCT"), txt.index("#### NCT", txt.index("#### NCT") + 1)
         assert {txt[first + 5 : first + 16], txt[second + 5 : second + 16]} == {"NCT03418623", "NCT02465580"}
         assert "Registry data as of" in txt and "last successful sync" in txt
-        tables = tables_in(at)
+        tables = md_tables(at)
         rows = {tuple(r[:3]) for t in tables for r in t[1:]}
         assert ("Overall status", "Completed", "Terminated") in rows
         assert ("Why stopped", "—", "Sponsor decision") in rows

@@ -233,10 +233,15 @@ def _build_sqlite(path: Path, url: str, seed_dir: Path) -> BuildResult:
 
 
 def ensure_database(url: str | None = None, seed_dir: Path = SEED_DIR) -> str:
-    """Build when the database is missing or older than seed_data/ (the app calls this at start-up)."""
+    """Build when the database is missing or older than seed_data/ (the sync calls this); returns the URL."""
     url = url or database_url()
-    if is_fresh(url, seed_dir):
-        return url
+    return url if is_fresh(url, seed_dir) else build_stale(url, seed_dir)
+
+
+def build_stale(url: str, seed_dir: Path = SEED_DIR) -> str:
+    """The build once trialdb.freshness.is_fresh has said no (the app asks it first, without importing this
+    module: dashboard.data.engine). A SQLite file is built under its lock and only if another process has not
+    built it meanwhile; returns the URL."""
     path = sqlite_path(url)
     if path is None:
         build(url, seed_dir)

@@ -2,6 +2,8 @@
 frequency), one arm's administration calendar, cumulative IL-2, a comparison table with each regimen's source
 and quote, and what could not be read."""
 
+import functools
+
 import pandas as pd
 import streamlit as st
 
@@ -13,16 +15,21 @@ CHART = "landscape"
 OPEN = "_landscape_open"
 
 
-def _trials(points: list) -> list[str]:
-    """The NCT ids of the arms of the chosen landscape markers, in order (a marker may hold several arms)."""
-    return list(dict.fromkeys(arm.split(" · ")[0] for p in points if p.get("customdata")
-                              for arm in str(p["customdata"][8]).split(";") if arm))
+def _chosen(points: list) -> tuple[list[str], bool]:
+    """The trials of the chosen landscape markers, in order, and whether they hold more than those (a marker
+    names its first landscape.LINKED trials): each point is a chart's selection of one marker, the fields
+    landscape.SELECTED."""
+    marks = [p for p in points if isinstance(p, dict)]
+    listed = [str(p.get("trials") or "").split(";") for p in marks]
+    ncts = list(dict.fromkeys(n for names in listed for n in names if n))
+    more = any(int(p.get("n_trials") or 0) > len(names) for p, names in zip(marks, listed, strict=True))
+    return ncts, more
 
 
-def _open_trial() -> None:
+def _open_trial(key: str) -> None:
     """A click on a marker of one trial opens its record (a marker of several trials: links below)."""
-    ncts = _trials(st.session_state[CHART].selection.points)
-    if len(ncts) == 1:
+    ncts, more = _chosen(st.session_state[key].selection.get(landscape.PICK, []))
+    if len(ncts) == 1 and not more:
         st.session_state[OPEN] = ncts[0]
 
 
@@ -40,8 +47,16 @@ choices = data.dosing_choices(f, MAX_CHOICES, MAX_CURVES)
 def every_arm() -> None:
     """Every active IL-2 arm on one chart, dose against frequency; its table on request."""
     pts = data.landscape_points(f)
-    event = st.plotly_chart(data.landscape_figure(f), width="stretch", key=CHART, on_select=_open_trial,
-                            selection_mode="points", config={"displaylogo": False})
+    points: list = []
+    specs = data.landscape_charts(f)
+    if not specs:
+        st.info("No active IL-2 arm in this selection states both a dose and a frequency: nothing to draw. The "
+                "table below lists each arm and what it lacks.")
+    for i, spec in enumerate(specs):
+        key = CHART if i == 0 else f"{CHART}_{i}"
+        event = st.vega_lite_chart(spec, width="stretch", key=key, on_select=functools.partial(_open_trial, key),
+                                   selection_mode=landscape.PICK)
+        points += event.selection.get(landscape.PICK, [])
     n_drawn = int(pts.drawn.sum()) if len(pts) else 0
     gaps = landscape.not_drawn(pts)
     not_drawn = (f" {len(pts) - n_drawn:,} of {len(pts):,} arms are not drawn: "
@@ -52,14 +67,14 @@ def every_arm() -> None:
                "(IU units converted to IU here, so 1 million IU is 1,000,000 IU), on a log scale, against "
                "administrations per week while dosing, computed here from the schedule (every other day = 3.5; 5 days "
                "a week = 5). Markers at one dose and frequency are set side by side. Flat, per-m² "
-               "and per-kg doses are in separate panels: they cannot share an axis. Colours are the selection's "
+               "and per-kg doses are in separate charts: they cannot share an axis. Colours are the selection's "
                "indications (or areas); hover names the arms, dose as written and schedule. Click a marker "
                "to open its trial's record (or list its trials); the table below the chart links every arm." + not_drawn)
-    chosen = _trials(event.selection.points)
-    if len(chosen) > 10:
-        st.caption("More than ten trials chosen on the chart: the first ten are linked here, and the table below "
-                   "links every arm.")
-    for nct in chosen[:10]:
+    chosen, more = _chosen(points)
+    if more or len(chosen) > landscape.LINKED:
+        st.caption(f"More than {landscape.LINKED} trials chosen on the chart: the first {landscape.LINKED} are "
+                   "linked here, and the table below links every arm.")
+    for nct in chosen[:landscape.LINKED]:
         st.page_link("app_pages/trial_record.py", label=f"Open the record of {nct}", icon=":material/description:",
                      query_params={"nct": nct})
     # The table is made and drawn only when opened (thousands of rows at 10,000 trials).

@@ -496,11 +496,11 @@ def landscape_table(f: Filters) -> pd.DataFrame:
 
 
 @st.cache_resource(max_entries=200, show_spinner=False)
-def landscape_figure(f: Filters) -> go.Figure:
-    """The landscape chart (dashboard/landscape.py), kept like counts_figure."""
+def landscape_charts(f: Filters) -> list[dict[str, Any]]:
+    """The landscape's charts, a Vega-Lite spec per panel (dashboard/landscape.py), kept like counts_figure."""
     from dashboard import landscape
 
-    return landscape.figure(landscape_points(f), palette(f))
+    return [c.to_dict() for c in landscape.charts(landscape_points(f), palette(f))]
 
 
 ALSO_MATCHED_COLUMNS = ["nct_id", "brief_title", "indication", "category", "reason", "quote", "path", "source"]

@@ -1,27 +1,32 @@
 """The dosing landscape: every IL-2 arm of the portfolio on one chart, dose per administration against
 administrations per week, flat, per-m² and per-kg doses in separate panels (never on one axis), coloured by
 the selection's palette. Pure functions from the regimens frame (dashboard/dosing_view.py describes it) to a
-frame, a figure and the table beneath it. No Streamlit here."""
+frame, Vega-Lite charts (a panel each) and the table beneath them. No Streamlit here."""
 
 from __future__ import annotations
 
+import json
 import math
 from collections import namedtuple
 from typing import Any
 
+import altair as alt
 import pandas as pd
-import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from dashboard import dosing_view as dv
-from dashboard.figures import FONT, wrap_title
+from dashboard.figures import vl_legend, vl_title, vl_top
 from dashboard.theme import Palette, palette_of_codes
 
 BASIS_ORDER = {"flat": 0, "per m²": 1, "per kg": 2}
-LINKED = 50  # arms a marker names for a click (the page links ten; the table under the chart links every arm)
+LINKED = 10  # trials a marker names for a click (the page links them; the table under the chart links every arm)
 POINT_COLUMNS = ["nct_id", "indication", "arm", "drug", "source", "dose", "unit", "unit_as_written", "x", "y",
                  "axis", "basis", "converted", "schedule", "drawn", "why_not"]
+MARKER_COLUMNS = ["x", "per_week", "y", "arms", "size", "series", "first", "written", "compared", "schedule",
+                  "source", "here", "others", "trials", "n_trials", "description"]  # a chart's rows, one per marker (charts)
 TITLE = "Every IL-2 arm: dose per administration against administrations per week"
+PICK = "pick"  # the charts' point selection: a click on a marker
+SELECTED = ["x", "y", "trials", "n_trials"]  # what a selection holds of its marker (x and y tell markers apart)
+PANEL_HEIGHT = 320  # px of each panel's plot
 
 
 _Arm = namedtuple("_Arm", ["nct_id", "indication", "arm", "drug", "source", "dose", "unit", "unit_as_written",
@@ -123,81 +128,90 @@ def _written(r: Any) -> str:
     return text
 
 
-def figure(pts: pd.DataFrame, palette: Palette | None = None) -> go.Figure:
-    """The landscape: one panel per axis unit (separate y axes, log scale); a marker per dose, frequency and
-    series (the palette's indications or areas) whose area grows with its number of arms, markers of one
-    dose and frequency side by side within ±0.2 of their x; hover names the arms, dose as written, schedule
-    and source. Each marker's customdata: [NCT id when it is one arm else "", first arm, dose as written,
-    schedule, the other arms in words, source, true x, number of arms, "NCT · arm" of its first LINKED arms
-    joined by ";"] (a click on a one-arm marker opens its trial's record; on several, the page links each)."""
+def charts(pts: pd.DataFrame, palette: Palette | None = None) -> list[alt.Chart]:
+    """The landscape as Vega-Lite charts, one per axis unit (flat, per m², per kg: never one axis), each a log-scale
+    dose axis: a marker per dose, frequency and series (the palette's indications or areas) whose area grows with
+    its number of arms, markers of one dose and frequency side by side within ±0.2 of their x (the tooltip and
+    the table give the true x). The first chart carries the title, the last the legend. Each marker's row
+    (MARKER_COLUMNS): x (drawn), per_week (true), y, arms (its number of arms), size (px²: `size` squared),
+    series, first (its first arm, "NCT · arm"), written (dose as written), compared (in the axis unit, computed),
+    schedule, source, here (the arms of its series at this point, in words), others (other series' arms at this
+    point), trials (the NCT ids of its first LINKED trials, joined by ";"), n_trials (how many it has) and
+    description (the marker in one sentence: its aria-label for a screen reader). A click selects a marker
+    (point selection PICK, its fields SELECTED): the page opens its trial, or links the trials of a marker of
+    several. [] when no arm has both a dose and a
+    frequency. Separate charts, not concatenated: only a single view fits a page's width (as
+    dashboard.figures.counts_pair)."""
     drawn = pts[pts.drawn.astype(bool)]
     pal = palette or palette_of_codes(drawn.indication)
     names = panels(pts)
-    n = max(len(names), 1)
     basis_of = dict(zip(drawn.axis, drawn.basis, strict=True))
-    titles = [panel_title(a, basis_of[a]) for a in names]
-    fig = make_subplots(rows=n, cols=1, subplot_titles=titles or None, vertical_spacing=min(0.12, 0.35 / n))
-    shown: set[str] = set()
     top = max([7.0, *drawn.x.astype(float)]) if len(drawn) else 7.0
     rank = {name: i for i, name in enumerate(pal.colours)}
-    for row, axis in enumerate(names, start=1):
-        g = drawn[drawn.axis == axis].assign(series=lambda d: [pal.series_of(c) for c in d.indication])
-        # One marker per dose, frequency and series: its size counts the arms; markers of one dose and
-        # frequency side by side in the palette's order.
-        cells = g.groupby(["x", "y"], sort=False).series.agg(
-            lambda v: sorted(set(v), key=lambda n: rank.get(n, len(rank)))).to_dict()
-        arms_at = g.groupby(["x", "y"], sort=False).size().to_dict()
-        markers: dict[str, list[dict]] = {}
-        for (x, y, series), m in g.groupby(["x", "y", "series"], sort=False):
-            present = cells[(x, y)]
-            arms = [f"{nct} · {arm}" for nct, arm in zip(m.nct_id.tolist(), m.arm.tolist(), strict=True)]
-            first = m.iloc[0]
-            others = arms_at[(x, y)] - len(m)
-            here = f"<br>{len(m):,} arms of {series} here: {'; '.join(arms[:5])}" + (
-                f" and {len(arms) - 5:,} more" if len(arms) > 5 else "") if len(m) > 1 else ""
-            if others:
-                here += f"<br>{others:,} more arm(s) of other {pal.title.lower()} at this dose and frequency"
-            markers.setdefault(str(series), []).append({
-                "x": float(x) + offsets(len(present))[present.index(series)], "y": float(y), "n": len(m),
-                "custom": [first.nct_id if len(m) == 1 else "", first.arm, _written(first), first.schedule, here,
-                           dv.source_label(first.source), float(x), len(m), ";".join(arms[:LINKED])]})
-        for series in sorted(markers, key=lambda n: rank.get(n, len(rank))):
-            ms = markers[series]
-            fig.add_trace(go.Scatter(
-                x=[m["x"] for m in ms], y=[m["y"] for m in ms], mode="markers", name=series, legendgroup=series,
-                showlegend=series not in shown, customdata=[m["custom"] for m in ms],
-                marker=dict(color=pal.colour_of_series(series), size=[size(m["n"]) for m in ms], opacity=0.9,
-                            line=dict(width=1, color="white")),
-                hovertemplate=("<b>%{customdata[7]} arm(s)</b> · first: %{customdata[1]}<br>Dose as written: "
-                               f"%{{customdata[2]}}<br>Compared as %{{y:,.6~r}} {axis}<br>Schedule: %{{customdata[3]}}"
-                               "<br>%{customdata[6]:.2~f} administrations a week (computed here)"
-                               "<br>Source: %{customdata[5]}%{customdata[4]}<extra>" + series + "</extra>")),
-                row=row, col=1)
-            shown.add(series)
+    series_of = {c: pal.series_of(c) for c in set(drawn.indication)}
+    order = sorted(set(series_of.values()), key=lambda n: (rank.get(n, len(rank)), n))
+    colour_scale = alt.Scale(domain=order, range=[pal.colour_of_series(s) for s in order])
+    x_axis = alt.X("x:Q", title=["Administrations a week while dosing", "(computed here from the schedule)"],
+                   scale=alt.Scale(domain=[0, top + 0.6], nice=False),
+                   axis=alt.Axis(values=list(range(0, math.floor(top + 0.6) + 1)), format="d"))
+    pick = alt.selection_point(name=PICK, fields=SELECTED, on="click", toggle=False)
+    tooltip = [alt.Tooltip("series:N", title=pal.title), alt.Tooltip("first:N", title="First arm"),
+               alt.Tooltip("written:N", title="Dose as written"), alt.Tooltip("compared:N", title="Compared as (computed)"),
+               alt.Tooltip("schedule:N", title="Schedule"),
+               alt.Tooltip("per_week:Q", title="Administrations a week (computed here)", format=".2~f"),
+               alt.Tooltip("source:N", title="Source"), alt.Tooltip("here:N", title="Arms here"),
+               alt.Tooltip("others:N", title="Other arms at this dose and frequency")]
+    out = []
+    for i, axis in enumerate(names):
+        g = drawn[drawn.axis == axis]
+        rows = _markers(g.assign(series=[series_of[c] for c in g.indication]), rank, pal.title.lower() + "s", axis)
         converted = bool(g.converted.any())
         lo, hi = math.log10(g.y.astype(float).min()) - 0.4, math.log10(g.y.astype(float).max()) + 0.4
         vals = log_ticks(10 ** lo, 10 ** hi)
-        fig.update_yaxes(type="log", range=[lo, hi], tickvals=vals, ticktext=[short(v) for v in vals],
-                         title_text=f"Dose per administration, {axis}"
-                         + ("<br>(as written, converted to IU here)" if converted else "<br>(as written)"),
-                         row=row, col=1)
-        fig.update_xaxes(range=[0, top + 0.6], dtick=1, row=row, col=1,
-                         title_text="Administrations a week while dosing<br>(computed here from the schedule)" if row == n
-                         else None)
-    wrapped = wrap_title(TITLE)
-    fig.update_layout(
-        title=dict(text=wrapped, x=0, xanchor="left", yref="container", y=1, yanchor="top", pad=dict(t=14)),
-        height=230 + 330 * n, font=FONT, plot_bgcolor="white", hoverlabel=dict(namelength=-1),
-        margin=dict(l=10, r=10, t=70 + 20 * wrapped.count("<br>"), b=110), clickmode="event+select",
-        # At the figure's foot, clear of the panels' titles, wrapping into rows on a phone.
-        legend=dict(orientation="h", yref="container", y=0, yanchor="bottom", x=0, xanchor="left",
-                    title_text=pal.title + ":"))
-    fig.update_xaxes(showgrid=True, gridcolor="#EEEEEE", zeroline=False)
-    fig.update_yaxes(showgrid=True, gridcolor="#EEEEEE", zeroline=False)
-    if not names:
-        fig.add_annotation(text="No IL-2 arm with both a dose and a frequency to draw", showarrow=False,
-                           xref="paper", yref="paper", x=0.5, y=0.5)
-    return fig
+        labels = " : ".join(f"datum.value == {v!r} ? {json.dumps(short(v))}" for v in vals) + " : ''"
+        y_axis = alt.Y("y:Q", title=[f"Dose per administration, {axis}",
+                                     "(as written, converted to IU here)" if converted else "(as written)"],
+                       scale=alt.Scale(type="log", domain=[10 ** lo, 10 ** hi], nice=False),
+                       axis=alt.Axis(values=vals, labelExpr=labels))
+        legend = vl_legend(pal.title + ":") if i == len(names) - 1 else None
+        if legend is not None:
+            legend.symbolType = "circle"
+        chart = alt.Chart(rows).mark_circle(stroke="white", strokeWidth=1).encode(
+            x=x_axis, y=y_axis, color=alt.Color("series:N", scale=colour_scale, legend=legend),
+            size=alt.Size("size:Q", scale=None, legend=None),
+            opacity=alt.condition(pick, alt.value(0.9), alt.value(0.3)), tooltip=tooltip,
+            description="description:N").add_params(pick)
+        title = panel_title(axis, basis_of[axis])
+        out.append(vl_top(chart.properties(height=PANEL_HEIGHT, title=vl_title(TITLE, title) if i == 0 else
+                                           vl_title(title))))
+    return out
+
+
+def _markers(g: pd.DataFrame, rank: dict[str, int], plural: str, axis: str) -> pd.DataFrame:
+    """One row per dose, frequency and series of `g` (the drawn points of one panel, with a `series` column):
+    the columns `charts` describes. `plural`: what the series are ("indications", "disease areas")."""
+    present = g.groupby(["x", "y"], sort=False).series.agg(
+        lambda v: sorted(set(v), key=lambda n: (rank.get(n, len(rank)), n))).to_dict()
+    arms_at = g.groupby(["x", "y"], sort=False).size().to_dict()
+    rows = []
+    for (x, y, series), m in g.groupby(["x", "y", "series"], sort=False):
+        arms = [f"{nct} · {arm}" for nct, arm in zip(m.nct_id.tolist(), m.arm.tolist(), strict=True)]
+        trials = list(dict.fromkeys(m.nct_id.tolist()))
+        first = m.iloc[0]
+        others = arms_at[(x, y)] - len(m)
+        written, compared = _written(first), f"{_amount(float(y))} {axis}"
+        rows.append({
+            "x": float(x) + offsets(len(present[(x, y)]))[present[(x, y)].index(series)], "per_week": float(x),
+            "y": float(y), "arms": len(m), "size": size(len(m)) ** 2, "series": series,
+            "first": arms[0], "written": written, "compared": compared, "schedule": first.schedule,
+            "source": dv.source_label(first.source),
+            "here": (f"{len(m):,} of {series}: {'; '.join(arms[:5])}" + (f" and {len(arms) - 5:,} more" if len(arms) > 5
+                                                                        else "")) if len(m) > 1 else "this arm alone",
+            "others": f"{others:,} arm(s) of other {plural}" if others else "none",
+            "trials": ";".join(trials[:LINKED]), "n_trials": len(trials),
+            "description": (f"{series}: {len(m):,} arm(s), first {arms[0]}; {written}, compared as {compared} "
+                            f"(computed); {float(x):.2f} administrations a week (computed here); {first.schedule}")})
+    return pd.DataFrame(rows, columns=MARKER_COLUMNS)
 
 
 def table(pts: pd.DataFrame) -> pd.DataFrame:

@@ -25,9 +25,22 @@ def curated_il2_arms() -> dict[tuple[str, str], float]:
             if e["role"] == "active" and is_il2(e["drug"]) and "dose" in e}
 
 
-def landscape_spec(at) -> dict:
-    specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
-    return next(s for s in specs if s["layout"]["title"]["text"].startswith("Every IL-2 arm:"))
+def landscape_charts(at) -> list[dict]:
+    """The landscape's charts an AppTest run drew (a panel each, the first titled), their marker rows sent beside
+    each spec: {"spec", "rows"}; [] when it drew none (no arm with a dose and a frequency)."""
+    charts = at.get("vega_lite_chart")
+    specs = [json.loads(c.proto.spec) for c in charts]
+    first = next((i for i, s in enumerate(specs) if vega.title(s).startswith("Every IL-2 arm:")), len(specs))
+    return [{"spec": s, "rows": vega.layers(c)[0]["rows"]} for s, c in zip(specs[first:], charts[first:], strict=True)
+            if s.get("params")]
+
+
+def landscape_arms(at) -> tuple[set[str], int]:
+    """The trials the landscape's markers name (each marker's `trials`; a marker names at most ten) and how many
+    arms its markers count."""
+    rows = [r for c in landscape_charts(at) for r in c["rows"]]
+    assert all(r["n_trials"] == len(r["trials"].split(";")) for r in rows)  # no marker of more than ten here
+    return {n for r in rows for n in r["trials"].split(";")}, sum(r["arms"] for r in rows)
 
 
 def listed(rows: list[list[str]]) -> set[str]:
@@ -46,16 +59,14 @@ def test_dosing_page_landscape_and_comparison_for_every_filter(sel):
     studies = {n for n, i in (("NCT02465580", "SLE"), ("NCT05262686", "SLE"), ("NCT02467504", "RA"),
                               ("NCT02464319", "pSS")) if i in inds}
     want = {k: v for k, v in curated_il2_arms().items() if k[0] in studies}
-    fig = landscape_spec(at)
-    marks = [t for t in fig["data"] if t["mode"] == "markers"]
-    drawn = {tuple(a.split(" · ", 1)) for t in marks for c in t["customdata"] for a in c[8].split(";")}
-    assert drawn == set(want)
+    charts = landscape_charts(at)
+    assert landscape_arms(at) == ({n for n, _ in want}, len(want))
     # Every seed dose is a flat dose in million IU: one panel, in IU, log scale, converted and saying so.
-    assert fig["layout"]["yaxis"]["type"] == "log" and "yaxis2" not in fig["layout"]
-    assert "converted to IU here" in fig["layout"]["yaxis"]["title"]["text"]
-    assert sorted(y for t in marks for c, y in zip(t["customdata"], t["y"], strict=True) for _ in range(c[7])) == \
-        sorted(v * 1e6 for v in want.values())
-    assert "computed here from the schedule" in fig["layout"]["xaxis"]["title"]["text"]
+    (chart,) = charts
+    y = chart["spec"]["encoding"]["y"]
+    assert y["scale"]["type"] == "log" and "converted to IU here" in " ".join(y["title"])
+    assert sorted(r["y"] for r in chart["rows"] for _ in range(r["arms"])) == sorted(v * 1e6 for v in want.values())
+    assert "computed here from the schedule" in " ".join(chart["spec"]["encoding"]["x"]["title"])
     assert f"All {len(want)} active IL-2 arms are drawn." in text_of(at)
     # The chart's table, made when its expander opens: one row per arm, each with a link to its trial's record.
     assert not md_tables(at)
@@ -65,7 +76,7 @@ def test_dosing_page_landscape_and_comparison_for_every_filter(sel):
     assert {r[0] for r in links[1:]} == {n for n, _ in want}
     assert all(r[1] == f"[open record](trial_record?nct={r[0]})" for r in links[1:])
     comparison = table_with(dosing_part(at, "Comparison"), "Quote (verbatim)")
-    assert not at.get("plotly_chart")  # one part at a time
+    assert not at.get("vega_lite_chart")  # one part at a time
     header = comparison[0]
     assert header[1] == "Source" and {r[1] for r in comparison[1:]} == {"curated"}
     quotes = {r[header.index("Quote (verbatim)")] for r in comparison[1:]}
@@ -85,6 +96,7 @@ def test_a_click_on_a_point_opens_its_trial_record():
 def test_the_cumulative_chart_is_in_iu_and_says_it_converts():
     at = dosing_part(open_page("dosing", ["SLE"]), "Cumulative dose")
     charts = at.get("vega_lite_chart")
+    # the one chart (the landscape and the calendar are tabs of their own)
     assert [vega.title(c) for c in charts] == ["Cumulative IL-2 dose over time (computed here from the stated schedule)"]
     lines = vega.layers(charts[0])[0]
     assert lines["encoding"]["y"]["title"] == "Cumulative IL-2 dose (IU)"
@@ -92,7 +104,6 @@ def test_the_cumulative_chart_is_in_iu_and_says_it_converts():
     ends = {r["arm"]: r["total"] for r in lines["rows"]}
     assert ends["NCT02465580 · hrIL-2 active"] == 21_000_000
     assert "converted to IU here" in text_of(at)
-    assert not at.get("plotly_chart")  # the calendar is a tab of its own
 
 
 def test_the_chosen_trial_and_arm_carry_from_the_calendar_to_the_cumulative_dose():
@@ -195,6 +206,6 @@ def test_dosing_part_is_kept_in_the_url():
         warned = " ".join(w.value for w in at.warning)
         assert ("tab “Everything”" in warned) is notice, warned
         if notice:
-            assert landscape_spec(at) and not md_tables(at)
+            assert landscape_charts(at) and not md_tables(at)
         else:
-            assert not at.get("plotly_chart") and table_with(at, "Quote (verbatim)")
+            assert not at.get("vega_lite_chart") and table_with(at, "Quote (verbatim)")

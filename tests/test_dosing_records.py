@@ -187,25 +187,28 @@ def test_dosing_and_also_matched_pages_show_the_read_regimens_for_every_filter(r
     from sqlalchemy import select
 
     from tests.test_app import app_database, dosing_part, open_page, text_of
-    from tests.test_app_dosing import landscape_spec
+    from tests.test_app_dosing import curated_il2_arms, landscape_arms
     from trialdb import models as m
     from trialdb.db import make_engine
 
     engine = make_engine(records_url)
     with engine.connect() as c:
-        indication = dict(c.execute(select(m.Study.nct_id, m.Study.indication_code)
-                                    .where(m.Study.nct_id.like("NCT95%"))).all())
+        indication = dict(c.execute(select(m.Study.nct_id, m.Study.indication_code)).all())
     engine.dispose()
     kept = sorted(n for n in EXPECTED if n != "NCT95000009")  # the high-dose trial is set aside
+    seed_arms = curated_il2_arms()  # every curated seed arm has a dose and a frequency: all drawn
     with app_database(records_url):
         for chosen in ["", *sorted({indication[n] for n in kept})]:
             at = open_page("dosing", [chosen] if chosen else [])
-            marks = [t for t in landscape_spec(at)["data"] if t["mode"] == "markers"]
-            drawn = {tuple(a.split(" · ", 1)) for t in marks for c in t["customdata"] for a in c[8].split(";")}
+            drawn, n_arms = landscape_arms(at)
+            # an indication whose arms lack a dose or a frequency draws no chart, and says so
+            assert bool(drawn) is not ("nothing to draw" in text_of(at)), chosen
             want = set().union(*(_drawable(n) for n in kept if not chosen or indication[n] == chosen))
-            assert {d for d in drawn if d[0].startswith("NCT95")} == want, chosen
+            assert {d for d in drawn if d.startswith("NCT95")} == {n for n, _ in want}, chosen
+            # the markers count every drawable arm: the records' read arms and the seed's curated ones
+            assert n_arms == len(want) + sum(1 for n, _ in seed_arms if not chosen or indication[n] == chosen)
             assert chosen or len(want) >= 8  # every filter: all, then each indication of the records
-            assert "NCT95000009" not in {d[0] for d in drawn}
+            assert "NCT95000009" not in drawn
             assert "read from the registry record" in text_of(dosing_part(at, "Comparison")) or not want
         at = open_page("also_matched", [])
         text = text_of(at)

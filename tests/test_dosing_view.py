@@ -111,27 +111,48 @@ def test_landscape_points_keep_bases_apart_and_count_what_is_not_drawn(reg):
     assert landscape.panels(pts) == ["IU", "IU/m²", "IU/kg"]
 
 
-def test_landscape_figure_panels_log_axes_palette_and_links(reg):
+def marker_rows(chart) -> list[dict]:
+    return vega.layers(chart)[0]["rows"]
+
+
+def test_landscape_charts_panels_log_axes_palette_and_links(reg):
     pts = landscape.points(reg)
     pal = palette_of_codes(reg.indication)
-    fig = landscape.figure(pts, pal)
-    # one y axis per basis, each log scale and naming its unit; never flat and per-m² on one axis
-    ytitles = [fig.layout[f"yaxis{i if i > 1 else ''}"].title.text for i in (1, 2, 3)]
-    assert [t.split("<br>")[0] for t in ytitles] == ["Dose per administration, IU", "Dose per administration, IU/m²",
-                                                     "Dose per administration, IU/kg"]
-    assert all(fig.layout[f"yaxis{i if i > 1 else ''}"].type == "log" for i in (1, 2, 3))
-    assert "converted to IU here" in ytitles[0] and "converted to IU here" not in ytitles[2]
-    assert "computed here" in fig.layout.xaxis3.title.text
-    by_axis: dict[str, set] = {}
-    for t in [t for t in fig.data if t.mode == "markers"]:
-        by_axis.setdefault(t.yaxis, set()).update(a.split(" · ")[0] for c in t.customdata for a in c[8].split(";"))
-        assert t.marker.color == pal.colour_of_series(t.name)
-    assert by_axis == {"y": {"NCT01353833", "NCT00000008"}, "y2": {"NCT02265809"}, "y3": {"NCT00000006"}}
-    t1d = next(t for t in fig.data if t.name == "T1D" and t.yaxis == "y")
-    assert "0.33 million IU" in t1d.customdata[0][2] and t1d.customdata[0][3] == "daily for 5 days"
-    assert "Dose as written" in t1d.hovertemplate
-    assert list(t1d.x) == [7.0, 7.0]  # two doses at one frequency: not on one spot, so not set apart
-    assert [c[7] for c in t1d.customdata] == [1, 1] and t1d.customdata[0][0] == "NCT01353833"  # one arm: its trial
+    charts = [vega.spec(c) for c in landscape.charts(pts, pal)]
+    # a chart per basis, each a log-scale dose axis naming its unit; never flat and per-m² on one axis
+    ytitles = [c["encoding"]["y"]["title"] for c in charts]
+    assert [t[0] for t in ytitles] == ["Dose per administration, IU", "Dose per administration, IU/m²",
+                                       "Dose per administration, IU/kg"]
+    assert all(c["encoding"]["y"]["scale"]["type"] == "log" for c in charts)
+    assert "converted to IU here" in ytitles[0][1] and "converted to IU here" not in ytitles[2][1]
+    assert all("computed here" in " ".join(c["encoding"]["x"]["title"]) for c in charts)
+    # the title on the first, each panel named, the legend on the last only
+    assert vega.title(charts[0]).startswith("Every IL-2 arm:") and charts[0]["title"]["subtitle"] == ["Flat doses, IU"]
+    assert [c["title"]["text"] for c in charts[1:]] == [["Per m² doses, IU/m²"], ["Per kg doses, IU/kg"]]
+    assert [c["encoding"]["color"].get("legend", {}) is None for c in charts] == [True, True, False]
+    by_axis = [{n for r in marker_rows(c) for n in r["trials"].split(";")} for c in charts]
+    assert by_axis == [{"NCT01353833", "NCT00000008"}, {"NCT02265809"}, {"NCT00000006"}]
+    colours = vega.series_colours(charts[0])
+    assert colours and all(colours[s] == pal.colour_of_series(s) for s in colours)
+    t1d = [r for r in marker_rows(charts[0]) if r["series"] == "T1D"]
+    assert "0.33 million IU" in t1d[0]["written"] and t1d[0]["schedule"] == "daily for 5 days"
+    assert t1d[0]["compared"] == "330,000 IU" and t1d[0]["first"] == "NCT01353833 · 0.33 MIU"
+    assert [r["x"] for r in t1d] == [7.0, 7.0]  # two doses at one frequency: not on one spot, so not set apart
+    assert [r["arms"] for r in t1d] == [1, 1] and [t1d[0]["trials"], t1d[0]["n_trials"]] == ["NCT01353833", 1]
+    # a click selects one marker (its place tells it apart) and brings its trials; the tooltip says what is
+    # written and what is computed here
+    assert charts[0]["params"][0]["name"] == landscape.PICK
+    assert charts[0]["params"][0]["select"]["fields"] == ["x", "y", "trials", "n_trials"]
+    tips = {t["title"] for t in charts[0]["encoding"]["tooltip"]}
+    assert {"Dose as written", "Compared as (computed)", "Administrations a week (computed here)"} <= tips
+    # the y axis labels are `short`'s: the ticks' values, then "1M" for 1,000,000
+    axis = charts[0]["encoding"]["y"]["axis"]
+    assert all(f"datum.value == {v!r} ? {json.dumps(landscape.short(v))}" in axis["labelExpr"] for v in axis["values"])
+    assert t1d[0]["description"].startswith("T1D: 1 arm(s), first NCT01353833 · 0.33 MIU; 0.33 million IU")
+
+
+def test_no_chart_when_no_arm_has_a_dose_and_a_frequency(reg):
+    assert landscape.charts(landscape.points(reg[reg.arm == "ULD IL-2"])) == []
 
 
 def test_arms_at_one_point_are_one_marker_per_series_sized_by_count(reg):
@@ -139,17 +160,18 @@ def test_arms_at_one_point_are_one_marker_per_series_sized_by_count(reg):
     twins = pd.concat([same, same.assign(nct_id="NCT09999999", indication="SLE"),
                        same.assign(nct_id="NCT09999998", indication="SLE"),
                        same.assign(nct_id="NCT09999997", indication="RA")], ignore_index=True)
-    fig = landscape.figure(landscape.points(twins))
-    marks = {t.name: t for t in fig.data if t.mode == "markers"}
-    assert {n: len(t.x) for n, t in marks.items()} == {"T1D": 1, "SLE": 1, "RA": 1}  # one marker per series
-    xs = sorted(t.x[0] for t in marks.values())
+    (chart,) = landscape.charts(landscape.points(twins))
+    marks = {r["series"]: r for r in marker_rows(chart)}
+    assert len(marker_rows(chart)) == 3 and set(marks) == {"T1D", "SLE", "RA"}  # one marker per series
+    xs = sorted(r["x"] for r in marks.values())
     assert xs == pytest.approx([7 - 0.08, 7.0, 7 + 0.08])  # side by side, close to the true x
-    assert all(t.customdata[0][6] == 7.0 for t in marks.values())  # the true x on hover
+    assert all(r["per_week"] == 7.0 for r in marks.values())  # the true x on hover
     sle = marks["SLE"]
-    assert sle.customdata[0][7] == 2 and sle.customdata[0][0] == ""  # two arms: no single trial to open
-    assert set(sle.customdata[0][8].split(";")) == {"NCT09999999 · 1 MIU", "NCT09999998 · 1 MIU"}
-    assert sle.marker.size[0] > marks["RA"].marker.size[0]  # its area counts its arms
-    assert "2 arms of SLE here" in sle.customdata[0][4] and "2 more arm(s) of other" in sle.customdata[0][4]
+    assert sle["arms"] == 2 and sle["n_trials"] == 2  # two arms of two trials: the page links both
+    assert sle["trials"] == "NCT09999999;NCT09999998"
+    assert sle["here"] == "2 of SLE: NCT09999999 · 1 MIU; NCT09999998 · 1 MIU"
+    assert sle["size"] == landscape.size(2) ** 2 > marks["RA"]["size"]  # its area counts its arms
+    assert sle["others"] == "2 arm(s) of other indications"
     assert landscape.offsets(1) == [0.0] and max(landscape.offsets(30)) <= 0.2  # never further than ±0.2
 
 
@@ -247,3 +269,14 @@ def test_also_matched_choose_counts_and_table():
 def test_log_ticks_are_labelled_in_full():
     assert landscape.log_ticks(150_000, 4_000_000) == [200_000, 500_000, 1_000_000, 2_000_000]
     assert [landscape.short(v) for v in (1e6, 2.5e5, 30_000, 500, 0.5)] == ["1M", "250k", "30k", "500", "0.5"]
+
+
+def test_a_marker_of_many_arms_names_its_first_trials_and_counts_them_all(reg):
+    one = reg[reg.arm == "1 MIU"]
+    many = pd.concat([one.assign(nct_id=f"NCT0999{i:04d}", indication="SLE") for i in range(12)]
+                     + [one.assign(nct_id="NCT09990000", indication="SLE", arm="1 MIU, second arm")], ignore_index=True)
+    (chart,) = landscape.charts(landscape.points(many))
+    (row,) = marker_rows(chart)
+    assert row["arms"] == 13 and row["n_trials"] == 12  # thirteen arms of twelve trials
+    assert row["trials"].split(";") == [f"NCT0999{i:04d}" for i in range(landscape.LINKED)]
+    assert row["here"].endswith(" and 8 more") and row["size"] == 30.0 ** 2  # the largest marker

@@ -4,12 +4,14 @@ phone; and the "Also matched" page opens. Screenshots of both pages at both widt
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.browser.conftest import SCREENSHOTS
 from tests.browser.test_any_screen import sideways
 from tests.browser.test_browser import goto
-from tests.browser_support import full_screenshot, page_at
+from tests.browser_support import full_screenshot, page_at, wait_ready
 
 
 @pytest.mark.parametrize("width", [390, 1400])
@@ -17,13 +19,15 @@ def test_landscape_is_drawn_at_any_width(browser, server, width):
     with page_at(browser, width) as page:
         goto(page, f"{server.url}/dosing")
         assert page.locator("[data-testid='stException']").count() == 0
-        chart = page.locator("[data-testid='stPlotlyChart']").filter(
-            has=page.locator(".gtitle", has_text="Every IL-2 arm"))
+        chart = page.locator("[data-testid='stVegaLiteChart']").filter(
+            has=page.locator("svg.marks text", has_text="Every IL-2 arm"))
         assert chart.count() == 1
         # The seed portfolio has five active IL-2 arms with a dose and a schedule, all at 1 million IU every
-        # other day: one marker per indication (SLE, RA, pSS), on the plot.
-        points = chart.locator(".scatterlayer .point")
+        # other day: one marker per indication (SLE, RA, pSS), on the plot, each named for a screen reader.
+        points = chart.locator("g.mark-symbol.role-mark path")
         assert points.count() == 3
+        assert sorted(p.split(":")[0] for p in (points.nth(i).get_attribute("aria-label") or "" for i in range(3))) \
+            == ["RA", "SLE", "pSS"]
         box = chart.bounding_box()
         assert box is not None and box["width"] <= width and box["height"] > 300
         for i in range(points.count()):
@@ -40,3 +44,22 @@ def test_landscape_is_drawn_at_any_width(browser, server, width):
         assert page.locator("[data-testid='stException']").count() == 0
         assert sideways(page)["page"] <= 0
         full_screenshot(page, SCREENSHOTS / f"also_matched_{width}.png", width=width)
+
+
+def test_a_click_on_a_marker_opens_its_trial_or_lists_its_trials(browser, server):
+    """The landscape's point selection, clicked in the browser: the marker of the three SLE arms (two trials) lists
+    both trials under the chart; the marker of the one RA arm opens its trial's record."""
+    with page_at(browser, 1400) as page:
+        goto(page, f"{server.url}/dosing")
+        marker = page.locator("[data-testid='stVegaLiteChart'] g.mark-symbol.role-mark path")
+        marker.first.wait_for()
+        page.locator("[data-testid='stVegaLiteChart'] g.mark-symbol.role-mark path[aria-label^='SLE:']").click()
+        links = page.locator("[data-testid='stPageLink'] a", has_text="Open the record of")
+        links.first.wait_for()
+        assert sorted(re.findall(r"Open the record of (NCT\d{8})", " ".join(links.all_inner_texts()))) == \
+            ["NCT02465580", "NCT05262686"]
+        page.locator("[data-testid='stVegaLiteChart'] g.mark-symbol.role-mark path[aria-label^='RA:']").click()
+        page.wait_for_url("**/trial_record?nct=NCT02467504")
+        wait_ready(page)
+        main = page.inner_text("[data-testid='stMain']")
+        assert "Trial record" in main and "NCT02467504 on ClinicalTrials.gov" in main

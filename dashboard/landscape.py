@@ -29,15 +29,17 @@ SELECTED = ["x", "y", "trials", "n_trials"]  # what a selection holds of its mar
 PANEL_HEIGHT = 320  # px of each panel's plot
 
 
+_Point = namedtuple("_Point", ["x", "y", "series", "nct_id", "arm", "dose", "unit", "unit_as_written", "schedule",
+                               "source"])  # the points columns a marker reads
 _Arm = namedtuple("_Arm", ["nct_id", "indication", "arm", "drug", "source", "dose", "unit", "unit_as_written",
                            "per_week", "basis", "phases"])  # the regimens columns `points` reads
 
 
-def _reason(r: Any, pw: object) -> str:
+def _reason(dose: object, axis: str | None, pw: object) -> str:
     missing = []
-    if not dv._number(r.dose):
+    if not dv._number(dose):
         missing.append("dose")
-    elif dv.axis_unit(r.unit) is None:
+    elif axis is None:
         missing.append("unit")
     if not dv._number(pw):
         missing.append("frequency")
@@ -53,23 +55,23 @@ def points(reg: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(columns=POINT_COLUMNS)
     act = reg[(reg.role == "active") & reg.is_il2.astype(bool)]
     rows = []
-    schedules: dict[object, str] = {}  # thousands of arms share a few schedules: read each once
+    # Thousands of arms share a few schedules and units: each read once.
+    schedules: dict[object, str] = {}
+    axes: dict[object, tuple[str | None, str | None]] = {}  # unit -> (axis unit, basis)
     # The columns read below, each as a list (itertuples walks every column of Arrow-backed strings element by
     # element: 0.15 s at 10,000 arms).
     for r in map(_Arm._make, zip(*(act[c].tolist() for c in _Arm._fields), strict=True)):
         if r.phases not in schedules:
             schedules[r.phases] = dv.schedule_text(dv.phase_dicts(r.phases))
+        if r.unit not in axes:
+            axes[r.unit] = (dv.axis_unit(r.unit), dv.basis(r.unit))
+        axis, basis = axes[r.unit]
         pw = r.per_week if dv._number(r.per_week) else None
-        why = _reason(r, pw)
-        axis = dv.axis_unit(r.unit)
-        rows.append({
-            "nct_id": r.nct_id, "indication": r.indication, "arm": r.arm, "drug": r.drug, "source": r.source,
-            "dose": r.dose, "unit": r.unit, "unit_as_written": r.unit_as_written,
-            "x": pw, "y": dv.axis_dose(r.dose, r.unit), "axis": axis,
-            "basis": r.basis if isinstance(r.basis, str) else dv.basis(r.unit),
-            "converted": isinstance(r.unit, str) and r.unit != axis,
-            "schedule": schedules[r.phases], "drawn": not why, "why_not": why})
-    return pd.DataFrame(rows, columns=POINT_COLUMNS)
+        why = _reason(r.dose, axis, pw)
+        rows.append((r.nct_id, r.indication, r.arm, r.drug, r.source, r.dose, r.unit, r.unit_as_written, pw,
+                     dv.axis_dose(r.dose, r.unit), axis, r.basis if isinstance(r.basis, str) else basis,
+                     isinstance(r.unit, str) and r.unit != axis, schedules[r.phases], not why, why))
+    return pd.DataFrame.from_records(rows, columns=POINT_COLUMNS)  # tuples in POINT_COLUMNS' order
 
 
 def not_drawn(pts: pd.DataFrame) -> dict[str, int]:
@@ -81,7 +83,7 @@ def not_drawn(pts: pd.DataFrame) -> dict[str, int]:
 def panels(pts: pd.DataFrame) -> list[str]:
     """The axis units drawn, one panel each: flat, then per m², then per kg; IU before mass units."""
     drawn = pts[pts.drawn.astype(bool)]
-    basis_of = dict(zip(drawn.axis, drawn.basis, strict=True))
+    basis_of = dict(zip(drawn.axis.tolist(), drawn.basis.tolist(), strict=True))
     return sorted(basis_of, key=lambda a: (BASIS_ORDER.get(basis_of[a], 3), not a.startswith("IU"), a))
 
 
@@ -145,10 +147,10 @@ def charts(pts: pd.DataFrame, palette: Palette | None = None) -> list[alt.Chart]
     drawn = pts[pts.drawn.astype(bool)]
     pal = palette or palette_of_codes(drawn.indication)
     names = panels(pts)
-    basis_of = dict(zip(drawn.axis, drawn.basis, strict=True))
-    top = max([7.0, *drawn.x.astype(float)]) if len(drawn) else 7.0
+    basis_of = dict(zip(drawn.axis.tolist(), drawn.basis.tolist(), strict=True))
+    top = max([7.0, *drawn.x.astype(float).tolist()]) if len(drawn) else 7.0
     rank = {name: i for i, name in enumerate(pal.colours)}
-    series_of = {c: pal.series_of(c) for c in set(drawn.indication)}
+    series_of = {c: pal.series_of(c) for c in set(drawn.indication.tolist())}
     order = sorted(set(series_of.values()), key=lambda n: (rank.get(n, len(rank)), n))
     colour_scale = alt.Scale(domain=order, range=[pal.colour_of_series(s) for s in order])
     x_axis = alt.X("x:Q", title=["Administrations a week while dosing", "(computed here from the schedule)"],
@@ -164,7 +166,7 @@ def charts(pts: pd.DataFrame, palette: Palette | None = None) -> list[alt.Chart]
     out = []
     for i, axis in enumerate(names):
         g = drawn[drawn.axis == axis]
-        rows = _markers(g.assign(series=[series_of[c] for c in g.indication]), rank, pal.title.lower() + "s", axis)
+        rows = _markers(g.assign(series=[series_of[c] for c in g.indication.tolist()]), rank, pal.title.lower() + "s", axis)
         converted = bool(g.converted.any())
         lo, hi = math.log10(g.y.astype(float).min()) - 0.4, math.log10(g.y.astype(float).max()) + 0.4
         vals = log_ticks(10 ** lo, 10 ** hi)
@@ -188,16 +190,25 @@ def charts(pts: pd.DataFrame, palette: Palette | None = None) -> list[alt.Chart]
 
 
 def _markers(g: pd.DataFrame, rank: dict[str, int], plural: str, axis: str) -> pd.DataFrame:
-    """One row per dose, frequency and series of `g` (the drawn points of one panel, with a `series` column):
-    the columns `charts` describes. `plural`: what the series are ("indications", "disease areas")."""
-    present = g.groupby(["x", "y"], sort=False).series.agg(
-        lambda v: sorted(set(v), key=lambda n: (rank.get(n, len(rank)), n))).to_dict()
-    arms_at = g.groupby(["x", "y"], sort=False).size().to_dict()
+    """One row per dose, frequency and series of `g` (the drawn points of one panel, with a `series` column), in
+    the order each first appears: the columns `charts` describes. `plural`: what the series are ("indications",
+    "disease areas"). Grouped in plain Python: a pandas group per marker cost 0.13 s at 10,000 trials."""
+    cols = ["x", "y", "series", "nct_id", "arm", "dose", "unit", "unit_as_written", "schedule", "source"]
+    cells: dict[tuple[float, float, str], list[Any]] = {}
+    for r in map(_Point._make, zip(*(g[c].tolist() for c in cols), strict=True)):
+        cells.setdefault((r.x, r.y, r.series), []).append(r)
+    present: dict[tuple[float, float], list[str]] = {}
+    arms_at: dict[tuple[float, float], int] = {}
+    for (x, y, series), m in cells.items():
+        present.setdefault((x, y), []).append(series)
+        arms_at[(x, y)] = arms_at.get((x, y), 0) + len(m)
+    for names in present.values():
+        names.sort(key=lambda n: (rank.get(n, len(rank)), n))
     rows = []
-    for (x, y, series), m in g.groupby(["x", "y", "series"], sort=False):
-        arms = [f"{nct} · {arm}" for nct, arm in zip(m.nct_id.tolist(), m.arm.tolist(), strict=True)]
-        trials = list(dict.fromkeys(m.nct_id.tolist()))
-        first = m.iloc[0]
+    for (x, y, series), m in cells.items():
+        arms = [f"{r.nct_id} · {r.arm}" for r in m]
+        trials = list(dict.fromkeys(r.nct_id for r in m))
+        first = m[0]
         others = arms_at[(x, y)] - len(m)
         written, compared = _written(first), f"{_amount(float(y))} {axis}"
         rows.append({

@@ -83,7 +83,7 @@ def _frame(engine: Engine, stmt: Select) -> pd.DataFrame:
     rows)."""
     with engine.connect() as conn:
         result = conn.execute(stmt)
-        return pd.DataFrame.from_records([tuple(r) for r in result], columns=list(result.keys()))
+        return pd.DataFrame.from_records([tuple(r) for r in result.all()], columns=list(result.keys()))
 
 
 def filter_options(engine: Engine) -> dict[str, list[tuple[str, str, int]]]:
@@ -259,20 +259,21 @@ def regimens(engine: Engine, f: Filters, nct_ids: tuple[str, ...] | None = None)
     if nct_ids is not None:
         stmt = stmt.where(R.nct_id.in_(nct_ids))
     df = _frame(engine, stmt)
-    schedules = [_schedule(p if isinstance(p, str) else None) for p in df.phases]
-    df["not_read"] = [json.loads(x) if isinstance(x, str) and x else [] for x in df["not_read"]]
-    df["flags"] = [json.loads(x) if isinstance(x, str) and x else [] for x in df["flags"]]
+    # Each column read as a list: iterating Arrow-backed strings goes element by element (0.05 s a column at
+    # 20,000 arms).
+    schedules = [_schedule(p if isinstance(p, str) else None) for p in df.phases.tolist()]
+    df["not_read"] = [json.loads(x) if isinstance(x, str) and x else [] for x in df["not_read"].tolist()]
+    df["flags"] = [json.loads(x) if isinstance(x, str) and x else [] for x in df["flags"].tolist()]
     df["complete"] = [s.complete for s in schedules]
     df["days"] = [s.days for s in schedules]
     df["administrations"] = [len(s.days) if s.complete else None for s in schedules]
     df["treatment_weeks"] = [s.treatment_weeks for s in schedules]
-    # Zipped columns, not itertuples: iterating every column of Arrow-backed strings cost 0.2 s at 20,000 arms.
     df["total_dose"] = [dose * len(s.days) if not pd.isna(dose) and role == "active" and s.complete and not s.own_dose
                         else None
                         for dose, role, s in zip(df.dose.tolist(), df.role.tolist(), schedules, strict=True)]
-    df["basis"] = [basis(u) if isinstance(u, str) else None for u in df.unit]
+    df["basis"] = [basis(u) if isinstance(u, str) else None for u in df.unit.tolist()]
     df["per_week"] = [s.per_week for s in schedules]
-    df["is_il2"] = [is_il2(d) for d in df.drug]
+    df["is_il2"] = [is_il2(d) for d in df.drug.tolist()]
     return df
 
 

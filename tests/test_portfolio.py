@@ -425,3 +425,89 @@ def test_a_record_without_modules_is_not_refused():
     assert classify({}).category == "not-given"
     assert classify({"protocolSection": {"armsInterventionsModule": {"interventions": [None, {"name": 3}]}}}
                     ).category == "not-given"
+
+
+# --- The prefilter (trialdb/prefilter.py): the same hits as searching every text with every wording ------------
+
+SHARED_FIXTURES = ROOT.parent / "shared" / "fixtures"  # the fixtures shared between the project's worktrees
+
+
+def _strings(node) -> list[str]:
+    if isinstance(node, str):
+        return [node]
+    if isinstance(node, dict):
+        return [s for k, v in node.items() for s in (k, *_strings(v))]
+    return [s for v in node for s in _strings(v)] if isinstance(node, list) else []
+
+
+def _corpus() -> list[str]:
+    """Every string of every JSON fixture (tests/fixtures/, ../shared/fixtures/), every line of the seed documents
+    and every string constant of the tests (the real registry wordings above among them)."""
+    import ast
+
+    files = sorted((ROOT / "tests" / "fixtures").rglob("*.json"))
+    assert files
+    texts = [s for p in [*files, *sorted(SHARED_FIXTURES.rglob("*.json"))]
+             for s in _strings(json.loads(p.read_text(encoding="utf-8")))]
+    texts += [line for p in sorted((ROOT / "seed_data").glob("*.txt")) for line in p.read_text(encoding="utf-8").splitlines()]
+    texts += [n.value for p in sorted((ROOT / "tests").glob("test_*.py"))
+              for n in ast.walk(ast.parse(p.read_text(encoding="utf-8")))
+              if isinstance(n, ast.Constant) and isinstance(n.value, str)]
+    return texts
+
+
+def test_the_prefilter_gives_the_hits_of_every_search_over_every_fixture_text():
+    from trialdb.portfolio import _COMPILED, _hits, _Text
+
+    texts = sorted({v for text in _corpus() for v in (text, text.upper(), text.swapcase())})
+    matched = 0
+    for is_name in (True, False):
+        units = [_Text(f"p{i}", text, is_name, "w") for i, text in enumerate(texts)]
+        expected = {t.path: [(w, m.group(0)) for w, rx, _ in _COMPILED if not (w.scope == "name" and not is_name)
+                             and (m := rx.search(t.text)) is not None and m.group(0).strip()] for t in units}
+        matched += sum(map(len, expected.values()))
+        for i in range(0, len(units), 3):  # a few texts a call, as a record's unit gives them
+            group = units[i : i + 3]
+            want = [(t.path, w, q) for t in group for w, q in expected[t.path]]
+            assert [(h.path, h.wording, h.quote) for h in _hits(group)] == want, [t.text for t in group]
+            assert [(h.path, h.wording, h.quote) for h in _hits(group, ("measured", "low-dose-words"))] == [
+                x for x in want if x[1].kind in ("measured", "low-dose-words")]
+    assert matched > 1000  # the corpus holds the wordings, not only texts that match none
+
+
+def test_the_prefilter_reads_every_wording_and_its_case_folding_holds_for_every_character():
+    import re
+    import sys
+
+    from trialdb import prefilter
+    from trialdb.portfolio import _COMPILED
+
+    assert all(needles for _, _, needles in _COMPILED)  # each wording has strings to test first (the speed)
+    chars = {c for _, _, needles in _COMPILED for strings in needles for s in strings for c in s}
+    assert not chars & set("σςΣ")  # str.lower() of Σ depends on its neighbours
+    every = "".join(chr(i) for i in range(sys.maxunicode + 1) if not 0xD800 <= i < 0xE000)
+    for c in chars:
+        assert c == c.lower()
+        # Every character the search takes for `c` lowercases to `c`, but the ones fold() leaves to the search.
+        assert {x for x in re.findall(re.escape(c), every, re.IGNORECASE) if x.lower() != c} <= prefilter.UNFOLDED, c
+    assert prefilter.fold("İL-2") is None and prefilter.fold("Il-2 ſ") is None and prefilter.fold("IL-2") == "il-2"
+
+
+@pytest.mark.parametrize("index", range(len(WORDINGS)))
+def test_the_prefilter_passes_every_string_a_wording_matches(index):
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from trialdb import prefilter
+    from trialdb.portfolio import _COMPILED
+
+    _, rx, needles = _COMPILED[index]
+
+    @settings(max_examples=60, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+    @given(st.from_regex(rx))
+    def passes(text: str) -> None:
+        assert rx.search(text)
+        folded = prefilter.fold(text)
+        assert folded is None or prefilter.holds(needles, folded), (text, needles)
+
+    passes()

@@ -60,6 +60,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from trialdb import prefilter
 from trialdb.ctgov import NCT_ID
 from trialdb.errors import SourceError
 
@@ -201,7 +202,9 @@ WORDINGS: tuple[Wording, ...] = (
             + r"\s*(?:\([^)]*\))?\s*(?:,|and|/)\s*(?:IL|interleukin)[- ]?\d+\b",
             "IL-2 is one of several cytokines measured, not given"),
 )
-_COMPILED = tuple((w, re.compile(w.pattern, re.IGNORECASE)) for w in WORDINGS)
+# Each wording with its compiled pattern and the strings a text must hold for it to match (trialdb.prefilter):
+# a substring test first, the search only where it can match. The same hits, in a fraction of the time.
+_COMPILED = tuple((w, re.compile(w.pattern, re.IGNORECASE), prefilter.needles(w.pattern)) for w in WORDINGS)
 
 DOSE_WORDS = ("high-dose-words", "low-dose-words")  # how much recombinant IL-2 (read by `_dose`)
 GIVEN = ("fusion-toxin", "engineered", "receptor-antibody", "low-dose", "cell-therapy")
@@ -312,10 +315,15 @@ def _outcome_texts(protocol: Mapping[str, Any]) -> list[_Text]:
 
 
 def _hits(texts: list[_Text], kinds: tuple[str, ...] | None = None) -> list[_Hit]:
+    rows = [(w, rx, n) for w, rx, n in _COMPILED if kinds is None or w.kind in kinds]
+    folded = [prefilter.fold(t.text) for t in texts]
+    if None not in folded:  # a wording none of the texts can match is not tried on each (a necessary test only)
+        together = "\n".join(f for f in folded if f is not None)
+        rows = [r for r in rows if prefilter.holds(r[2], together)]
     hits: list[_Hit] = []
-    for t in texts:
-        for w, rx in _COMPILED:
-            if (kinds is not None and w.kind not in kinds) or (w.scope == "name" and not t.is_name):
+    for t, f in zip(texts, folded, strict=True):
+        for w, rx, needles in rows:
+            if (w.scope == "name" and not t.is_name) or (f is not None and not prefilter.holds(needles, f)):
                 continue
             if (m := rx.search(t.text)) is not None and m.group(0).strip():
                 hits.append(_Hit(w, m.group(0), t.path, t.where, t.is_name))

@@ -7,7 +7,7 @@ and a substring test on the lowercased text costs a small part of a search.
 
 `needles(pattern)` reads the pattern as Python's own parser gives it (`re._parser`, CPython's internals)
 and gives a list of sets of strings: a text can match only if, for each set, it holds one of its strings.
-A run of literal characters, small character classes ([- ]), optional parts (?) and alternations of such
+A run of literal characters (ASCII, or without case: `_plain`), small character classes of them ([- ]), optional parts (?) and alternations of such
 are spelled out into every string they can match (at most `LIMIT` a run), zero-width assertions (\\b,
 lookarounds) add nothing to a run; an alternation of anything else gives, per branch, that branch's best
 set; a repeat of at least once, or a group, is looked into. Anything not understood gives nothing, so a
@@ -58,14 +58,22 @@ def _best(sets: list[frozenset[str]]) -> frozenset[str] | None:
     return max(sets, key=lambda s: (min(map(len, s)), -len(s)), default=None)
 
 
+def _plain(code: int) -> bool:
+    """Whether a pattern's character can be spelled: ASCII, or a character without case (万, –). Others may match,
+    under re.IGNORECASE, characters str.lower() does not give (İ matches i, though "İ".lower() is two characters;
+    µ matches μ): a pattern holding one is searched without that part's strings."""
+    c = chr(code)
+    return code < 128 or c.lower() == c == c.upper()
+
+
 def _spelled(op: Any, av: Any) -> set[str] | None:
     """Every string (lowercase) the item can match, or None when they are not few."""
     if op is _sre.LITERAL:
-        return {chr(av).lower()}
+        return {chr(av).lower()} if _plain(av) else None
     if op in _ZERO_WIDTH:
         return {""}
     if op is _sre.IN:
-        return {chr(a).lower() for _, a in av} if all(o is _sre.LITERAL for o, _ in av) else None
+        return {chr(a).lower() for _, a in av} if all(o is _sre.LITERAL and _plain(a) for o, a in av) else None
     if op is _sre.SUBPATTERN:
         return _spelled_sequence(av[3])
     if op is _sre.BRANCH:

@@ -3,6 +3,7 @@ frequency), one arm's administration calendar, cumulative IL-2, a comparison tab
 and quote, and what could not be read."""
 
 import functools
+import hashlib
 
 import pandas as pd
 import streamlit as st
@@ -47,26 +48,34 @@ choices = data.dosing_choices(f, MAX_CHOICES, MAX_CURVES)
 def every_arm() -> None:
     """Every active IL-2 arm on one chart, dose against frequency; its table on request."""
     pts = data.landscape_points(f)
-    points: list = []
+    if pts.empty:
+        st.info("No trial in this selection has an active IL-2 arm with a regimen, curated or read from its "
+                "registry record: nothing to draw. The other tabs show the regimens it has.")
+        return
     specs = data.landscape_charts(f)
     if not specs:
         st.info("No active IL-2 arm in this selection states both a dose and a frequency: nothing to draw. The "
                 "table below lists each arm and what it lacks.")
-    for i, spec in enumerate(specs):
-        key = CHART if i == 0 else f"{CHART}_{i}"
+    points: list = []
+    # A chart's key names its filter and basis: a selection made on one chart never carries over to another
+    # (Streamlit keeps a keyed chart's selection across reruns, whatever its data).
+    view = hashlib.sha256(repr(f).encode()).hexdigest()[:12]
+    for spec, axis in zip(specs, landscape.panels(pts), strict=True):
+        key = f"{CHART}_{view}_{axis}"
         event = st.vega_lite_chart(spec, width="stretch", key=key, on_select=functools.partial(_open_trial, key),
                                    selection_mode=landscape.PICK)
         points += event.selection.get(landscape.PICK, [])
-    n_drawn = int(pts.drawn.sum()) if len(pts) else 0
+    n_drawn = int(pts.drawn.sum())
     gaps = landscape.not_drawn(pts)
     not_drawn = (f" {len(pts) - n_drawn:,} of {len(pts):,} arms are not drawn: "
                  + "; ".join(f"{n:,} {why}" for why, n in gaps.items()) + "." if gaps else
+                 " The one active IL-2 arm is drawn." if len(pts) == 1 else
                  f" All {len(pts):,} active IL-2 arms are drawn.")
     st.caption("Each marker is the active IL-2 arms of one indication (or area) at one dose and frequency, its area "
                "growing with their number: the dose of the first administration as written in the record "
                "(IU units converted to IU here, so 1 million IU is 1,000,000 IU), on a log scale, against "
                "administrations per week while dosing, computed here from the schedule (every other day = 3.5; 5 days "
-               "a week = 5). Markers at one dose and frequency are set side by side. Flat, per-m² "
+               "a week = 5). Markers at one dose and frequency are set side by side, smaller ones drawn over larger. Flat, per-m² "
                "and per-kg doses are in separate charts: they cannot share an axis. Colours are the selection's "
                "indications (or areas); hover names the arms, dose as written and schedule. Click a marker "
                "to open its trial's record (or list its trials); the table below the chart links every arm." + not_drawn)

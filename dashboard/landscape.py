@@ -21,12 +21,13 @@ BASIS_ORDER = {"flat": 0, "per m²": 1, "per kg": 2}
 LINKED = 10  # trials a marker names for a click (the page links them; the table under the chart links every arm)
 POINT_COLUMNS = ["nct_id", "indication", "arm", "drug", "source", "dose", "unit", "unit_as_written", "x", "y",
                  "axis", "basis", "converted", "schedule", "drawn", "why_not"]
-MARKER_COLUMNS = ["x", "per_week", "y", "arms", "size", "series", "first", "written", "compared", "schedule",
+MARKER_COLUMNS = ["x", "per_week", "y", "arms", "series", "first", "written", "compared", "schedule",
                   "source", "here", "others", "trials", "n_trials", "description"]  # a chart's rows, one per marker (charts)
 TITLE = "Every IL-2 arm: dose per administration against administrations per week"
 PICK = "pick"  # the charts' point selection: a click on a marker
 SELECTED = ["x", "y", "trials", "n_trials"]  # what a selection holds of its marker (x and y tell markers apart)
 PANEL_HEIGHT = 320  # px of each panel's plot
+MIN_PX, MAX_PX = 9, 30  # a marker's width for one arm, and for the most arms of any marker (size_scale)
 
 
 _Point = namedtuple("_Point", ["x", "y", "series", "nct_id", "arm", "dose", "unit", "unit_as_written", "schedule",
@@ -43,7 +44,9 @@ def _reason(dose: object, axis: str | None, pw: object) -> str:
         missing.append("unit")
     if not dv._number(pw):
         missing.append("frequency")
-    return f"{' and '.join(missing)} not stated or not read" if missing else ""
+    if missing:
+        return f"{' and '.join(missing)} not stated or not read"
+    return "" if float(dose) > 0 else "a dose of 0 or less: not on a log scale"  # type: ignore[arg-type]
 
 
 def points(reg: pd.DataFrame) -> pd.DataFrame:
@@ -94,9 +97,10 @@ def offsets(k: int, step: float = 0.08, spread: float = 0.4) -> list[float]:
     return [(i - (k - 1) / 2) * gap for i in range(k)]
 
 
-def size(n: int) -> float:
-    """A marker's diameter for `n` arms: its area grows with the count (9 px for one arm, 30 at most)."""
-    return min(30.0, 9.0 * math.sqrt(n))
+def size_scale(most: int) -> alt.Scale:
+    """Marker areas (px²) growing linearly with the number of arms: one arm MIN_PX across, the largest count of
+    the landscape (`most`) MAX_PX; shared by a landscape's charts so one area means one count on each."""
+    return alt.Scale(type="linear", domain=[1, max(most, 2)], range=[MIN_PX ** 2, MAX_PX ** 2], zero=False)
 
 
 def log_ticks(lo: float, hi: float) -> list[float]:
@@ -111,6 +115,8 @@ def short(v: float) -> str:
     for size, suffix in ((1e9, "G"), (1e6, "M"), (1e3, "k")):
         if v >= size:
             return f"{v / size:g}{suffix}"
+    if v < 1e-4:  # 0.00001, not 1e-05
+        return f"{v:.12f}".rstrip("0")
     return f"{v:g}"
 
 
@@ -135,8 +141,8 @@ def charts(pts: pd.DataFrame, palette: Palette | None = None) -> list[alt.Chart]
     dose axis: a marker per dose, frequency and series (the palette's indications or areas) whose area grows with
     its number of arms, markers of one dose and frequency side by side within ±0.2 of their x (the tooltip and
     the table give the true x). The first chart carries the title, the last the legend. Each marker's row
-    (MARKER_COLUMNS): x (drawn), per_week (true), y, arms (its number of arms), size (px²: `size` squared),
-    series, first (its first arm, "NCT · arm"), written (dose as written), compared (in the axis unit, computed),
+    (MARKER_COLUMNS), the largest markers first (so a smaller one is drawn over them, seen and clicked): x (drawn),
+    per_week (true), y, arms (its number of arms: its area, size_scale), series, first (its first arm, "NCT · arm"), written (dose as written), compared (in the axis unit, computed),
     schedule, source, here (the arms of its series at this point, in words), others (other series' arms at this
     point), trials (the NCT ids of its first LINKED trials, joined by ";"), n_trials (how many it has) and
     description (the marker in one sentence: its aria-label for a screen reader). A click selects a marker
@@ -157,16 +163,22 @@ def charts(pts: pd.DataFrame, palette: Palette | None = None) -> list[alt.Chart]
                    scale=alt.Scale(domain=[0, top + 0.6], nice=False),
                    axis=alt.Axis(values=list(range(0, math.floor(top + 0.6) + 1)), format="d"))
     pick = alt.selection_point(name=PICK, fields=SELECTED, on="click", toggle=False)
-    tooltip = [alt.Tooltip("series:N", title=pal.title), alt.Tooltip("first:N", title="First arm"),
-               alt.Tooltip("written:N", title="Dose as written"), alt.Tooltip("compared:N", title="Compared as (computed)"),
-               alt.Tooltip("schedule:N", title="Schedule"),
+    # Every arm of a marker has its dose and frequency; the words, schedule and source are its first arm's.
+    tooltip = [alt.Tooltip("series:N", title=pal.title), alt.Tooltip("arms:Q", title="Arms"),
+               alt.Tooltip("compared:N", title="Dose compared as (computed)"),
                alt.Tooltip("per_week:Q", title="Administrations a week (computed here)", format=".2~f"),
-               alt.Tooltip("source:N", title="Source"), alt.Tooltip("here:N", title="Arms here"),
+               alt.Tooltip("first:N", title="First arm"), alt.Tooltip("written:N", title="Its dose as written"),
+               alt.Tooltip("schedule:N", title="Its schedule"), alt.Tooltip("source:N", title="Its source"),
+               alt.Tooltip("here:N", title="Arms here"),
                alt.Tooltip("others:N", title="Other arms at this dose and frequency")]
+    marker_rows = {axis: _markers(g.assign(series=[series_of[c] for c in g.indication.tolist()]), rank,
+                                  pal.title.lower() + "s", axis)
+                   for axis, g in ((axis, drawn[drawn.axis == axis]) for axis in names)}
+    sizes = size_scale(max((int(r.arms.max()) for r in marker_rows.values()), default=1))
     out = []
     for i, axis in enumerate(names):
         g = drawn[drawn.axis == axis]
-        rows = _markers(g.assign(series=[series_of[c] for c in g.indication.tolist()]), rank, pal.title.lower() + "s", axis)
+        rows = marker_rows[axis]
         converted = bool(g.converted.any())
         lo, hi = math.log10(g.y.astype(float).min()) - 0.4, math.log10(g.y.astype(float).max()) + 0.4
         vals = log_ticks(10 ** lo, 10 ** hi)
@@ -180,7 +192,7 @@ def charts(pts: pd.DataFrame, palette: Palette | None = None) -> list[alt.Chart]
             legend.symbolType = "circle"
         chart = alt.Chart(rows).mark_circle(stroke="white", strokeWidth=1).encode(
             x=x_axis, y=y_axis, color=alt.Color("series:N", scale=colour_scale, legend=legend),
-            size=alt.Size("size:Q", scale=None, legend=None),
+            size=alt.Size("arms:Q", scale=sizes, legend=None),
             opacity=alt.condition(pick, alt.value(0.9), alt.value(0.3)), tooltip=tooltip,
             description="description:N").add_params(pick)
         title = panel_title(axis, basis_of[axis])
@@ -213,16 +225,16 @@ def _markers(g: pd.DataFrame, rank: dict[str, int], plural: str, axis: str) -> p
         written, compared = _written(first), f"{_amount(float(y))} {axis}"
         rows.append({
             "x": float(x) + offsets(len(present[(x, y)]))[present[(x, y)].index(series)], "per_week": float(x),
-            "y": float(y), "arms": len(m), "size": size(len(m)) ** 2, "series": series,
+            "y": float(y), "arms": len(m), "series": series,
             "first": arms[0], "written": written, "compared": compared, "schedule": first.schedule,
             "source": dv.source_label(first.source),
             "here": (f"{len(m):,} of {series}: {'; '.join(arms[:5])}" + (f" and {len(arms) - 5:,} more" if len(arms) > 5
                                                                         else "")) if len(m) > 1 else "this arm alone",
             "others": f"{others:,} arm(s) of other {plural}" if others else "none",
             "trials": ";".join(trials[:LINKED]), "n_trials": len(trials),
-            "description": (f"{series}: {len(m):,} arm(s), first {arms[0]}; {written}, compared as {compared} "
-                            f"(computed); {float(x):.2f} administrations a week (computed here); {first.schedule}")})
-    return pd.DataFrame(rows, columns=MARKER_COLUMNS)
+            "description": (f"{series}: {len(m):,} arm(s) at {compared} (computed), {float(x):.2f} administrations a week "
+                            f"(computed here); first {arms[0]}, {written}, {first.schedule}")})
+    return pd.DataFrame(rows, columns=MARKER_COLUMNS).sort_values("arms", ascending=False, kind="stable")
 
 
 def table(pts: pd.DataFrame) -> pd.DataFrame:

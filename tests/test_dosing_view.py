@@ -144,11 +144,12 @@ def test_landscape_charts_panels_log_axes_palette_and_links(reg):
     assert charts[0]["params"][0]["name"] == landscape.PICK
     assert charts[0]["params"][0]["select"]["fields"] == ["x", "y", "trials", "n_trials"]
     tips = {t["title"] for t in charts[0]["encoding"]["tooltip"]}
-    assert {"Dose as written", "Compared as (computed)", "Administrations a week (computed here)"} <= tips
+    assert {"Its dose as written", "Dose compared as (computed)", "Administrations a week (computed here)"} <= tips
     # the y axis labels are `short`'s: the ticks' values, then "1M" for 1,000,000
     axis = charts[0]["encoding"]["y"]["axis"]
     assert all(f"datum.value == {v!r} ? {json.dumps(landscape.short(v))}" in axis["labelExpr"] for v in axis["values"])
-    assert t1d[0]["description"].startswith("T1D: 1 arm(s), first NCT01353833 · 0.33 MIU; 0.33 million IU")
+    assert t1d[0]["description"].startswith("T1D: 1 arm(s) at 330,000 IU (computed), 7.00 administrations a week "
+                                            "(computed here); first NCT01353833 · 0.33 MIU, 0.33 million IU")
 
 
 def test_no_chart_when_no_arm_has_a_dose_and_a_frequency(reg):
@@ -170,7 +171,10 @@ def test_arms_at_one_point_are_one_marker_per_series_sized_by_count(reg):
     assert sle["arms"] == 2 and sle["n_trials"] == 2  # two arms of two trials: the page links both
     assert sle["trials"] == "NCT09999999;NCT09999998"
     assert sle["here"] == "2 of SLE: NCT09999999 · 1 MIU; NCT09999998 · 1 MIU"
-    assert sle["size"] == landscape.size(2) ** 2 > marks["RA"]["size"]  # its area counts its arms
+    assert sle["arms"] > marks["RA"]["arms"] == 1  # its area counts its arms: one scale for every chart
+    assert chart.to_dict()["encoding"]["size"] == {"field": "arms", "type": "quantitative", "legend": None, "scale": {
+        "type": "linear", "domain": [1, 2], "range": [81, 900], "zero": False}}
+    assert [r["arms"] for r in marker_rows(chart)] == [2, 1, 1]  # the largest first: the others drawn over it
     assert sle["others"] == "2 arm(s) of other indications"
     assert landscape.offsets(1) == [0.0] and max(landscape.offsets(30)) <= 0.2  # never further than ±0.2
 
@@ -279,4 +283,15 @@ def test_a_marker_of_many_arms_names_its_first_trials_and_counts_them_all(reg):
     (row,) = marker_rows(chart)
     assert row["arms"] == 13 and row["n_trials"] == 12  # thirteen arms of twelve trials
     assert row["trials"].split(";") == [f"NCT0999{i:04d}" for i in range(landscape.LINKED)]
-    assert row["here"].endswith(" and 8 more") and row["size"] == 30.0 ** 2  # the largest marker
+    assert row["here"].endswith(" and 8 more")
+
+
+def test_a_dose_of_zero_is_listed_not_drawn_on_the_log_scale(reg):
+    zero = reg[reg.arm == "1 MIU"].assign(dose=0.0)
+    pts = landscape.points(pd.concat([reg, zero], ignore_index=True))
+    assert landscape.not_drawn(pts)["a dose of 0 or less: not on a log scale"] == 1
+    assert [len(landscape.charts(pts))] == [3]  # the others drawn as before (no log of 0)
+
+
+def test_tick_labels_never_use_exponents():
+    assert [landscape.short(v) for v in (1e-5, 2e-5, 5e-4, 0.5, 2.5e5)] == ["0.00001", "0.00002", "0.0005", "0.5", "250k"]

@@ -58,6 +58,18 @@ def test_a_click_on_a_marker_opens_its_trial_or_lists_its_trials(browser, server
         links.first.wait_for()
         assert sorted(re.findall(r"Open the record of (NCT\d{8})", " ".join(links.all_inner_texts()))) == \
             ["NCT02465580", "NCT05262686"]
+        # A filter change draws a chart of other data: the click made on the last one is gone with it.
+        indication = page.locator("[data-testid='stSidebar'] [data-testid='stMultiSelect']").filter(
+            has=page.get_by_text("Indication", exact=True))
+        indication.locator("input").click()
+        page.keyboard.type("RA")
+        page.keyboard.press("Enter")
+        page.wait_for_url("**indication=RA**")
+        wait_ready(page)
+        assert links.count() == 0
+        marker = page.locator("[data-testid='stVegaLiteChart'] g.mark-symbol.role-mark path")
+        assert [marker.nth(i).get_attribute("aria-label")[:3] for i in range(marker.count())] == ["RA:"]
+        goto(page, f"{server.url}/dosing")
         page.locator("[data-testid='stVegaLiteChart'] g.mark-symbol.role-mark path[aria-label^='RA:']").click()
         page.wait_for_url("**/trial_record?nct=NCT02467504")
         wait_ready(page)

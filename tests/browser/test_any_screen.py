@@ -172,10 +172,15 @@ def test_keyboard_alone_search_filter_sort_page_download(browser, tmp_path):
         wait_ready(page)
 
         def enrolments() -> list[int]:
-            header = page.locator(TABLES).first.locator("th").all_inner_texts()
+            """The Enrolment column of the first table, header and rows read in one go ([] while the table is
+            being replaced: the next page's table arrives as a new element, and two reads could straddle it)."""
+            header, rows = page.locator(TABLES).first.evaluate(
+                "t => [[...t.querySelectorAll('thead th')].map(c => c.innerText),"
+                " [...t.querySelectorAll('tbody tr')].map(r => [...r.cells].map(c => c.innerText))]")
+            if "Enrolment" not in header or any(len(r) != len(header) for r in rows):
+                return []
             col = header.index("Enrolment")
-            return [int(r.split("\t")[col].split()[0]) for r in table_rows(page)
-                    if "not stated" not in r.split("\t")[col]]
+            return [int(r[col].split()[0]) for r in rows if "not stated" not in r[col]]
 
         assert eventually(lambda: (e := enrolments()) == sorted(e, reverse=True) and len(e) > 10)
         first = enrolments()

@@ -10,7 +10,7 @@ import pytest
 
 from tests.browser.conftest import SCREENSHOTS
 from tests.browser.test_any_screen import sideways
-from tests.browser.test_browser import goto
+from tests.browser.test_browser import eventually, goto
 from tests.browser_support import full_screenshot, page_at, wait_ready
 
 
@@ -65,10 +65,12 @@ def test_a_click_on_a_marker_opens_its_trial_or_lists_its_trials(browser, server
         page.keyboard.type("RA")
         page.keyboard.press("Enter")
         page.wait_for_url("**indication=RA**")
-        wait_ready(page)
-        assert links.count() == 0
         marker = page.locator("[data-testid='stVegaLiteChart'] g.mark-symbol.role-mark path")
-        assert [marker.nth(i).get_attribute("aria-label")[:3] for i in range(marker.count())] == ["RA:"]
+        # The URL changes before the rerun's elements arrive: wait for the RA chart, then for the links to go.
+        assert eventually(lambda: [(marker.nth(i).get_attribute("aria-label") or "")[:3]
+                                   for i in range(marker.count())] == ["RA:"])
+        wait_ready(page)
+        assert eventually(lambda: links.count() == 0)
         goto(page, f"{server.url}/dosing")
         page.locator("[data-testid='stVegaLiteChart'] g.mark-symbol.role-mark path[aria-label^='RA:']").click()
         page.wait_for_url("**/trial_record?nct=NCT02467504")

@@ -138,6 +138,17 @@ def table_rows(page, index: int = 0) -> list[str]:
     return page.locator(TABLES).nth(index).locator("tbody tr").all_inner_texts()
 
 
+def table_cells(page, index: int = 0) -> tuple[list[str], list[list[str]]]:
+    """The page's index-th table as (header cells, rows of cells), read in one go; ([], []) while it is being
+    replaced (a rerun's table arrives as a new element: two reads, or a row read mid-change, could straddle it)."""
+    header, rows = page.locator(TABLES).nth(index).evaluate(
+        "t => [[...t.querySelectorAll('thead th')].map(c => c.innerText),"
+        " [...t.querySelectorAll('tbody tr')].map(r => [...r.cells].map(c => c.innerText))]")
+    if not header or any(len(r) != len(header) for r in rows):
+        return [], []
+    return header, rows
+
+
 def wait_ready(page, timeout_ms: int = 90_000) -> None:
     """Connected, the script finished and every chart drawn (its SVG or canvas present)."""
     page.wait_for_selector(CONNECTED, state="attached", timeout=timeout_ms)

@@ -12,7 +12,7 @@ import pytest
 from tests.browser.conftest import SCREENSHOTS
 from tests.browser.test_browser import eventually, goto
 from tests.browser.test_hostile_urls import SQL, XSS, _assert_inert
-from tests.browser_support import CHARTS, TABLES, StreamlitServer, table_rows, wait_ready
+from tests.browser_support import CHARTS, StreamlitServer, table_cells, table_rows, wait_ready
 from tests.pages import registered_pages, url_path
 
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -174,10 +174,8 @@ def test_keyboard_alone_search_filter_sort_page_download(browser, tmp_path):
         def enrolments() -> list[int]:
             """The Enrolment column of the first table, header and rows read in one go ([] while the table is
             being replaced: the next page's table arrives as a new element, and two reads could straddle it)."""
-            header, rows = page.locator(TABLES).first.evaluate(
-                "t => [[...t.querySelectorAll('thead th')].map(c => c.innerText),"
-                " [...t.querySelectorAll('tbody tr')].map(r => [...r.cells].map(c => c.innerText))]")
-            if "Enrolment" not in header or any(len(r) != len(header) for r in rows):
+            header, rows = table_cells(page)
+            if "Enrolment" not in header:
                 return []
             col = header.index("Enrolment")
             return [int(r[col].split()[0]) for r in rows if "not stated" not in r[col]]

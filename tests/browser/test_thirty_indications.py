@@ -12,7 +12,7 @@ import pytest
 
 from tests.browser.conftest import SCREENSHOTS
 from tests.browser.test_browser import chips, eventually, goto, multiselect
-from tests.browser_support import REPO, StreamlitServer, full_screenshot, legend, table_rows, wait_ready
+from tests.browser_support import REPO, StreamlitServer, full_screenshot, legend, table_cells, table_rows, wait_ready
 from tests.pages import registered_pages, url_path
 from trialdb.indications import BY_CODE
 from trialdb.synthetic import INDICATION_WEIGHTS
@@ -37,8 +37,9 @@ def params(page) -> dict[str, list[str]]:
 
 
 def indications_in_table(page) -> set[str]:
-    """The Indication column (the third) of the overview's table, on its first page."""
-    return {r.split("\t")[2].strip() for r in table_rows(page)}
+    """The Indication column of the overview's table, on its first page (empty while the table is replaced)."""
+    header, rows = table_cells(page)
+    return {r[header.index("Indication")].strip() for r in rows} if "Indication" in header else set()
 
 
 def pick(page, label: str, option: str) -> None:

@@ -25,6 +25,19 @@ def test_theme_config():
     assert config["theme"]["primaryColor"] and config["server"]["fileWatcherType"] == "none"
 
 
+def test_the_benchmark_yardstick_keeps_streamlits_defaults_for_what_the_app_tunes():
+    """The app turns Streamlit's runner options (magic, the full collection after each run) to its own
+    values; the benchmark's minimal page (bench/minimal_app.py, with the script-level config beside it)
+    must stay a bare Streamlit page, so each such option is set back to Streamlit's default there."""
+    from streamlit import config as st_config
+
+    app = tomllib.loads((REPO / ".streamlit" / "config.toml").read_text())["runner"]
+    yardstick = tomllib.loads((REPO / "bench" / ".streamlit" / "config.toml").read_text())["runner"]
+    assert app == {"magicEnabled": False, "postScriptGC": False}
+    defaults = {name: st_config.get_config_options()[f"runner.{name}"].default_val for name in app}
+    assert yardstick == defaults and all(yardstick[name] != app[name] for name in app)
+
+
 def test_read_only_repository_falls_back_to_a_temporary_folder(tmp_path, monkeypatch):
     folder = tmp_path / "repo" / "var"
     folder.parent.mkdir()

@@ -139,8 +139,8 @@ if nct not in set(raw.nct_id):  # a linked trial outside the filter: its own ind
     linked = data.study_record(nct)
     trial_f = Filters(indications=(linked.study.indication_code,)) if linked else f
 own = raw if trial_f is f else data.outcomes(trial_f)
-groups = frames.outcome_groups(own) if not own.empty else own
-mine = groups[groups.nct_id == nct] if not groups.empty else groups
+own = own[own.nct_id == nct] if not own.empty else own
+mine = frames.outcome_groups(own) if not own.empty else own  # row by row: only the chosen trial's rows
 pubs = data.publications(trial_f) if not mine.empty else pd.DataFrame()
 dates = data.results_date(nct)
 

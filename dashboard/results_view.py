@@ -52,9 +52,10 @@ def outcome_measures(nct: str) -> None:
     mid = st.selectbox("Outcome measure", ids, key=f"measure_{nct}",
                        format_func=lambda i: f"{label(mtype[i])} · {mtitle[i][:100]}")
     om = measures[measures.id == mid].iloc[0]
-    detail = data.measure_data(int(mid))
-    long = results_frames.measure_long(detail)
-    kind = results_frames.measure_kind(long)
+    dispersion = om.dispersion_type if isinstance(om.dispersion_type, str) else None
+    unit = om.unit_of_measure if isinstance(om.unit_of_measure, str) else None
+    view = data.measure_view(int(mid), dispersion, unit)
+    kind, analyses = view["kind"], view["analyses"]
     st.markdown(f"**{ui.safe_md(om.title)}** ({label(om.outcome_type).lower()})  \n"
                 f"Time frame: {ui.not_stated(om.time_frame)} · Parameter: "
                 f"{ui.not_stated(label(om.param_type) if isinstance(om.param_type, str) else None)} · "
@@ -63,20 +64,17 @@ def outcome_measures(nct: str) -> None:
         st.caption(ui.registry_md(om.description))  # registry Markdown, shown as the registry means it
     if isinstance(om.population_description, str):
         st.caption(f"Population analysed: {ui.registry_md(om.population_description)}")
-    analyses = results_frames.analyses_table(detail)
     left, right = st.columns([3, 2]) if not analyses.empty else (st.container(), None)
     with left:
         if kind == "none":
             st.markdown("No posted value of this measure is a number, so there is nothing to draw; "
                         "the table below has what was posted.")
         else:
-            unit = om.unit_of_measure if isinstance(om.unit_of_measure, str) else None
             fig = data.measure_figure(int(mid), om.title, unit, results_frames.error_label(om.dispersion_type))
             if fig is not None:
                 ui.plot(fig, f"measure_{mid}")
-            skipped = int(long.y.isna().sum())
-            if skipped:
-                st.caption(f"{skipped} posted value(s) are not numbers (e.g. NA) and are not drawn.")
+            if view["skipped"]:
+                st.caption(f"{view['skipped']} posted value(s) are not numbers (e.g. NA) and are not drawn.")
     if right is not None:
         with right:
             st.markdown("**Statistical analyses, as posted**")
@@ -84,8 +82,7 @@ def outcome_measures(nct: str) -> None:
             for value, note in zip(analyses["p-value (as posted)"], analyses.get("Flag", []), strict=False):
                 if note:  # beside the table too: on a narrow screen the Flag column is off to the right
                     st.caption(f"p-value {ui.safe_md(value)}: {note}")
-    ui.table(results_frames.measure_table(long, om.dispersion_type, om.unit_of_measure), f"measure_table_{mid}",
-             f"{nct}_outcome_measure_{mid}.csv")
+    ui.table(view["table"], f"measure_table_{mid}", f"{nct}_outcome_measure_{mid}.csv")
     # Made and drawn only when opened: a trial may post hundreds of measures.
     every = st.expander(f"All {len(measures):,} outcome measures of {nct}", key="all_measures_open", on_change="rerun")
     if every.open:

@@ -405,14 +405,14 @@ def cumulative_figure(arms: pd.DataFrame, highlight: tuple[str, str], pal: Palet
 @st.cache_data(show_spinner=False, max_entries=500)
 def measure_view(measure_id: int, dispersion_type: str | None, unit: str | None) -> dict[str, Any]:
     """One posted outcome measure as its tab shows it, kept per measure (a trial may post hundreds, and each
-    load of the tab made these again): "long" (results_frames.measure_long), "kind" (measure_kind), "skipped"
-    (posted values that are not numbers), "analyses" (analyses_table) and "table" (measure_table, with the
-    measure's `dispersion_type` and `unit` as posted)."""
+    load of the tab made these again), from its long form (results_frames.measure_long): "kind" (measure_kind),
+    "skipped" (posted values that are not numbers), "analyses" (analyses_table) and "table" (measure_table, with
+    the measure's `dispersion_type` and `unit` as posted)."""
     from dashboard import results_frames
 
     detail = measure_data(measure_id)
     long = results_frames.measure_long(detail)
-    return {"long": long, "kind": results_frames.measure_kind(long), "skipped": int(long.y.isna().sum()),
+    return {"kind": results_frames.measure_kind(long), "skipped": int(long.y.isna().sum()),
             "analyses": results_frames.analyses_table(detail),
             "table": results_frames.measure_table(long, dispersion_type, unit)}
 

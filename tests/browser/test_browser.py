@@ -46,9 +46,14 @@ def multiselect(page, label: str = "Indication"):
         has=page.locator("[data-testid='stWidgetLabel']", has_text=re.compile(f"^{re.escape(label)}$")))
 
 
+def aria_labels(locator) -> list[str]:
+    """Every match's aria-label, read in one call in the page: counting and then reading match by match races a
+    rerun that redraws the elements between the two (a Locator.nth past the new count waits 30 s and fails)."""
+    return locator.evaluate_all("els => els.map(e => e.getAttribute('aria-label') || '')")
+
+
 def chips(page, label: str = "Indication") -> list[str]:
-    tags = multiselect(page, label).locator("[role='group'][aria-label='Selected values'] [data-tag]")
-    return [tags.nth(i).get_attribute("aria-label") for i in range(tags.count())]
+    return aria_labels(multiselect(page, label).locator("[role='group'][aria-label='Selected values'] [data-tag]"))
 
 
 @pytest.mark.parametrize("path", list(PAGES))

@@ -10,7 +10,7 @@ import pytest
 
 from tests.browser.conftest import SCREENSHOTS
 from tests.browser.test_any_screen import sideways
-from tests.browser.test_browser import eventually, goto
+from tests.browser.test_browser import aria_labels, eventually, goto
 from tests.browser_support import full_screenshot, page_at, wait_ready
 
 
@@ -26,8 +26,7 @@ def test_landscape_is_drawn_at_any_width(browser, server, width):
         # other day: one marker per indication (SLE, RA, pSS), on the plot, each named for a screen reader.
         points = chart.locator("g.mark-symbol.role-mark path")
         assert points.count() == 3
-        assert sorted(p.split(":")[0] for p in (points.nth(i).get_attribute("aria-label") or "" for i in range(3))) \
-            == ["RA", "SLE", "pSS"]
+        assert sorted(label.split(":")[0] for label in aria_labels(points)) == ["RA", "SLE", "pSS"]
         box = chart.bounding_box()
         assert box is not None and box["width"] <= width and box["height"] > 300
         for i in range(points.count()):
@@ -67,8 +66,7 @@ def test_a_click_on_a_marker_opens_its_trial_or_lists_its_trials(browser, server
         page.wait_for_url("**indication=RA**")
         marker = page.locator("[data-testid='stVegaLiteChart'] g.mark-symbol.role-mark path")
         # The URL changes before the rerun's elements arrive: wait for the RA chart, then for the links to go.
-        assert eventually(lambda: [(marker.nth(i).get_attribute("aria-label") or "")[:3]
-                                   for i in range(marker.count())] == ["RA:"])
+        assert eventually(lambda: [label[:3] for label in aria_labels(marker)] == ["RA:"])
         wait_ready(page)
         assert eventually(lambda: links.count() == 0)
         goto(page, f"{server.url}/dosing")

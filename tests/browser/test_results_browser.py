@@ -62,7 +62,7 @@ def test_registry_results_are_drawn_and_listed(browser, results_server, width, h
     # Six groups' bars with the posted values on them (the chart's layer named posted_value).
     bars = charts.first.locator(".posted_value_marks text").evaluate_all("els => els.map(e => e.textContent)")
     assert bars == ["22", "15", "15", "28", "6", "11"]
-    tables = [page.locator(TABLES).nth(i).inner_text() for i in range(page.locator(TABLES).count())]
+    tables = page.locator(TABLES).all_inner_texts()
     assert any("Healthy Participants: Gummy Candy" in t and "28" in t and "13" in t for t in tables)
     full_screenshot(page, SCREENSHOTS / f"outcomes_registry_measures_{width}.png", width=width)
     # The adverse events tab: drawn only when chosen, and kept in the URL for a shared link.
@@ -70,7 +70,7 @@ def test_registry_results_are_drawn_and_listed(browser, results_server, width, h
     wait_for_chart(page, "Other adverse events")
     assert "results_part=Adverse+events" in page.url or "results_part=Adverse%20events" in page.url, page.url
     assert squash("Number of Chewing Cycles Per Bolus") not in " | ".join(chart_titles(page))
-    tables = [page.locator(TABLES).nth(i).inner_text() for i in range(page.locator(TABLES).count())]
+    tables = page.locator(TABLES).all_inner_texts()
     assert any("Digestive complaints" in t and "1 of 18" in t for t in tables)
     name = f"outcomes_registry_results_{width}.png"
     full_screenshot(page, SCREENSHOTS / name, width=width)
@@ -81,7 +81,7 @@ def test_registry_results_are_drawn_and_listed(browser, results_server, width, h
     assert page.locator(CHARTS).count() == 1
     points = page.locator("[data-testid='stPlotlyChart'] g.points path").count()
     assert points == 3  # NCT00763412's two groups and NCT05594173's one
-    tables = [page.locator(TABLES).nth(i).inner_text() for i in range(page.locator(TABLES).count())]
+    tables = page.locator(TABLES).all_inner_texts()
     assert any("NCT00763412" in t and "0 of 8" in t and "NCT05594173" in t for t in tables)
     full_screenshot(page, SCREENSHOTS / f"outcomes_across_trials_{width}.png", width=width)
     context.close()

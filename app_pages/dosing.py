@@ -8,7 +8,9 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
-from dashboard import data, dosing_view, filters, landscape, ui
+from dashboard import data, filters, ui
+from dashboard.dosing import landscape
+from dashboard.dosing import view as dosing_view
 
 MAX_CHOICES = 500
 MAX_CURVES = 12

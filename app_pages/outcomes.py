@@ -5,8 +5,10 @@ across the filtered trials."""
 import pandas as pd
 import streamlit as st
 
-from dashboard import data, filters, frames, results_frames, results_view, ui
+from dashboard import data, filters, frames, ui
 from dashboard.frames import REGISTRY
+from dashboard.results import frames as results_frames
+from dashboard.results import view as results_view
 from trialdb.queries import Filters
 from trialdb.statistics import NEWCOMBE, WILSON
 

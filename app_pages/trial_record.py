@@ -11,7 +11,7 @@ from dashboard.frames import REGISTRY, phase_label
 from dashboard.freshness import registry_as_of
 from trialdb import flags
 from trialdb.enums import label
-from trialdb.portfolio import CATEGORIES
+from trialdb.portfolio.classifier import CATEGORIES
 
 st.title("Trial record")
 f = filters.current()
@@ -64,7 +64,7 @@ def fact(name: str, value, path: str | None = None) -> None:
 
 
 def text_fact(name: str, value: str | None, path: str) -> None:
-    """A fact of registry free text (Markdown as posted): shown as the registry means it (trialdb.registry_text)."""
+    """A fact of registry free text (Markdown as posted): shown as the registry means it (trialdb.registry.text)."""
     body = ui.registry_md(value)
     if not body:
         fact(name, None, path)

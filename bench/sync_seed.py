@@ -23,7 +23,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from tests.ctgov_server import copies  # noqa: E402
-from trialdb.registry import update_manifest  # noqa: E402
+from trialdb.registry.folder import update_manifest  # noqa: E402
 
 FETCHED_AT = "2026-11-23T05:17:00Z"
 

@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 
 from dashboard.figures import FONT
 from dashboard.theme import CHANGE_KIND_COLOURS
-from trialdb.changes import KIND_ORDER, KINDS, NEW_TRIAL, display, field_label, from_json
+from trialdb.registry.changes import KIND_ORDER, KINDS, NEW_TRIAL, display, field_label, from_json
 
 NOT_STATED_MONTH = "not stated"
 

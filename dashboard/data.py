@@ -14,10 +14,10 @@ from streamlit.errors import StreamlitSecretNotFoundError
 
 from dashboard.theme import Palette
 from trialdb import queries
-from trialdb.db import database_url, make_engine
-from trialdb.freshness import is_fresh
 from trialdb.indications import AREA_BY_CODE, OTHER
 from trialdb.queries import Filters
+from trialdb.store.db import database_url, make_engine
+from trialdb.store.freshness import is_fresh
 
 
 def _secret_url() -> str | None:
@@ -88,7 +88,7 @@ def outcomes(f: Filters) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False)
 def regimens(f: Filters) -> pd.DataFrame:
-    """One row per arm and drug (queries.regimens), with the columns dashboard/dosing_view.py describes."""
+    """One row per arm and drug (queries.regimens), with the columns dashboard/dosing/view.py describes."""
     return queries.regimens(engine(), f)
 
 
@@ -232,14 +232,14 @@ def timeline_by_year_figure(f: Filters) -> dict[str, Any]:
 # Registry changes ("What's new") and how current the registry data is.
 @st.cache_data(show_spinner=False)
 def changes(f: Filters, limit: int = 20_000) -> tuple[pd.DataFrame, int]:
-    from trialdb import changes as ch
+    from trialdb.registry import changes as ch
 
     return ch.changes_frame(engine(), f.where(), limit)
 
 
 @st.cache_data(show_spinner=False)
 def changes_by_month(f: Filters) -> pd.DataFrame:
-    from trialdb import changes as ch
+    from trialdb.registry import changes as ch
 
     return ch.changes_by_month(engine(), f.where())
 
@@ -260,44 +260,44 @@ def changes_figure(f: Filters) -> go.Figure:
 
 @st.cache_data(show_spinner=False)
 def registry_status() -> dict[str, str] | None:
-    from trialdb import changes as ch
+    from trialdb.registry import changes as ch
 
     return ch.registry_status(engine())
 
 
 @st.cache_data(show_spinner=False)
 def seed_registry_differences(nct_id: str) -> list:
-    from trialdb import changes as ch
+    from trialdb.registry import changes as ch
 
     return ch.seed_registry_differences(engine(), nct_id)
 
 
-# Registry results (trialdb/results_queries.py): per filter, per trial, per outcome measure.
+# Registry results (trialdb/results/queries.py): per filter, per trial, per outcome measure.
 @st.cache_data(show_spinner=False)
 def results_trials(f: Filters) -> pd.DataFrame:
-    from trialdb import results_queries
+    from trialdb.results import queries as results_queries
 
     return results_queries.results_trials(engine(), f)
 
 
 @st.cache_data(show_spinner=False)
 def results_date(nct_id: str) -> tuple[str | None, str | None] | None:
-    from trialdb import results_queries
+    from trialdb.results import queries as results_queries
 
     return results_queries.results_date(engine(), nct_id)
 
 
 @st.cache_data(show_spinner=False)
 def outcome_measures(nct_id: str) -> pd.DataFrame:
-    from trialdb import results_queries
+    from trialdb.results import queries as results_queries
 
     return results_queries.outcome_measures(engine(), nct_id)
 
 
 @st.cache_data(show_spinner=False)
 def measure_data(measure_id: int) -> dict[str, pd.DataFrame]:
-    from dashboard.results_frames import distinct_groups
-    from trialdb import results_queries
+    from dashboard.results.frames import distinct_groups
+    from trialdb.results import queries as results_queries
 
     data = results_queries.measure_data(engine(), measure_id)
     return {**data, "groups": distinct_groups(data["groups"])}
@@ -305,16 +305,16 @@ def measure_data(measure_id: int) -> dict[str, pd.DataFrame]:
 
 @st.cache_data(show_spinner=False)
 def adverse_events(nct_id: str) -> dict[str, pd.DataFrame]:
-    from dashboard.results_frames import distinct_groups
-    from trialdb import results_queries
+    from dashboard.results.frames import distinct_groups
+    from trialdb.results import queries as results_queries
 
     return {k: distinct_groups(v) for k, v in results_queries.adverse_events(engine(), nct_id).items()}
 
 
 @st.cache_data(show_spinner=False)
 def event_totals(f: Filters, event_type: str) -> pd.DataFrame:
-    from dashboard.results_frames import distinct_groups
-    from trialdb import results_queries
+    from dashboard.results.frames import distinct_groups
+    from trialdb.results import queries as results_queries
 
     return distinct_groups(results_queries.event_totals(engine(), f, event_type), ("nct_id",))
 
@@ -322,21 +322,21 @@ def event_totals(f: Filters, event_type: str) -> pd.DataFrame:
 # Prepared registry-results frames: a trial may post thousands of adverse-event terms.
 @st.cache_data(show_spinner=False)
 def events_table(nct_id: str, kinds: tuple[str, ...], sort: str) -> pd.DataFrame:
-    from dashboard import results_frames
+    from dashboard.results import frames as results_frames
 
     return results_frames.events_table(adverse_events(nct_id)["events"], kinds, sort)
 
 
 @st.cache_data(show_spinner=False)
 def events_chart_frame(nct_id: str, kind: str) -> tuple[pd.DataFrame, int]:
-    from dashboard import results_frames
+    from dashboard.results import frames as results_frames
 
     return results_frames.events_chart_frame(adverse_events(nct_id)["events"], kind)
 
 
 @st.cache_data(show_spinner=False)
 def results_forest(f: Filters, event_type: str) -> tuple[pd.DataFrame, int]:
-    from dashboard import results_frames
+    from dashboard.results import frames as results_frames
 
     return results_frames.forest_frame(event_totals(f, event_type))
 
@@ -408,7 +408,7 @@ def measure_view(measure_id: int, dispersion_type: str | None, unit: str | None)
     load of the tab made these again), from its long form (results_frames.measure_long): "kind" (measure_kind),
     "skipped" (posted values that are not numbers), "analyses" (analyses_table) and "table" (measure_table, with
     the measure's `dispersion_type` and `unit` as posted)."""
-    from dashboard import results_frames
+    from dashboard.results import frames as results_frames
 
     detail = measure_data(measure_id)
     long = results_frames.measure_long(detail)
@@ -420,7 +420,8 @@ def measure_view(measure_id: int, dispersion_type: str | None, unit: str | None)
 # Registry-results figures, kept like the other slow figures (see counts_figure).
 @st.cache_resource(max_entries=200, show_spinner=False)
 def measure_figure(measure_id: int, title: str, unit: str | None, error: str | None) -> dict[str, Any] | None:
-    from dashboard import results_figures, results_frames
+    from dashboard.results import figures as results_figures
+    from dashboard.results import frames as results_frames
 
     long = results_frames.measure_long(measure_data(measure_id))
     kind = results_frames.measure_kind(long)
@@ -429,7 +430,7 @@ def measure_figure(measure_id: int, title: str, unit: str | None, error: str | N
 
 @st.cache_resource(max_entries=200, show_spinner=False)
 def events_figure(nct_id: str, kind: str) -> go.Figure | None:
-    from dashboard import results_figures
+    from dashboard.results import figures as results_figures
 
     frame, total = events_chart_frame(nct_id, kind)
     return None if frame.empty else results_figures.events_figure(frame, kind, frame.term.nunique(), total)
@@ -437,22 +438,22 @@ def events_figure(nct_id: str, kind: str) -> go.Figure | None:
 
 @st.cache_resource(max_entries=200, show_spinner=False)
 def results_forest_figure(f: Filters, event_type: str, what: str) -> go.Figure:
-    from dashboard import results_figures
+    from dashboard.results import figures as results_figures
 
     return results_figures.forest_figure(results_forest(f, event_type)[0], what, palette=palette(f))
 
 
 @st.cache_data(show_spinner=False)
 def shared_count_measures(f: Filters) -> pd.DataFrame:
-    from trialdb import results_queries
+    from trialdb.results import queries as results_queries
 
     return results_queries.shared_count_measures(engine(), f)
 
 
 @st.cache_data(show_spinner=False)
 def count_forest(f: Filters, title_key: str) -> tuple[pd.DataFrame, int, int]:
-    from dashboard import results_frames
-    from trialdb import results_queries
+    from dashboard.results import frames as results_frames
+    from trialdb.results import queries as results_queries
 
     values = results_frames.distinct_groups(results_queries.count_measure_values(engine(), f, title_key),
                                             ("nct_id", "measure_id"))
@@ -463,26 +464,27 @@ def count_forest(f: Filters, title_key: str) -> tuple[pd.DataFrame, int, int]:
 
 @st.cache_resource(max_entries=200, show_spinner=False)
 def count_forest_figure(f: Filters, title_key: str, what: str) -> go.Figure:
-    from dashboard import results_figures
+    from dashboard.results import figures as results_figures
 
     return results_figures.forest_figure(count_forest(f, title_key)[0], what, counted="counted", palette=palette(f))
 
 
 @st.cache_data(show_spinner=False)
 def participant_flow(nct_id: str) -> dict:
-    from dashboard.results_frames import distinct_groups
-    from trialdb import results_queries
+    from dashboard.results.frames import distinct_groups
+    from trialdb.results import queries as results_queries
 
     flow = results_queries.participant_flow(engine(), nct_id)
     return {**flow, "milestones": distinct_groups(flow["milestones"]), "drops": distinct_groups(flow["drops"])}
 
 
 # Issue 20: the Dosing schedules page for the whole portfolio and the studies the registry query also matched.
-# The pages use these names; what they return is described in dashboard/dosing_view.py (regimens) and below.
+# The pages use these names; what they return is described in dashboard/dosing/view.py (regimens) and below.
 @st.cache_data(show_spinner=False)
 def dosing_comparison(f: Filters) -> pd.DataFrame:
     """The comparison table: frames.dose_comparison with source, verbatim quote and what was not read."""
-    from dashboard import dosing_view, frames
+    from dashboard import frames
+    from dashboard.dosing import view as dosing_view
 
     reg = regimens(f)
     return dosing_view.comparison(reg, frames.dose_comparison(reg))
@@ -490,14 +492,14 @@ def dosing_comparison(f: Filters) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False)
 def dosing_unread(f: Filters) -> pd.DataFrame:
-    from dashboard import dosing_view
+    from dashboard.dosing import view as dosing_view
 
     return dosing_view.unread(regimens(f))
 
 
 @st.cache_data(show_spinner=False)
 def landscape_points(f: Filters) -> pd.DataFrame:
-    from dashboard import landscape
+    from dashboard.dosing import landscape
 
     return landscape.points(regimens(f))
 
@@ -505,15 +507,15 @@ def landscape_points(f: Filters) -> pd.DataFrame:
 @st.cache_data(show_spinner=False)
 def landscape_table(f: Filters) -> pd.DataFrame:
     """The landscape's points as a table with a link to each trial (landscape.table), kept per filter."""
-    from dashboard import landscape
+    from dashboard.dosing import landscape
 
     return landscape.table(landscape_points(f))
 
 
 @st.cache_resource(max_entries=200, show_spinner=False)
 def landscape_charts(f: Filters) -> list[dict[str, Any]]:
-    """The landscape's charts, a Vega-Lite spec per panel (dashboard/landscape.py), kept like counts_figure."""
-    from dashboard import landscape
+    """The landscape's charts, a Vega-Lite spec per panel (dashboard/dosing/landscape.py), kept like counts_figure."""
+    from dashboard.dosing import landscape
 
     return [c.to_dict() for c in landscape.charts(landscape_points(f), palette(f))]
 
@@ -524,7 +526,7 @@ ALSO_MATCHED_COLUMNS = ["nct_id", "brief_title", "indication", "category", "reas
 @st.cache_data(show_spinner=False)
 def also_matched(f: Filters) -> pd.DataFrame:
     """Studies the registry query matched that are not in the portfolio (the sidebar filter applies to them
-    too), one row each: ALSO_MATCHED_COLUMNS, `category` a trialdb.portfolio.CATEGORIES key."""
+    too), one row each: ALSO_MATCHED_COLUMNS, `category` a trialdb.portfolio.classifier.CATEGORIES key."""
     return queries.also_matched(engine(), f)
 
 

@@ -292,7 +292,7 @@ def calendar_parts(rows: pd.DataFrame, labels: list[str] | None = None) -> Calen
     is not stated shows its known pattern over its first dosing_view.PATTERN_WEEKS weeks only, in a dashed band
     labelled "duration not stated in source": never an invented end. A drug whose schedule the source does not
     state says so on its row. Days are trialdb.dosing.schedules' (day 0 = first dose)."""
-    from dashboard import dosing_view as dv
+    from dashboard.dosing import view as dv
 
     names = labels if labels is not None else list(rows.drug)
     marks: list[dict] = []

@@ -12,7 +12,7 @@ import unicodedata
 import pandas as pd
 
 from dashboard.frames import REGISTRY
-from trialdb.portfolio import CATEGORIES
+from trialdb.portfolio.classifier import CATEGORIES
 from trialdb.queries import NOT_STATED
 
 SOURCE_LABELS = {"classifier": "read from the record (classifier)", "reviewed": "reviewed by a person",

@@ -122,7 +122,7 @@ def status_colour(status: str) -> str:
     return STATUS_COLOURS.get(status, "#BBBBBB")
 
 
-# Kinds of registry change on the "What's new" chart (trialdb.changes.KIND_ORDER): Okabe-Ito, with grey
+# Kinds of registry change on the "What's new" chart (trialdb.registry.changes.KIND_ORDER): Okabe-Ito, with grey
 # for the catch-all.
 CHANGE_KIND_COLOURS = {"new trial": "#0072B2", "status": "#D55E00", "results": "#009E73", "dates": "#E69F00",
                        "enrolment": "#CC79A7", "design and other": "#7F7F7F"}

@@ -13,7 +13,7 @@ import streamlit as st
 from dashboard.frames import DOI, PUBMED, REGISTRY
 from dashboard.sorting import sort_rows
 from trialdb.queries import NOT_STATED
-from trialdb.registry_text import blocks, plain_text
+from trialdb.registry.text import blocks, plain_text
 
 _NCT = re.compile(r"NCT\d{8}")
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:^=&])")
@@ -27,7 +27,7 @@ def safe_md(text: object) -> str:
 
 def registry_md(markdown: str | None) -> str:
     """Registry free text (Markdown, as posted: "glucose \\<126 mg/dL") as safe Markdown for st.markdown: its
-    paragraphs and lists kept (trialdb.registry_text.blocks), every text escaped by safe_md, so it reads
+    paragraphs and lists kept (trialdb.registry.text.blocks), every text escaped by safe_md, so it reads
     "glucose <126 mg/dL" and no HTML, link, image or emoji code can come from it. "" for None or ""."""
     lines: list[str] = []
     content = [0]  # per list depth: the column an item's text starts at (0 for paragraphs)

@@ -42,7 +42,7 @@ def db_url(db_path) -> str:
 
 @pytest.fixture(scope="session")
 def engine(db_url):
-    from trialdb.db import make_engine
+    from trialdb.store.db import make_engine
 
     eng = make_engine(db_url, readonly=True)
     yield eng

@@ -1,5 +1,5 @@
 """The real registry records the tests import (tests/fixtures/ctgov/) give no IL-2: the classifier sets them
-aside (trialdb.portfolio, issue 20), as it should. Tests of how the pages show real records (results, search,
+aside (trialdb.portfolio.classifier, issue 20), as it should. Tests of how the pages show real records (results, search,
 What's new) keep them in the portfolio the way a person would: a reviewed decision that includes them
 (`include = true`, category "not-given", a reason that says why), through the product's own override
 (seed_data/portfolio.toml [[decision]], or `PortfolioInputs.reviewed` for an import)."""
@@ -26,7 +26,7 @@ def fixture_ncts() -> list[str]:
 
 
 def reviewed(ncts: list[str] | None = None) -> dict[str, dict]:
-    """Reviewed decisions (trialdb.portfolio.load_reviewed's shape) that include `ncts` (default: every
+    """Reviewed decisions (trialdb.portfolio.classifier.load_reviewed's shape) that include `ncts` (default: every
     fixture record)."""
     return {n: {"nct_id": n, "include": True, "category": "not-given", "reason": REASON, "quote": None}
             for n in (ncts if ncts is not None else fixture_ncts())}

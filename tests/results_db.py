@@ -36,8 +36,8 @@ def build_results_database(folder: Path, name: str = "trials_results") -> str:
     the portfolio by a reviewed decision (tests/portfolio_support.py: they give no IL-2)."""
     from tests import portfolio_support
     from trialdb.build import build
-    from trialdb.db import make_engine
-    from trialdb.importer import import_files
+    from trialdb.registry.importer import import_files
+    from trialdb.store.db import make_engine
 
     url = fresh_url(folder, name)
     build(url)

@@ -16,12 +16,12 @@ from sqlalchemy.orm import Session
 
 from tests.conftest import SEED, TEST_URL
 from tests.ctgov_server import CtgovServer, Registry, real_records
-from trialdb import models as m
 from trialdb.build import build
-from trialdb.ctgov import Client
-from trialdb.db import make_engine
 from trialdb.export import study_record
-from trialdb.sync import SyncReport, sync
+from trialdb.registry.client import Client
+from trialdb.registry.sync import SyncReport, sync
+from trialdb.store import models as m
+from trialdb.store.db import make_engine
 
 
 @contextlib.contextmanager

@@ -313,8 +313,8 @@ def test_imported_trials_appear_and_pages_say_what_they_lack(tmp_path, db_path):
     set aside: listed on Also matched with why, counted nowhere else, their record still open by link."""
     import shutil
 
-    from trialdb.db import make_engine
-    from trialdb.importer import import_files
+    from trialdb.registry.importer import import_files
+    from trialdb.store.db import make_engine
 
     db = tmp_path / "imported.sqlite3"
     shutil.copy(db_path, db)
@@ -398,7 +398,7 @@ def test_a_table_cut_short_by_its_query_says_so():
 
 def test_limited_queries_count_every_match(tmp_path):
     from trialdb import queries
-    from trialdb.db import make_engine
+    from trialdb.store.db import make_engine
     from trialdb.synthetic import generate
 
     generate(f"sqlite:///{tmp_path / 'synthetic.sqlite3'}", n=200)

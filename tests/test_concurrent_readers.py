@@ -10,8 +10,8 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 from trialdb import queries
-from trialdb.db import make_engine
 from trialdb.queries import Filters
+from trialdb.store.db import make_engine
 
 FILTERS = [("SLE",), ("RA",), ("pSS",), ("SLE", "RA"), ("RA", "pSS"), ("SLE", "pSS"), None]
 READERS = 20

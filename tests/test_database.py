@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from trialdb import models as m
 from trialdb.check import check
+from trialdb.store import models as m
 
 
 def test_every_quote_verbatim_and_every_study_field_traced(engine):

@@ -8,7 +8,7 @@ import re
 import tomllib
 
 from tests.conftest import REPO
-from trialdb import db
+from trialdb.store import db
 
 
 def test_requirements_are_pinned_and_test_tools_kept_apart():
@@ -81,7 +81,7 @@ def _start_app(url: str) -> str:
 
 def test_a_start_with_a_fresh_database_does_not_load_the_builder(db_path):
     # trialdb.build (its parsers, importer and checks) costs about 0.1 s to import: the app asks
-    # trialdb.freshness whether a build is due and loads the builder only then (issue 21, cold start).
+    # trialdb.store.freshness whether a build is due and loads the builder only then (issue 21, cold start).
     assert _start_app(f"sqlite:///{db_path}") == "builder not loaded 4"
 
 

@@ -164,8 +164,8 @@ def test_cli_import_export_check(tmp_path):
 def records_url(tmp_path_factory) -> str:
     from tests.results_db import fresh_url
     from trialdb.build import build
-    from trialdb.db import make_engine
-    from trialdb.importer import import_files
+    from trialdb.registry.importer import import_files
+    from trialdb.store.db import make_engine
 
     url = fresh_url(tmp_path_factory.mktemp("records"), "trials_dosing_records")
     build(url)
@@ -188,8 +188,8 @@ def test_dosing_and_also_matched_pages_show_the_read_regimens_for_every_filter(r
 
     from tests.test_app import app_database, dosing_part, open_page, text_of
     from tests.test_app_dosing import curated_il2_arms, landscape_arms
-    from trialdb import models as m
-    from trialdb.db import make_engine
+    from trialdb.store import models as m
+    from trialdb.store.db import make_engine
 
     engine = make_engine(records_url)
     with engine.connect() as c:

@@ -1,4 +1,4 @@
-"""The Dosing schedules page's frames and figures (dashboard/dosing_view.py, dashboard/landscape.py,
+"""The Dosing schedules page's frames and figures (dashboard/dosing/view.py, dashboard/dosing/landscape.py,
 dashboard/portfolio_view.py, figures.dosing_calendar) on regimens frames of the agreed shape, built here from
 real dosing wording (../shared/fixtures/dosing/README.md): complete and incomplete schedules, flat, per-m² and
 per-kg doses, ranges left unread."""
@@ -10,8 +10,9 @@ import json
 import pandas as pd
 import pytest
 
-from dashboard import dosing_view as dv
-from dashboard import figures, frames, landscape, portfolio_view
+from dashboard import figures, frames, portfolio_view
+from dashboard.dosing import landscape
+from dashboard.dosing import view as dv
 from dashboard.theme import palette_of_codes
 from tests import vega
 from trialdb.dosing.schedules import (

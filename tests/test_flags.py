@@ -16,10 +16,10 @@ from tests.results_db import fresh_url
 from trialdb import flags, queries
 from trialdb.build import build
 from trialdb.check import check
-from trialdb.db import make_engine
 from trialdb.export import export
-from trialdb.importer import import_files
-from trialdb.results import flags_of, modelled
+from trialdb.registry.importer import import_files
+from trialdb.results.section import flags_of, modelled
+from trialdb.store.db import make_engine
 
 QUIRKS = REPO / "tests" / "fixtures" / "quirks"
 PVALUE = QUIRKS / "pvalue-with-sign.json"
@@ -128,8 +128,8 @@ def test_enrolment_placeholder_is_kept_but_left_out_of_sums_sorts_and_tables(sen
 
 
 def test_the_outcomes_tables_show_the_flag_beside_the_value_as_posted(tmp_path):
-    from dashboard import results_frames
-    from trialdb import results_queries
+    from dashboard.results import frames as results_frames
+    from trialdb.results import queries as results_queries
 
     engine = make_engine(fresh_url(tmp_path, "trials_flags_shown"))
     import_files(engine, [PVALUE])

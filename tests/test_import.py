@@ -12,13 +12,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tests.conftest import REPO, file_hash
-from trialdb import models as m
 from trialdb.build import build
 from trialdb.check import check
-from trialdb.db import make_engine
 from trialdb.errors import SourceError
 from trialdb.export import export, study_record
-from trialdb.importer import import_files
+from trialdb.registry.importer import import_files
+from trialdb.store import models as m
+from trialdb.store.db import make_engine
 
 CTGOV = Path(__file__).parent / "fixtures" / "ctgov"
 

@@ -15,12 +15,12 @@ from sqlalchemy.orm import Session
 
 from tests.results_db import fresh_url
 from trialdb import flags
-from trialdb import models as m
 from trialdb.check import check
-from trialdb.db import make_engine
 from trialdb.errors import SourceError
 from trialdb.export import export
-from trialdb.importer import import_files
+from trialdb.registry.importer import import_files
+from trialdb.store import models as m
+from trialdb.store.db import make_engine
 
 CTGOV = Path(__file__).parent / "fixtures" / "ctgov"
 QUIRKS = Path(__file__).parent / "fixtures" / "quirks"
@@ -94,7 +94,7 @@ EVENTS = "$.resultsSection.adverseEventsModule"
                                    "otherEvents[0].stats[0].numAtRisk"])
 @pytest.mark.parametrize("posted", ["3", 3.5, True])
 def test_a_results_count_of_another_json_type_is_refused(tmp_path, fresh, where, posted):
-    # Already checked by trialdb.results.SCHEMA before this change (the audit of section 4): kept so.
+    # Already checked by trialdb.results.section.SCHEMA before this change (the audit of section 4): kept so.
     rec = record("NCT05594173")
     node = rec["resultsSection"]["adverseEventsModule"]
     *parents, leaf = where.replace("[", ".").replace("]", "").split(".")
@@ -271,7 +271,7 @@ def test_a_repeat_across_two_files_of_one_import_follows_the_same_rule(tmp_path,
 
 
 def test_sync_keeps_a_repeated_record_by_the_same_rule(tmp_path):
-    from trialdb.sync import SyncReport, validate
+    from trialdb.registry.sync import SyncReport, validate
 
     newer, older = _version("2024-02-01", 30), _version("2023-05-01", 24)
     report = SyncReport(query="q", mode="records")

@@ -19,7 +19,7 @@ from trialdb.synthetic import INDICATION_WEIGHTS, generate
 
 @pytest.fixture(scope="module")
 def synthetic(tmp_path_factory):
-    from trialdb.db import make_engine
+    from trialdb.store.db import make_engine
 
     db = tmp_path_factory.mktemp("thirty") / "synthetic.sqlite3"
     generate(f"sqlite:///{db}", n=300)

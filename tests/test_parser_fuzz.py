@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 from tests.conftest import SEED
 from trialdb.build import build
 from trialdb.errors import SourceError
-from trialdb.parsers import FORMATS, parse_document
-from trialdb.sources import SourceDocument
+from trialdb.sources.documents import SourceDocument
+from trialdb.sources.parsers import FORMATS, parse_document
 
 DOCS = {p.name: p.read_text(encoding="utf-8") for p in sorted(SEED.glob("*.txt"))}
 

@@ -6,7 +6,7 @@ import pytest
 
 from tests.conftest import SEED
 from trialdb.errors import SourceError
-from trialdb.parsers import parse_document
+from trialdb.sources.parsers import parse_document
 
 SLE = "000_6466603a80bf6227.txt"
 PUB = "001_5bf168e9fbcd7a81.txt"

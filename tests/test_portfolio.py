@@ -1,4 +1,4 @@
-"""What each trial gives (trialdb/portfolio.py): every category from real registry or published wording, the
+"""What each trial gives (trialdb/portfolio/classifier.py): every category from real registry or published wording, the
 precedence rules, the reviewed decisions of portfolio.toml, and the real registry records kept as fixtures.
 
 The wordings below are copied verbatim from public pages (sources in the comment beside each); they are
@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from trialdb.errors import SourceError
-from trialdb.portfolio import (
+from trialdb.portfolio.classifier import (
     CATEGORIES,
     STUDY_PRECEDENCE,
     UNIT_PRECEDENCE,
@@ -391,7 +391,7 @@ def test_bad_reviewed_entries_name_file_entry_and_field(tmp_path, body, field):
 
 
 def test_the_repository_portfolio_file_loads_and_keeps_the_sync_query():
-    from trialdb.sync import portfolio_term
+    from trialdb.registry.sync import portfolio_term
 
     assert load_reviewed(ROOT / "seed_data" / "portfolio.toml") == {}
     assert portfolio_term(ROOT / "seed_data").startswith("AREA[InterventionSearch](")
@@ -427,7 +427,7 @@ def test_a_record_without_modules_is_not_refused():
                     ).category == "not-given"
 
 
-# --- The prefilter (trialdb/prefilter.py): the same hits as searching every text with every wording ------------
+# --- The prefilter (trialdb/portfolio/prefilter.py): the same hits as searching every text with every wording ------------
 
 SHARED_FIXTURES = ROOT.parent / "shared" / "fixtures"  # the fixtures shared between the project's worktrees
 
@@ -457,7 +457,7 @@ def _corpus() -> list[str]:
 
 
 def test_the_prefilter_gives_the_hits_of_every_search_over_every_fixture_text():
-    from trialdb.portfolio import _COMPILED, _hits, _Text
+    from trialdb.portfolio.classifier import _COMPILED, _hits, _Text
 
     texts = sorted({v for text in _corpus() for v in (text, text.upper(), text.swapcase())})
     matched = 0
@@ -479,8 +479,8 @@ def test_the_prefilter_reads_every_wording_and_its_case_folding_holds_for_every_
     import re
     import sys
 
-    from trialdb import prefilter
-    from trialdb.portfolio import _COMPILED
+    from trialdb.portfolio import prefilter
+    from trialdb.portfolio.classifier import _COMPILED
 
     assert all(needles for _, _, needles in _COMPILED)  # each wording has strings to test first (the speed)
     chars = {c for _, _, needles in _COMPILED for strings in needles for s in strings for c in s}
@@ -500,7 +500,7 @@ def test_a_pattern_character_outside_ascii_is_never_a_required_string(pattern, t
     i; µ matches μ): the prefilter must not turn such a match away (a review's counterexample, xİ against xi)."""
     import re
 
-    from trialdb import prefilter
+    from trialdb.portfolio import prefilter
 
     assert re.search(pattern, text, re.IGNORECASE)
     folded = prefilter.fold(text)
@@ -512,8 +512,8 @@ def test_the_prefilter_passes_every_string_a_wording_matches(index):
     from hypothesis import HealthCheck, given, settings
     from hypothesis import strategies as st
 
-    from trialdb import prefilter
-    from trialdb.portfolio import _COMPILED
+    from trialdb.portfolio import prefilter
+    from trialdb.portfolio.classifier import _COMPILED
 
     _, rx, needles = _COMPILED[index]
 

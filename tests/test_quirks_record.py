@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 from tests.results_db import fresh_url
 from tests.test_app import APP, app_database
 from trialdb import queries
-from trialdb.registry_text import Block, blocks, plain_text
+from trialdb.registry.text import Block, blocks, plain_text
 
 QUIRKS = Path(__file__).parent / "fixtures" / "quirks"
 FILES = {"markdown": "markdown-escaped-text.json", "retraction": "reference-with-retraction.json",
@@ -34,8 +34,8 @@ def nct_of(kind: str) -> str:
 @pytest.fixture(scope="module")
 def quirks_url(tmp_path_factory) -> str:
     from trialdb.build import build
-    from trialdb.db import make_engine
-    from trialdb.importer import import_files
+    from trialdb.registry.importer import import_files
+    from trialdb.store.db import make_engine
 
     url = fresh_url(tmp_path_factory.mktemp("quirks"), "trials_quirks_record")
     build(url)
@@ -47,7 +47,7 @@ def quirks_url(tmp_path_factory) -> str:
 
 @pytest.fixture(scope="module")
 def quirks_engine(quirks_url):
-    from trialdb.db import make_engine
+    from trialdb.store.db import make_engine
 
     engine = make_engine(quirks_url, readonly=True)
     yield engine
@@ -228,9 +228,9 @@ def test_an_arm_naming_an_intervention_the_record_lacks_is_kept_flagged_and_show
     from trialdb import flags
     from trialdb.build import build
     from trialdb.check import check
-    from trialdb.db import make_engine
     from trialdb.export import export
-    from trialdb.importer import import_files
+    from trialdb.registry.importer import import_files
+    from trialdb.store.db import make_engine
 
     src = source("other_names")
     arms = src["protocolSection"]["armsInterventionsModule"]["armGroups"]

@@ -15,16 +15,16 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from tests.sync_support import own_database, seed_copy
-from trialdb import models as m
 from trialdb import queries as q
 from trialdb.build import build
 from trialdb.check import check
-from trialdb.db import make_engine
 from trialdb.dosing.reader import Fact, NotRead, Reading
 from trialdb.errors import SourceError
 from trialdb.export import export
-from trialdb.importer import import_files
 from trialdb.readings import dose_in_quote, numbers_in, string_at
+from trialdb.registry.importer import import_files
+from trialdb.store import models as m
+from trialdb.store.db import make_engine
 
 try:  # the interface's Phase (trialdb/dosing/schedules.py); before the reader is merged, its stand-in's
     from trialdb.dosing.schedules import Phase

@@ -14,15 +14,15 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from tests.results_db import CTGOV, WITH_RESULTS, build_results_database, fresh_url
-from trialdb import flags
-from trialdb import models as m
-from trialdb import results_models as r
+from trialdb import flags, schema
 from trialdb.check import check
-from trialdb.db import make_engine
 from trialdb.errors import SourceError
 from trialdb.export import export, export_json
-from trialdb.importer import import_files
-from trialdb.results import SCHEMA, modelled
+from trialdb.registry.importer import import_files
+from trialdb.results import models as r
+from trialdb.results.section import SCHEMA, modelled
+from trialdb.store import models as m
+from trialdb.store.db import make_engine
 
 ISSUE_KEYS = {  # the keys the issue names, each of which must come back as in the source
     "outcomeMeasures": ["type", "title", "description", "timeFrame", "paramType", "dispersionType", "unitOfMeasure",
@@ -249,7 +249,7 @@ def test_a_record_that_cannot_be_represented_is_refused_and_nothing_is_written(t
     f.write_text(json.dumps(rec))
     good = CTGOV / "NCT00763412.json"  # imported in the same run: it must not be written either
     engine = make_engine(fresh_url(tmp_path, "trials_results_bad"))
-    m.Base.metadata.create_all(engine)
+    schema.metadata.create_all(engine)
     with pytest.raises(SourceError) as err:
         import_files(engine, [good, f])
     assert err.value.file.startswith("NCT05594173.json")

@@ -12,8 +12,8 @@ from streamlit.testing.v1 import AppTest
 from tests import portfolio_support, vega
 from tests.results_db import NEITHER, PUBLICATION_ONLY, WITH_RESULTS, build_results_database
 from tests.test_app import APP, app_database, md_tables, text_of
-from trialdb.db import make_engine
 from trialdb.queries import filter_options
+from trialdb.store.db import make_engine
 
 
 @pytest.fixture(scope="module")
@@ -164,7 +164,7 @@ def test_a_synthetic_portfolio_with_posted_results(tmp_path):
     from sqlalchemy.orm import Session
 
     from tests.results_db import fresh_url
-    from trialdb import results_models as r
+    from trialdb.results import models as r
     from trialdb.synthetic import generate
 
     url = fresh_url(tmp_path, "trials_results_synthetic")
@@ -201,7 +201,7 @@ def test_a_record_that_does_not_say_when_results_were_first_posted(tmp_path):
     record does not say when results were first posted, and nowhere read "on not stated in source"."""
     from tests.results_db import CTGOV, fresh_url
     from trialdb.build import build
-    from trialdb.importer import import_files
+    from trialdb.registry.importer import import_files
 
     record = json.loads((CTGOV / "NCT00763412.json").read_text())
     del record["protocolSection"]["statusModule"]["resultsFirstPostDateStruct"]
@@ -245,7 +245,7 @@ def test_two_groups_posted_under_one_title_keep_their_own_numbers(tmp_path):
     adverse-event totals and the measure table a row per group, each named with its place in the list."""
     from tests.results_db import CTGOV, fresh_url
     from trialdb.build import build
-    from trialdb.importer import import_files
+    from trialdb.registry.importer import import_files
 
     record = json.loads((CTGOV / "NCT00763412.json").read_text())
     rs = record["resultsSection"]

@@ -7,14 +7,14 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from dashboard import results_figures as rf
-from dashboard import results_frames as fr
+from dashboard.results import figures as rf
+from dashboard.results import frames as fr
 from tests import vega
 from tests.results_db import build_results_database
-from trialdb import results_queries as q
-from trialdb.db import make_engine
 from trialdb.queries import Filters
+from trialdb.results import queries as q
 from trialdb.statistics import wilson
+from trialdb.store.db import make_engine
 
 
 @pytest.fixture(scope="module")

@@ -68,8 +68,8 @@ def test_search_combines_with_the_filter(engine):
 
 def test_an_import_refreshes_the_index(tmp_path, db_path):
     """Imported trials (with an acronym, other names, collaborators) are found at once."""
-    from trialdb.db import make_engine
-    from trialdb.importer import import_files
+    from trialdb.registry.importer import import_files
+    from trialdb.store.db import make_engine
 
     db = tmp_path / "imported.sqlite3"
     shutil.copy(db_path, db)
@@ -89,10 +89,10 @@ def test_an_import_refreshes_the_index(tmp_path, db_path):
 def test_acronym_is_stored_with_its_source(tmp_path, db_path):
     from sqlalchemy.orm import Session
 
-    from trialdb import models as m
     from trialdb.check import check
-    from trialdb.db import make_engine
-    from trialdb.importer import import_files
+    from trialdb.registry.importer import import_files
+    from trialdb.store import models as m
+    from trialdb.store.db import make_engine
 
     db = tmp_path / "acronym.sqlite3"
     shutil.copy(db_path, db)
@@ -111,7 +111,7 @@ def test_acronym_is_stored_with_its_source(tmp_path, db_path):
 
 
 def test_synthetic_portfolio_is_searchable(tmp_path):
-    from trialdb.db import make_engine
+    from trialdb.store.db import make_engine
     from trialdb.synthetic import generate
 
     generate(f"sqlite:///{tmp_path / 's.sqlite3'}", n=120)

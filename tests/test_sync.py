@@ -27,14 +27,15 @@ from tests.sync_support import (
     seed_copy,
     seed_trial_record,
 )
-from trialdb import models as m
+from trialdb import schema
 from trialdb.build import build
-from trialdb.changes import list_changes
 from trialdb.check import check
-from trialdb.ctgov import RateLimit, RegistryError
-from trialdb.db import make_engine
 from trialdb.errors import SourceError
-from trialdb.freshness import is_fresh
+from trialdb.registry.changes import list_changes
+from trialdb.registry.client import RateLimit, RegistryError
+from trialdb.store import models as m
+from trialdb.store.db import make_engine
+from trialdb.store.freshness import is_fresh
 
 REAL = sorted(real_records())  # 9 real records: 4 single ones and 5 of a search page
 
@@ -55,7 +56,7 @@ def snapshot(url: str) -> dict:
     engine = make_engine(url, readonly=True)
     try:
         with Session(engine) as s:
-            out = {t.name: s.scalar(select(func.count()).select_from(t)) for t in m.Base.metadata.sorted_tables}
+            out = {t.name: s.scalar(select(func.count()).select_from(t)) for t in schema.metadata.sorted_tables}
             out["statuses"] = sorted(s.execute(select(m.Study.nct_id, m.Study.overall_status)).all())
             if engine.dialect.name == "sqlite":
                 out["integrity"] = s.connection().exec_driver_sql("PRAGMA integrity_check").scalar()
@@ -290,7 +291,7 @@ def test_seed_trials_keep_their_facts_and_the_registry_record_is_kept_beside(env
     srv.registry.studies["NCT02467504"] = rec
     report = run_sync(url, seed, srv)
     assert report.seed_kept == ["NCT02467504"] and "NCT02467504" not in report.new
-    from trialdb.changes import seed_registry_differences
+    from trialdb.registry.changes import seed_registry_differences
 
     engine = make_engine(url, readonly=True)
     try:
@@ -380,7 +381,7 @@ def test_rate_limit_spaces_requests():
 
 
 def test_the_default_query_comes_from_portfolio_toml():
-    from trialdb.sync import portfolio_term
+    from trialdb.registry.sync import portfolio_term
 
     term = portfolio_term()
     assert term.startswith("AREA[InterventionSearch](") and " AND AREA[ConditionSearch](" in term
@@ -404,7 +405,7 @@ def test_validation_works_from_any_thread():
     from concurrent.futures import ThreadPoolExecutor
 
     from tests.ctgov_server import FIXTURES
-    from trialdb.importer import document_from_text, validate_study
+    from trialdb.registry.importer import document_from_text, validate_study
 
     doc, studies = document_from_text("x.json", (FIXTURES / "NCT03418623.json").read_text())
     validate_study(studies[0][1], studies[0][0], doc)
@@ -417,10 +418,10 @@ def test_validation_works_from_any_thread():
 
 
 def test_the_summary_says_how_many_records_were_kept_and_set_aside_by_category(tmp_path):
-    """Every fetched record is decided (trialdb.portfolio): the summary counts the kept and, by category, the
+    """Every fetched record is decided (trialdb.portfolio.classifier): the summary counts the kept and, by category, the
     set aside, as the database's decisions say; an IL-2 receptor antibody trial is set aside, not dropped."""
     from tests.test_regimen_import import record
-    from trialdb.portfolio import CATEGORIES
+    from trialdb.portfolio.classifier import CATEGORIES
 
     seed = seed_copy(tmp_path)
     studies = {**real_records(), "NCT99000001": record("NCT99000001"),

@@ -12,8 +12,8 @@ from streamlit.testing.v1 import AppTest
 
 from tests.sync_support import synced_for_app
 from tests.test_app import APP, app_database, md_tables, text_of
-from trialdb.changes import list_changes
-from trialdb.db import make_engine
+from trialdb.registry.changes import list_changes
+from trialdb.store.db import make_engine
 
 
 @pytest.fixture(scope="module")

@@ -20,14 +20,9 @@ from pathlib import Path
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from trialdb import models as m
+from trialdb import schema
 from trialdb.check import CheckReport, check
-from trialdb.curation import load_curation
-from trialdb.db import REGISTRY, SEED_DIR, database_url, make_engine, sqlite_path
 from trialdb.errors import SourceError
-from trialdb.freshness import fingerprint, is_fresh, meta
-from trialdb.importer import FORMAT as IMPORT_FORMAT
-from trialdb.importer import import_documents, imported_documents
 from trialdb.load import (
     add_document,
     add_outcome,
@@ -38,11 +33,17 @@ from trialdb.load import (
     outcome_path,
     regimen_path,
 )
-from trialdb.parsers import parse_document
 from trialdb.readings import CURATED, PortfolioInputs, store_seed_decision
-from trialdb.registry import load_changes_file, registry_documents
+from trialdb.registry.folder import load_changes_file, registry_documents
+from trialdb.registry.importer import FORMAT as IMPORT_FORMAT
+from trialdb.registry.importer import import_documents, imported_documents
 from trialdb.search import refresh_search_index
-from trialdb.sources import Parsed
+from trialdb.sources.curation import load_curation
+from trialdb.sources.documents import Parsed
+from trialdb.sources.parsers import parse_document
+from trialdb.store import models as m
+from trialdb.store.db import REGISTRY, SEED_DIR, database_url, make_engine, sqlite_path
+from trialdb.store.freshness import fingerprint, is_fresh, meta
 
 CURATION = "curation.toml"
 
@@ -221,8 +222,8 @@ def build(url: str | None = None, seed_dir: Path = SEED_DIR) -> BuildResult:
             with engine.begin() as conn:
                 if engine.dialect.name == "postgresql":
                     conn.execute(text("SELECT pg_advisory_xact_lock(2465580)"))
-                m.Base.metadata.drop_all(conn)
-                m.Base.metadata.create_all(conn)
+                schema.metadata.drop_all(conn)
+                schema.metadata.create_all(conn)
                 report = _fill(conn, seed_dir, carried)
             return BuildResult(url, report)
         finally:
@@ -238,7 +239,7 @@ def _build_sqlite(path: Path, url: str, seed_dir: Path) -> BuildResult:
     engine = make_engine(f"sqlite:///{tmp}", scratch=True)
     try:
         with engine.begin() as conn:  # one transaction for the whole schema
-            m.Base.metadata.create_all(conn)
+            schema.metadata.create_all(conn)
         report = _fill(engine, seed_dir, carried)
         engine.dispose()
         with open(tmp, "rb") as fh:
@@ -262,7 +263,7 @@ def ensure_database(url: str | None = None, seed_dir: Path = SEED_DIR) -> str:
 
 
 def build_stale(url: str, seed_dir: Path = SEED_DIR) -> str:
-    """The build once trialdb.freshness.is_fresh has said no (the app asks it first, without importing this
+    """The build once trialdb.store.freshness.is_fresh has said no (the app asks it first, without importing this
     module: dashboard.data.engine). A SQLite file is built under its lock and only if another process has not
     built it meanwhile; returns the URL."""
     path = sqlite_path(url)

@@ -9,12 +9,12 @@ from dataclasses import dataclass, field
 from sqlalchemy import Connection, Engine, func, select
 from sqlalchemy.orm import Session
 
-from trialdb import models as m
-from trialdb.importer import FORMAT as JSON_FORMAT
-from trialdb.importer import json_fact_holds, studies_by_nct
 from trialdb.readings import DECISION_PATH, reading_failures
-from trialdb.results import RESULTS_PREFIX, stored_results_differ
-from trialdb.sources import leaves
+from trialdb.registry.importer import FORMAT as JSON_FORMAT
+from trialdb.registry.importer import json_fact_holds, studies_by_nct
+from trialdb.results.section import RESULTS_PREFIX, stored_results_differ
+from trialdb.sources.documents import leaves
+from trialdb.store import models as m
 
 
 @dataclass

@@ -8,8 +8,8 @@ import os
 import sys
 from pathlib import Path
 
-from trialdb.db import SEED_DIR, database_url, make_engine
 from trialdb.errors import SourceError
+from trialdb.store.db import SEED_DIR, database_url, make_engine
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -49,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"built {result.url}\n{result.report.summary()}")
             return 0
         if args.command == "import":
-            from trialdb.importer import import_files
+            from trialdb.registry.importer import import_files
 
             engine = make_engine(url)
             try:
@@ -64,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
             return _changes(args, engine)
         if args.command == "check":
             from trialdb.check import check
-            from trialdb.registry import changed_files
+            from trialdb.registry.folder import changed_files
 
             report = check(engine)
             report.files = changed_files(args.seed)  # record files changed since the sync wrote them
@@ -89,8 +89,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _sync(args: argparse.Namespace, url: str) -> int:
-    from trialdb.ctgov import DEFAULT_API, Client, RegistryError
-    from trialdb.sync import Progress, sync
+    from trialdb.registry.client import DEFAULT_API, Client, RegistryError
+    from trialdb.registry.sync import Progress, sync
 
     api = args.api or os.environ.get("TRIALDB_CTGOV_API") or DEFAULT_API
     client = Client(api, per_minute=args.rate, page_size=args.page_size)
@@ -116,7 +116,7 @@ def _sync(args: argparse.Namespace, url: str) -> int:
 def _changes(args: argparse.Namespace, engine) -> int:
     import json
 
-    from trialdb.changes import as_text, list_changes
+    from trialdb.registry.changes import as_text, list_changes
 
     if args.since:
         try:

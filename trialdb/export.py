@@ -13,11 +13,11 @@ from typing import Any
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, object_session
 
-from trialdb import models as m
 from trialdb.dosing.schedules import administration_days, is_complete, phases_from_json
 from trialdb.readings import phase_dicts
-from trialdb.results import drop_empty as _clean
-from trialdb.results import results_posted, section_record
+from trialdb.results.section import drop_empty as _clean
+from trialdb.results.section import results_posted, section_record
+from trialdb.store import models as m
 
 
 def _date(date: str | None, kind: str | None) -> dict | None:
@@ -102,7 +102,7 @@ def study_record(s: m.Study) -> dict:
     # API v2 has no list of countries (AACT derives its countries table from the locations): not exported.
     rec = {"protocolSection": ps, "hasResults": s.has_results}
     session = object_session(s)
-    if session is not None:  # the posted results, from their own tables (trialdb/results.py)
+    if session is not None:  # the posted results, from their own tables (trialdb/results/section.py)
         posted = results_posted(session, s.nct_id)
         if posted is not None:
             ps["statusModule"]["resultsFirstPostDateStruct"] = _date(*posted)

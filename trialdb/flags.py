@@ -5,7 +5,7 @@ database and in `export`) and shown as posted; where it breaks an expectation, a
 (`flags` table: nct_id, path, kind, value), the pages show the flag next to the value, and the value is left
 out of anything computed here (a sum, a percentage, a chart's mark, a sort). A flag never refuses a record:
 refusal is kept for what cannot be represented safely (not JSON, not a study, no valid NCT id, a required
-module missing, a JSON type the API never sends; see trialdb/importer.py and trialdb/results.py).
+module missing, a JSON type the API never sends; see trialdb/registry/importer.py and trialdb/results/section.py).
 
 API for other modules (add a kind here, with its test in tests/test_flags.py):
 - `KINDS`: key -> `FlagKind(key, sentence, source)`; `sentence(key)` the words the pages show.
@@ -13,23 +13,21 @@ API for other modules (add a kind here, with its test in tests/test_flags.py):
   `whole_number(text)`, `enrollment_placeholder(count)`; `usable_p_value(text)` for computing. Kinds decided
   where the record is read: "arm_names_unknown_intervention" and "enum_value_unknown" (trialdb/load.py,
   `Checks.enum`: an imported value of the API's token shape this version does not list).
-- `Flag` (the table) and `store(session, nct, flagged)` (adds a new study's flags), `flagged(...)` rows
-  as (path, kind, value) tuples, and `for_study(session, nct)` to read them back.
+- `store(session, nct, flagged)` (adds a new study's flags), `flagged(...)` rows
+  as (path, kind, value) tuples, and `for_study(session, nct)` to read them back. The table itself is
+  `trialdb.store.models.Flag`, with the other tables.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from sqlalchemy import ForeignKey, Text, select
-from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from trialdb.models import Base
-
-if TYPE_CHECKING:
-    from trialdb.models import Study
+from trialdb.store.models import Flag
 
 CTGOV_DEFINITIONS = "ClinicalTrials.gov results data element definitions (prsinfo/results_definitions.html)"
 
@@ -158,20 +156,6 @@ def placeholder_note(n: int) -> str:
     """The sentence a page shows when `n` (> 0) trials' enrolment is the placeholder and was left out."""
     trials = "1 trial's enrolment is" if n == 1 else f"{n:,} trials' enrolments are"
     return f"{trials} a registry placeholder ({ENROLLMENT_PLACEHOLDER}), left out."
-
-
-class Flag(Base):
-    """One posted value that breaks an expectation (kind in `KINDS`), kept as posted where it is stored."""
-
-    __tablename__ = "flags"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    nct_id: Mapped[str] = mapped_column(ForeignKey("studies.nct_id", ondelete="CASCADE"), index=True)
-    path: Mapped[str] = mapped_column(Text)  # the value's JSON path in the record, as in `provenance.path`
-    kind: Mapped[str]
-    value: Mapped[str | None] = mapped_column(Text)  # the value as posted (a number written as text)
-    # Never set (the flag names its study by nct_id): it tells the unit of work to write a new study before its
-    # flags in one flush (PostgreSQL checks the foreign key at once; an import flushes once, trialdb/ids.py).
-    study: Mapped[Study] = relationship()
 
 
 Flagged = tuple[str, str, Any]  # (path, kind, value as posted)

@@ -10,14 +10,15 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from trialdb import flags, results
-from trialdb import models as m
-from trialdb.bulk import add_rows
+from trialdb import flags
 from trialdb.enums import ENUMS
 from trialdb.errors import SourceError
 from trialdb.indications import match_condition
-from trialdb.sources import Parsed, Quote
+from trialdb.results import section as results
+from trialdb.sources.documents import Parsed, Quote
 from trialdb.statistics import derive_counts
+from trialdb.store import models as m
+from trialdb.store.bulk import add_rows
 
 MESH_PATH = "derivedSection.conditionBrowseModule.meshes"
 

@@ -25,7 +25,6 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session, selectinload
 
 from trialdb import flags, search
-from trialdb import models as m
 from trialdb.dosing.schedules import (
     administration_days,
     administrations_per_week,
@@ -36,6 +35,7 @@ from trialdb.dosing.schedules import (
 )
 from trialdb.dosing.units import basis
 from trialdb.indications import AREA_BY_CODE, AREAS
+from trialdb.store import models as m
 
 NOT_STATED = "not stated in source"
 # Inlined, not a bound parameter: PostgreSQL must see the same expression in SELECT and GROUP BY.
@@ -302,7 +302,7 @@ def _schedule(text: str | None) -> _Schedule:
 def also_matched(engine: Engine, f: Filters) -> pd.DataFrame:
     """Every study of the filter `f` (its indications, phases, statuses and search) that the registry query
     matched but the portfolio leaves out (its decision excludes it): nct_id, brief_title, indication,
-    category (a trialdb.portfolio.CATEGORIES key), reason, quote, path (the quote's JSON path in the record)
+    category (a trialdb.portfolio.classifier.CATEGORIES key), reason, quote, path (the quote's JSON path in the record)
     and source ("classifier" | "reviewed"), by category then NCT id."""
     S, D = m.Study, m.PortfolioDecision
     stmt = (select(S.nct_id, S.brief_title, S.indication_code.label("indication"), D.category, D.reason, D.quote,

@@ -1,5 +1,5 @@
 """Storing what the regimen reader read (trialdb.dosing.reader) and how the portfolio classifier decided
-(trialdb.portfolio) for each registry study, and checking both against the stored record.
+(trialdb.portfolio.classifier) for each registry study, and checking both against the stored record.
 
 Rows: one `regimens` row per Reading (`source` "read", `path` the JSON path of its quote relative to
 protocolSection, `facts`/`not_read`/`flags` JSON), one `portfolio_decisions` row per study. Provenance: the
@@ -24,13 +24,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from trialdb import models as m
-from trialdb.curation import registry_curation
 from trialdb.dosing.reader import Reading, read_regimens
 from trialdb.dosing.schedules import Phase, phases_to_json
 from trialdb.errors import SourceError
 from trialdb.load import add_regimen, regimen_path
-from trialdb.portfolio import Decision, decide, load_reviewed, seed_decision
+from trialdb.portfolio.classifier import Decision, decide, load_reviewed, seed_decision
+from trialdb.sources.curation import registry_curation
+from trialdb.store import models as m
 
 CURATION = "curation.toml"
 PORTFOLIO = "portfolio.toml"

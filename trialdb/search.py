@@ -4,7 +4,7 @@ One row per trial in `study_search`: its NCT id and the earlier NCT ids merged i
 titles, acronym, conditions, interventions and their other names, sponsors and collaborators, and its
 free text (brief summary, detailed description, eligibility criteria, arm and intervention descriptions),
 folded to lower case without accents. Free text is indexed as a reader reads it: the registry's Markdown
-undone (trialdb.registry_text), so "\\<126 mg/dL" as posted is found by "<126". The index is rebuilt
+undone (trialdb.registry.text), so "\\<126 mg/dL" as posted is found by "<126". The index is rebuilt
 whole by `refresh_search_index` wherever studies are written: at the end of a build (build._fill), at
 the end of every import (importer.import_documents, so `import_files` and a registry sync both
 refresh it), and after a synthetic portfolio is generated. Code that writes studies another way must
@@ -27,8 +27,8 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import ColumnElement
 from sqlalchemy.sql.sqltypes import NullType
 
-from trialdb import models as m
-from trialdb.registry_text import plain_text
+from trialdb.registry.text import plain_text
+from trialdb.store import models as m
 
 TABLE = "study_search"
 MAX_CHARS = 200  # a longer search is cut here (the sidebar says so)

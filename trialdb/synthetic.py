@@ -17,12 +17,13 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from trialdb import models as m
-from trialdb.db import make_engine, sqlite_path
+from trialdb import schema
 from trialdb.indications import BY_CODE
-from trialdb.portfolio import decide
+from trialdb.portfolio.classifier import decide
 from trialdb.readings import PortfolioInputs, decision_row, store_registry_study
 from trialdb.search import refresh_search_index
+from trialdb.store import models as m
+from trialdb.store.db import make_engine, sqlite_path
 
 # 30 indications in the 7 disease areas of trialdb.indications, weighted towards where low-dose IL-2
 # is tried most (SLE, RA, T1D, GVHD); each one has at least one trial (the first 30 trials take one each).
@@ -80,8 +81,8 @@ def generate(url: str, n: int = 10_000, seed: int = 2026) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.unlink(missing_ok=True)
     engine = make_engine(url)
-    m.Base.metadata.drop_all(engine)
-    m.Base.metadata.create_all(engine)
+    schema.metadata.drop_all(engine)
+    schema.metadata.create_all(engine)
     rng = random.Random(seed)
     with Session(engine) as s:
         doc = m.Document(name="synthetic", format="synthetic portfolio", sha256="-",
@@ -207,7 +208,7 @@ def _publication(rng: random.Random, k: int, nct: str, doc_id: int) -> m.Publica
     return pub
 
 
-# --- posted registry results (trialdb/results_models.py), shaped like the real ones -------------------------
+# --- posted registry results (trialdb/results/models.py), shaped like the real ones -------------------------
 
 RESULTS_SHARE = 0.4  # of completed trials: results posted on the registry
 EVENT_TERMS = [("Injection site reaction", "General disorders"), ("Fever", "General disorders"),
@@ -227,7 +228,7 @@ def add_synthetic_results(session: Session, seed: int = 2026) -> int:
     in by core inserts with explicit ids: the ORM would take minutes at this size. Returns the trials."""
     from sqlalchemy import insert, select
 
-    from trialdb import results_models as r
+    from trialdb.results import models as r
 
     rng = random.Random(seed + 12)  # its own stream: the trials themselves stay as they were
     ncts = [n for n in session.scalars(select(m.Study.nct_id).where(m.Study.overall_status == "COMPLETED")
@@ -330,11 +331,11 @@ def add_changes(url: str, n: int = 5_000, seed: int = 11) -> None:
 
     from sqlalchemy import select
 
-    from trialdb.changes import NEW_TRIAL, TRACKED, to_json
-    from trialdb.freshness import META_API, META_AT, META_QUERY
+    from trialdb.registry.changes import NEW_TRIAL, TRACKED, to_json
+    from trialdb.store.freshness import META_API, META_AT, META_QUERY
 
     engine = make_engine(url)
-    m.Base.metadata.create_all(engine)
+    schema.metadata.create_all(engine)
     rng = random.Random(seed)
     start = dt.datetime(2026, 6, 1, 5, 17, tzinfo=dt.UTC)
     syncs = [(start + dt.timedelta(weeks=w)).isoformat(timespec="milliseconds").replace("+00:00", "Z")

@@ -9,8 +9,8 @@ import pytest
 from tests.browser.conftest import SCREENSHOTS
 from tests.browser_support import StreamlitServer, full_screenshot, wait_ready
 from tests.sync_support import synced_for_app
-from trialdb.changes import list_changes
-from trialdb.db import make_engine
+from trialdb.registry.changes import list_changes
+from trialdb.store.db import make_engine
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,7 @@ from __future__ import annotations
 from sqlalchemy import ForeignKey, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from trialdb.models import Base
+from trialdb.store.models import Base
 
 # One spelling per kind of result group (AACT's result_type values).
 FLOW, BASELINE, OUTCOME, EVENTS = "Participant Flow", "Baseline", "Outcome", "Reported Event"

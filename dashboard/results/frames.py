@@ -1,4 +1,4 @@
-"""Pure functions from the registry's posted results (trialdb/results_queries.py) to the frames the Outcomes
+"""Pure functions from the registry's posted results (trialdb/results/queries.py) to the frames the Outcomes
 page draws and lists. Posted values stay the strings the registry wrote; a number parsed from one is used
 only to place a mark on a chart. Percentages and intervals computed here say so in their column names."""
 
@@ -290,7 +290,7 @@ def forest_table(forest: pd.DataFrame) -> pd.DataFrame:
 
 
 def count_totals(values: pd.DataFrame) -> tuple[pd.DataFrame, int]:
-    """From posted counts of participants (trialdb.results_queries.count_measure_values) to the rows a
+    """From posted counts of participants (trialdb.results.queries.count_measure_values) to the rows a
     forest takes: measures with one value per group (no classes or categories) whose count and
     denominator are whole numbers, the count not above it. Also how many measures were left out."""
     cols = ["nct_id", "brief_title", "indication", "results_first_posted_date", "group_position", "group",

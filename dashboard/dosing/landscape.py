@@ -1,6 +1,6 @@
 """The dosing landscape: every IL-2 arm of the portfolio on one chart, dose per administration against
 administrations per week, flat, per-m² and per-kg doses in separate panels (never on one axis), coloured by
-the selection's palette. Pure functions from the regimens frame (dashboard/dosing_view.py describes it) to a
+the selection's palette. Pure functions from the regimens frame (dashboard/dosing/view.py describes it) to a
 frame, Vega-Lite charts (a panel each) and the table beneath them. No Streamlit here."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from dashboard import dosing_view as dv
+from dashboard.dosing import view as dv
 from dashboard.figures import vl_legend, vl_title, vl_top
 from dashboard.theme import Palette, palette_of_codes
 

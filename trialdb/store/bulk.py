@@ -5,21 +5,28 @@ after its next flush, one executemany a table for a whole import.
 Why: at 1,000 synced records a build stores tens of thousands of such rows; as ORM objects they made
 most of its time (object construction, attribute events, the unit of work's bookkeeping). Rows here are
 never read back as objects in the session that adds them; other rows may point at them only by an id
-given ahead (trialdb/ids.py `reserve_ids`). After the flush their parents (the studies just flushed) are
+given ahead (trialdb/store/ids.py `reserve_ids`). After the flush their parents (the studies just flushed) are
 in the database, so foreign keys hold on every engine. Within a table rows are written in the order
 added (their database ids follow it, as the ORM's would); tables in the order of their foreign keys."""
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from sqlalchemy import Table, event, insert
 from sqlalchemy.orm import Session
 
-from trialdb.models import Base
+from trialdb.store.models import Base
 
 _KEY = "trialdb_pending_rows"
-_ORDER = {t.name: i for i, t in enumerate(Base.metadata.sorted_tables)}
+
+
+@functools.cache
+def _order() -> dict[str, int]:
+    """Each table's place in the order of foreign keys: read on first use, when every table's module (this
+    package's, trialdb.results.models ...) has been imported by whoever holds rows for it."""
+    return {t.name: i for i, t in enumerate(Base.metadata.sorted_tables)}
 
 
 def add_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
@@ -36,7 +43,7 @@ def write_rows(session: Session) -> None:
     if not pending:
         return
     conn = session.connection()
-    for name in sorted(pending, key=_ORDER.__getitem__):
+    for name in sorted(pending, key=_order().__getitem__):
         table, rows = pending[name]
         _write(conn, table, rows)
 

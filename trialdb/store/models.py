@@ -326,7 +326,7 @@ class Regimen(Base):
 
 
 class PortfolioDecision(Base):
-    """Whether a study belongs to the low-dose IL-2 portfolio (trialdb.portfolio): its category (a
+    """Whether a study belongs to the low-dose IL-2 portfolio (trialdb.portfolio.classifier): its category (a
     portfolio.CATEGORIES key), the reason, and the verbatim words that decide it with their JSON path
     (relative to protocolSection); `source` "classifier" | "reviewed" (seed_data/portfolio.toml) | "seed".
     A study without a row (a database built before this table) counts as included."""
@@ -421,7 +421,7 @@ Index("ix_studies_filters", Study.indication_code, Study.phase, Study.overall_st
 
 class StudyChange(Base):
     """One difference a registry sync found between a trial's stored record and the one it fetched
-    (trialdb.changes): `field` is the API v2 path, `old`/`new` the values as JSON text (NULL: not in the
+    (trialdb.registry.changes): `field` is the API v2 path, `old`/`new` the values as JSON text (NULL: not in the
     record). A trial new to the database is one change with field "study" and no old value. Not a foreign
     key to studies: the history outlives a record."""
 
@@ -445,7 +445,16 @@ class SeedRegistryRecord(Base):
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"))
 
 
-# The registry's posted results live in their own module (many tables, one concept); imported here so
-# that Base.metadata holds them wherever the models are used.
-from trialdb import flags as _flags  # noqa: E402,F401  (registers the flags table)
-from trialdb import results_models as _results_models  # noqa: E402,F401  (registers the tables)
+class Flag(Base):
+    """One posted value that breaks an expectation (kind in `trialdb.flags.KINDS`, which holds the rules), kept as
+    posted where it is stored."""
+
+    __tablename__ = "flags"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    nct_id: Mapped[str] = mapped_column(ForeignKey("studies.nct_id", ondelete="CASCADE"), index=True)
+    path: Mapped[str] = mapped_column(Text)  # the value's JSON path in the record, as in `provenance.path`
+    kind: Mapped[str]
+    value: Mapped[str | None] = mapped_column(Text)  # the value as posted (a number written as text)
+    # Never set (the flag names its study by nct_id): it tells the unit of work to write a new study before its
+    # flags in one flush (PostgreSQL checks the foreign key at once; an import flushes once, trialdb/store/ids.py).
+    study: Mapped[Study] = relationship()

@@ -7,10 +7,9 @@ from __future__ import annotations
 import pandas as pd
 from sqlalchemy import Engine, case, func, select
 
-from trialdb import flags
-from trialdb import models as m
-from trialdb import results_models as r
 from trialdb.queries import Filters, _frame
+from trialdb.results import models as r
+from trialdb.store import models as m
 
 MEASURE_ORDER = {"PRIMARY": 0, "SECONDARY": 1, "OTHER_PRE_SPECIFIED": 2, "POST_HOC": 3}
 
@@ -55,7 +54,7 @@ def measure_data(engine: Engine, measure_id: int) -> dict[str, pd.DataFrame]:
         where = conn.execute(select(r.OutcomeMeasure.nct_id, r.OutcomeMeasure.position)
                              .where(r.OutcomeMeasure.id == measure_id)).first()
     prefix = f"resultsSection.outcomeMeasuresModule.outcomeMeasures[{where[1] if where else -1}]."
-    F = flags.Flag
+    F = m.Flag
     found = _frame(engine, select(F.path, F.kind, F.value)
                    .where(F.nct_id == (where[0] if where else ""), F.path.startswith(prefix, autoescape=True))
                    .order_by(F.id))

@@ -3,11 +3,11 @@ file in seed_data/registry/, import it through the import path, and record what 
 
 In order, and why:
 1. Fetch every page (or every --nct record). Nothing is written before the registry has answered in
-   full: a fault (trialdb.ctgov.RegistryError) ends the sync here, the database untouched.
+   full: a fault (trialdb.registry.client.RegistryError) ends the sync here, the database untouched.
 2. Validate each record with every check the import makes. A record with an invalid NCT id or a value
    that cannot be stored safely (a JSON type the API never sends) is refused: named in the summary, never
    written; the others go on. An enum value this version does not know is kept and flagged (trialdb/load.py).
-3. In one transaction: compare each record with the stored one (trialdb.changes), import it (a seed
+3. In one transaction: compare each record with the stored one (trialdb.registry.changes), import it (a seed
    trial's registry record is kept beside the seed facts, never over them), add the changes, the sync's
    meta keys, and write the record files and changes.json (each tmp + os.replace) before the commit.
    SQLite: on a copy of the database made aside, swapped in with os.replace, as `build` does, so a sync
@@ -34,14 +34,21 @@ from typing import Any
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from trialdb import changes as ch
-from trialdb import models as m
+from trialdb import schema
 from trialdb.build import build_lock, ensure_database
-from trialdb.ctgov import DEFAULT_API, NCT_ID, Client, RegistryError
-from trialdb.db import REGISTRY, SEED_DIR, database_url, make_engine, sqlite_path
 from trialdb.errors import SourceError
-from trialdb.freshness import META_API, META_AT, META_ID, META_QUERY, fingerprint
-from trialdb.importer import (
+from trialdb.portfolio.classifier import CATEGORIES
+from trialdb.readings import PortfolioInputs
+from trialdb.registry import changes as ch
+from trialdb.registry.client import DEFAULT_API, NCT_ID, Client, RegistryError
+from trialdb.registry.folder import (
+    CHANGES_FILE,
+    PORTFOLIO,
+    changes_document,
+    update_manifest,
+    write_atomically,
+)
+from trialdb.registry.importer import (
     document_from_text,
     import_documents,
     one_copy_each,
@@ -49,15 +56,9 @@ from trialdb.importer import (
     stored_record,
     validate_study,
 )
-from trialdb.portfolio import CATEGORIES
-from trialdb.readings import PortfolioInputs
-from trialdb.registry import (
-    CHANGES_FILE,
-    PORTFOLIO,
-    changes_document,
-    update_manifest,
-    write_atomically,
-)
+from trialdb.store import models as m
+from trialdb.store.db import REGISTRY, SEED_DIR, database_url, make_engine, sqlite_path
+from trialdb.store.freshness import META_API, META_AT, META_ID, META_QUERY, fingerprint
 
 OVERLAP = dt.timedelta(days=1)  # an incremental sync asks again for the last day before the previous one
 
@@ -87,7 +88,7 @@ class SyncReport:
     repeats: list[str] = field(default_factory=list)  # a record sent twice with different content: which was kept
     changes: int = 0
     sync_id: str = ""
-    # Each imported record's portfolio category (trialdb.portfolio.CATEGORIES key) and whether it is kept.
+    # Each imported record's portfolio category (trialdb.portfolio.classifier.CATEGORIES key) and whether it is kept.
     portfolio: dict[str, tuple[str, bool]] = field(default_factory=dict)
 
     @property
@@ -212,7 +213,7 @@ def _kept_text(folder: Path, nct: str, study: Any) -> str | None:
 
 def validate(fetched: list[tuple[str, Any]], report: SyncReport, folder: Path) -> list[Accepted]:
     """Records that pass every import check; the others are refused (named, with the reason). A record the
-    registry sent twice is kept once, by the import's rule (trialdb.importer.one_copy_each): the copy with the
+    registry sent twice is kept once, by the import's rule (trialdb.registry.importer.one_copy_each): the copy with the
     latest lastUpdatePostDate, on a tie the later; a dropped copy that differs is named in the summary."""
     accepted: list[Accepted] = []
     studies = [study for _, study in fetched]
@@ -289,7 +290,7 @@ def write(url: str, accepted: list[Accepted], report: SyncReport, seed_dir: Path
     if path is None:
         engine = make_engine(url)
         try:
-            m.Base.metadata.create_all(engine)  # the new tables, in a database built before them
+            schema.metadata.create_all(engine)  # the new tables, in a database built before them
             with engine.begin() as conn:
                 if engine.dialect.name == "postgresql":
                     conn.execute(text("SELECT pg_advisory_xact_lock(2465580)"))
@@ -302,7 +303,7 @@ def write(url: str, accepted: list[Accepted], report: SyncReport, seed_dir: Path
         tmp = _copy_aside(path)
         engine = make_engine(f"sqlite:///{tmp}", scratch=True)
         try:
-            m.Base.metadata.create_all(engine)
+            schema.metadata.create_all(engine)
             with Session(engine, autoflush=False) as session, session.begin():
                 _apply(session, accepted, report, seed_dir, detected, api)
             engine.dispose()

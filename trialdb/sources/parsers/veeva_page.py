@@ -7,8 +7,8 @@ import re
 
 from trialdb.enums import normalise
 from trialdb.errors import SourceError
-from trialdb.parsers.common import Page, age, bullet_items, count
-from trialdb.sources import Parsed, SourceDocument
+from trialdb.sources.documents import Parsed, SourceDocument
+from trialdb.sources.parsers.common import Page, age, bullet_items, count
 
 HEADINGS = {
     "Menu", "Status and phase", "Conditions", "Treatments", "Study type", "Funder types", "Identifiers",

@@ -60,9 +60,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from trialdb import prefilter
-from trialdb.ctgov import NCT_ID
 from trialdb.errors import SourceError
+from trialdb.portfolio import prefilter
+from trialdb.registry.client import NCT_ID
 
 CATEGORIES: dict[str, str] = {
     "low-dose": "Low-dose IL-2",
@@ -202,7 +202,7 @@ WORDINGS: tuple[Wording, ...] = (
             + r"\s*(?:\([^)]*\))?\s*(?:,|and|/)\s*(?:IL|interleukin)[- ]?\d+\b",
             "IL-2 is one of several cytokines measured, not given"),
 )
-# Each wording with its compiled pattern and the strings a text must hold for it to match (trialdb.prefilter):
+# Each wording with its compiled pattern and the strings a text must hold for it to match (trialdb.portfolio.prefilter):
 # a substring test first, the search only where it can match. The same hits, in a fraction of the time.
 _COMPILED = tuple((w, re.compile(w.pattern, re.IGNORECASE), prefilter.needles(w.pattern)) for w in WORDINGS)
 

@@ -30,16 +30,17 @@ from typing import Any
 from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import Session
 
-from trialdb import flags, results
-from trialdb import models as m
-from trialdb.db import SEED_DIR
+from trialdb import schema
 from trialdb.errors import SourceError
-from trialdb.ids import give_ids
 from trialdb.load import add_provenance, add_study
-from trialdb.parsers.common import iso_date
 from trialdb.readings import PortfolioInputs, store_registry_study
+from trialdb.results import section as results
 from trialdb.search import refresh_search_index
-from trialdb.sources import Parsed, Quote, SourceDocument, leaves
+from trialdb.sources.documents import Parsed, Quote, SourceDocument, leaves
+from trialdb.sources.parsers.common import iso_date
+from trialdb.store import models as m
+from trialdb.store.db import SEED_DIR
+from trialdb.store.ids import give_ids
 
 FORMAT = "ClinicalTrials.gov API v2 JSON"
 REQUIRED = ("identificationModule", "statusModule", "conditionsModule")
@@ -48,7 +49,7 @@ DATES = ("startDateStruct", "primaryCompletionDateStruct", "completionDateStruct
 # sends for each (API v2 data model: enrollmentInfo.count is an integer, healthyVolunteers a boolean). A
 # value of another JSON type ("24", 24.5, true for a count) is refused with its path: stored as it is, it
 # would be a string in an INTEGER column (SQLite keeps it) or a count truncated or made up on the pages.
-# The results section's numbers are checked the same way by trialdb.results.SCHEMA.
+# The results section's numbers are checked the same way by trialdb.results.section.SCHEMA.
 TYPED: dict[tuple[str, ...], type] = {("designModule", "enrollmentInfo", "count"): int,
                                       ("eligibilityModule", "healthyVolunteers"): bool}
 
@@ -88,7 +89,7 @@ class ImportReport:
     files: int = 0
     seed_kept: list[str] = field(default_factory=list)  # registry records of seed trials: kept aside
     repeats: list[str] = field(default_factory=list)  # a study given twice with different content (one_copy_each)
-    # Portfolio category (trialdb.portfolio.CATEGORIES key) of each study stored, and whether it is included.
+    # Portfolio category (trialdb.portfolio.classifier.CATEGORIES key) of each study stored, and whether it is included.
     categories: dict[str, tuple[str, bool]] = field(default_factory=dict)
 
     def summary(self) -> str:
@@ -255,7 +256,7 @@ def validate_study(study: Any, where: str, doc: SourceDocument) -> Parsed:
             # One in-memory database for the process, shared by every thread (the app builds on its own
             # thread), used by one validation at a time.
             _SCRATCH = create_engine("sqlite://", poolclass=StaticPool, connect_args={"check_same_thread": False})
-            m.Base.metadata.create_all(_SCRATCH)
+            schema.metadata.create_all(_SCRATCH)
         _validate_in(_SCRATCH, parsed, doc, where)
     return parsed
 
@@ -317,7 +318,7 @@ def import_documents(session: Session, docs: list[tuple[SourceDocument, list[tup
             if old is not None:
                 session.delete(old)
                 session.execute(delete(m.Provenance).where(m.Provenance.subject == nct))
-                session.execute(delete(flags.Flag).where(flags.Flag.nct_id == nct))
+                session.execute(delete(m.Flag).where(m.Flag.nct_id == nct))
                 results.delete_results(session, nct)
                 session.flush()
             st = add_study(session, p, row, where)
@@ -342,7 +343,7 @@ def import_files(engine: Engine, paths: list[Path], inputs: PortfolioInputs | No
     portfolio decisions and curated registry regimens (default: from seed_data/). SourceError names the file
     and JSON path of what cannot be stored, and nothing is written."""
     docs = [read_file(p) for p in paths]  # every file read and checked before anything is written
-    m.Base.metadata.create_all(engine)
+    schema.metadata.create_all(engine)
     with Session(engine) as session, session.begin():
         if session.get(m.Meta, "origin") is None:
             session.add(m.Meta(key="origin", value="import"))

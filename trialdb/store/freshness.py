@@ -14,10 +14,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from trialdb import models as m
-from trialdb.db import REGISTRY, SEED_DIR, make_engine, sqlite_path
+from trialdb.store import models as m
+from trialdb.store.db import REGISTRY, SEED_DIR, make_engine, sqlite_path
 
-PACKAGE = Path(__file__).resolve().parent
+PACKAGE = Path(__file__).resolve().parents[1]  # trialdb/
 # Meta keys of the last successful sync: its time (UTC), query, API and id.
 META_AT, META_QUERY, META_API, META_ID = "registry_synced_at", "registry_sync_query", "registry_sync_api", "registry_sync_id"
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from trialdb.errors import SourceError
-from trialdb.sources import Parsed, Quote, SourceDocument
+from trialdb.sources.documents import Parsed, Quote, SourceDocument
 
 ROW = re.compile(r"^([A-Za-z_]+) \| (.*?) ?\|$", re.M)
 REQUIRED = ("title", "author", "description", "url", "publishDate", "spelling", "topic", "publisher")

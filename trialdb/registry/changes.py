@@ -15,9 +15,9 @@ import pandas as pd
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from trialdb import models as m
 from trialdb.enums import label
-from trialdb.freshness import META_API, META_AT, META_QUERY
+from trialdb.store import models as m
+from trialdb.store.freshness import META_API, META_AT, META_QUERY
 
 PS = "protocolSection"
 # At least what the issue names: status (and why stopped), phases, enrolment (count and type), the three
@@ -149,7 +149,7 @@ def seed_registry_differences(engine: Engine, nct_id: str) -> list[SeedDifferenc
     """Where the registry record kept beside a seed trial differs from the seed documents' facts (the
     tracked fields; the seed's facts are exported in the registry's shape to compare like with like)."""
     from trialdb.export import study_record
-    from trialdb.importer import studies_by_nct
+    from trialdb.registry.importer import studies_by_nct
 
     with Session(engine) as session:
         link = session.get(m.SeedRegistryRecord, nct_id)

@@ -8,7 +8,7 @@ from typing import Literal, overload
 
 from trialdb.enums import normalise
 from trialdb.errors import SourceError
-from trialdb.sources import Line, Parsed, SourceDocument
+from trialdb.sources.documents import Line, Parsed, SourceDocument
 
 
 class Page:

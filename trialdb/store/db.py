@@ -9,10 +9,10 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 SEED_DIR = REPO / "seed_data"
 DEFAULT_DB = REPO / "var" / "trials.sqlite3"
-REGISTRY = "registry"  # folder of seed_data/ holding the records `sync` fetched (trialdb.registry)
+REGISTRY = "registry"  # folder of seed_data/ holding the records `sync` fetched (trialdb.registry.folder)
 
 
 def default_db_path() -> Path:

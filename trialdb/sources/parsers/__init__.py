@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from trialdb.errors import SourceError
-from trialdb.parsers import catalogue, ctgov_page, veeva_page
-from trialdb.sources import Parsed, SourceDocument
+from trialdb.sources.documents import Parsed, SourceDocument
+from trialdb.sources.parsers import catalogue, ctgov_page, veeva_page
 
 FORMATS = (veeva_page, ctgov_page, catalogue)
 

@@ -19,13 +19,13 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from trialdb import changes as ch
-from trialdb import models as m
-from trialdb.ctgov import NCT_ID
-from trialdb.db import REGISTRY
 from trialdb.errors import SourceError
-from trialdb.freshness import META_API, META_AT, META_ID, META_QUERY
-from trialdb.importer import read_file
+from trialdb.registry import changes as ch
+from trialdb.registry.client import NCT_ID
+from trialdb.registry.importer import read_file
+from trialdb.store import models as m
+from trialdb.store.db import REGISTRY
+from trialdb.store.freshness import META_API, META_AT, META_ID, META_QUERY
 
 CHANGES_FILE = "changes.json"
 MANIFEST = "SHA256SUMS"  # sha256 of each record file as the sync wrote it: "<hex>  NCT........json" a line

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import data, filters, results_frames, ui
+from dashboard import data, filters, ui
+from dashboard.results import frames as results_frames
 from trialdb.enums import label
 
 MEASURE_CHOICES = 1000

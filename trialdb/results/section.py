@@ -1,5 +1,5 @@
 """The registry's posted results (API v2 `resultsSection`): which keys are modelled, their checks, the rows
-they become (trialdb/results_models.py) and the same keys given back in the API's shape.
+they become (trialdb/results/models.py) and the same keys given back in the API's shape.
 
 One schema (`SCHEMA`) names every modelled key and its JSON type. It decides what an import reads and
 quotes (each modelled leaf gets provenance: file and JSON path, checked by `python -m trialdb check`),
@@ -17,12 +17,12 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from trialdb import flags
-from trialdb import results_models as r
-from trialdb.bulk import add_rows
 from trialdb.errors import SourceError
-from trialdb.ids import reserve_ids
-from trialdb.parsers.common import iso_date
-from trialdb.sources import leaves
+from trialdb.results import models as r
+from trialdb.sources.documents import leaves
+from trialdb.sources.parsers.common import iso_date
+from trialdb.store.bulk import add_rows
+from trialdb.store.ids import reserve_ids
 
 S, N, B = str, int, bool  # JSON leaf types of the schema: string, number (integer), boolean
 
@@ -313,7 +313,7 @@ class _Groups(dict):
 def add_results(session: Session, nct: str, record: dict) -> None:
     """Rows for a parsed record's modelled `resultsSection` (already checked by `section_of`), for a study
     that has none stored (a replaced study's are deleted first: `delete_results`), written after the
-    session's next flush with the study's row (`_Rows`, trialdb/bulk.py)."""
+    session's next flush with the study's row (`_Rows`, trialdb/store/bulk.py)."""
     section = record.get("resultsSection")
     if not section:
         return

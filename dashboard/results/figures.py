@@ -1,4 +1,4 @@
-"""Pure functions from the registry-results frames (dashboard/results_frames.py) to figures (a posted measure in
+"""Pure functions from the registry-results frames (dashboard/results/frames.py) to figures (a posted measure in
 Vega-Lite, the rest in Plotly). Marks sit at the posted values; their labels are the posted strings; anything
 computed here says so in the title."""
 
@@ -12,7 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.figures import _layout, vl_legend, vl_title, vl_top
-from dashboard.results_frames import posted_dispersion
+from dashboard.results.frames import posted_dispersion
 from dashboard.theme import Palette, ink_on, palette_of_codes, result_group_colour
 
 

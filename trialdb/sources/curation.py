@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from trialdb.db import REGISTRY
 from trialdb.dosing.schedules import Phase
 from trialdb.errors import SourceError
-from trialdb.sources import Quote, SourceDocument
+from trialdb.sources.documents import Quote, SourceDocument
+from trialdb.store.db import REGISTRY
 
 ROLES = ("active", "placebo", "background")
 REGISTRY_PREFIX = f"{REGISTRY}/"

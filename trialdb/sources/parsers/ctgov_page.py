@@ -7,8 +7,8 @@ import re
 
 from trialdb.enums import normalise
 from trialdb.errors import SourceError
-from trialdb.parsers.common import Page, age, bullet_items, count, iso_date
-from trialdb.sources import Line, Parsed, SourceDocument
+from trialdb.sources.documents import Line, Parsed, SourceDocument
+from trialdb.sources.parsers.common import Page, age, bullet_items, count, iso_date
 
 FIELDS = {
     "Study Results", "Recruitment Status", "Clinical Phase", "Total Enrollment", "Study Classification",

@@ -3,7 +3,8 @@
 # and again on a throwaway PostgreSQL server on 127.0.0.1 (tests/pg_server.py starts and removes it).
 # Installs, only where missing: Debian's Chromium and PostgreSQL (apt-get); a virtual environment in
 # .venv with the pinned app and test requirements. Lint (ruff) and types (mypy) run first and stop the
-# run on a finding. Extra arguments go to pytest.
+# run on a finding; at the end, the work tree must be as the run found it.
+# Extra arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,6 +20,11 @@ fi
 python=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$python" -m venv .venv
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.txt -r requirements-test.txt
+
+# Nothing stray: the run must leave the work tree as it found it (a test or script once wrote a database into
+# it, and it was committed). What `git status` shows now is compared with what it shows at the end.
+tree_state() { git status --porcelain --untracked-files=all 2>/dev/null || true; }
+tree_before=$(tree_state)
 
 echo "== lint (ruff) and types (mypy)"
 .venv/bin/ruff check .
@@ -55,3 +61,11 @@ pass_ok "$rc" || exit "$rc"
 rc=0; .venv/bin/python -m pytest tests/browser/test_many_users.py "$@" || rc=$?
 pass_ok "$rc" || exit "$rc"
 rm -rf "$logs"
+echo "== nothing stray: the work tree as the run found it"
+tree_after=$(tree_state)
+if [ "$tree_before" != "$tree_after" ]; then
+  echo "the test run changed the work tree (git status --porcelain, before and after):"
+  diff <(printf '%s\n' "$tree_before") <(printf '%s\n' "$tree_after") || true
+  exit 1
+fi
+echo "git status: as before the run"

@@ -2,8 +2,8 @@
 # Install what the tests need and run the whole suite, browser tests included: on SQLite (the default),
 # and again on a throwaway PostgreSQL server on 127.0.0.1 (tests/pg_server.py starts and removes it).
 # Installs, only where missing: Debian's Chromium and PostgreSQL (apt-get); a virtual environment in
-# .venv with the pinned app and test requirements. Lint (ruff) and types (mypy) run first and stop the
-# run on a finding; at the end, the work tree must be as the run found it.
+# .venv with the pinned app and test requirements. Lint (ruff), types (mypy) and the GitHub workflows (zizmor,
+# offline) run first and stop the run on a finding; at the end, the work tree must be as the run found it.
 # Extra arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,9 +26,10 @@ python=${PYTHON:-python3}
 tree_state() { git status --porcelain --untracked-files=all 2>/dev/null || true; }
 tree_before=$(tree_state)
 
-echo "== lint (ruff) and types (mypy)"
+echo "== lint (ruff), types (mypy) and the workflows (zizmor, offline)"
 .venv/bin/ruff check .
 .venv/bin/mypy
+.venv/bin/zizmor --offline --persona=pedantic --strict-collection .github/workflows/
 
 # The suite runs on SQLite (the default) and again on PostgreSQL, in two steps that keep a two-core
 # machine busy (CI must stay under 20 minutes):

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from trialdb.dosing.reader import Reading, read_regimens, reading_from_json, reading_to_json
 from trialdb.dosing.schedules import Phase, is_complete
-from trialdb.dosing.units import numbers_in
+from trialdb.dosing.units import numbers_in, parse_number
 
 FIXTURES = [*Path("tests/fixtures/ctgov").glob("*.json"), *Path("/work/shared/fixtures/quirks").glob("*.json")]
 
@@ -224,11 +224,11 @@ CASES = [
     # Hartemann 2013 as summarised in J Immunol 2019 table 1 (PMC6986328): "followed for 60 days" is follow-up
     ("Hartemann-table", "SC, 0.33, 1 or 3 million IU per day, for a 5-day course, followed for 60 days",
      None, None, "subcutaneous", (P(1, 5),), {"dose": "several doses listed"}),
-    # NCT05605665 arm description (crick.ai registry mirror): "10\\~6" (an escaped tilde for the power sign) and
-    # "once twice a week" - neither is read
+    # NCT05605665 arm description (crick.ai registry mirror): "10\\~6" (the registry's escaped tilde where the power
+    # sign was) is one million (issue 32); "once twice a week" is still not read
     ("NCT05605665", "low dose interleukin-2 injected subcutaneously, at a dose of 1 x 10\\~6 IU once twice a week, "
                     "for 12 weeks.",
-     None, None, "subcutaneous", (P(None, 84),), {"dose": "garbled", "phases[0].every_days": "once twice"}),
+     1.0, "million IU", "subcutaneous", (P(None, 84),), {"phases[0].every_days": "once twice"}),
     # NCT00554515 (SELECT, trials.co mirror): high-dose IL-2, every 8 hours; "IL2, 600,000" is not a list of doses
     ("NCT00554515", "Participants received high-dose (HD) IL2, 600,000 IU/kg/dose (Prometheus Laboratories Inc.) i.v. "
                     "every 8 hours for 5 days (maximum of 14 doses) beginning on day 1 and again on day 15.",
@@ -391,8 +391,12 @@ def test_il2_receptor_antibody_is_not_read_as_il2():
 # --- property: numbers of a dose are in its quote, quotes are verbatim -----------------------------------------
 
 NUMS = st.sampled_from(["0·33", "0.5", "1", "1.5", "2", "3", "100,000", "1,500,000", "0.26", "half", "1106", "12"])
-UNITS_ = st.sampled_from([" MIU", " million IU", " × 106 IU", " x 10\\^6 IU", " MUI", " WIU", " IU", "万IU",
-                          " million international units (MIU)", " mIU", " × 105 IU", " IU/kg", " mg", " U"])
+# powers of ten as they are copied (issue 32): signs lost, escaped, replaced by a tilde or E, superscripts flattened
+# with and without a space; a dose read beside one is the number before it, never a fragment of it
+POWERS = (" × 106 IU", " x 10\\^6 IU", " × 105 IU", " x 10 6 IU", " x 10 6 IU/m 2", " × 10\\~6 IU", " x 10~6 IU",
+          "×10E6 IU", "E+06 IU", " x 10(6) IU", " x 10 ^ 6 IU", " 10 6 IU", " x 106IU")
+UNITS_ = st.sampled_from([" MIU", " million IU", *POWERS, " MUI", " WIU", " IU", "万IU",
+                          " million international units (MIU)", " mIU", " IU/kg", " mg", " U"])
 PER = st.sampled_from(["", "/m2", "/m\\^2", "/m²", " per square meter", "/kg", "/day"])
 FREQ = st.sampled_from(["", " daily", " every other day", " qod", " weekly", " fortnightly", " three times a week",
                         " ×3 per week", " every 3 days", " biweekly", " twice daily", " on 5 consecutive days per week"])
@@ -412,6 +416,8 @@ def test_property_dose_numbers_in_quote(num, unit, per, freq, dur, route, where,
     for r in rs:
         if r.dose is not None:
             assert r.unit is not None
+            if unit in POWERS:  # read as the power or not at all
+                assert r.dose == parse_number(num) and r.unit.startswith("million IU"), (text, r.dose, r.unit)
         if is_complete(r.phases):
             assert all(p.every_days and p.for_days for p in r.phases)
 

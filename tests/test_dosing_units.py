@@ -22,6 +22,13 @@ from trialdb.dosing.units import UNITS, basis, find_doses, numbers_in, parse_num
     ("600,000 IU/kg", 600000.0, "IU/kg"),                  # Proleukin label
     ("1.5 Mio IU", 1.5, "million IU"),
     ("0.037 mg/kg", 0.037, "mg/kg"),
+    # the power's sign as copied (issue 32): a tilde for the caret, escaped or not; E notation; a flattened superscript
+    ("1 x 10\\~6 IU", 1.0, "million IU"),                 # NCT05605665 arm description (registry Markdown)
+    ("1 x 10~6 IU", 1.0, "million IU"),
+    ("1×10E6 IU", 1.0, "million IU"),
+    ("1.0E+06 IU", 1.0, "million IU"),                     # scientific notation
+    ("0.2 x 10 6 IU/m 2", 0.2, "million IU/m²"),          # superscripts flattened with a space left
+    ("3 x 10(6) IU", 3.0, "million IU"),                   # PubMed's rendering of a superscript
 ])
 def test_read(text, value, unit):
     [d] = find_doses(text)
@@ -36,10 +43,24 @@ def test_read(text, value, unit):
     ("2 mIU", "ambiguous unit"),
     ("\\~1 MIU", "approximate"),
     ("1-20萬單位", "a range"),
+    ("10 6 IU", "a fragment of a power"),                  # 10⁶ flattened without its mantissa: never "6 IU"
+    ("x 10\\~6 IU", "a fragment of a power"),
+    ("4.5 3 106 IU", "digit groups"),                      # a sign lost: stays unread (issue 32)
 ])
 def test_refused(text, problem):
     [d] = find_doses(text)
     assert d.value is None and problem in (d.problem or "")
+
+
+def test_an_exponent_is_never_a_dose():
+    """A number written as a power is read as the power or not at all: whatever surrounds a power of ten, no
+    dose found is its exponent (6), its base (10) or the two run together (106)."""
+    for sign in ["", "^", "\\^", "~", "\\~", "(", "E", "E+0", " ^ "]:
+        for space in ["", " ", "  "]:
+            for lead in ["0.2 x ", "1 × ", "x ", "", "dose of ", "0.2x"]:
+                text = f"{lead}10{space}{sign}6{')' if sign == '(' else ''} IU/m 2 daily"
+                for d in find_doses(text):
+                    assert d.value not in (6.0, 10.0, 106.0), (text, d)
 
 
 def test_no_multiplier_without_sign_and_no_concentration():

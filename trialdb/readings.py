@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from trialdb.dosing.reader import Reading, read_regimens
 from trialdb.dosing.schedules import Phase, phases_to_json
+from trialdb.dosing.units import numbers_in
 from trialdb.errors import SourceError
 from trialdb.load import add_regimen, regimen_path
 from trialdb.portfolio.classifier import Decision, decide, load_reviewed, seed_decision
@@ -155,34 +156,13 @@ def quote_holds(study: dict, path: str | None, quote: str | None) -> bool:
     return isinstance(node, str) and quote in node
 
 
-# A number not glued to a word, a hyphenated name or a power ("m2", "IL-2", "10^6" give no 2 or 6).
-_NUMBER = re.compile(r"(?<![\w^])(?<![A-Za-z]-)\d+(?:[.,·]\d+)*")
-_WORDS = {"half": 0.5, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-          "nine": 9, "ten": 10}
 _SCALES = (1.0, 1e3, 1e4, 1e6)  # a dose stored in a unit the quote writes with a multiplier (million, wan)
-
-
-def numbers_in(text: str) -> list[float]:
-    """The numbers a quote writes: "1,000,000" (thousands), "0·33" and "0,33" (decimal marks), and the
-    words "half" to "ten"; not the digits of "m2", "IL-2" or the power of "10^6"."""
-    out: list[float] = []
-    for tok in _NUMBER.findall(text):
-        tok = tok.replace("·", ".")
-        if re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", tok):
-            tok = tok.replace(",", "")
-        elif tok.count(",") == 1 and "." not in tok:
-            tok = tok.replace(",", ".")
-        try:
-            out.append(float(tok))
-        except ValueError:
-            continue
-    out += [v for w, v in _WORDS.items() if re.search(rf"\b{w}\b", text, re.I)]
-    return out
 
 
 def dose_in_quote(dose: float, text: str) -> bool:
     """Whether the number `dose` is written in `text` (as itself, or scaled by a thousand, ten thousand
-    or a million, for a unit whose multiplier the quote writes as a word or a power)."""
+    or a million, for a unit whose multiplier the quote writes as a word or a power). The quote's numbers are
+    read by `trialdb.dosing.units.numbers_in`, the regimen reader's own, so `check` and the reader agree."""
     for n in numbers_in(text):
         for k in _SCALES:
             if abs(n * k - dose) <= 1e-9 * max(1.0, abs(dose)) or abs(dose * k - n) <= 1e-9 * max(1.0, abs(n)):

@@ -24,10 +24,16 @@ Rules (the sources are in the issue: registry wording as written, `../shared/fix
   "× 106"/"X 106"/"1X 106" (a superscript 6 lost in copying) is read as × 10^6 ONLY with the multiplication
   sign present and an IU unit right after it; "106" without the sign is not a multiplier, and "× 105" or other
   digits after "10" are refused as garbled. A number run together with "10" and no sign ("1106 IU") is not
-  read: `DoseMatch.problem` says why.
-- PubMed's "× 10(6)" is a power of ten like "× 10^6". "1 x 10\\~6 IU" (an escaped tilde where the power sign
-  was) is refused as garbled, not read as "6 IU" nor as 10^6.
-- "/M2" in capitals is per m² ("4.0 MIU/M2").
+  read, nor is "103" to "109" before an IU unit ("106 IU": 10^6 with its superscript lost, or 106?):
+  `DoseMatch.problem` says why.
+- The sign of the power as copied: PubMed's "× 10(6)", "10~6" and the registry's Markdown-escaped "10\\~6" (a
+  tilde where the caret was: the registry escapes "~" as it escapes "^"), "10E6", and a superscript flattened
+  with a space ("0.2 x 10 6 IU/m 2") are powers of ten like "× 10^6"; so is scientific notation, "1.0E+06 IU"
+  (1.0 million IU). A tilde BEFORE a number ("\\~1 MIU") is "about" and refused, as below. "10E6 IU" alone is
+  refused: 10^7 as written, 10^6 as often meant.
+- The exponent of a power is never a dose of its own: "6 IU" in "10 6 IU" or "10\\~6 IU" is refused as a fragment
+  (a number written as a power is read as the power or not at all).
+- "/M2" in capitals is per m² ("4.0 MIU/M2"), and so is "/m 2" (the superscript flattened with a space).
 - Digit groups separated by spaces ("30 000 U") and decimal commas ("7,5 MUI") are refused: the number is not
   read (the check of a dose against its quote reads "." and "·" decimals and "," thousands only).
 - "mIU" is refused: it is milli-IU in laboratory use and million IU in some dosing text (ambiguous).
@@ -92,21 +98,32 @@ def parse_number(text: str) -> float:
     return float(t.replace(",", "").replace("·", "."))
 
 
-def numbers_in(text: str) -> set[float]:
-    """Every number written in a text, read with `parse_number` (for checking that a dose is in its quote)."""
-    found = {parse_number(m.group()) for m in re.finditer(NUMBER, text)}
+# A number as a quote writes it, not glued to a word, a hyphenated name or a power sign: "m2", "IL-2", "D5",
+# the 6 of "10^6", "10\\~6" or "10(6)" give no number; "7,5" (a decimal comma) gives none either.
+_QUOTED_NUMBER = re.compile(rf"(?<![\w^~.,·(])(?<![A-Za-z]-){NUMBER}(?!,\d|[.·]\d|\d)")
+
+
+def numbers_in(text: str) -> list[float]:
+    """Every number a quote writes, in order, read with `parse_number`; "half" is 0.5. The one reader of a
+    quote's numbers: the regimen reader's property tests and `check` (trialdb.readings.dose_in_quote) both use
+    it, so they cannot disagree on what a quote says. Strict: not the digits of "m2", "IL-2", "D1" or of a
+    power's exponent ("10^6", "10\\~6", "10(6)"), and not a number written with a decimal comma ("7,5")."""
+    found = [parse_number(m.group()) for m in _QUOTED_NUMBER.finditer(text)]
     if re.search(r"\bhalf\b", text, re.I):
-        found.add(0.5)
+        found.append(0.5)
     return found
 
 
 _SPACE = r"[ \u00a0\u202f]*"
 _TIMES = r"[×xX*]"
-_POWER = rf"{_TIMES}{_SPACE}10{_SPACE}(?:\\?\^|\*\*|<sup>|\(){_SPACE}(?P<exp>[3-9])(?:</sup>|\))?"
+_POWER_SIGN = r"(?:\\?\^|\*\*|<sup>|\(|\\?~|[eE]\+?0?)"
+_POWER = (rf"{_TIMES}{_SPACE}10(?:{_SPACE}{_POWER_SIGN}{_SPACE}|[ \u00a0\u202f]+)(?P<exp>[3-9])(?![\d.,·])"
+          rf"(?:</sup>|\))?")
+_E_POWER = r"[eE]\+?0?(?P<eexp>[3-9])(?![\d.,·])"  # "1.0E+06 IU", "1E6 IU": scientific notation
 _POWER_SUP = rf"{_TIMES}{_SPACE}10(?P<sup>[³⁴⁵⁶⁷⁸⁹])"
 _IU = r"(?:international\s+units?|I\.U\.|IU|UI|units?|U)(?![A-Za-z])"
 _MILLION_WORD = r"(?i:millions?|mio\.?|mega)"
-_PER_M2 = (r"(?:\s*/\s*[mM](?:2|\\?\^2|²)(?![0-9])|\s*per\s+(?:m(?:2|\\?\^2|²)(?![0-9])|square\s+met(?:er|re)s?|met(?:er|re)\s+squared)"
+_PER_M2 = (r"(?:\s*/\s*[mM](?:[ \u00a0]?2|\\?\^2|²)(?![0-9])|\s*per\s+(?:m(?:2|\\?\^2|²)(?![0-9])|square\s+met(?:er|re)s?|met(?:er|re)\s+squared)"
            r"|\s*/\s*square\s+met(?:er|re))")
 _PER_KG = r"(?:\s*/\s*kg\b|\s*per\s+(?:kg|kilogram)\b)"
 
@@ -114,7 +131,8 @@ _PER_KG = r"(?:\s*/\s*kg\b|\s*per\s+(?:kg|kilogram)\b)"
 DOSE = re.compile(
     rf"(?P<range>{NUMBER}{_SPACE}(?:–|—|-|to|~){_SPACE})?"
     rf"(?P<num>{NUMBER}|(?<![A-Za-z])half(?:\s+a)?)"
-    rf"(?:{_SPACE}(?P<power>{_POWER}|{_POWER_SUP})|{_SPACE}(?P<lost>{_TIMES}){_SPACE}10(?P<lostdigit>\d)(?!\d))?"
+    rf"(?:(?P<epower>{_E_POWER})|{_SPACE}(?P<power>{_POWER}|{_POWER_SUP})"
+    rf"|{_SPACE}(?P<lost>{_TIMES}){_SPACE}10(?P<lostdigit>\d)(?!\d))?"
     rf"{_SPACE}(?:"
     rf"(?P<million>{_MILLION_WORD}){_SPACE}(?:of\s+)?(?P<miu>{_IU})"
     rf"|(?P<mcompact>M(?:IU|UI|U|I\.U\.))(?![A-Za-z])"
@@ -167,8 +185,8 @@ def find_doses(text: str) -> list[DoseMatch]:
         unit_start = min(i for i in (m.start(k) for k in ("million", "mcompact", "milli", "wan", "iu", "mass"))
                          if i >= 0)
         written = text[unit_start:end]
-        if g["power"]:
-            written = text[m.start("power"):end]
+        if g["power"] or g["epower"]:
+            written = text[m.start("power" if g["power"] else "epower"):end]
         elif g["lost"]:
             written = text[m.start("lost"):end]
 
@@ -186,11 +204,14 @@ def find_doses(text: str) -> list[DoseMatch]:
                 refuse(f"a decimal comma: {comma.group() + whole!r} (not read)", s=start - len(comma.group()))
             continue
         before = text[max(0, start - 80):start]
-        # "1 x 10\\~6 IU": a Markdown-escaped tilde where the power sign was; not read as "6 IU" nor as 10^6
-        lost_power = re.search(rf"{NUMBER}{_SPACE}{_TIMES}{_SPACE}10{_SPACE}\\?~{_SPACE}$", before)
-        if lost_power:
-            refuse(f"garbled number: {lost_power.group() + whole!r} (a power of ten written with '~')",
-                   s=start - len(lost_power.group()))
+        # the exponent of a power of ten is never a dose of its own: "6 IU" in "0.2 x 10 6 IU" (a superscript
+        # flattened with a space), "10\\~6 IU", "10^6 IU" where the number before the power could not be read
+        fragment = re.search(rf"(?:{_TIMES}{_SPACE}10{_SPACE}(?:{_POWER_SIGN}{_SPACE})?"
+                             rf"|(?<![\d.,·])10{_SPACE}{_POWER_SIGN}{_SPACE})$", before) or (
+            re.fullmatch(r"[3-9]", num) and re.search(r"(?<![\d.,·])10[ \u00a0\u202f]+$", before))
+        if fragment:
+            refuse(f"a fragment of a power of ten: {fragment.group() + whole!r} (not a dose)",
+                   s=start - len(fragment.group()))
             continue
         # "30 000 U": digit groups separated by spaces are not read (the group "000" is not a dose)
         spaced = re.search(r"\d{1,3}(?:[ \u00a0\u202f]\d{3})*[ \u00a0\u202f]$", before)
@@ -228,7 +249,7 @@ def find_doses(text: str) -> list[DoseMatch]:
             refuse(f"ambiguous unit: 'mIU' is milli-IU or million IU in {whole!r}")
             continue
         if g["mass"]:
-            if g["power"] or g["lost"] or num.lower().startswith("half"):
+            if g["power"] or g["epower"] or g["lost"] or num.lower().startswith("half"):
                 refuse(f"garbled amount: {whole!r}")
                 continue
             mass = "mg" if g["mass"] == "mg" else "µg"
@@ -242,8 +263,11 @@ def find_doses(text: str) -> list[DoseMatch]:
                 refuse(f"garbled number: {whole!r} (a power of ten whose superscript was lost, not 10^6 IU)")
                 continue
             amount = "million IU"
-        elif g["power"]:
-            exp = int(g["exp"]) if g["exp"] else "³⁴⁵⁶⁷⁸⁹".index(g["sup"]) + 3
+        elif g["epower"] and num == "10":  # "10E6": 10^7 as written, but written for 10^6 ("1×10E6")
+            refuse(f"ambiguous power of ten: {whole!r} (10E6 is 10^7 as written, 10^6 as often meant)")
+            continue
+        elif g["power"] or g["epower"]:
+            exp = (int(g["exp"] or g["eexp"]) if g["exp"] or g["eexp"] else "³⁴⁵⁶⁷⁸⁹".index(g["sup"]) + 3)
             if g["million"] or g["mcompact"] or g["wan"]:
                 refuse(f"garbled amount: {whole!r} (a power of ten and a word multiplier)")
                 continue
@@ -264,6 +288,9 @@ def find_doses(text: str) -> list[DoseMatch]:
         else:
             if re.fullmatch(r"\d{1,3}106", num):
                 refuse(f"garbled number: {whole!r} (reads like N × 10^6 with the sign lost)")
+                continue
+            if re.fullmatch(r"10[3-9]", num):  # "106 IU", "x 106 IU": 10^6 with its superscript lost, or 106?
+                refuse(f"garbled number: {whole!r} (reads like 10^{num[-1]} with its superscript lost)")
                 continue
             amount = "IU"
         add(value, amount + suffix)

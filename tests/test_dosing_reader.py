@@ -93,8 +93,8 @@ CASES = [
     # README #2: DF-IL2-Child (NCT01862120): per-m² doses by arm; daily × 5 then fortnightly for a year
     ("readme-2", "0.125, 0.250 or 0.500 million international units (MIU)/m2, given daily for a 5 day course and "
                  "then fortnightly for 1 year",
-     None, None, None, (P(1, 5), P(14, None)),
-     {"dose": "several doses listed", "phases[1].for_days": "not a whole number of days"}),
+     None, None, None, (P(1, 5), P(14, 365, for_months=12)),  # a year as 12 calendar months (issue 32)
+     {"dose": "several doses listed"}),
     # README #1: DF-IL2 (NCT01353833): three doses for three arms, the arm label names none
     ("readme-1", "placebo or IL2 at 0·33 MIU/day, 1 MIU/day, or 3 MIU/day for a 5-day course",
      None, None, None, (P(1, 5),), {"dose": "several doses listed"}),
@@ -259,9 +259,10 @@ CASES = [
                     "intervals.",
      None, None, "subcutaneous", (P(None, 28, 14, None, times_per_week=5),),
      {"phases[0].every_days": "5 days per week", "phases[0].cycles": "not stated"}),
-    # Clin Cancer Res table 2 footnote (clincancerres.aacrjournals.org): "MIU/M2" in capitals is per m²
+    # Clin Cancer Res table 2 footnote (clincancerres.aacrjournals.org): "MIU/M2" in capitals is per m²; "on days
+    # 8-12" is each day of the range (issue 32), of cycles whose length and number are not stated
     ("MIU/M2", "Adjuvant IL-2 given at 4.0 MIU/M2 on days 8-12 of each cycle.",
-     4.0, "million IU/m²", None, (), {"phases": "schedule not stated"}),
+     4.0, "million IU/m²", None, (P(1, 5, 0, None),), {"phases[0].cycles": "not stated"}),
     # natural IL-2 in hepatitis B (fitforthem.unipa.it abstract): "30 000 U" and increasing doses are not read
     ("nIL-2-HBV", "increasing doses of nIL-2 (30 000 U, 100 000 U, 300 000 U, 1.0 million U) subcutaneously",
      None, None, "subcutaneous", (), {"phases.dose": "escalation"}),
@@ -275,6 +276,298 @@ CASES = [
     # French HIV care guidelines, chapter 17 (studylibfr.com): decimal commas in a range, "2 fois par jour"
     ("french-HIV", "les doses habituelles sont de 4,5-7,5 MUI 2 fois par jour",
      None, None, None, (), {"dose": "a decimal comma", "phases[0].every_days": "more than once a day"}),
+    # --- issue 32: durations in months and years, courses named by their length, day ranges, powers of ten as
+    # copied, once daily, induction then maintenance, high doses beside the words "low-dose". Each phrase verbatim
+    # from the page named above it (found with the search tool's stored copies); the reading is the reader's, checked
+    # by hand against the "reading:" line (a careful person's). Where the two differ, the reader leaves unread
+    # what the person reads; it reads nothing the person would not.
+    # TRANSREG (NCT01988506), intervention description as posted on clinicaltrials.gov (www.clinicaltrials.gov/show
+    # /NCT01988506, old record view); "1MUI" (French unit, no space), ".Maintenance" with no space after the period
+    # reading: induction 1 million IU/day sc for 5 consecutive days; then 1 million IU once every 15 days for 6
+    # months (SLE patients every 7 days instead: a subgroup exception, not the arm's interval)
+    ("NCT01988506", "Induction period: repeated administration of low-dose IL-2 (1MUI/day, sc) during 5 consecutive "
+                    "days.Maintenance period: treatment with IL-2, 1MUI once every 15 days (except systemic lupus "
+                    "erythematosus's patients every 7 days) for 6 months",
+     1.0, "million IU", "subcutaneous", (P(1, 5), P(None, 183, for_months=6)), {"phases[1].every_days": "every 7 days"}),
+    # TRANSREG, Ann Rheum Dis 2019;78:209 (PubMed 30472651, abstract as mirrored at 47.251.13.51:8081/30472651)
+    # reading: 1 million IU/day for 5 days, then fortnightly (every 14 days) for 6 months; route not stated
+    ("PMID30472651", "They all received ld-IL2 (1 million IU/day) for 5 days, followed by fortnightly injections for 6"
+                     " months.",
+     1.0, "million IU", None, (P(1, 5), P(14, 183, for_months=6)), {}),
+    # IL-2 after T-cell-depleted nonmyeloablative HSCT (PubMed 21166499, weglot proxy of pubmed.ncbi.nlm.nih.gov)
+    # reading: "1 mu/m2" (lowercase mu: milli- or million units? ambiguous) daily 5 days a week for 4 weeks, 2-week
+    # rest, 6-week cycles "for up to 1 year" (a maximum: about 8-9 cycles, the count not stated)
+    ("PMID21166499", "Patients received 1 mu/m2 daily for 5 days each week for 4 weeks followed by a 2-week rest "
+                     "period for a 6-week cycle to continue for up to 1 year.",
+     None, None, None, (P(None, 28, 14, None, times_per_week=5),), {"dose": "mu", "phases[0].every_days": "5 days each week", "phases[0].cycles": "for up to 1 year"}),
+    # long-term sc IL-2 maintenance, Cancer Biother 1995;10:195 (PubMed 8547958, weglot proxy of PubMed)
+    # reading: 4.5 million IU per administration, three times a week (no whole-day interval) for 6 months
+    ("PMID8547958", "The IL-2 schedule was as follows: 4.5 million IU/day, 3 times weekly for 6 months.",
+     4.5, "million IU", None, (P(None, 183, times_per_week=3, for_months=6),), {"phases[0].every_days": "3 times weekly"}),
+    # LITE (NCT02949492), American Transplant Congress 2019 abstract 84 (atcmeetingabstracts.com)
+    # reading: 1 million IU sc daily for at most 6 months ("up to": a maximum, some stop earlier)
+    ("LITE-ATC2019", "receive 1 million IU s.c. injections of IL-2 daily for up to 6 months",
+     1.0, "million IU", "subcutaneous", (P(1, 183, for_months=6),), {}),
+    # ITAD protocol, Wellcome Open Res 2020 (doi 10.12688/wellcomeopenres.15697.1, researchpad.co): flattened
+    # superscripts "10 6" and "m 2" with a space left
+    # reading: 0.2 million IU/m2 (never "6 IU"), twice a week, sc, for 6 months
+    ("ITAD", "to receive either ultra-low dose IL-2 (aldesleukin), at a dose of 0.2 x 10 6 IU/m 2 twice-"
+             "weekly, given subcutaneously, or placebo, for 6 months.",
+     0.2, "million IU/m²", "subcutaneous", (P(None, 183, times_per_week=2, for_months=6),), {"phases[0].every_days": "twice-weekly"}),
+    # natural IL-2 in chronic hepatitis B, J Hepatol 1993 (PubMed 8301059, readbyqxmd.com): dose after the schedule
+    # reading: 300,000 U (IU) sc twice a week for 3 months
+    ("PMID8301059-300k", "Treatment in five of the patients was continued twice per week for 3 months with a biologically "
+                         "active dose of 300,000 U nIL-2 subcutaneously.",
+     300000.0, "IU", "subcutaneous", (P(None, 91, times_per_week=2, for_months=3),), {"phases[0].every_days": "twice per week"}),
+    # same abstract (readbyqxmd.com)
+    # reading: 1.0 million U (IU) sc twice weekly for 3 months
+    ("PMID8301059-1MU", "Two of these patients as well as another five patients from the original group were treated with"
+                        " 1.0 million U nIL-2 subcutaneously, twice weekly for 3 months.",
+     1.0, "million IU", "subcutaneous", (P(None, 91, times_per_week=2, for_months=3),), {"phases[0].every_days": "twice weekly"}),
+    # very-low-dose IL-2 in metastatic RCC, two case reports 2011 (acemap.info/paper/360281625)
+    # reading: 0.7 million U per administration, twice a week; two durations for two patients (14 and 35 months)
+    ("acemap-RCC", "low-dose IL-2 (0.7 million U/day) was then administered twice per week for 14 and 35 months, "
+                   "respectively.",
+     0.7, "million IU", None, (P(None, None, times_per_week=2),), {"phases[1].every_days": "twice per week", "phases[0].for_days": "duration not stated"}),
+    # LUPIL-2 (NCT02955615), arm ILT-101 description (trial.medpath.com registry mirror)
+    # reading: sc, for 3 to 6 months (a range, set by response at week 12); dose and frequency not stated
+    ("NCT02955615", "Subcutaneous administrations for 3 to 6 months according to clinical responder status at week 12",
+     None, None, "subcutaneous", (), {"dose": "dose not stated", "phases": "schedule not stated"}),
+    # prolonged low-dose sc IL-2, J Immunother 1995 (PubMed 8770775): not the sentence already in CASES
+    # reading: sc low-dose IL-2 for 3 months; dose and frequency not in this sentence
+    ("PMID8770775-3months", "The present trial was designed to assess the feasibility of subcutaneous low-dose interleukin-2 "
+                            "(IL-2) given for 3 months in an outpatient setting.",
+     None, None, "subcutaneous", (P(None, 91, for_months=3),), {"dose": "dose not stated", "phases[0].every_days": "frequency not stated"}),
+    # PROREG (NCT03243058) detailed description (ctv.veeva.com "Low-Dose IL-2 in Established T1D: the PROREG
+    # Study"); the parenthesis opened at "(days 1-5." is never closed
+    # reading: a 5-day course of daily injections (days 1-5); from day 15 one sc injection every 15 days for 1 year;
+    # rest between the phases = 15 - 1 - 5 = 9 days; dose not in this sentence
+    ("NCT03243058-schedule", "Patients will receive a course of 5 daily injections (days 1-5. Starting on day 15, patients "
+                             "will receive an s.c. injection (same dose) every 15 days for 1 year.",
+     None, None, "subcutaneous", (P(1, 5, 9, 1), P(15, 365, for_months=12)), {"dose": "dose not stated"}),
+    # IL-2 maintenance in complete remission after chemotherapy (NCT00149162, Armand Trousseau Hospital, Paris) arm description (crick.ai/trials/NCT00149162): "D1",
+    # "D2 to D5", French "MUI", "5 MUI / m2" with spaces
+    # reading: each cycle: day 1 2.5 million IU/m2 sc, days 2-5 5 million IU/m2 sc (a 5-day course, dose rising
+    # on day 2); one cycle each month (not a whole number of days) for 12 months = 12 cycles
+    ("NCT00149162-arm", "One cycle of treatment : D1 : 2.5 MUI/m2 (subcutaneous); D2 to D5 : 5 MUI / m2 (subcutaneous) 1 "
+                        "cycle of treatment each month during 12 months",
+     None, None, "subcutaneous", (), {"dose": "several doses listed (2.5 MUI/m2 (subcut", "phases[0].for_days": "D2 to D5", "phases": "schedule not stated"}),
+    # same record, detailed description (crick.ai)
+    # reading: sc, a 5-day regimen each month during 1 year (12 cycles); daily not said; dose not stated
+    ("NCT00149162-summary", "Treatment consists in subcutaneous application of interleukin-2 in treating patients with "
+                            "complete remission by a monthly regimen of 5 days during 1 year after having received a "
+                            "chemotherapy consisting of 1 induction and 3 consolidation treatments.",
+     None, None, "subcutaneous", (P(None, 5, 25, 12, period_months=1),), {"dose": "dose not stated", "phases[0].every_days": "frequency not stated"}),
+    # Efficacy of low dose IL-2 in liver transplant (NCT02739412), participant-flow arm text (meddatax.com results)
+    # reading: a 4-week course of low-dose IL-2; dose and frequency not in this text
+    ("NCT02739412-course", "Single arm, prospective, open label efficacy and safety of a 4-weeks course of low dose IL-2 to "
+                           "expand TRegs in liver transplant recipients with stable liver function.",
+     None, None, None, (P(None, 28),), {"dose": "dose not stated", "phases[0].every_days": "frequency not stated"}),
+    # daily sc IL-2 for HIV-associated malignancies, Blood 1995;86(9):3287 (ashpublications.org abstract)
+    # reading: a 90-day course of daily IL-2; dose not in this sentence
+    ("Blood1995-course", "The daily dose of IL-2 did not change during the 90-day course of therapy.",
+     None, None, None, (P(1, 90),), {"dose": "dose not stated"}),
+    # subcutaneous IL-2 for HIV, Blood 2004;103:3282 (ashpublications.com abstract)
+    # reading: intermittent 5-day sc cycles, doses and intervals individualized; nothing fixed
+    ("Blood2004-HIV", "Following initial induction, patients in each trial were eligible to receive intermittent 5-day "
+                      "cycles of subcutaneous IL-2 treatment at individualized doses and frequencies capable of "
+                      "maintaining CD4 counts at postinduction levels.",
+     None, None, "subcutaneous", (P(None, 5, 0, None),), {"dose": "dose not stated", "phases[0].cycles": "number of courses not stated", "phases[0].every_days": "frequency not stated"}),
+    # IL-2 in AML, Blood 1994;84(7):2158 (ashpublications.org abstract): the words "high-dose", no dose number
+    # reading: repeated 5-day cycles of continuous IV infusion (no interval between doses); count not stated
+    ("Blood1994-AML-HD", "repeated 5-day cycles of high-dose recombinant IL-2 administered by daily continuous intravenous"
+                         " infusion",
+     None, None, "intravenous", (P(None, 5, 0, None),), {"dose": "dose not stated", "phases[0].every_days": "continuous intravenous infusion", "phases[0].cycles": "number of courses not stated"}),
+    # outpatient sc IL-2 in RCC, update (research.rug.nl, Nieken et al.): "5-day cycle", "once a day"
+    # reading: first 5-day cycle 18 million IU once a day; later cycles the same except 9 million IU on their first
+    # two days (a dose change inside the cycle); number of cycles and rest not in this sentence
+    ("Nieken-RCC", "During the first 5-day cycle, a dose of 18 million IU IL-2 was administered once a day; during "
+                   "subsequent cycles the dose in the first two days was reduced to 9 million IU.",
+     None, None, None, (P(1, 5, 0, None),), {"dose": "several doses listed (18 million IU IL-2", "phases[0].cycles": "subsequent cycles"}),
+    # Crohn's disease low-dose IL-2 (Boston Children's, withpower.com trial page): "8-week course", "once-daily"
+    # reading: daily sc IL-2 for 8 weeks; dose not stated
+    ("CD-withpower", "Participants receive an 8-week course of once-daily, subcutaneously administered IL-2 to "
+                     "determine the maximum effective dose and safety profile",
+     None, None, "subcutaneous", (P(1, 56),), {"dose": "dose not stated"}),
+    # low-dose IL-2 + fludarabine/cyclophosphamide, Clin Cancer Res 2005;11(23):8413 (aacrjournals.org abstract)
+    # reading: sc IL-2 daily on days 1-21 of 28-day cycles (21 on, 7 off); cycle count not stated; dose elsewhere
+    ("CCR2005-days", "Subcutaneous IL-2 (days 1-21 of each 28-day cycle)",
+     None, None, "subcutaneous", (P(1, 21, 7, None),), {"dose": "dose not stated", "phases[0].cycles": "number of cycles not stated"}),
+    # low-dose IL-2 + IFN-alpha in mRCC (PubMed 19047813, weglot proxy of PubMed): "1 million IU/m(2)"
+    # reading: 1 million IU/m2 sc, twice daily on days 1-2 and once daily on days 3-5 of each week (2 days off);
+    # no single whole-day interval; weeks per cycle not in this clause
+    ("PMID19047813-days", "received IL-2 (1 million IU/m(2)) subcutaneously twice daily on days 1 and 2, and once daily on "
+                          "days 3-5 of each week",
+     1.0, "million IU/m²", "subcutaneous", (), {"phases[0].every_days": "twice daily", "phases": "schedule not stated"}),
+    # same abstract, next sentence
+    # reading: 4-week cycles repeated indefinitely at 4-month intervals (start-to-start or gap? months: not whole
+    # days); dose and frequency not in this sentence
+    ("PMID19047813-cycles", "Each cycle consisted of 4 consecutive weeks and was repeated indefinitely at 4-month intervals "
+                            "regardless of response.",
+     None, None, None, (), {"dose": "dose not stated", "phases[0].cycles": "Each cycle", "phases": "schedule not stated"}),
+    # sc rIL-2 in metastatic RCC (PubMed 8839910, pubmed.ncbi.nlm.nih.gov): week ranges, weekly totals, ";63" with
+    # no space
+    # reading: weekly totals of 90 MIU (weeks 1 and 6) and 63 MIU (weeks 2-4 and 7-9), not a dose per injection
+    ("PMID8839910-weekly", "The weekly dosages were 90 MIU during weeks 1 and 6;63 MIU during weeks 2 to 4 and 7 to 9.",
+     None, None, None, (), {"dose": "several doses listed (1 and 6;63 MIU) an", "phases[0].rest_days": "during weeks 1 and 6", "phases": "schedule not stated"}),
+    # same abstract: the maintenance period
+    # reading: 5 days a week for 4 weeks, then 2 weeks off; dose not in this sentence
+    ("PMID8839910-maintenance", "During the maintenance period, rIL-2 was administered 5 days a week for 4 weeks followed by a "
+                                "2-week rest period.",
+     None, None, None, (P(None, 28, 14, 1, times_per_week=5),), {"dose": "dose not stated", "phases[0].every_days": "5 days a week"}),
+    # rhuIL-2 in tuberculosis, PLoS One 2018 table 2 (PMC6053227), Tan et al. 2017 column
+    # reading: every other day for 30 days in months 1, 3, 5 and 7 (4 cycles, about a month off between: not a
+    # whole number of days); dose in another cell
+    ("Tan2017-schedule", "Once every other day for 30 days separately during months 1, 3, 5, and 7.",
+     None, None, None, (P(2, 30, 0, None),), {"dose": "dose not stated", "phases[0].rest_days": "during months 1, 3, 5, and 7"}),
+    # Low Dose IL-2 for Ulcerative Colitis (NCT02200445), arm "Interleukin-2 Dose A" description (meddatax.com
+    # results): Markdown escapes 10\^6 and m\^2, a Markdown list star
+    # reading: 0.3 million IU/m2 per day; duration not in this text
+    ("NCT02200445-cohort1", "Study drug: Interleukin-2 (aldesleukin, Proleukin, IL-2). The dose levels will be as follows: * "
+                            "Cohort 1: 0.3x10\\^6 IU/m\\^2/day.",
+     0.3, "million IU/m²", None, (P(1, None),), {"phases[0].for_days": "duration not stated"}),
+    # same record, arm "Interleukin-2 Dose B" description (meddatax.com): starts with an escaped hyphen "\-"
+    # reading: 1.0 million IU/m2 per day; duration not stated
+    ("NCT02200445-cohort2", "\\- Cohort 2: 1.0x10\\^6 IU/m\\^2/day.",
+     1.0, "million IU/m²", None, (P(1, None),), {"phases[0].for_days": "duration not stated"}),
+    # NCT01366092 arm description as mirrored by trials.co: the same record meddatax shows with "10\^6" has the
+    # superscript lost here ("1 x 106")
+    # reading: 1 million IU/m2 daily sc for 12 weeks, then a 4-week hiatus
+    ("NCT01366092-trials.co", "Each study participant will receive daily subcutaneous IL-2 (1 x 106 IU/m2/day) for self-"
+                              "administration for 12 weeks, followed by a 4-week hiatus.",
+     1.0, "million IU/m²", "subcutaneous", (P(1, 84, 28, 1),), {}),
+    # Saadoun 2011 (HCV vasculitis) in hindawi BMRI 2018 table 1 (hindawi.com/journals/bmri/2018/9056173/tab1):
+    # "IU/day of for", "3 × 106" (superscript lost), "5-day given at 3rd, 6th, and 9th week"
+    # reading: 1.5 million IU/day for 5 days, then 5-day courses of 3 million IU/day at weeks 3, 6 and 9 (3 courses,
+    # rest not in whole days from the text)
+    ("hindawi-HCV", "1,500,000 IU/day of for 5 days, followed by 3 × 106 IU per day of IL-2 for 5-day given at 3rd, "
+                    "6th, and 9th week",
+     None, None, None, (P(1, 5), P(1, 5, 0, None)), {"dose": "several doses listed (1,500,000 IU/day o", "phases[1].rest_days": "at 3rd, 6th, and 9th week"}),
+    # J Immunother 1995 (PubMed 8770775): "6 to 3 x 10(6)" is a dose decrease, not a range and never "6 IU"
+    # reading: a dose reduced from 6 to 3 million IU/day in one patient; no regimen dose
+    ("PMID8770775-decrease", "Doses were decreased from 6 to 3 x 10(6) IU/day in one patient (fever and allergic edema).",
+     None, None, None, (P(1, None),), {"dose": "a range: 6 to 3 x 10(6) IU", "phases[0].for_days": "duration not stated"}),
+    # Blood 1995;86(9):3287 (ashpublications.org): PubMed-style "x 10(6)" in a range
+    # reading: doses from 0.4 to 1.2 million U/m2/day (a range); "17 courses" counted across patients
+    ("Blood1995-range", "Seventeen courses of IL-2 therapy were completed at doses ranging from 0.4 x 10(6) U/m2/d to 1.2"
+                        " x 10(6) U/m2/d without significant (grade III) toxicity.",
+     None, None, None, (P(1, None),), {"dose": "several doses listed (0.4 x 10(6) U/m2/d", "phases[0].for_days": "duration not stated"}),
+    # rIL-2 in chronic hepatitis B pilot (scilit.com, "Pilot study of recombinant human interleukin 2 for chronic
+    # type B hepatitis"): "3 x 105" (10^5 with the superscript lost), a range of doses and of durations
+    # reading: 1 to 3 x 10^5 units per day (a range) for 21 to 28 days (a range)
+    ("scilit-HBV", "Patients received 1 to 3 x 105 units per day of interleukin 2 for 21 to 28 days",
+     None, None, None, (P(1, None),), {"dose": "a range: 1 to 3 x 105 units", "phases[0].for_days": "duration not stated"}),
+    # Akaza et al., Int J Clin Oncol 2006;11:434 (link.springer.com, doi 10.1007/s10147-006-0596-z): "0.7 × 106"
+    # in Japan reference units, not IU
+    # reading: 0.7 million JRU per person, 5 days a week; the unit is not IU; duration not stated
+    ("Akaza2006", "In phase 1, the dose of IL-2 was fixed at 0.7 × 106 Japan reference unit (JRU)/person for 5 days"
+                  " a week.",
+     None, None, None, (P(None, None, times_per_week=5),), {"dose": "dose not stated", "phases[0].every_days": "5 days a week", "phases[0].for_days": "duration not stated"}),
+    # Tan et al. 2017 in PLoS One 2018 table 2 (PMC6053227), "Bolus dose" row: "50 × 104 U/mL" is a
+    # concentration (and 50 × 10^4 = the Chinese 50万), not a dose
+    # reading: no dose per administration can be taken from a concentration; no schedule
+    ("Tan2017-dose", "50 × 104 U/mL",
+     None, None, None, (), {"dose": "dose not stated", "phases": "schedule not stated"}),
+    # ultra-low-dose IL-2 after HSCT (NCT00539695), Clin Cancer Res 2014 text as copied (garbled) on
+    # molecularcircuit.com: "100 0 0 IU/m2" (digits lost and spaced), "3×weekly"
+    # reading: a garbled dose (100,000? 200,000?) three times a week; unreadable dose
+    ("molecularcircuit-garbled", "ULD-IL-2 post HSCT (100 0 0 IU/m2 3×weekly)",
+     None, None, None, (P(None, None, times_per_week=3),), {"dose": "0 IU/m2", "phases[0].every_days": "3×weekly", "phases[0].for_days": "duration not stated"}),
+    # rhuIL-2 in tuberculosis, PLoS One 2018 table 2 (PMC6053227), Chu et al. 2003 column
+    # reading: once daily for 30 days, 30 days off, 2 cycles; dose in another cell
+    ("Chu2003", "Once daily for 30 days, followed by 30 days 'rest', for two cycles.",
+     None, None, None, (P(1, 30, 30, 2),), {"dose": "dose not stated"}),
+    # same table, Johnson et al. 1997 pulse-therapy group
+    # reading: twice a day (12-hour intervals) for 5 days, 9 days off, 3 cycles; dose in another cell
+    ("Johnson1997-PRG", "Daily at 12-h intervals for 5 days, followed by 9 days 'rest', for three cycles.",
+     None, None, None, (P(None, 5, 9, 3),), {"dose": "dose not stated", "phases[0].every_days": "at 12-h intervals"}),
+    # Low Dose IL-2 for Ulcerative Colitis (NCT02200445) detailed description (centerwatch.com listing 170733)
+    # reading: once daily sc for 8 weeks; dose not stated
+    ("NCT02200445-centerwatch", "The treatment (or intervention) in this study is a once-daily, subcutaneous injection of IL-2, "
+                                "for a total of 8 weeks.",
+     None, None, "subcutaneous", (P(1, 56),), {"dose": "dose not stated"}),
+    # recombinant IL-2 in severe COVID-19, Research Square preprint rs-40006 v1 (doi 10.21203/rs.3.rs-40006/v1), as
+    # listed in a COVID literature database (stored page without address): "interleulin-2" typo kept
+    # reading: 1 million IU sc per day for one week to 10 days (a range of durations)
+    ("COVID-rIL2", "Twenty patients received a one-week to 10 days subcutaneous injection of the recombinant human "
+                   "interleulin-2 1 million IU per day other than regular treatment were classified as rIL-2 group.",
+     1.0, "million IU", "subcutaneous", (P(1, None),), {"phases[0].for_days": "duration not stated"}),
+    # IL-2 in HIV/HCV coinfection (PubMed 11832683, api-pubmed-ncbi.laibokeji.com mirror): "MU"
+    # reading: 1-2 million units (a range) sc daily; duration not stated
+    ("PMID11832683", "patients were treated with 1-2 million units (MU) IL-2 subcutaneously daily.",
+     None, None, "subcutaneous", (P(1, None),), {"dose": "a range: 1-2 million units (MU)", "phases[0].for_days": "duration not stated"}),
+    # low-dose sc IL-2 in advanced cancer, Br J Cancer 1991;63:275 (nature.com/articles/bjc199164): "mcg", "once daily
+    # ... 5 days weekly"
+    # reading: escalating doses 0.1-100 µg (a range) once daily sc 5 days a week for 8 weeks, then 4 weeks off
+    ("BJC1991", "increasing doses (0.1-100 mcg) of interleukin 2 (IL2) by once daily self-administered "
+                "subcutaneous (s.c.) injection, 5 days weekly for 8 weeks followed by a 4 week observation period",
+     None, None, "subcutaneous", (), {"phases.dose": "increasing doses", "dose": "dose not stated", "phases": "schedule not stated", "flag": "dose escalation: later doses not read"}),
+    # daily sc low-dose IL-2, Clin Cancer Res 1996;2:669 (PubMed 9816217, ncbi.nlm.nih.gov): "mIU" spelled out as
+    # million International Units
+    # reading: seven dose levels from 0.4 to 1.75 million IU/m2 daily (a range); duration not in this sentence
+    ("PMID9816217", "Thirty-eight patients were treated at seven IL-2 dose levels ranging from 0.4 to 1.75 million "
+                    "International Units (mIU)/m2 daily.",
+     None, None, None, (P(1, None),), {"dose": "dose not stated", "phases[0].for_days": "duration not stated"}),
+    # low-dose sc IL-2 in metastatic RCC, 5-year results (karger.com, Urol Int 64(1):3)
+    # reading: (after an earlier cycle and a 21-day rest) maintenance of 5 days of treatment every month until
+    # progression; the month is not a whole number of days; dose and frequency not in this sentence
+    ("Karger-RCC-maintenance", "In nonprogressing patients, a second cycle was planned after a 21-day rest period, followed by "
+                               "maintenance therapy consisting of 5 days of treatment every month until disease progression.",
+     None, None, None, (), {"dose": "dose not stated", "phases[1].every_days": "every month", "phases": "schedule not stated"}),
+    # same abstract (karger.com): the induction
+    # reading: 3 million IU twice a day (no whole-day interval), 5 days a week for 6 weeks, sc
+    ("Karger-RCC-induction", "low-dose subcutaneous IL-2, which was given at 3 million IU twice/day for 5 days/week for 6 "
+                             "consecutive weeks.",
+     3.0, "million IU", "subcutaneous", (P(None, 42, times_per_week=5),), {"phases[0].every_days": "twice/day"}),
+    # Blood 1994;84(7):2158 (ashpublications.org): the maintenance after high-dose induction
+    # reading: monthly sc maintenance at lower, unstated doses; interval monthly (not whole days)
+    ("Blood1994-AML-maintenance", "Patients who responded have been subsequently submitted to a monthly maintenance scheme with "
+                                  "subcutaneous IL-2 at lower doses.",
+     None, None, "subcutaneous", (), {"dose": "dose not stated", "phases[0].every_days": "monthly", "phases": "schedule not stated"}),
+    # safety meta-analysis of low-dose rIL-2, Sci Rep 2019 table 1 (PMC6509335/table/Tab1), Arnó row
+    # reading: 6 million IU/day in the first cycle, then 3 million IU/day; cycle lengths not stated
+    ("PMC6509335-Arno", "6 MIU/day first cycle, reduced to 3 MIU/day",
+     None, None, None, (P(1, None),), {"dose": "several doses listed (6 MIU/day first cy", "phases[0].for_days": "duration not stated"}),
+    # PROREG (NCT03243058) detailed description (ctv.veeva.com): doses by body surface area; "<2 m2" is not per m²
+    # reading: 0.5 million IU (BSA < 2 m2) or 1 million IU (BSA > 2 m2), flat doses, sc; no schedule here
+    ("NCT03243058-doses", "ILT-101 will be given at doses of 0.5 million IU (body surface area <2 m2) or 1 million IU (body"
+                          " surface area >2 m2), via subcutaneous (s.c.) injections.",
+     None, None, "subcutaneous", (), {"dose": "several doses listed (0.5 million IU (bo", "phases": "schedule not stated"}),
+    # hindawi BMRI 2018 table 1 (hindawi.com .../tab1), high-dose row: two doses, "8 hourly"
+    # reading: 720,000 or 600,000 IU/kg IV every 8 hours, at most 14 doses per cycle: high dose, two doses listed
+    ("hindawi-HD-two", "720,000 or 600,000 IU/kg of i.v. IL-2 given 8 hourly to a maximum of 14 doses per cycle",
+     None, None, "intravenous", (), {"dose": "several doses listed (720,000 or 600,000", "phases[0].every_days": "8 hourly", "phases": "schedule not stated"}),
+    # same table, first high-dose row: "eight hourly"
+    # reading: 720,000 IU/kg IV every 8 hours, up to 15 doses per cycle (high-dose range)
+    ("hindawi-HD-720", "720,000 IU/kg of i.v. IL-2 given eight hourly (up to 15 doses per cycle)",
+     720000.0, "IU/kg", "intravenous", (), {"phases[0].every_days": "eight hourly", "phases": "schedule not stated", "flag": "dose in the high-dose range (kept as wri"}),
+    # Kidney Cancer Association, Proleukin patient page (kidneycancer.org/medication-and-side-effects/proleukin):
+    # two spaces after the first sentence kept
+    # reading: every 8 hours for 5 days (high-dose schedule), then 9 days of rest, cycle repeated (count not stated);
+    # no dose here
+    ("kidneycancer.org", "IL-2 is given over 15 minutes every 8 hours for 5 days; doses may be held depending on side "
+                         "effects.  There are 9 days of rest before this cycle is repeated.",
+     None, None, None, (P(None, 5, 9, None),), {"dose": "dose not stated", "phases[0].every_days": "every 8 hours", "phases[0].cycles": "this cycle"}),
+    # same table 1, Bruch row: "MCU" (million Cetus units?) is not in the unit vocabulary, and a range
+    # reading: 0.3 to 1.5 MCU per day: a range in an unknown unit
+    ("PMC6509335-Bruch", "0.3–1.5 MCU/day",
+     None, None, None, (P(1, None),), {"dose": "dose not stated", "phases[0].for_days": "duration not stated"}),
+    # same table 1, Nichols row: "/ twice daily" with a space
+    # reading: 1.8 million IU/m2 twice a day (no whole-day interval); duration not stated
+    ("PMC6509335-Nichols", "1.8 MIU/m2/ twice daily",
+     1.8, "million IU/m²", None, (), {"phases[0].every_days": "twice daily", "phases": "schedule not stated"}),
+    # continuous-infusion IL-2, Eur J Cancer 1992 (PubMed 1627372, 47.251.13.51:8081 mirror): "low-dose" at 300 µg/m2
+    # with two conversions in other units ("cetus units", "U per day")
+    # reading: 300 micrograms/m2 per day by continuous infusion, IV or SC by arm (two routes)
+    ("PMID1627372", "low-dose recombinant interleukin-2 (300 micrograms/m2, approximately equivalent to 6.4 x 10(6) "
+                    "cetus units or 38 x 10(6) U per day) given continuously by intravenous or subcutaneous infusion",
+     None, None, None, (), {"dose": "300 micrograms/m2", "phases[0].every_days": "given continuously", "phases": "schedule not stated"}),
+    # 125Ser-rhIL-2 phase II in solid tumours (jxxfw.com), English abstract: "200 ~ 300 Million IU" (the Chinese
+    # original reads 200~300万IU, i.e. 2-3 million IU: the wan was mistranslated as million)
+    # reading: a dose range (2-3 million IU in the original) sc three times a week for 4 to 6 weeks (a range)
+    ("125Ser-rhIL-2", "treated with subcutaneous injection (200 ~ 300 Million IU, 3 times a week, treatment of 4 to 6 "
+                      "weeks)",
+     None, None, "subcutaneous", (P(None, None, times_per_week=3),), {"dose": "a range: 200 ~ 300 Million IU", "phases[0].every_days": "3 times a week", "phases[0].for_days": "duration not stated"}),
 ]
 
 
@@ -288,6 +581,43 @@ def test_real_phrase(source, text, dose, unit, route, phases, notes):
             assert any(words in f for f in r.flags), r.flags
         else:
             assert words in reasons(r, field), (field, r.not_read)
+
+
+# The kinds of wording issue 32 names, as it writes them where no real phrase of the kind was found (the real ones
+# are in CASES): each read as a careful person reads it. (text after "IL-2 1 MIU sc ", phases)
+KINDS_32 = [
+    ("from Day-1 to Day-5", (P(1, 5),)),
+    ("\\[day 1 - day 5\\]", (P(1, 5),)),                                   # the registry escapes brackets
+    ("D1-D5", (P(1, 5),)),
+    ("daily from day 1 to day 5, then every other day from day 15 to day 180", (P(1, 5, 9), P(2, 166))),
+    ("qd for 5 days", (P(1, 5),)), ("QD for 5 days", (P(1, 5),)), ("q.d. for 5 days", (P(1, 5),)),
+    ("once a day for 5 days", (P(1, 5),)), ("once daily for 5 days", (P(1, 5),)),
+    ("for a cure of 5 days", (P(1, 5),)),                                     # a course named by its length: daily
+    ("in monthly five-day-courses", (P(1, 5, 25, None, period_months=1),)),  # a month's rest computed here
+    (", 5-day cycles every 4 weeks", (P(1, 5, 23, None),)),
+    ("for a 5-day course every 4 weeks for 3 cycles", (P(1, 5, 23, 3),)),
+    # phases in the order of time: a phase's interval belongs to its own words
+    ("daily for five days, then once every two weeks for 6 months", (P(1, 5), P(14, 183, for_months=6))),
+    ("daily for five days and once every two weeks thereafter", (P(1, 5), P(14, None))),
+    ("daily for five days, once every two weeks", (P(1, 5), P(14, None))),
+    ("every other day for 6 months", (P(2, 183, for_months=6),)),             # 6 calendar months, about 183 days
+    ("daily for up to 6 months", (P(1, 183, for_months=6),)),
+    ("daily for 5 days every 28 days over 18 months", (P(1, 5, 23, None),)),  # 19 or 20 cycles: not read
+]
+
+
+@pytest.mark.parametrize("words,phases", KINDS_32, ids=[k[0] for k in KINDS_32])
+def test_issue_32_wording_kinds(words, phases):
+    r = only(f"IL-2 1 MIU sc {words}")
+    assert (r.dose, r.unit, r.route, r.phases) == (1.0, "million IU", "subcutaneous", phases)
+
+
+def test_induction_then_maintenance_as_the_registry_writes_it():
+    # "Induction ...; Maintenance ...": the maintenance interval is the second phase's, never the first's cycle period
+    r = only("Induction: IL-2 1 MIU sc daily for five days; maintenance: 1 MIU once every two weeks")
+    assert r.phases == (P(1, 5), P(14, None))
+    r = only("IL-2 1 MIU sc daily for five days, then 1 MIU once every two weeks for 6 months")
+    assert r.phases[0] == P(1, 5) and r.phases[1].every_days == 14
 
 
 def test_dose_per_arm_from_arm_label():
@@ -317,8 +647,13 @@ def test_dose_only_in_intervention_name():
     check_quotes(s, rs)
     assert [(r.arm, r.role, r.dose) for r in rs] == [("A", "active", 2.0), ("B", "active", 1.0),
                                                       ("C", "placebo", None)]
-    # the dose is in the name; the schedule in the name too ("per day") - the study description is not used
-    assert rs[0].phases == (Phase(1, None),)
+    # the dose is in the name, with "per day"; the study's description gives the courses: daily within each course
+    # (issue 32), the phases' quote from the description
+    assert rs[0].phases == rs[1].phases == (Phase(1, 5, 23, 3),)
+    assert [f.path for f in rs[0].facts if f.field == "phases"] == ["descriptionModule.detailedDescription"]
+    # never where the description writes another frequency (it may be another arm's)
+    s2 = study(arms, ivs, detailedDescription="IL-2 every other day for 5 days every four weeks.")
+    assert read_regimens(s2)[0].phases == (Phase(1, None),)
 
 
 def test_study_description_only_when_arms_say_nothing():

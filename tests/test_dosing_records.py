@@ -42,15 +42,17 @@ EXPECTED: dict[str, list[tuple]] = {
                     ("IL-2", "Riluzole", *BG),
                     ("Placebo", "Placebo", "placebo", None, None, "subcutaneous", (P(1, 5, 23, None),)),
                     ("Placebo", "Riluzole", *BG)],
-    # "1 x 10\~6 IU once twice a week": neither the dose nor the frequency is read; the rapamycin-only arm gives
-    # no IL-2 and has no reading
-    "NCT95000006": [("Ld-IL2 group", "IL-2", "active", None, None, "subcutaneous", (P(None, 84),)),
-                    ("Ld-IL2+rapamycin group", "IL-2", "active", None, None, "subcutaneous", (P(None, 84),)),
+    # "1 x 10\~6 IU" is one million (issue 32: a tilde where the caret was); "once twice a week" stays unread; the
+    # rapamycin-only arm gives no IL-2 and has no reading
+    "NCT95000006": [("Ld-IL2 group", "IL-2", "active", 1.0, "million IU", "subcutaneous", (P(None, 84),)),
+                    ("Ld-IL2+rapamycin group", "IL-2", "active", 1.0, "million IU", "subcutaneous", (P(None, 84),)),
                     ("Ld-IL2+rapamycin group", "Rapamycin", *BG)],
     # IMODALS: doses only in the intervention names ("per day"); the placebo arm's schedule from the study's
     # description: 5 days every four weeks, three times (the frequency within the 5 days is not stated)
-    "NCT95000007": [("Arm 1", "2.0 MIU IL-2 per day", "active", 2.0, "million IU", None, (P(1, None),)),
-                    ("Arm 2", "1.0 MIU IL-2 per day", "active", 1.0, "million IU", None, (P(1, None),)),
+    # a dose per day inside a course (issue 32): the names' "per day" with the description's "5 days every four
+    # weeks repeated three times" is daily within each course
+    "NCT95000007": [("Arm 1", "2.0 MIU IL-2 per day", "active", 2.0, "million IU", None, (P(1, 5, 23, 3),)),
+                    ("Arm 2", "1.0 MIU IL-2 per day", "active", 1.0, "million IU", None, (P(1, 5, 23, 3),)),
                     ("Arm 3", "Placebo", "placebo", None, None, None, (P(None, 5, 23, 3),))],
     # induction then three courses with their own dose at stated weeks (no calendar: the rest is not sure)
     "NCT95000008": [("Interleukin 2", "Interleukin 2", "active", 1.5, "million IU", "subcutaneous",
@@ -71,8 +73,8 @@ EXPECTED: dict[str, list[tuple]] = {
 NOT_READ: dict[tuple[str, str], dict[str, str]] = {  # (nct, arm) of the IL-2 reading -> field: words of the reason
     ("NCT95000001", "Placebo"): {"route": "not stated"},
     ("NCT95000005", "IL-2"): {"phases[0].cycles": "months"},
-    ("NCT95000006", "Ld-IL2 group"): {"dose": "garbled", "phases[0].every_days": "once twice"},
-    ("NCT95000007", "Arm 1"): {"phases[0].for_days": "not stated", "route": "not stated"},
+    ("NCT95000006", "Ld-IL2 group"): {"phases[0].every_days": "once twice"},
+    ("NCT95000007", "Arm 1"): {"route": "not stated"},
     ("NCT95000007", "Arm 3"): {"phases[0].every_days": "frequency not stated"},
     ("NCT95000008", "Interleukin 2"): {"phases[1].rest_days": "weeks 3, 6, and 9"},
     ("NCT95000009", "HD IL2"): {"phases[0].every_days": "more than once a day"},

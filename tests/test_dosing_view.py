@@ -97,6 +97,13 @@ def test_phases_with_missing_keys_and_per_week():
     assert dv.schedule_text(dv.phase_dicts(EVERY3_OPEN)) == "every 3 days, duration not stated"
     assert dv.schedule_text(dv.phase_dicts(X3_WEEK)) == ("3 times a week (days not stated), duration not stated; "
                                                          "number of cycles not stated")
+    # months as months, the days they span said to be computed here (issue 32)
+    months = phases({"every_days": 2, "for_days": 183, "rest_days": 0, "cycles": 1, "for_months": 6})
+    assert dv.schedule_text(dv.phase_dicts(months)) == "every 2 days for 6 months (about 183 days, computed here)"
+    assert is_complete(phases_from_json(months)) and per_week(months) == 3.5
+    monthly = phases({"every_days": 1, "for_days": 5, "rest_days": 25, "cycles": 12, "period_months": 1})
+    assert dv.schedule_text(dv.phase_dicts(monthly)) == ("daily for 5 days, every month (about 25 days' rest, computed "
+                                                         "here); 12 cycles")
     assert dv.pattern_days(dv.phase_dicts(EVERY3_OPEN)[0]) == list(range(0, 28, 3))
     assert dv.pattern_days(dv.phase_dicts(X3_WEEK)[0]) == []
 

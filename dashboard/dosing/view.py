@@ -6,8 +6,9 @@ The regimens frame (data.regimens) has one row per arm and drug with, besides th
 {field, reason, quote, path}), flags (list of str), basis ("flat" | "per m²" | "per kg" | None), per_week
 (administrations per week of the first phase, computed; None where the frequency was not read) and complete
 (every phase has every_days, for_days and cycles). Phases are JSON text of dicts with every_days, for_days,
-rest_days, cycles and optionally dose and times_per_week; every_days, for_days and cycles may be null
-(not stated, or not read).
+rest_days, cycles and optionally dose, times_per_week, for_months and period_months (a duration or a cycle
+period written in calendar months: for_days or rest_days is then computed here); every_days, for_days and cycles
+may be null (not stated, or not read).
 """
 
 from __future__ import annotations
@@ -119,8 +120,16 @@ def schedule_text(phases: list[dict[str, Any]]) -> str:
             how = f"{p['times_per_week']} times a week (days not stated)"
         else:
             how = "frequency not read"
-        how += f" for {p['for_days']} days" if p["for_days"] else ", duration not stated"
-        if p["rest_days"]:
+        if p.get("for_months"):  # as written, with the days it spans computed here
+            months = p["for_months"]
+            how += f" for {months} month{'s' if months != 1 else ''} (about {p['for_days']} days, computed here)"
+        else:
+            how += f" for {p['for_days']} days" if p["for_days"] else ", duration not stated"
+        if p.get("period_months"):
+            months = p["period_months"]
+            every = "every month" if months == 1 else f"every {months} months"
+            how += f", {every} (about {p['rest_days']} days' rest, computed here)"
+        elif p["rest_days"]:
             how += f", then {p['rest_days']} days' rest"
         if p["cycles"] is None:
             how += "; number of cycles not stated"

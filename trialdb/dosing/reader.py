@@ -46,7 +46,7 @@ import re
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
-from trialdb.dosing.schedules import Phase
+from trialdb.dosing.schedules import Phase, days_in_months
 from trialdb.dosing.units import DoseMatch, basis, find_doses, to_iu
 
 # --- what the reader returns ----------------------------------------------------------------------------------
@@ -143,37 +143,55 @@ def _n(text: str) -> int:
 # Checked in this order; each is (kind, pattern). Spans already taken are not matched again.
 _EVENTS: list[tuple[str, re.Pattern[str]]] = [(k, re.compile(p, re.I)) for k, p in [
     ("subdaily", r"\b(?:twice|three[\s-]+times|2[\s-]+times|3[\s-]+times)[\s-]+(?:a|per)[\s-]+day\b|\btwice[\s-]+daily\b"
+                 r"|\btwice\s*/\s*day\b|\bat\s+\d+[\s-]*(?:h|hrs?|hours?)\s+intervals?\b"
+                 r"|\bcontinuous(?:ly)?\s+(?:\w+\s+){0,2}infusions?\b|\bgiven\s+continuously\b"
                  r"|\bb\.?i\.?d\b|\b(?:deux|trois|2|3)\s+fois\s+par\s+jour\b"
                  r"|\bevery\s+\d+\s+hours?\b|\bq\s?\d+\s?h\b|\b(?:\d+|eight|twelve)[\s-]+hourly\b"),
-    ("ambiguous", r"\bbi-?weekly\b|\bbi-?monthly\b|\bsemi-?monthly\b|\bmonthly\b|\bevery\s+(?:\d+\s+)?months?\b"
-                  r"|\bonce\s+a\s+month\b|\bonce\s+(?:or\s+|to\s+)?twice\b|\bas\s+needed\b|\bp\.?r\.?n\b|\bapproximately\s+every\b|\babout\s+every\b"),
-    ("atweeks", rf"\bat\s+(?:the\s+)?weeks?\s+{N}(?:\s*(?:,\s*and|,|and|&)\s*{N})+"),
-    ("cycleword", r"\b(?:as\s+one|one|each|per|every|another)\s+(?:treatment\s+)?(?:cycle|course)\b"),
+    ("ambiguous", r"\bbi-?weekly\b|\bbi-?monthly\b|\bsemi-?monthly\b"
+                  r"|\bonce\s+(?:or\s+|to\s+)?twice\b|\bas\s+needed\b|\bp\.?r\.?n\b|\bapproximately\s+every\b|\babout\s+every\b"),
+    ("monthly", rf"\bmonthly\b|\bevery\s+(?:(?P<n>{N})\s+)?months?\b|\bonce\s+a\s+month\b|\beach\s+month\b"),
+    ("startday", r"\b(?:starting|beginning)\s+(?:on\s+|from\s+)?(?:day|D)[\s-]*(?P<a>\d{1,3})(?!\d|[.,]\d)"),
+    ("dayrange", r"(?<![\w-])(?:from\s+)?(?:on\s+)?(?:days?|D(?=[\s-]*\d))[\s-]*(?P<a>\d{1,3})\s*(?:-|–|to|through|until)\s*"
+                 r"(?:(?:days?|D)[\s-]*)?(?P<b>\d{1,3})(?!\d|[.,]\d)"),
+    ("atweeks", rf"\b(?:at|during|in)\s+(?:the\s+)?(?:weeks?|months?)\s+{N}(?:\s*(?:,\s*and|,|and|&)\s*{N})+"
+                rf"|\bat\s+(?:the\s+)?\d+(?:st|nd|rd|th)(?:\s*(?:,\s*and|,|and|&)\s*\d+(?:st|nd|rd|th))+\s+weeks?\b"),
+    ("cycleword", r"\b(?:as\s+one|one|each|per|every|another|this)\s+(?:treatment\s+)?(?:cycle|course)\b"
+                  r"|\b(?:subsequent|following|later|further)\s+(?:treatment\s+)?(?:cycles|courses)\b"),
     ("daypattern", rf"\b(?:on\s+)?(?P<n>{N})\s+consecutive\s+days?\s+(?:per|a|each|every)\s+week\b"),
-    ("perweek", rf"(?:[×x]\s*(?P<n1>\d)\s*(?:per|a|/)\s*week\b|\b(?P<n2>{N}|twice|thrice)\s+(?:times\s+)?"
-                rf"(?:(?:per|a|each)\s+week|weekly)\b|\b(?P<n3>{N})\s+days?\s+(?:per|a|each)\s+week\b)"),
+    ("perweek", rf"(?:[×x]\s*(?P<n1>\d)\s*(?:per|a|/)\s*week\b|\b(?P<n2>{N}|twice|thrice)[\s-]+(?:times[\s-]+)?"
+                rf"(?:(?:per|a|each)\s+week|weekly)\b|\b(?P<n3>{N})\s+days?\s*(?:(?:per|a|each)\s+|/\s*)week\b"
+                rf"|\b(?P<n4>\d)\s*[×x]\s*(?:weekly|(?:per|a|/)\s*week)\b)"),
     ("rest", rf"(?:(?:followed\s+by|with|after)\s+(?:an?\s+)?)?(?P<n>{N}){_SEP}(?P<u>days?|weeks?|wks?){_SEP}"
-             rf"(?:treatment\s+|drug\s+|therapy\s+)?(?:hiatus|break|rest|pause|interruption|washout|off|drug[\s-]free)"
+             rf"(?:treatment\s+|drug\s+|therapy\s+)?['‘’\"“”]?(?:hiatus|break|rest|pause|interruption|washout|off|drug[\s-]free)"
              rf"|\b(?:rest|break|hiatus|pause)\s+(?:period\s+)?(?:of\s+)?(?P<n2>{N}){_SEP}(?P<u2>days?|weeks?)"
              rf"|\b(?P<n3>{N}){_SEP}(?P<u3>days?|weeks?)\s+of\s+(?:rest|break|pause|no\s+treatment)\b"),
     ("cycles", rf"\b(?:for\s+|total\s+of\s+|repeated\s+)?(?P<n>{N})\s+(?:(?P<len>\d+){_SEP}days?{_SEP})?(?:treatment\s+)?"
                rf"(?:cycles|courses)\b|\brepeated\s+(?P<n2>{N})\s+times\b|\b(?P<n3>{N})\s+times\s+in\s+total\b"),
+    # a course named by its length: "a 5-day course", "five-day courses", "a cure of 5 days", "5-day cycles"
+    ("course", rf"\b(?:an?\s+)?(?P<n3>{N}){_SEP}(?P<u3>day|week)s?{_SEP}(?P<c3>courses?|cycles?|cures?|treatments?|periods?"
+               rf"|regimens?)\b"
+               rf"|\b(?P<c4>courses?|cures?|cycles?|regimens?)\s+of\s+(?P<n4>{N})\s+(?:(?P<daily4>daily\s+(?:injections?|"
+               rf"doses?|administrations?))|days?)\b"),
     ("period", rf"\bevery\s+(?P<n>{N}|other|second)\s+(?P<u>days?|weeks?|wks?)\b"
                rf"|\btou(?:s|tes)\s+les\s+(?P<nf>{N})\s+(?P<uf>jours|semaines)\b"
                rf"|\b(?:repeated\s+)?at\s+(?P<ni>{N}){_SEP}(?P<ui>days?|weeks?|wks?){_SEP}intervals?\b"
                rf"|(?P<pd>(?<=[A-Za-z²0-9])\s*/\s*(?:day|d|jour|j)\b)"
-               rf"|\b(?P<w>tous\s+les\s+jours|chaque\s+jour|une\s+fois\s+par\s+(?:jour|semaine)|par\s+jour|weekly|fortnightly|daily|once\s+(?:a|per)\s+(?:day|week)|every\s+day|each\s+day|once\s+daily"
+               rf"|\b(?P<w>tous\s+les\s+jours|chaque\s+jour|une\s+fois\s+par\s+(?:jour|semaine)|par\s+jour"
+               rf"|weekly(?!\s+(?:dos(?:e|es|age|ages)|totals?|amounts?))|fortnightly|daily|once\s+(?:a|per)\s+(?:day|week)|every\s+day|each\s+day|once\s+daily"
                rf"|once\s+weekly|per\s+day|qod|q\.o\.d\.?|qd|q\.d\.?|alternate\s+days|every\s+(?:other|second)\s+week"
                rf"|(?:\d+|one|a)\s+dose\s+per\s+(?:day|week))\b"),
-    ("duration", rf"\b(?:for|during|over|lasting)\s+(?:a\s+(?:period|duration|total)\s+of\s+|a\s+|the\s+first\s+)?"
+    ("duration", rf"\b(?:for|during|over|lasting)\s+(?:up\s+to\s+)?(?:a\s+(?:period|duration|total)\s+of\s+|a\s+|the\s+first\s+)?"
                  rf"(?P<n>{N}){_SEP}(?:consecutive\s+)?(?P<u>days?|weeks?|wks?|months?|years?)(?:{_SEP}(?:course|period|cycle))?\b"
                  rf"|\bpendant\s+(?P<nf>{N})\s+(?P<uf>jours?|semaines?|mois|ans?|années?)\b"
                  rf"|\b(?:on\s+)?(?P<n2>{N})\s+consecutive\s+days\b"
                  rf"|\b(?P<n5>{N})\s+days(?=\s+every\s+(?:{N}\s+)?weeks?\b)"
-                 rf"|\b(?:a\s+)?(?P<n3>{N}){_SEP}(?P<u3>day|week){_SEP}(?:course|treatment|period|regimen)\b"),
+),
 ]]
 
-_SPLIT = re.compile(r"(?:,|;)?\s*\b(?:and\s+then|then|followed\s+by|thereafter|subsequently|after\s+which|puis)\b", re.I)
+_LONE_DAY = re.compile(r"(?<![\w-])(?:days?|D)[\s-]*\d{1,3}(?!\d|[.,]\d)", re.I)
+_SPLIT = re.compile(r"(?:,|;)?\s*\b(?:and\s+then|then|followed\s+by|thereafter|subsequently|after\s+which|puis)\b"
+                    r"|\b(?=(?:maintenance|consolidation)\b)"  # "Induction ...; maintenance ...": a phase of its own
+                    r"|(?:,|;)?\s*\band\b(?=[^.;]{0,80}?\bthereafter\b)", re.I)  # "... and every 2 weeks thereafter"
 _ESCALATION = re.compile(r"\bdose[\s-]+escalat\w*|\bescalat\w+\s+(?:dose|to)\b|\btitrat\w+|\bincreased?\s+to\b"
                          r"|\bincreasing\s+doses?\b", re.I)
 
@@ -225,6 +243,14 @@ class _PhaseDraft:
     cycles_said: bool = False
     freq_seen: bool = False
     cycle_word: tuple[str, int, int] | None = None
+    course: bool = False  # the dosing period is a course named by its length in days ("a 5-day course")
+    courses: bool = False  # ... in the plural ("five-day courses"): how many is not said there
+    for_months: int | None = None
+    period_months: int | None = None
+    monthly: tuple[int, _Event] | None = None  # "monthly", "every 3 months": a cycle period or a frequency?
+    day_range: tuple[int, int] | None = None  # "from day 1 to day 5": its first and last day, as written
+    from_pd: bool = False  # its frequency is only a dose's "/day" ("0.7 million U/day was then given twice a week")
+    months: tuple[int, _Event] | None = None  # "for 6 months", "over 18 months", "1 year" (12): calendar months
 
 
 @dataclass
@@ -233,6 +259,7 @@ class _Schedule:
     not_read: list[NotRead] = field(default_factory=list)
     spans: list[tuple[int, int]] = field(default_factory=list)
     starts: list[int] = field(default_factory=list)  # where each phase's words begin
+    from_hint: bool = False  # the one phase is "daily" from a dose written per day, and nothing else was read
 
 
 def read_schedule(text: str, path: str, per_day_hint: bool = False, lo: int = 0, hi: int | None = None) -> _Schedule:
@@ -249,19 +276,82 @@ def read_schedule(text: str, path: str, per_day_hint: bool = False, lo: int = 0,
     def nr(fieldname: str, reason: str, ev: _Event) -> None:
         out.not_read.append(NotRead(fieldname, reason, text[ev.start:ev.end], path))
 
+    # single days named beside day ranges ("D1 : 2.5 MUI/m2; D2 to D5 : 5 MUI/m2", "on days 1 and 2, and ... on days
+    # 3-5"): then a range is not the whole course, and no range is read
+    ranged = [(m.start(), m.end()) for k, pat in _EVENTS if k in ("dayrange", "startday") for m in pat.finditer(text, lo, hi)]
+    lone_day = next((m.group() for m in _LONE_DAY.finditer(text, lo, hi)
+                     if not any(a <= m.start() < b for a, b in ranged)), None)
+
     for a, b in itertools.pairwise(cuts):
         evs = _events(text, a, b)
         if not evs:
             continue
         kinds = [e.kind for e in evs]
-        starts_phase = any(k in ("period", "perweek", "daypattern", "subdaily", "ambiguous") for k in kinds)
+        starts_phase = any(k in ("period", "perweek", "daypattern", "subdaily", "ambiguous", "monthly") for k in kinds)
         if starts_phase or not drafts:
             drafts.append(_PhaseDraft())
             out.starts.append(a)
         d = drafts[-1]
         i = len(drafts) - 1
+
+        def next_phase(at: int) -> _PhaseDraft:
+            """A phase begins inside these words ("... days 1-5. Starting on day 15, every 15 days ...")."""
+            drafts.append(_PhaseDraft())
+            out.starts.append(at)
+            return drafts[-1]
+
         for ev in evs:
             g = ev.m.groupdict()
+            if ev.kind == "dayrange":
+                first, last = int(g["a"]), int(g["b"])
+                if last < first:
+                    continue
+                if lone_day is not None:
+                    nr(f"phases[{i}].for_days", f"'{text[ev.start:ev.end]}' beside a single day ('{lone_day}'): the "
+                       "course's days are not sure", ev)
+                    continue
+                if d.day_range is not None:  # a second range: a phase of its own, starting where it says
+                    prev = d
+                    d = next_phase(ev.start)
+                    i = len(drafts) - 1
+                    if prev.day_range is not None and first > prev.day_range[1]:
+                        prev.rest_days = first - prev.day_range[1] - 1  # "day 1 to day 5 ... day 15 to day 180"
+                k = drafts.index(d)
+                if d.day_range is None and k > 0:  # "day 1 to day 5, then every other day from day 15 to day 180"
+                    prev = drafts[k - 1]
+                    if prev.day_range is not None and first > prev.day_range[1] and not prev.rest_days:
+                        prev.rest_days = first - prev.day_range[1] - 1
+                d.day_range = (first, last)
+                d.course = True  # "on days 1-5": each day of the range, unless another frequency is written
+                if d.for_days is None or d.for_days == last - first + 1:
+                    d.for_days = last - first + 1
+                else:
+                    nr(f"phases[{i}].for_days", f"'{text[ev.start:ev.end]}' beside another duration", ev)
+                    d.for_days = None
+                out.spans.append((ev.start, ev.end))
+                continue
+            if ev.kind == "startday":
+                day = int(g["a"])
+                out.spans.append((ev.start, ev.end))
+                if day <= 1 or (d.for_days is None and d.every_days is None and not d.freq_seen):
+                    continue  # "beginning on day 1": where the first phase starts, not a phase of its own
+                prev = d
+                d = next_phase(ev.start)
+                i = len(drafts) - 1
+                if prev.day_range is not None and day > prev.day_range[1]:
+                    prev.rest_days = day - prev.day_range[1] - 1  # "(days 1-5. Starting on day 15"
+                else:
+                    nr(f"phases[{i - 1}].rest_days", f"'{text[ev.start:ev.end]}': the days before it are not given as "
+                       "days, so the rest is not sure", ev)
+                    prev.cycles, prev.cycles_said = None, True
+                continue
+            if (ev.kind == "period" and not g.get("pd") and not g.get("ni") and d.for_days is not None
+                    and (d.every_days is not None or d.freq_seen)
+                    and re.search(r"\bonce\s*$", text[max(lo, ev.start - 12):ev.start], re.I)):
+                # "daily for five days, once every two weeks": "once every ..." is how often a dose is given, a
+                # phase of its own, never the cycle period of the phase before it
+                d = next_phase(ev.start)
+                i = len(drafts) - 1
             # "/day" after a dose is part of the dose's words: the schedule's quote starts there only alone
             (weak if ev.kind == "period" and g.get("pd") else out.spans).append((ev.start, ev.end))
             words = text[ev.start:ev.end]
@@ -282,7 +372,7 @@ def read_schedule(text: str, path: str, per_day_hint: bool = False, lo: int = 0,
                     d.freq_seen = True
                     d.every_days, d.for_days, d.rest_days, d.period = 1, n, 7 - n, 7
             elif ev.kind == "perweek":
-                raw = g["n1"] or g["n2"] or g["n3"]
+                raw = g["n1"] or g["n2"] or g["n3"] or g["n4"]
                 n = _n(raw)
                 d.freq_seen, d.every_days = True, None  # "once daily 6 days a week": not every day
                 if 1 <= n <= 7:
@@ -317,6 +407,7 @@ def read_schedule(text: str, path: str, per_day_hint: bool = False, lo: int = 0,
                              2 if w.startswith(("qod", "q.o.d", "alternate")) else 1)
                 elif g["pd"]:  # "1.5 million IU/d", "1 MUI/jour"
                     every = 1
+                    d.from_pd = d.every_days is None and not d.freq_seen
                 elif g["nf"]:  # "tous les 15 jours", "toutes les 2 semaines"
                     every = _n(g["nf"]) * (1 if g["uf"].lower().startswith("jour") else 7)
                 else:
@@ -336,26 +427,38 @@ def read_schedule(text: str, path: str, per_day_hint: bool = False, lo: int = 0,
                 else:
                     nr(f"phases[{i}].every_days", f"ambiguous frequency: '{words}' beside another frequency", ev)
                     d.every_days = None
+            elif ev.kind == "monthly":
+                d.monthly = (_n(g["n"]) if g["n"] else 1, ev)
+            elif ev.kind == "course":  # a course named by its length: "a 5-day course", "a cure of 5 days"
+                n = _n(g["n4"] or g["n3"])
+                word = (g["c4"] or g["c3"]).lower()
+                in_days = bool(g["n4"]) or g["u3"].lower().startswith("day")
+                days = n if in_days else n * 7
+                per_cycle = bool(re.search(r"\b(?:each|every|per|of)\s+(?:an?\s+)?$",
+                                           text[max(lo, ev.start - 12):ev.start], re.I))
+                if (d.for_days is not None and days > d.for_days) or (per_cycle and word.startswith("cycle")):
+                    d.period = days  # "days 1-21 of each 28-day cycle": the cycle's length, not the course's
+                elif d.for_days is None:
+                    d.for_days = days
+                    # not where the words say the frequency is set otherwise ("individualized doses and frequencies")
+                    d.course = (in_days and not word.startswith(("treatment", "period", "regimen"))
+                                and not re.search(r"frequenc", text[lo:hi], re.I))
+                    d.courses = word.endswith("s") and not word.endswith("ss")
+                    if g["daily4"]:
+                        d.every_days, d.freq_seen = 1, True
             elif ev.kind == "duration":
                 if g["n"]:
                     n, u = _n(g["n"]), g["u"]
                 elif g["n2"] or g["n5"]:  # "5 consecutive days", "5 days every four weeks"
                     n, u = _n(g["n2"] or g["n5"]), "days"
-                elif g["nf"]:  # "pendant 5 jours"
+                else:  # "pendant 5 jours"
                     n, u = _n(g["nf"]), _unit_en(g["uf"])
-                else:
-                    n, u = _n(g["n3"]), g["u3"]
                 u = _unit_en(u)
                 days = _days(n, u)
                 total = bool(re.match(r"over|during", words, re.I)) and d.period is not None
-                if days is None:
-                    what = "cycles" if (d.period is not None or d.for_days is not None) else "for_days"
-                    if what == "cycles":
-                        d.cycles, d.cycles_said = None, True
-                    else:
-                        d.for_days = None
-                    nr(f"phases[{i}].{what}", f"duration in {u.lower().rstrip('s')}s: '{words}' (a month or a year"
-                       " is not a whole number of days; not converted)", ev)
+                if days is None:  # months or years: decided once the phase's other words are read (below)
+                    if d.months is None:
+                        d.months = (n if u.lower().startswith("month") else 12 * n, ev)
                 elif d.for_days is None and not total:
                     d.for_days = days
                 elif d.period is not None and not d.cycles_said:
@@ -373,9 +476,50 @@ def read_schedule(text: str, path: str, per_day_hint: bool = False, lo: int = 0,
             drafts.append(_PhaseDraft())
             out.starts.append(lo)
             out.spans.append((hint.start(), hint.end()))
+            out.from_hint = True
+    if len(drafts) > 1:
+        keep = [k for k, d in enumerate(drafts) if not (d.from_pd and d.for_days is None and d.period is None
+                                                        and not d.rest_days and not d.cycles_said)]
+        if keep and len(keep) < len(drafts):
+            drafts = [drafts[k] for k in keep]
+            out.starts = [out.starts[k] for k in keep]
     for i, d in enumerate(drafts):
-        if d.every_days is None and d.times_per_week is None and not d.freq_seen and per_day_hint and i == 0:
-            d.every_days = 1
+        if d.every_days is None and d.times_per_week is None and not d.freq_seen and (
+                (per_day_hint and i == 0) or d.course):
+            d.every_days = 1  # a dose per day, or a course named by its length in days: given daily
+        if d.months is not None:
+            mo, mev = d.months
+            words = text[mev.start:mev.end]
+            if d.for_days is None and d.period is None and d.monthly is None:
+                # "every other day for 6 months": the dosing period in calendar months, its days computed here
+                d.for_days, d.for_months = days_in_months(mo), mo
+            elif d.monthly is not None and d.for_days is not None and mo % d.monthly[0] == 0 and not d.cycles_said:
+                d.cycles, d.cycles_said = mo // d.monthly[0], True  # "one cycle each month during 12 months"
+            elif d.for_days is not None and not d.cycles_said:
+                # "treated for 3 months (5 days every four weeks ...)", "5 days every 28 days over 18 months": the
+                # whole treatment, in months; how many courses it holds is not a whole number of days apart
+                d.cycles, d.cycles_said = None, True
+                period = f" {d.period}-day" if d.period else ""
+                nr(f"phases[{i}].cycles", f"duration in months: '{words}' (about {days_in_months(mo)} days, computed "
+                   f"here) is not a whole number of{period} courses", mev)
+        if d.courses and not d.cycles_said:
+            d.cycles, d.cycles_said = None, True
+            out.not_read.append(NotRead(f"phases[{i}].cycles", "number of courses not stated", None, None))
+        if d.monthly is not None:
+            k, mev = d.monthly
+            words = text[mev.start:mev.end]
+            if d.for_days is not None and d.for_months is None and d.period is None:
+                # "monthly five-day courses": a course every calendar month, the rest computed here
+                d.period_months = k
+                d.rest_days = max(days_in_months(k) - d.for_days, 0)
+                if not d.cycles_said:
+                    d.cycles, d.cycles_said = None, True
+                    out.not_read.append(NotRead(f"phases[{i}].cycles", "number of cycles not stated", None, None))
+            else:
+                d.every_days = None
+                d.freq_seen = True
+                nr(f"phases[{i}].every_days", f"ambiguous frequency: '{words}' (a month is 28 to 31 days; read only "
+                   "as the period of a course of stated length)", mev)
         rest = d.rest_days
         if d.cycle_word and not d.cycles_said:
             d.cycles = None
@@ -398,7 +542,8 @@ def read_schedule(text: str, path: str, per_day_hint: bool = False, lo: int = 0,
             pass  # a single administration in the period ("every 2 weeks for 1 week"): kept as written
         try:
             out.phases.append(Phase(every_days=d.every_days, for_days=d.for_days, rest_days=rest, cycles=d.cycles,
-                                    times_per_week=d.times_per_week))
+                                    times_per_week=d.times_per_week, for_months=d.for_months,
+                                    period_months=d.period_months))
         except ValueError:
             out.not_read.append(NotRead(f"phases[{i}]", "impossible schedule as read", None, None))
     if not out.spans or not any(p.every_days or p.for_days or p.times_per_week for p in out.phases):
@@ -410,7 +555,8 @@ def read_schedule(text: str, path: str, per_day_hint: bool = False, lo: int = 0,
 # --- routes ---------------------------------------------------------------------------------------------------
 
 _ROUTES: list[tuple[str, re.Pattern[str]]] = [
-    ("subcutaneous", re.compile(r"(?<![A-Za-z])[sS]\.\s?[cC]\.|(?<![A-Za-z])SC(?![A-Za-z])|\bsc(?=\s+inj)|\bSQ\b|\bs/c\b|皮下")),
+    ("subcutaneous", re.compile(r"(?<![A-Za-z])[sS]\.\s?[cC]\.|(?<![A-Za-z])SC(?![A-Za-z])|(?<![A-Za-z.])sc(?![A-Za-z])|\bSQ\b"
+                                r"|\bs/c\b|皮下")),
     ("subcutaneous", re.compile(r"sub-?cutaneous(?:ly)?|under\s+the\s+skin|\bsubq\b", re.I)),
     ("intravenous", re.compile(r"(?<![A-Za-z])i\.v\.|(?<![A-Za-z])IV(?![A-Za-z])|静脉")),
     ("intravenous", re.compile(r"intravenous(?:ly)?", re.I)),
@@ -477,7 +623,17 @@ def _scope(text: str, others: list[str]) -> tuple[int, int]:
 
 
 def _iu_doses(text: str, lo: int, hi: int) -> list[DoseMatch]:
-    return [d for d in find_doses(text[:hi]) if d.start >= lo and (d.unit is None or "IU" in d.unit)]
+    """The amounts in IU (read or refused) of text[lo:hi]. An amount in mass units on the same basis is its
+    equivalent ("0.037 mg/kg (600,000 IU/kg)"); beside one on another basis ("300 micrograms/m2, approximately
+    equivalent to ... 38 x 10(6) U per day") no IU amount is read: which is the dose is not sure."""
+    found = [d for d in find_doses(text[:hi]) if d.start >= lo]
+    iu = [d for d in found if d.unit is None or "IU" in d.unit]
+    mass = [d for d in found if d.unit is not None and "IU" not in d.unit]
+    if mass and any(d.unit is not None and basis(d.unit) != basis(mass[0].unit or "") for d in iu):
+        first = min(iu + mass, key=lambda d: d.start)
+        return [replace(first, value=None, unit=None, options=(), problem=f"an amount in mass units beside one in IU "
+                        f"('{mass[0].text}', '{next(d for d in iu).text}'): which is the dose is not sure")]
+    return iu
 
 
 def _plausibility(dose: float, unit: str) -> list[str]:
@@ -521,14 +677,25 @@ def _read_pair(study_texts: list[tuple[str, str, str]], texts: list[tuple[str, s
 
     srcs = readable(texts)
     doses = {path: _iu_doses(text, lo, hi) for _, path, text, lo, hi in srcs}
-    scheds = {path: read_schedule(text, path, any(d.per_day for d in doses[path]), lo, hi)
-              for _, path, text, lo, hi in srcs}
+    # a dose written per day anywhere in the pair's own words ("2.0 MIU IL-2 per day" as the intervention's name)
+    # makes a course whose frequency is not written daily ("5 days every four weeks" in the arm's description)
+    per_day = any(d.per_day for ds in doses.values() for d in ds)
+    scheds = {path: read_schedule(text, path, per_day, lo, hi) for _, path, text, lo, hi in srcs}
+    daily_only = [s for s in scheds.values() if s.phases == [Phase(1, None)]]
+    if study_texts and daily_only and all(not s.phases or s.phases == [Phase(1, None)] for s in scheds.values()):
+        # the pair's words give a dose per day and no more of a schedule ("2.0 MIU IL-2 per day"): the study's
+        # description may say more ("5 days every four weeks repeated three times"), read with the dose's "per day";
+        # never where it writes another frequency (it may be another arm's)
+        for _, path, text, lo, hi in readable(study_texts):
+            more = read_schedule(text, path, True, lo, hi)
+            if more.phases and more.phases[0].every_days == 1 and more.phases != [Phase(1, None)]:
+                scheds[path] = more
     if not any(doses.values()) and not any(s.phases for s in scheds.values()) and study_texts:
         # the study's description is read too (the arm's and intervention's own words still name the route)
         srcs = srcs + readable(study_texts)
         doses = {path: _iu_doses(text, lo, hi) for _, path, text, lo, hi in srcs}
-        scheds = {path: read_schedule(text, path, any(d.per_day for d in doses[path]), lo, hi)
-                  for _, path, text, lo, hi in srcs}
+        per_day = any(d.per_day for ds in doses.values() for d in ds)
+        scheds = {path: read_schedule(text, path, per_day, lo, hi) for _, path, text, lo, hi in srcs}
 
     # -- dose (active only)
     if role == "active":

@@ -30,7 +30,11 @@ class Phase:
     dose: this phase's own dose where it differs from the regimen's first dose (in the regimen's unit).
     times_per_week: administrations per week where the record gives a count per week and no day pattern
         ("x3 per week"); every_days is then None.
-    Raises ValueError for an impossible phase (every_days or for_days < 1, rest_days < 0, cycles < 1).
+    for_months: the dosing period as written in calendar months ("for 6 months"; a year is 12); `for_days` is
+        then computed here from it (`days_in_months`), not stated in the record.
+    period_months: the cycle period as written in calendar months ("monthly five-day courses"); `rest_days` is
+        then computed here (`days_in_months(period_months) - for_days`).
+    Raises ValueError for an impossible phase (every_days or for_days < 1, rest_days < 0, cycles < 1, months < 1).
     """
 
     every_days: int | None
@@ -39,22 +43,36 @@ class Phase:
     cycles: int | None = 1
     dose: float | None = None
     times_per_week: int | None = None
+    for_months: int | None = None
+    period_months: int | None = None
 
     def __post_init__(self) -> None:
         if ((self.every_days is not None and self.every_days < 1) or (self.for_days is not None and self.for_days < 1)
                 or self.rest_days < 0 or (self.cycles is not None and self.cycles < 1)
                 or (self.times_per_week is not None and not 1 <= self.times_per_week <= 7)
-                or (self.dose is not None and self.dose < 0)):
+                or (self.dose is not None and self.dose < 0)
+                or (self.for_months is not None and self.for_months < 1)
+                or (self.period_months is not None and self.period_months < 1)):
             raise ValueError(f"impossible schedule phase: {self}")
 
 
-_KEYS = ("every_days", "for_days", "rest_days", "cycles", "dose", "times_per_week")
+DAYS_PER_MONTH = 365.25 / 12  # the mean Gregorian month: 30.4375 days
+
+
+def days_in_months(months: int) -> int:
+    """The days `months` calendar months span, computed here at 365.25/12 days a month and rounded: 1 -> 30,
+    3 -> 91, 6 -> 183, 12 -> 365, 18 -> 548. A month is 28 to 31 days, so a calendar drawn from it is within a
+    day or two of any real one; the pages say the figure is computed."""
+    return round(months * DAYS_PER_MONTH)
+
+
+_KEYS = ("every_days", "for_days", "rest_days", "cycles", "dose", "times_per_week", "for_months", "period_months")
 
 
 def phases_to_json(phases: list[Phase] | tuple[Phase, ...]) -> str:
     """JSON text of a list of phases: objects whose keys are the field names. `every_days`, `for_days`,
     `rest_days` and `cycles` are always written (a null cycles means "not stated", not the default 1);
-    `dose` and `times_per_week` only when set."""
+    `dose`, `times_per_week`, `for_months` and `period_months` only when set."""
     out: list[dict[str, Any]] = []
     for ph in phases:
         d: dict[str, Any] = {"every_days": ph.every_days, "for_days": ph.for_days, "rest_days": ph.rest_days,
@@ -63,6 +81,10 @@ def phases_to_json(phases: list[Phase] | tuple[Phase, ...]) -> str:
             d["dose"] = ph.dose
         if ph.times_per_week is not None:
             d["times_per_week"] = ph.times_per_week
+        if ph.for_months is not None:
+            d["for_months"] = ph.for_months
+        if ph.period_months is not None:
+            d["period_months"] = ph.period_months
         out.append(d)
     return json.dumps(out)
 

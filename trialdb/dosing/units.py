@@ -123,7 +123,7 @@ _E_POWER = r"[eE]\+?0?(?P<eexp>[3-9])(?![\d.,·])"  # "1.0E+06 IU", "1E6 IU": sc
 _POWER_SUP = rf"{_TIMES}{_SPACE}10(?P<sup>[³⁴⁵⁶⁷⁸⁹])"
 _IU = r"(?:international\s+units?|I\.U\.|IU|UI|units?|U)(?![A-Za-z])"
 _MILLION_WORD = r"(?i:millions?|mio\.?|mega)"
-_PER_M2 = (r"(?:\s*/\s*[mM](?:[ \u00a0]?2|\\?\^2|²)(?![0-9])|\s*per\s+(?:m(?:2|\\?\^2|²)(?![0-9])|square\s+met(?:er|re)s?|met(?:er|re)\s+squared)"
+_PER_M2 = (r"(?:\s*/\s*[mM](?:[ \u00a0]?2|\\?\^2|²|\(2\))(?![0-9])|\s*per\s+(?:m(?:2|\\?\^2|²)(?![0-9])|square\s+met(?:er|re)s?|met(?:er|re)\s+squared)"
            r"|\s*/\s*square\s+met(?:er|re))")
 _PER_KG = r"(?:\s*/\s*kg\b|\s*per\s+(?:kg|kilogram)\b)"
 
@@ -136,10 +136,10 @@ DOSE = re.compile(
     rf"{_SPACE}(?:"
     rf"(?P<million>{_MILLION_WORD}){_SPACE}(?:of\s+)?(?P<miu>{_IU})"
     rf"|(?P<mcompact>M(?:IU|UI|U|I\.U\.))(?![A-Za-z])"
-    rf"|(?P<milli>mIU)(?![A-Za-z])"
+    rf"|(?P<milli>mIU|mu)(?![A-Za-z])"
     rf"|(?P<wan>WIU|[万萬]{_SPACE}(?:IU|U|单位|單位)|[万萬])"
     rf"|(?P<iu>{_IU})"
-    rf"|(?P<mass>µg|μg|ug|mcg|mg)(?![A-Za-z])"
+    rf"|(?P<mass>µg|μg|ug|mcg|mg|micrograms?|milligrams?)(?![A-Za-z])"
     rf")"
     rf"(?P<abbr>{_SPACE}\((?:MIU|MUI|IU|MU|UI)\))?"
     rf"(?P<per>{_PER_M2}|{_PER_KG})?"
@@ -219,7 +219,8 @@ def find_doses(text: str) -> list[DoseMatch]:
             refuse(f"digit groups separated by spaces: {spaced.group() + whole!r} (not read)",
                    s=start - len(spaced.group()))
             continue
-        if re.search(r"(?:~|\\~|≈|approximately|about|around|up\s+to|at\s+most|maximum(?:\s+dose)?\s+of)\s*$", before, re.I):
+        if re.search(r"(?:~|\\~|≈|[<>≤≥]=?|approximately|about|around|up\s+to|at\s+most|maximum(?:\s+dose)?\s+of)\s*$", before,
+                     re.I):
             refuse(f"an approximate or maximum amount: {before[-20:].strip()} {whole}")
             continue
         if re.search(r"\bbetween\s+" + NUMBER + r"\s+and\s*$", before, re.I):
@@ -246,13 +247,13 @@ def find_doses(text: str) -> list[DoseMatch]:
         per = g["per"] or ""
         suffix = "/m²" if per and re.search(r"[mM]", per) and "kg" not in per else ("/kg" if per else "")
         if g["milli"]:
-            refuse(f"ambiguous unit: 'mIU' is milli-IU or million IU in {whole!r}")
+            refuse(f"ambiguous unit: '{g['milli']}' is milli-IU or million IU in {whole!r}")
             continue
         if g["mass"]:
             if g["power"] or g["epower"] or g["lost"] or num.lower().startswith("half"):
                 refuse(f"garbled amount: {whole!r}")
                 continue
-            mass = "mg" if g["mass"] == "mg" else "µg"
+            mass = "mg" if g["mass"].startswith(("mg", "milli")) else "µg"
             add(parse_number(num), mass + suffix)
             continue
         if num.lower().startswith("half") and not (g["million"] or g["mcompact"]):

@@ -7,6 +7,7 @@ import re
 import streamlit as st
 
 from dashboard import compare, data, filters, frames, ui
+from dashboard.dosing import view as dosing_view
 
 MAX_CHOICES = 500
 PARTS = ["Side by side", "Dosing on one time axis", "Published outcomes"]  # a tab each
@@ -69,9 +70,10 @@ if dosing.open:
             numbers = st.expander("The same regimens in numbers", key="compare_dosing_open", on_change="rerun")
             if numbers.open:
                 with numbers:
-                    ui.table(frames.dose_comparison(reg), "compare_dosing", "il2_dosing_compared.csv", sortable=False)
+                    ui.table(dosing_view.comparison(reg, frames.dose_comparison(reg)), "compare_dosing",
+                             "il2_dosing_compared.csv", sortable=False)
         if without:
-            st.markdown(f"No structured dosing regimen in the database (none curated from the source) for: "
+            st.markdown(f"No structured dosing regimen in the database (none curated or read from the source) for: "
                         f"{', '.join(without)}.")
 if published.open:
     with published:

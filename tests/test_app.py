@@ -475,6 +475,12 @@ def test_compare_three_trials_a_part_at_a_time_kept_in_the_url():
     at.session_state["compare_dosing_open"] = True
     at.run()
     assert {r[0].split(" · ")[0] for r in md_tables(at)[0][1:]} <= set(COMPARED) and len(md_tables(at)[0]) > 3
+    # each regimen with its source, schedule in words and verbatim quote, as the Dosing page's comparison (issue 32)
+    header = md_tables(at)[0][0]
+    assert {"Source", "Schedule", "Quote (verbatim)", "Not stated or not read"} <= set(header)
+    rows = md_tables(at)[0][1:]
+    assert {r[header.index("Source")] for r in rows} <= {"curated", "read from the registry record"}
+    assert any("1 million" in r[header.index("Quote (verbatim)")] for r in rows)
     at = opened("Published outcomes")
     outcomes = md_tables(at)[0]
     assert outcomes[0][0] == "NCT id" and "55.17" in str(outcomes) and not vega.app_charts(at)

@@ -18,7 +18,7 @@ from tests.sync_support import own_database, seed_copy
 from trialdb import queries as q
 from trialdb.build import build
 from trialdb.check import check
-from trialdb.dosing.reader import Fact, NotRead, Reading
+from trialdb.dosing.reader import Fact, NotRead, Reading, read_regimens
 from trialdb.dosing.units import numbers_in
 from trialdb.errors import SourceError
 from trialdb.export import export
@@ -271,6 +271,31 @@ def test_portfolio_filter_keeps_low_dose_and_lists_the_others(db, tmp_path):
     with Session(engine) as s, s.begin():
         s.execute(delete(m.PortfolioDecision))
     assert {NCT, "NCT99000004", "NCT99000005"} <= set(q.studies(engine, q.Filters(None)).nct_id)
+
+
+def test_a_dose_read_in_the_high_dose_range_decides_high_dose_with_its_words(db, tmp_path):
+    """Issue 32: the arm is called "Low-dose IL-2", but the reader reads 600,000 IU/kg (the high dose of cancer
+    immunotherapy): the trial is high-dose, left out, with the dose's own words as the quote; check verifies it.
+    A reviewed decision still wins."""
+    from trialdb.portfolio.classifier import classify, decide
+
+    desc = "Aldesleukin 600,000 IU/kg by intravenous bolus every 8 hours for up to 14 doses."
+    study = record(nct="NCT99000011", desc=desc)
+    d = decide(study, {}, read_regimens(study))
+    assert (d.category, d.included, d.quote) == ("high-dose", False, "600,000 IU/kg")
+    assert d.path == "armsInterventionsModule.armGroups[0].description" and "high-dose range" in d.reason
+    assert classify(study).category == "low-dose"  # the words alone ("Low-dose IL-2") said low
+    reviewed = {"NCT99000011": {"nct_id": "NCT99000011", "include": True, "category": "low-dose",
+                                "reason": "reviewed", "quote": None}}
+    assert decide(study, reviewed, []).category == "low-dose"
+    _, _, engine = db
+    import_files(engine, [write(tmp_path / "high.json", study)])
+    portfolio = {p["nct_id"]: p for p in export(engine)["portfolio"]}
+    assert portfolio["NCT99000011"]["category"] == "high-dose" and portfolio["NCT99000011"]["quote"] == "600,000 IU/kg"
+    assert check(engine).ok
+    # a low dose read beside the same words stays low-dose
+    low = record(nct="NCT99000012", desc="Aldesleukin 1 million IU subcutaneously once daily for 5 days.")
+    assert decide(low, {}, read_regimens(low)).category == "low-dose"
 
 
 def test_numbers_of_a_dose_in_its_quote():

@@ -86,13 +86,14 @@ def store_registry_study(session: Session, row: m.Study, study: dict, inputs: Po
     its provenance row; without (the synthetic portfolio) none. Returns the regimen rows and the decision.
     Raises SourceError when a curated entry's arm, drug or quote is not in the record."""
     nct = row.nct_id
-    decision = decide(study, inputs.reviewed)
+    base = document.name.split("#", 1)[0] if document is not None else None
+    curated = [c for c in inputs.curated.get(nct, []) if c["document"] == base]
+    readings = [] if curated and document is not None else read_regimens(study)
+    decision = decide(study, inputs.reviewed, readings)  # a dose read in the high-dose range decides too
     row.decision = decision_row(decision)
     if document is not None and decision.quote:
         session.add(m.Provenance(subject=nct, path=DECISION_PATH, document_id=document.id, quote=decision.quote,
                                  offset=None))
-    base = document.name.split("#", 1)[0] if document is not None else None
-    curated = [c for c in inputs.curated.get(nct, []) if c["document"] == base]
     rows: list[m.Regimen] = []
     if curated and document is not None:
         for c in curated:
@@ -105,7 +106,7 @@ def store_registry_study(session: Session, row: m.Study, study: dict, inputs: Po
             session.add(m.Provenance(subject=nct, path=regimen_path(reg), document_id=document.id, quote=c["quote"],
                                      offset=at))
         return rows, decision
-    for r in read_regimens(study):
+    for r in readings:
         reg = reading_row(nct, r)
         row.regimens.append(reg)
         rows.append(reg)

@@ -154,10 +154,13 @@ def dose_text(r: Any) -> str:
 
 
 def comparison(reg: pd.DataFrame, base: pd.DataFrame) -> pd.DataFrame:
-    """The comparison table: `base` (frames.dose_comparison of `reg`, row for row) with each row's source,
-    its verbatim quote (one click away: the table's cell, and the CSV) and what was not stated or read."""
+    """The comparison table: `base` (frames.dose_comparison of `reg`, row for row) with each row's source, its
+    schedule in words (`schedule_text`), its verbatim quote (one click away: the table's cell, and the CSV) and
+    what was not stated or read. The Dosing page's comparison and Compare's regimens in numbers."""
     out = base.copy()
     out.insert(1, "Source", [source_label(s) for s in reg["source"]])
+    # the schedule in words, months as written with the days computed here ("for 6 months (about 183 days, ...)")
+    out.insert(out.columns.get_loc("Route"), "Schedule", [schedule_text(phase_dicts(p)) for p in reg["phases"]])
     out["Not stated or not read"] = [not_read_text(v) for v in reg["not_read"]]
     out["Flags (kept as written)"] = ["; ".join(flags_list(v)) for v in reg["flags"]]
     out["Quote (verbatim)"] = [q if isinstance(q, str) else NOT_STATED for q in reg["quote"]]

@@ -47,7 +47,7 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from trialdb.dosing.schedules import Phase, days_in_months
-from trialdb.dosing.units import DoseMatch, basis, find_doses, to_iu
+from trialdb.dosing.units import DoseMatch, basis, dose_range, find_doses, to_iu
 
 # --- what the reader returns ----------------------------------------------------------------------------------
 
@@ -637,14 +637,10 @@ def _iu_doses(text: str, lo: int, hi: int) -> list[DoseMatch]:
 
 
 def _plausibility(dose: float, unit: str) -> list[str]:
-    iu = to_iu(dose, unit)
-    if iu is None:
-        return []
-    b = basis(unit)
-    low, high = (3e4, 2e7) if b != "per kg" else (5e2, 3e5)
-    if iu < low:
+    where = dose_range(dose, unit)  # trialdb.dosing.units.DOSE_RANGES, with their sources
+    if where == "below":
         return ["dose far below the low-dose range (kept as written)"]
-    if iu > high:
+    if where == "high":
         return ["dose in the high-dose range (kept as written)"]
     return []
 

@@ -82,6 +82,32 @@ def to_iu(dose: float, unit: str) -> float | None:
     return None if factor is None else dose * factor
 
 
+# --- the dose ranges of IL-2 -----------------------------------------------------------------------------------
+# IU per administration, by basis: below `low` is far below any low-dose regimen; above `high` is the high dose of
+# cancer immunotherapy. Sources: Proleukin (aldesleukin) label, high dose 600,000 to 720,000 IU/kg every 8 hours
+# (0.037 mg/kg); low-dose IL-2 in immune-mediated disease 0.3 to 3 million IU a day (Saadoun NEJM 2011; Koreth NEJM
+# 2011, 0.3 to 3 million IU/m2; Hartemann Lancet Diabetes Endocrinol 2013, 0.33 to 3 million IU; TRANSREG, Rosenzwajg
+# Ann Rheum Dis 2019, 1 million IU; He Ann Rheum Dis 2020, 1 million IU). Between the two lie the intermediate doses
+# of HIV and renal cancer trials (9 to 18 million IU a day), neither low nor high here. Used by the regimen reader
+# (a flag beside the dose) and by the portfolio classifier (a read dose in the high range makes a trial high-dose).
+DOSE_RANGES: dict[Basis, tuple[float, float]] = {
+    "flat": (3e4, 2e7),      # 30,000 IU; 20 million IU (above the 18 million IU of renal cancer s.c. regimens)
+    "per m²": (3e4, 2e7),
+    "per kg": (5e2, 3e5),    # 500 IU/kg; 300,000 IU/kg (half the high-dose label's 600,000 IU/kg)
+}
+
+
+def dose_range(dose: float, unit: str) -> Literal["below", "high"] | None:
+    """Where a dose as read (`dose` in `unit`, a unit of `UNITS`) stands among `DOSE_RANGES`: "below" (far below
+    the low-dose range), "high" (the high-dose range), None otherwise and for mass units (not in IU).
+    Raises ValueError for an unknown unit."""
+    iu = to_iu(dose, unit)
+    if iu is None:
+        return None
+    low, high = DOSE_RANGES[basis(unit)]
+    return "below" if iu < low else "high" if iu > high else None
+
+
 # --- reading amounts from text -------------------------------------------------------------------------------
 
 NUMBER = r"(?:\d{1,3}(?:,\d{3})+(?:[.·]\d+)?|\d+(?:[.·]\d+)?|[.·]\d+)"

@@ -24,7 +24,11 @@ How a study is read (`classify`):
    whatever else it gives (basiliximab as GVHD prophylaxis beside aldesleukin, Tregs with low-dose IL-2, a
    mutein compared with aldesleukin: each has a low-dose IL-2 arm); then engineered, fusion-toxin,
    receptor-antibody, cell-therapy.
-4. Low or high dose, for a study that gives recombinant IL-2, from its IL-2 units' words: high-dose wording
+4. Low or high dose, for a study that gives recombinant IL-2. First, where the regimen reader read an active IL-2
+   dose (`classify`'s `readings`), a dose in the high-dose range of trialdb.dosing.units.DOSE_RANGES (600,000 to
+   720,000 IU/kg every 8 hours is the high dose of cancer immunotherapy; low-dose IL-2 is up to about 3 million IU
+   a day; the table cites its sources) makes the study high-dose, with that dose's words as the reason, whatever
+   the words say ("low-dose" beside "600,000 IU/kg"). Otherwise from its IL-2 units' words: high-dose wording
    ("high-dose IL-2", "600,000 IU/kg", "every 8 hours") and no low-dose wording -> high-dose; otherwise
    low-dose. When neither is written the dose is unknown: in a study whose conditions are cancers it is
    taken as high-dose and left out (oncology IL-2 is high-dose, and wrong is worse than missing: a left-out
@@ -55,11 +59,13 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from trialdb.dosing.reader import Reading
+from trialdb.dosing.units import dose_range
 from trialdb.errors import SourceError
 from trialdb.portfolio import prefilter
 from trialdb.registry.client import NCT_ID
@@ -349,10 +355,34 @@ def _decision(nct_id: str, category: str, reason: str, hit: _Hit | None) -> Deci
                     hit.path if hit else None, "classifier")
 
 
-def classify(study: Mapping[str, Any]) -> Decision:
+def classify(study: Mapping[str, Any], readings: Sequence[Reading] = ()) -> Decision:
     """The category of a study's IL-2 intervention, from one API v2 study dict
-    ({"protocolSection": {...}, ...}), by the rules of the module docstring and the `WORDINGS` table.
-    Pure; never raises on a record's text (a missing module reads as silence)."""
+    ({"protocolSection": {...}, ...}), by the rules of the module docstring and the `WORDINGS` table, and
+    `readings`, the regimen reader's readings of the same study (trialdb.dosing.reader.read_regimens): a dose
+    read in the high-dose range makes a low-dose decision high-dose (rule 4). Pure; never raises on a record's
+    text (a missing module reads as silence)."""
+    decision = _classify(study)
+    if decision.category == "low-dose":
+        return _high_dose_read(decision, readings) or decision
+    return decision
+
+
+def _high_dose_read(decision: Decision, readings: Sequence[Reading]) -> Decision | None:
+    """High-dose, with the dose's own words, when the reader read an active IL-2 dose in the high-dose range of
+    trialdb.dosing.units.DOSE_RANGES ("600,000 IU/kg ... every 8 hours" beside the words "low-dose")."""
+    for r in readings:
+        if r.role != "active" or r.dose is None or r.unit is None or dose_range(r.dose, r.unit) != "high":
+            continue
+        fact = next((f for f in r.facts if f.field == "dose"), None)
+        if fact is None:
+            continue
+        return Decision(decision.nct_id, False, "high-dose", f"IL-2 given at a dose read in the high-dose range "
+                        f"('{fact.quote}', {fact.path}: {r.dose:g} {r.unit}, above the low-dose range), whatever its "
+                        "words say of the dose.", fact.quote, fact.path, "classifier")
+    return None
+
+
+def _classify(study: Mapping[str, Any]) -> Decision:
     nct_id = _nct_id(study)
     protocol = study.get("protocolSection")
     if not isinstance(protocol, Mapping):
@@ -475,14 +505,15 @@ def _locate(study: Mapping[str, Any], quote: str) -> str | None:
     return next((t.path for t in texts if quote in t.text), None)
 
 
-def decide(study: Mapping[str, Any], reviewed: Mapping[str, Mapping[str, Any]]) -> Decision:
+def decide(study: Mapping[str, Any], reviewed: Mapping[str, Mapping[str, Any]],
+           readings: Sequence[Reading] = ()) -> Decision:
     """The portfolio decision for one API v2 study dict: the reviewed entry for its NCT id when there is one
     (source "reviewed"; its quote's path is where the quote stands in the record, None when the record does
-    not hold it), else `classify(study)`."""
+    not hold it), else `classify(study, readings)`."""
     nct_id = _nct_id(study)
     r = reviewed.get(nct_id)
     if r is None:
-        return classify(study)
+        return classify(study, readings)
     quote = r.get("quote")
     return Decision(nct_id, bool(r["include"]), str(r["category"]), str(r["reason"]), quote,
                     _locate(study, quote) if quote else None, "reviewed")

@@ -12,10 +12,28 @@ it was read from.
 
 Wrong is worse than missing (the project's rule): what cannot be read surely is a `NotRead` with its reason
 and the words, never a guess. The conventions, with their reasons:
-- Durations in days and weeks are read (1 week = 7 days). Durations in months or years are NOT converted
-  ("for 6 months", "for 1 year", "over 18 months"): a month is 28 to 31 days and a year 365 or 366, so the
-  number of administrations would depend on a convention the record does not state; the phase's `for_days`
-  (or `cycles`) stays None with a NotRead quoting the words.
+- Durations in days and weeks are read (1 week = 7 days). Durations in months or years are read as calendar
+  months, as a person reads them ("for 6 months" is six months; a year is 12): the phase keeps `for_months` as
+  written and `for_days` is the days they span at 365.25/12 a month, rounded (schedules.days_in_months: 6 -> 183),
+  computed here and said so on the pages, so a calendar can draw them; a month is 28 to 31 days, so the drawn
+  calendar is within a day or two of any real one. "for up to 6 months" is read as 6 months (the planned most).
+  A total in months over cycles ("every 28 days over 18 months": 548 days, 19 or 20 cycles?) or after a course
+  with no period ("for a total of 6 months") leaves the number of cycles unread: the count would be a guess.
+- A course named by its length ("a 5-day course", "five-day courses", "a cure of 5 days", "5-day cycles", "a
+  course of 5 daily injections") is given daily for N days: the field's wording for daily injections (DF-IL2,
+  MIROCALS, IMODALS, TRANSREG); a frequency written beside it wins ("twice daily for 5 days"), and it is not
+  daily where the words say the frequency is set otherwise ("individualized ... frequencies") or for a
+  "regimen"/"treatment" of N days. In the plural the number of courses is not stated. "N-day cycle" after "of
+  each" is the cycle's length ("days 1-21 of each 28-day cycle"), not the course's. "monthly" with a course of
+  stated length is its period, a calendar month (`period_months`; the rest computed here); alone it is an
+  ambiguous frequency.
+- Day ranges ("from Day-1 to Day-5", "\\[day 1 - day 5\\]", "D1-D5", "days 1-21") give the phase's length, each
+  day of the range unless another frequency is written ("on days 1-5" is each day); a second range, or "starting
+  on day 15", begins the next phase, the rest between computed from the days. Never beside single days ("D1 :
+  ...; D2 to D5 : ..."): then a range is not the whole course.
+- Phases are in the order of time, and a phase's interval belongs to its own words: "maintenance" begins a phase,
+  "then", "followed by", "thereafter", "and ... thereafter" split, and "once every N weeks" after a course with
+  its frequency is a phase of its own ("daily for five days, once every two weeks"), never that course's period.
 - "every N weeks" after a course ("daily for 5 days every 4 weeks") is the cycle period: rest = period - course.
 - "N consecutive days per week" is every 1 day for N days, rest 7 - N; "for K weeks" then gives K cycles.
 - A count per week without a day pattern ("×3 per week", "three times a week", "5 days per week") gives
@@ -26,7 +44,10 @@ and the words, never a guess. The conventions, with their reasons:
   cycle period (the number of cycles then not stated).
 - French schedule words: "par jour", "/jour", "tous les N jours", "toutes les N semaines", "pendant N jours/
   semaines" (months and years not converted, as above), "puis" (then), "2 fois par jour" (more than once a day).
-- A dose per day ("1 MIU/day") means daily only when no other frequency is written.
+- A dose per day ("1 MIU/day") means daily only when no other frequency is written, in any of the pair's own
+  words ("2.0 MIU IL-2 per day" as the name, "5 days every four weeks" in the description: daily in each course).
+  When the pair's words give only "per day" and no course, the study's description is read for the courses, and
+  used only when it writes no other frequency (it may describe another arm).
 - Several doses for several arms ("0·33 MIU/day, 1 MIU/day, or 3 MIU/day", "0.125, 0.250 or 0.500 MIU/m2"):
   an arm's dose is read only when the arm's own label or description names it; otherwise NotRead.
 - Dose escalation ("Dose escalations were scheduled at weeks 2 and 4"): the first dose is read where it is

@@ -341,6 +341,12 @@ def add_publication(session: Session, parsed: Parsed, document: m.Document) -> m
     return pub
 
 
+def _curated_phase(p: Any) -> dict[str, Any]:
+    """A curated phase as stored: every field of schedules.Phase, the months (issue 32) only where a person wrote
+    them, so a curation without months is stored (and exported) as before they existed."""
+    return {k: v for k, v in p.__dict__.items() if k not in ("for_months", "period_months") or v is not None}
+
+
 def add_regimen(session: Session, r: dict, study: m.Study, file: str, where: str) -> m.Regimen:
     arms = {g.title: g for g in study.design_groups}
     if r["arm"] not in arms:
@@ -349,7 +355,7 @@ def add_regimen(session: Session, r: dict, study: m.Study, file: str, where: str
         raise SourceError(file, f"{where}.drug", r["drug"], f"not an intervention of arm {r['arm']!r}")
     row = m.Regimen(nct_id=study.nct_id, arm=r["arm"], drug=r["drug"], role=r["role"], dose=r.get("dose"),
                     unit=r.get("unit"), unit_as_written=r.get("unit_as_written"), route=r.get("route"),
-                    phases=json.dumps([p.__dict__ for p in r["phases"]]) if r["phases"] else None,
+                    phases=json.dumps([_curated_phase(p) for p in r["phases"]]) if r["phases"] else None,
                     interpretation=r.get("interpretation"))
     study.regimens.append(row)
     return row

@@ -383,7 +383,7 @@ CASES = [
     # two days (a dose change inside the cycle); number of cycles and rest not in this sentence
     ("Nieken-RCC", "During the first 5-day cycle, a dose of 18 million IU IL-2 was administered once a day; during "
                    "subsequent cycles the dose in the first two days was reduced to 9 million IU.",
-     None, None, None, (P(1, 5, 0, None),), {"dose": "several doses listed (18 million IU IL-2", "phases[0].cycles": "subsequent cycles"}),
+     18.0, "million IU", None, (P(1, 5, 0, None),), {"phases.dose": "reduced to", "phases[0].cycles": "subsequent cycles", "flag": "dose reduction: later doses not read"}),
     # Crohn's disease low-dose IL-2 (Boston Children's, withpower.com trial page): "8-week course", "once-daily"
     # reading: daily sc IL-2 for 8 weeks; dose not stated
     ("CD-withpower", "Participants receive an 8-week course of once-daily, subcutaneously administered IL-2 to "
@@ -442,11 +442,11 @@ CASES = [
     # rest not in whole days from the text)
     ("hindawi-HCV", "1,500,000 IU/day of for 5 days, followed by 3 × 106 IU per day of IL-2 for 5-day given at 3rd, "
                     "6th, and 9th week",
-     None, None, None, (P(1, 5), P(1, 5, 0, None)), {"dose": "several doses listed (1,500,000 IU/day o", "phases[1].rest_days": "at 3rd, 6th, and 9th week"}),
+     1500000.0, "IU", None, (P(1, 5), P(1, 5, 0, None, dose=3000000.0)), {"phases[1].rest_days": "at 3rd, 6th, and 9th week"}),
     # J Immunother 1995 (PubMed 8770775): "6 to 3 x 10(6)" is a dose decrease, not a range and never "6 IU"
     # reading: a dose reduced from 6 to 3 million IU/day in one patient; no regimen dose
     ("PMID8770775-decrease", "Doses were decreased from 6 to 3 x 10(6) IU/day in one patient (fever and allergic edema).",
-     None, None, None, (P(1, None),), {"dose": "a range: 6 to 3 x 10(6) IU", "phases[0].for_days": "duration not stated"}),
+     None, None, None, (), {"phases.dose": "decreased from", "dose": "dose not stated", "phases": "schedule not stated", "flag": "dose reduction: later doses not read"}),
     # Blood 1995;86(9):3287 (ashpublications.org): PubMed-style "x 10(6)" in a range
     # reading: doses from 0.4 to 1.2 million U/m2/day (a range); "17 courses" counted across patients
     ("Blood1995-range", "Seventeen courses of IL-2 therapy were completed at doses ranging from 0.4 x 10(6) U/m2/d to 1.2"
@@ -513,7 +513,7 @@ CASES = [
     # progression; the month is not a whole number of days; dose and frequency not in this sentence
     ("Karger-RCC-maintenance", "In nonprogressing patients, a second cycle was planned after a 21-day rest period, followed by "
                                "maintenance therapy consisting of 5 days of treatment every month until disease progression.",
-     None, None, None, (), {"dose": "dose not stated", "phases[1].every_days": "every month", "phases": "schedule not stated"}),
+     None, None, None, (P(None, None, 21, 1), P(None, 5, 25, None, period_months=1)), {"dose": "dose not stated", "phases[0].for_days": "duration not stated", "phases[0].every_days": "frequency not stated", "phases[1].cycles": "number of cycles not stated", "phases[1].every_days": "frequency not stated"}),
     # same abstract (karger.com): the induction
     # reading: 3 million IU twice a day (no whole-day interval), 5 days a week for 6 weeks, sc
     ("Karger-RCC-induction", "low-dose subcutaneous IL-2, which was given at 3 million IU twice/day for 5 days/week for 6 "
@@ -527,7 +527,7 @@ CASES = [
     # safety meta-analysis of low-dose rIL-2, Sci Rep 2019 table 1 (PMC6509335/table/Tab1), Arnó row
     # reading: 6 million IU/day in the first cycle, then 3 million IU/day; cycle lengths not stated
     ("PMC6509335-Arno", "6 MIU/day first cycle, reduced to 3 MIU/day",
-     None, None, None, (P(1, None),), {"dose": "several doses listed (6 MIU/day first cy", "phases[0].for_days": "duration not stated"}),
+     6.0, "million IU", None, (P(1, None),), {"phases.dose": "reduced to", "phases[0].for_days": "duration not stated", "flag": "dose reduction: later doses not read"}),
     # PROREG (NCT03243058) detailed description (ctv.veeva.com): doses by body surface area; "<2 m2" is not per m²
     # reading: 0.5 million IU (BSA < 2 m2) or 1 million IU (BSA > 2 m2), flat doses, sc; no schedule here
     ("NCT03243058-doses", "ILT-101 will be given at doses of 0.5 million IU (body surface area <2 m2) or 1 million IU (body"
@@ -548,6 +548,10 @@ CASES = [
     ("kidneycancer.org", "IL-2 is given over 15 minutes every 8 hours for 5 days; doses may be held depending on side "
                          "effects.  There are 9 days of rest before this cycle is repeated.",
      None, None, None, (P(None, 5, 9, None),), {"dose": "dose not stated", "phases[0].every_days": "every 8 hours", "phases[0].cycles": "this cycle"}),
+    # Sci Rep 2019 (PMC6509335) abstract: thresholds, not doses
+    # reading: definitions (low dose below 6 MIU/day, ultra-low at most 1 MIU/day); no dose, no regimen
+    ("PMC6509335-definitions", "low-dose (<6 Million International Unit [MIU]/day) and ultra-low-dose (≤1 MIU/day) rIL-2",
+     None, None, None, (), {"dose": "an approximate or maximum amount: nd ult", "phases": "schedule not stated"}),
     # same table 1, Bruch row: "MCU" (million Cetus units?) is not in the unit vocabulary, and a range
     # reading: 0.3 to 1.5 MCU per day: a range in an unknown unit
     ("PMC6509335-Bruch", "0.3–1.5 MCU/day",

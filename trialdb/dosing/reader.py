@@ -192,7 +192,8 @@ _EVENTS: list[tuple[str, re.Pattern[str]]] = [(k, re.compile(p, re.I)) for k, p 
     ("course", rf"\b(?:an?\s+)?(?P<n3>{N}){_SEP}(?P<u3>day|week)s?{_SEP}(?P<c3>courses?|cycles?|cures?|treatments?|periods?"
                rf"|regimens?)\b"
                rf"|\b(?P<c4>courses?|cures?|cycles?|regimens?)\s+of\s+(?P<n4>{N})\s+(?:(?P<daily4>daily\s+(?:injections?|"
-               rf"doses?|administrations?))|days?)\b"),
+               rf"doses?|administrations?))|days?)\b"
+               rf"|\b(?P<n6>{N})\s+days?\s+of\s+(?P<c6>treatment|therapy)\b"),
     ("period", rf"\bevery\s+(?P<n>{N}|other|second)\s+(?P<u>days?|weeks?|wks?)\b"
                rf"|\btou(?:s|tes)\s+les\s+(?P<nf>{N})\s+(?P<uf>jours|semaines)\b"
                rf"|\b(?:repeated\s+)?at\s+(?P<ni>{N}){_SEP}(?P<ui>days?|weeks?|wks?){_SEP}intervals?\b"
@@ -214,7 +215,7 @@ _SPLIT = re.compile(r"(?:,|;)?\s*\b(?:and\s+then|then|followed\s+by|thereafter|s
                     r"|\b(?=(?:maintenance|consolidation)\b)"  # "Induction ...; maintenance ...": a phase of its own
                     r"|(?:,|;)?\s*\band\b(?=[^.;]{0,80}?\bthereafter\b)", re.I)  # "... and every 2 weeks thereafter"
 _ESCALATION = re.compile(r"\bdose[\s-]+escalat\w*|\bescalat\w+\s+(?:dose|to)\b|\btitrat\w+|\bincreased?\s+to\b"
-                         r"|\bincreasing\s+doses?\b", re.I)
+                         r"|\bincreasing\s+doses?\b|\b(?:reduced|decreased|lowered)\s+(?:from|to)\b", re.I)
 
 
 @dataclass
@@ -323,6 +324,9 @@ def read_schedule(text: str, path: str, per_day_hint: bool = False, lo: int = 0,
 
         for ev in evs:
             g = ev.m.groupdict()
+            if (ev.kind == "period" and g.get("pd")
+                    and re.search(r"[<>≤≥][^,;()]{0,45}$", text[max(lo, ev.start - 46):ev.start])):
+                continue  # the "/day" of a bound ("≤1 MIU/day", "<6 MIU/day"): a limit, not how often a dose is given
             if ev.kind == "dayrange":
                 first, last = int(g["a"]), int(g["b"])
                 if last < first:
@@ -451,9 +455,9 @@ def read_schedule(text: str, path: str, per_day_hint: bool = False, lo: int = 0,
             elif ev.kind == "monthly":
                 d.monthly = (_n(g["n"]) if g["n"] else 1, ev)
             elif ev.kind == "course":  # a course named by its length: "a 5-day course", "a cure of 5 days"
-                n = _n(g["n4"] or g["n3"])
-                word = (g["c4"] or g["c3"]).lower()
-                in_days = bool(g["n4"]) or g["u3"].lower().startswith("day")
+                n = _n(g["n4"] or g["n3"] or g["n6"])
+                word = (g["c4"] or g["c3"] or g["c6"]).lower()
+                in_days = bool(g["n4"] or g["n6"]) or g["u3"].lower().startswith("day")
                 days = n if in_days else n * 7
                 per_cycle = bool(re.search(r"\b(?:each|every|per|of)\s+(?:an?\s+)?$",
                                            text[max(lo, ev.start - 12):ev.start], re.I))
@@ -666,6 +670,14 @@ def _plausibility(dose: float, unit: str) -> list[str]:
     return []
 
 
+def _in_unit(d: DoseMatch, unit: str) -> float | None:
+    """The value of a read amount in another IU unit of the same basis (3 "million IU" in "IU": 3,000,000)."""
+    if d.value is None or d.unit is None:
+        return None
+    iu, per = to_iu(d.value, d.unit), to_iu(1.0, unit)
+    return None if iu is None or not per else round(iu / per, 9)
+
+
 def _same(a: DoseMatch, b: DoseMatch) -> bool:
     if a.value is None or b.value is None or a.unit is None or b.unit is None:
         return False
@@ -725,8 +737,9 @@ def _read_pair(study_texts: list[tuple[str, str, str]], texts: list[tuple[str, s
             ds = doses[path]
             esc = _ESCALATION.search(text, lo, hi)
             if esc:
-                flags.append("dose escalation: later doses not read")
-                not_read.append(NotRead("phases.dose", f"dose escalation: '{esc.group()}' (later doses not guessed)",
+                change = "dose reduction" if re.match(r"reduc|decreas|lower", esc.group(), re.I) else "dose escalation"
+                flags.append(f"{change}: later doses not read")
+                not_read.append(NotRead("phases.dose", f"{change}: '{esc.group()}' (later doses not guessed)",
                                         text[esc.start():esc.end()], path))
                 ds = [d for d in ds if d.start < esc.start()]
             good = [d for d in ds if d.problem is None]
@@ -752,9 +765,13 @@ def _read_pair(study_texts: list[tuple[str, str, str]], texts: list[tuple[str, s
                 if len(distinct) == 1:
                     own.append((path, distinct[0]))
                 elif (len(st) > 1 and in_phase == sorted(set(in_phase)) and in_phase[0] == 0
-                      and len({x.unit for x in distinct}) == 1):
+                      and all(x.unit is not None and basis(x.unit) == basis(distinct[0].unit or "")
+                              and to_iu(1.0, x.unit) is not None for x in distinct)):
                     own.append((path, distinct[0]))  # one dose per phase, in order ("then 3 MIU/day ...")
-                    phase_doses[path] = dict(zip(in_phase[1:], [x.value for x in distinct[1:]], strict=True))
+                    # a later phase's dose in the first's unit ("1,500,000 IU/day ... followed by 3 × 106 IU per day")
+                    first_unit = distinct[0].unit or ""
+                    phase_doses[path] = dict(zip(in_phase[1:], [
+                        _in_unit(x, first_unit) for x in distinct[1:]], strict=True))
                 else:
                     listed = listed or (path, DoseMatch(distinct[0].start, distinct[-1].end,
                                                         text[distinct[0].start:distinct[-1].end], None,

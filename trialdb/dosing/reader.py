@@ -62,6 +62,7 @@ and the words, never a guess. The conventions, with their reasons:
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from dataclasses import asdict, dataclass, field, replace
@@ -281,7 +282,6 @@ class _Schedule:
     not_read: list[NotRead] = field(default_factory=list)
     spans: list[tuple[int, int]] = field(default_factory=list)
     starts: list[int] = field(default_factory=list)  # where each phase's words begin
-    from_hint: bool = False  # the one phase is "daily" from a dose written per day, and nothing else was read
 
 
 def read_schedule(text: str, path: str, per_day_hint: bool = False, lo: int = 0, hi: int | None = None) -> _Schedule:
@@ -300,8 +300,11 @@ def read_schedule(text: str, path: str, per_day_hint: bool = False, lo: int = 0,
 
     # single days named beside day ranges ("D1 : 2.5 MUI/m2; D2 to D5 : 5 MUI/m2", "on days 1 and 2, and ... on days
     # 3-5"): then a range is not the whole course, and no range is read
-    ranged = [(m.start(), m.end()) for k, pat in _EVENTS if k in ("dayrange", "startday") for m in pat.finditer(text, lo, hi)]
-    lone_day = next((m.group() for m in _LONE_DAY.finditer(text, lo, hi)
+    @functools.cache
+    def lone_day() -> str | None:  # asked only of a text with a day range
+        ranged = [(m.start(), m.end()) for k, pat in _EVENTS if k in ("dayrange", "startday")
+                  for m in pat.finditer(text, lo, hi)]
+        return next((m.group() for m in _LONE_DAY.finditer(text, lo, hi)
                      if not any(a <= m.start() < b for a, b in ranged)), None)
 
     for a, b in itertools.pairwise(cuts):
@@ -331,19 +334,15 @@ def read_schedule(text: str, path: str, per_day_hint: bool = False, lo: int = 0,
                 first, last = int(g["a"]), int(g["b"])
                 if last < first:
                     continue
-                if lone_day is not None:
-                    nr(f"phases[{i}].for_days", f"'{text[ev.start:ev.end]}' beside a single day ('{lone_day}'): the "
+                if lone_day() is not None:
+                    nr(f"phases[{i}].for_days", f"'{text[ev.start:ev.end]}' beside a single day ('{lone_day()}'): the "
                        "course's days are not sure", ev)
                     continue
                 if d.day_range is not None:  # a second range: a phase of its own, starting where it says
-                    prev = d
                     d = next_phase(ev.start)
                     i = len(drafts) - 1
-                    if prev.day_range is not None and first > prev.day_range[1]:
-                        prev.rest_days = first - prev.day_range[1] - 1  # "day 1 to day 5 ... day 15 to day 180"
-                k = drafts.index(d)
-                if d.day_range is None and k > 0:  # "day 1 to day 5, then every other day from day 15 to day 180"
-                    prev = drafts[k - 1]
+                if i > 0:  # "day 1 to day 5 ... (then every other day) from day 15 to day 180": the rest between
+                    prev = drafts[i - 1]
                     if prev.day_range is not None and first > prev.day_range[1] and not prev.rest_days:
                         prev.rest_days = first - prev.day_range[1] - 1
                 d.day_range = (first, last)
@@ -501,7 +500,6 @@ def read_schedule(text: str, path: str, per_day_hint: bool = False, lo: int = 0,
             drafts.append(_PhaseDraft())
             out.starts.append(lo)
             out.spans.append((hint.start(), hint.end()))
-            out.from_hint = True
     if len(drafts) > 1:
         keep = [k for k, d in enumerate(drafts) if not (d.from_pd and d.for_days is None and d.period is None
                                                         and not d.rest_days and not d.cycles_said)]
@@ -710,14 +708,15 @@ def _read_pair(study_texts: list[tuple[str, str, str]], texts: list[tuple[str, s
     # makes a course whose frequency is not written daily ("5 days every four weeks" in the arm's description)
     per_day = any(d.per_day for ds in doses.values() for d in ds)
     scheds = {path: read_schedule(text, path, per_day, lo, hi) for _, path, text, lo, hi in srcs}
-    daily_only = [s for s in scheds.values() if s.phases == [Phase(1, None)]]
-    if study_texts and daily_only and all(not s.phases or s.phases == [Phase(1, None)] for s in scheds.values()):
+    daily_only = [Phase(1, None)]
+    if (study_texts and any(s.phases == daily_only for s in scheds.values())
+            and all(not s.phases or s.phases == daily_only for s in scheds.values())):
         # the pair's words give a dose per day and no more of a schedule ("2.0 MIU IL-2 per day"): the study's
         # description may say more ("5 days every four weeks repeated three times"), read with the dose's "per day";
         # never where it writes another frequency (it may be another arm's)
         for _, path, text, lo, hi in readable(study_texts):
             more = read_schedule(text, path, True, lo, hi)
-            if more.phases and more.phases[0].every_days == 1 and more.phases != [Phase(1, None)]:
+            if more.phases and more.phases[0].every_days == 1 and more.phases != daily_only:
                 scheds[path] = more
     if not any(doses.values()) and not any(s.phases for s in scheds.values()) and study_texts:
         # the study's description is read too (the arm's and intervention's own words still name the route)

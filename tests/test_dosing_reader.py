@@ -400,11 +400,11 @@ CASES = [
                           "days 3-5 of each week",
      1.0, "million IU/m²", "subcutaneous", (), {"phases[0].every_days": "twice daily", "phases": "schedule not stated"}),
     # same abstract, next sentence
-    # reading: 4-week cycles repeated indefinitely at 4-month intervals (start-to-start or gap? months: not whole
-    # days); dose and frequency not in this sentence
+    # reading: 4-week cycles (28 days) repeated indefinitely at 4-month intervals (start-to-start or gap? months: not
+    # whole days); dose and frequency not in this sentence
     ("PMID19047813-cycles", "Each cycle consisted of 4 consecutive weeks and was repeated indefinitely at 4-month intervals "
                             "regardless of response.",
-     None, None, None, (), {"dose": "dose not stated", "phases[0].cycles": "Each cycle", "phases": "schedule not stated"}),
+     None, None, None, (P(None, 28, 0, None),), {"dose": "dose not stated", "phases[0].cycles": "Each cycle", "phases[0].every_days": "frequency not stated"}),
     # sc rIL-2 in metastatic RCC (PubMed 8839910, pubmed.ncbi.nlm.nih.gov): week ranges, weekly totals, ";63" with
     # no space
     # reading: weekly totals of 90 MIU (weeks 1 and 6) and 63 MIU (weeks 2-4 and 7-9), not a dose per injection
@@ -572,6 +572,13 @@ CASES = [
     ("125Ser-rhIL-2", "treated with subcutaneous injection (200 ~ 300 Million IU, 3 times a week, treatment of 4 to 6 "
                       "weeks)",
      None, None, "subcutaneous", (P(None, None, times_per_week=3),), {"dose": "a range: 200 ~ 300 Million IU", "phases[0].every_days": "3 times a week", "phases[0].for_days": "duration not stated"}),
+    # LITE (NCT02949492), J Hepatol 2023 abstract (nds.ox.ac.uk/publications/1273675): the "4-month period" is the
+    # weaning of immunosuppression, another process, not IL-2's phase
+    # reading: LDIL-2 for 6 months in total; dose and frequency not in this sentence
+    ("LITE-JHep2023", "One month after initiating LDIL-2, patients exhibiting at least a 2-fold increase in circulating "
+                      "Tregs gradually discontinued immunosuppression over a 4-month period while continuing LDIL-2 "
+                      "for a total treatment duration of 6 months.",
+     None, None, None, (P(None, 183, for_months=6),), {"dose": "dose not stated", "phases[0].every_days": "frequency not stated"}),
 ]
 
 

@@ -19,6 +19,21 @@ and the words, never a guess. The conventions, with their reasons:
   calendar is within a day or two of any real one. "for up to 6 months" is read as 6 months (the planned most).
   A total in months over cycles ("every 28 days over 18 months": 548 days, 19 or 20 cycles?) or after a course
   with no period ("for a total of 6 months") leaves the number of cycles unread: the count would be a guess.
+- A duration or day range is IL-2's phase only where the words tie it to giving IL-2. One right after words of
+  another process, in its clause (the study's follow-up or observation, the weaning, tapering or stopping of another
+  treatment, a run-in or washout: "discontinued immunosuppression over a 4-month period while continuing LDIL-2 for a
+  total treatment duration of 6 months", "were followed up for 60 days"), or in a sentence about such a process that
+  names no giving of IL-2 ("The primary outcome was change in T reg cells ..., from day 1 to day 60"), is that
+  process's: taking it for IL-2's would be a wrong length. When IL-2's own length is then missing, the NotRead quotes
+  the other process's words.
+- A length written before any frequency and a shorter one after the frequency ("received IL-2 ... for 12 weeks. IL-2
+  ... every other day for 2 weeks and followed by a 2-week break as one treatment cycle"): the later is the course's
+  length, the first the whole treatment; the number of courses is the whole over the cycle (course + rest, or the
+  period) when that is a whole number, else left unread.
+- Another drug's words are not IL-2's: a parenthesis after a word that is not IL-2's name and holding a dose in
+  milligrams ("Vincristine (2 mg IV weekly×3 weeks)") gives no route and no schedule (IL-2 is dosed in IU or µg).
+- "N consecutive weeks" is a length like "N consecutive days" ("Each cycle consisted of 4 consecutive weeks": 28
+  days); not when it is a rest ("3 consecutive weeks off").
 - A course named by its length ("a 5-day course", "five-day courses", "a cure of 5 days", "5-day cycles", "a
   course of 5 daily injections") is given daily for N days: the field's wording for daily injections (DF-IL2,
   MIROCALS, IMODALS, TRANSREG); a frequency written beside it wins ("twice daily for 5 days"), and it is not
@@ -203,10 +218,11 @@ _EVENTS: list[tuple[str, re.Pattern[str]]] = [(k, re.compile(p, re.I)) for k, p 
                rf"|weekly(?!\s+(?:dos(?:e|es|age|ages)|totals?|amounts?))|fortnightly|daily|once\s+(?:a|per)\s+(?:day|week)|every\s+day|each\s+day|once\s+daily"
                rf"|once\s+weekly|per\s+day|qod|q\.o\.d\.?|qd|q\.d\.?|alternate\s+days|every\s+(?:other|second)\s+week"
                rf"|(?:\d+|one|a)\s+dose\s+per\s+(?:day|week))\b"),
-    ("duration", rf"\b(?:for|during|over|lasting)\s+(?:up\s+to\s+)?(?:a\s+(?:period|duration|total)\s+of\s+|a\s+|the\s+first\s+)?"
+    ("duration", rf"\b(?:for|during|over|lasting)\s+(?:up\s+to\s+)?(?:a\s+(?:period|duration|total(?:\s+treatment)?(?:\s+duration)?)\s+of\s+"
+                 rf"|a\s+|the\s+first\s+)?"
                  rf"(?P<n>{N}){_SEP}(?:consecutive\s+)?(?P<u>days?|weeks?|wks?|months?|years?)(?:{_SEP}(?:course|period|cycle))?\b"
                  rf"|\bpendant\s+(?P<nf>{N})\s+(?P<uf>jours?|semaines?|mois|ans?|années?)\b"
-                 rf"|\b(?:on\s+)?(?P<n2>{N})\s+consecutive\s+days\b"
+                 rf"|\b(?:on\s+)?(?P<n2>{N})\s+consecutive\s+(?P<u2>days|weeks)\b(?!\s+(?:of\s+)?(?:rest|break|pause|off)\b)"
                  rf"|\b(?P<n5>{N})\s+days(?=\s+every\s+(?:{N}\s+)?weeks?\b)"
 ),
 ]]
@@ -215,6 +231,47 @@ _LONE_DAY = re.compile(r"(?<![\w-])(?:days?|D)[\s-]*\d{1,3}(?!\d|[.,]\d)", re.I)
 _SPLIT = re.compile(r"(?:,|;)?\s*\b(?:and\s+then|then|followed\s+by|thereafter|subsequently|after\s+which|puis)\b"
                     r"|\b(?=(?:maintenance|consolidation)\b)"  # "Induction ...; maintenance ...": a phase of its own
                     r"|(?:,|;)?\s*\band\b(?=[^.;]{0,80}?\bthereafter\b)", re.I)  # "... and every 2 weeks thereafter"
+# Words naming a process other than giving IL-2: the follow-up, observation or measurement of the study, the weaning
+# or stopping of another treatment, a run-in or washout. A duration or day range right after them (in the same clause,
+# a few words on) is that process's, never IL-2's phase ("discontinued immunosuppression over a 4-month period",
+# "were followed up for 60 days"); a sentence about them that names no giving of IL-2 gives IL-2 no phase ("The
+# primary outcome was change in T reg cells ..., from day 1 to day 60").
+_OTHER_PROCESS = re.compile(r"\bfollow(?:ed|ing)?[\s-]*up\b|\bobserv\w*|\bmonitor\w*|\bwean\w*|\btaper\w*|\bdiscontinu\w*"
+                            r"|\bwithdr[ae]w\w*|\brun[\s-]*in\b|\bwash[\s-]*out\b|\bscreening\b|\boutcomes?\b"
+                            r"|\bend[\s-]*points?\b|\bmeasured\b|\bassessed\b|\bevaluated\b", re.I)
+_GIVING = re.compile(r"administ\w*|inject\w*|infus\w*|receiv\w*|\bgiven\b|\bgive\b|\bdos(?:e|es|ing)\b|\btreat\w*"
+                     r"|\btherapy\b|\bcourses?\b|\bcycles?\b", re.I)
+
+
+_PAREN_AFTER_NAME = re.compile(r"(?P<name>[A-Za-z][\w-]{3,})\s*\((?P<inner>[^()]*)\)")
+
+
+@functools.lru_cache(maxsize=4096)
+def _other_drug_spans(text: str) -> tuple[tuple[int, int], ...]:
+    """The parentheses after a word that is not IL-2's name and that hold a dose in milligrams ("Vincristine (2 mg IV
+    weekly×3 weeks)"): another drug's dose, route and schedule. IL-2 is dosed in IU (or µg), never in mg alone."""
+    return tuple((m.start("inner"), m.end("inner")) for m in _PAREN_AFTER_NAME.finditer(text)
+                 if not IL2_NAME.search(m.group("name")) and not PLACEBO.search(m.group("name"))
+                 and any(d.unit is not None and d.unit.startswith("mg") for d in find_doses(m.group("inner"))))
+
+
+def _other_process(text: str, lo: int, at: int) -> str | None:
+    """The words naming another process (see _OTHER_PROCESS) that the duration or day range at text[at:] belongs
+    to, or None when nothing ties it to another process."""
+    clause = max([lo] + [lo + m.end() for m in re.finditer(r"[.;:,()]|\bwhile\b|\bbut\b", text[lo:at])])
+    near = " ".join(text[clause:at].split()[-5:])  # the few words right before it, in its own clause
+    m = _OTHER_PROCESS.search(near)
+    if m:
+        return m.group()
+    begin = max([lo] + [lo + m.end() for m in re.finditer(r"[.;](?=\s)", text[lo:at])])
+    end = next((at + m.start() + 1 for m in re.finditer(r"[.;](?=\s|$)", text[at:])), len(text))
+    sentence = text[begin:end]
+    m = _OTHER_PROCESS.search(sentence)
+    if m and not IL2_NAME.search(sentence) and not _GIVING.search(sentence):
+        return m.group()
+    return None
+
+
 _ESCALATION = re.compile(r"\bdose[\s-]+escalat\w*|\bescalat\w+\s+(?:dose|to)\b|\btitrat\w+|\bincreased?\s+to\b"
                          r"|\bincreasing\s+doses?\b|\b(?:reduced|decreased|lowered)\s+(?:from|to)\b", re.I)
 
@@ -228,7 +285,7 @@ class _Event:
 
 
 def _events(text: str, lo: int, hi: int) -> list[_Event]:
-    taken: list[tuple[int, int]] = []
+    taken: list[tuple[int, int]] = list(_other_drug_spans(text))  # another drug's words are not IL-2's schedule
     out: list[_Event] = []
     for kind, pat in _EVENTS:
         for m in pat.finditer(text, lo, hi):
@@ -274,6 +331,9 @@ class _PhaseDraft:
     day_range: tuple[int, int] | None = None  # "from day 1 to day 5": its first and last day, as written
     from_pd: bool = False  # its frequency is only a dose's "/day" ("0.7 million U/day was then given twice a week")
     months: tuple[int, _Event] | None = None  # "for 6 months", "over 18 months", "1 year" (12): calendar months
+    len_first: bool = False  # its length was written before any frequency ("treated for 12 weeks ... every other day")
+    whole: int | None = None  # ... and a course's own length after the frequency: the first is the whole treatment
+    other: tuple[str, str, _Event] | None = None  # a duration of another process (its words, the process's, the event)
 
 
 @dataclass
@@ -330,6 +390,11 @@ def read_schedule(text: str, path: str, per_day_hint: bool = False, lo: int = 0,
             if (ev.kind == "period" and g.get("pd")
                     and re.search(r"[<>≤≥][^,;()]{0,45}$", text[max(lo, ev.start - 46):ev.start])):
                 continue  # the "/day" of a bound ("≤1 MIU/day", "<6 MIU/day"): a limit, not how often a dose is given
+            if ev.kind in ("duration", "dayrange"):
+                process = _other_process(text, lo, ev.start)
+                if process is not None:  # "discontinued immunosuppression over a 4-month period": not IL-2's phase
+                    d.other = d.other or (text[ev.start:ev.end], process, ev)
+                    continue
             if ev.kind == "dayrange":
                 first, last = int(g["a"]), int(g["b"])
                 if last < first:
@@ -473,8 +538,8 @@ def read_schedule(text: str, path: str, per_day_hint: bool = False, lo: int = 0,
             elif ev.kind == "duration":
                 if g["n"]:
                     n, u = _n(g["n"]), g["u"]
-                elif g["n2"] or g["n5"]:  # "5 consecutive days", "5 days every four weeks"
-                    n, u = _n(g["n2"] or g["n5"]), "days"
+                elif g["n2"] or g["n5"]:  # "5 consecutive days", "4 consecutive weeks", "5 days every four weeks"
+                    n, u = _n(g["n2"] or g["n5"]), g["u2"] or "days"
                 else:  # "pendant 5 jours"
                     n, u = _n(g["nf"]), _unit_en(g["uf"])
                 u = _unit_en(u)
@@ -485,6 +550,13 @@ def read_schedule(text: str, path: str, per_day_hint: bool = False, lo: int = 0,
                         d.months = (n if u.lower().startswith("month") else 12 * n, ev)
                 elif d.for_days is None and not total:
                     d.for_days = days
+                    d.len_first = d.every_days is None and not d.freq_seen
+                elif (d.len_first and d.whole is None and d.period is None and d.for_days is not None
+                      and days < d.for_days and (d.every_days is not None or d.freq_seen)):
+                    # "received IL-2 ... for 12 weeks. IL-2 ... every other day for 2 weeks and followed by a 2-week
+                    # break as one treatment cycle": the length written before the frequency is the whole treatment,
+                    # the one after it the course's (how many courses the whole holds is computed below)
+                    d.whole, d.for_days, d.len_first = d.for_days, days, False
                 elif d.period is not None and not d.cycles_said:
                     # "5 consecutive days per week for 4 weeks", "... every 4 weeks over 12 weeks": the whole course
                     if days % d.period == 0:
@@ -525,6 +597,18 @@ def read_schedule(text: str, path: str, per_day_hint: bool = False, lo: int = 0,
                 period = f" {d.period}-day" if d.period else ""
                 nr(f"phases[{i}].cycles", f"duration in months: '{words}' (about {days_in_months(mo)} days, computed "
                    f"here) is not a whole number of{period} courses", mev)
+        if d.whole is not None and not d.cycles_said:
+            cycle = d.period or (d.for_days + d.rest_days if d.for_days is not None and d.rest_days else None)
+            if cycle and d.whole % cycle == 0:
+                d.cycles, d.cycles_said = d.whole // cycle, True
+            else:
+                d.cycles, d.cycles_said = None, True
+                out.not_read.append(NotRead(f"phases[{i}].cycles", f"the whole treatment ({d.whole} days) is not a "
+                                            "whole number of courses as read", None, None))
+        if d.other is not None and d.for_days is None:
+            words, process, oev = d.other
+            nr(f"phases[{i}].for_days", f"'{words}' is the {process.lower()}'s, not IL-2's (the duration of IL-2 is "
+               "not stated)", oev)
         if d.courses and not d.cycles_said:
             d.cycles, d.cycles_said = None, True
             out.not_read.append(NotRead(f"phases[{i}].cycles", "number of courses not stated", None, None))
@@ -591,12 +675,13 @@ _ROUTES: list[tuple[str, re.Pattern[str]]] = [
 
 
 def _routes(text: str) -> list[tuple[str, int, int]]:
-    found: list[tuple[str, int, int]] = []
+    """The routes named in text (name, start, end), in order; not those inside another drug's parenthesis."""
+    found: list[tuple[str, int, int]] = [("", s, e) for s, e in _other_drug_spans(text)]
     for name, pat in _ROUTES:
         for m in pat.finditer(text):
             if not any(m.start() < e and s < m.end() for _, s, e in found):
                 found.append((name, m.start(), m.end()))
-    return sorted(found, key=lambda x: x[1])
+    return sorted((f for f in found if f[0]), key=lambda x: x[1])
 
 
 # --- the reader -----------------------------------------------------------------------------------------------

@@ -579,6 +579,105 @@ CASES = [
                       "Tregs gradually discontinued immunosuppression over a 4-month period while continuing LDIL-2 "
                       "for a total treatment duration of 6 months.",
      None, None, None, (P(None, 183, for_months=6),), {"dose": "dose not stated", "phases[0].every_days": "frequency not stated"}),
+    # -- 15 more real phrases (issue 32, measured before and after the reader's rule for another process's durations)
+    # NCT04952155 intervention description (clinicaltrials.gov/show/NCT04952155, old record view): "adminstration" and
+    # ".." kept; the 24-week follow-up is not IL-2's
+    # reading: 1 million IU sc every other day for 2 weeks, 2 weeks off, 6 cycles
+    ("NCT04952155", "The administration period was divided into 6 courses. 6 cycles of IL-2 were administered "
+                    "subcutaneously at a dose of 1 million IU every other day for 2 weeks, followed by a 2-week break "
+                    "in treatment. The adminstration course was 24 weeks.. The 24-week follow-up period was followed "
+                    "after the treatment.",
+     1.0, "million IU", "subcutaneous", (P(2, 14, 14, 6),), {}),
+    # Ld-IL2 + MTX in RA, Signal Transduct Target Ther 2022 (PubMed 35250032, 47.251.13.51:8081/35250032 mirror): the
+    # 12-week trial and its 12-week follow-up are the trial's
+    # reading: 1 million IU sc every other day for 2 weeks, 2 weeks off, 3 cycles
+    ("PMID35250032", "Patients were randomly assigned (1:1) to receive Ld-IL2, defined as a dose of 1 million IU, or "
+                     "placebo in a 12-week trial with a 12-week follow-up. Three cycles of Ld-IL2 or placebo were "
+                     "administered subcutaneously every other day for 2 weeks (a total of 7 doses), followed by a "
+                     "2-week break.",
+     1.0, "million IU", "subcutaneous", (P(2, 14, 14, 3),), {}),
+    # Saadoun et al. NEJM 2011 abstract (insight.jci.org/references/scholar/511/B60)
+    # reading: 1.5 million IU daily for 5 days, then three 5-day courses of 3 million IU/day at weeks 3, 6 and 9 (rest
+    # not sure); "one course" is read as a course word, its count left unread
+    ("Saadoun-NEJM", "received one course of interleukin-2 (1.5 million IU per day) for 5 days, followed by three "
+                     "5-day courses of 3 million IU per day at weeks 3, 6, and 9.",
+     1.5, "million IU", None, (P(1, 5, 0, None), P(1, 5, 0, None, dose=3.0)), {"phases[1].rest_days": "at weeks 3, 6, and 9", "route": "route not stated"}),
+    # low-dose IL-2 in Crohn's disease (bioportfolio.com/resources/trial/263901): "utlizing" kept
+    # reading: daily sc for 8 weeks; dose not stated
+    ("CD-bioportfolio", "This is a phase 1b/2a clinical trial to assess the safety and the efficacy of LD SC IL-2 for the "
+                        "treatment of CD utlizing daily sc LD IL-2 for 8 weeks in CD patients to determine the maximum "
+                        "effective dose (MED) and safety profile, and to assess a signal of efficacy.",
+     None, None, "subcutaneous", (P(1, 56),), {"dose": "dose not stated"}),
+    # Koreth et al. Blood 2016;128:130 (ashpublications.net): a hiatus after a phase not in this sentence
+    # reading: no dose, no frequency, no length ("indefinitely")
+    ("Blood2016-hiatus", "After a 4-week treatment hiatus, clinical responders were eligible to continue IL-2 therapy "
+                         "indefinitely.",
+     None, None, None, (), {"dose": "dose not stated", "phases": "schedule not stated"}),
+    # He et al. Ann Rheum Dis 2020;79:141 (ard.bmj.com/content/79/1/141): the whole treatment (12 weeks) written before
+    # the course's own length; the 12 weeks of follow-up are not IL-2's
+    # reading: 1 million IU sc every other day for 2 weeks, 2 weeks off, as one cycle: 3 cycles in 12 weeks
+    ("ARD2020-SLE", "These patients received either IL-2 (n=30) or placebo (n=30) with standard treatment for 12 weeks, "
+                    "and were followed up for additional 12 weeks. IL-2 at a dose of 1 million IU or placebo was "
+                    "administered subcutaneously every other day for 2 weeks and followed by a 2-week break as one "
+                    "treatment cycle.",
+     1.0, "million IU", "subcutaneous", (P(2, 14, 14, 3),), {}),
+    # low-dose IL-2 in idiopathic inflammatory myopathies, Rheumatol Ther 2021 (pmc.ncbi.nlm.nih.gov/articles/PMC8217480)
+    # reading: 1 million IU sc every other day for 12 weeks
+    ("PMID33852146", "Eighteen patients with active IIMs were enrolled and received 1 × 106 IU of IL-2 subcutaneously "
+                     "every other day for 12 weeks on top of standard care.",
+     1.0, "million IU", "subcutaneous", (P(2, 84),), {}),
+    # NCT04237987 description (crick.ai/trials/NCT04237987): the 3 months of follow-up after IL-2 are not IL-2's
+    # reading: one million units (IU) sc every other day for 3 months; "One million" (a number word) is not read
+    ("NCT04237987", "One million units of Recombinant Human Interleukin-2 (rhIL-2) was administered subcutaneously every "
+                    "other day for 3 months. All patients were followed up for 3 months after withdraw of IL-2.",
+     None, None, "subcutaneous", (P(2, 91, for_months=3),), {"dose": "dose not stated"}),
+    # low-dose IL-2 in rheumatic diseases, meta-analysis key points, Rheumatol Ther 2024 (PMC10796881/table/Taba)
+    # reading: two regimens compared (0.5 million IU daily, 1 million IU every other day): no one dose or frequency
+    ("PMC10796881", "Continuous medication therapy with a dosage of 0.5 million IU (international unit) per day "
+                    "demonstrates a superior therapeutic effect compared to intermittent medication with a dosage of 1 "
+                    "million IU every other day.",
+     None, None, None, (), {"dose": "several doses listed", "phases[0].every_days": "beside another frequency"}),
+    # letter on TRANSREG (ablesci.com/scholar/paper?id=3OlDdyK9E): "(IL)−2 ((1 million IU/day)" with a minus sign
+    # reading: 1 million IU daily for 5 days, then every 14 days for 6 months
+    ("ablesci-TRANSREG", "restored by low-dose interleukin (IL)−2 ((1 million IU/day) for 5 days, followed by "
+                         "fortnightly injections for 6 months) selectively and safely activate and expand Tregs in 11 "
+                         "autoimmune diseases.",
+     1.0, "million IU", None, (P(1, 5), P(14, 183, for_months=6)), {"route": "route not stated"}),
+    # IL-2 in HIV (thebody.com/article/interleukin-2-il-2-proleukin): two doses, twice a day, every 2 months
+    # reading: 9 or 15 MIU a day (two doses) twice a day (no whole-day interval) for 5 days, every 2 calendar months
+    ("thebody-HIV", "Large studies are underway to evaluate a cycled strategy of twice a day subQ IL-2 injections, at "
+                    "doses of 9 MIU (4.5 twice a day) or 15 MIU (7.5 twice a day), for 5 consecutive days, every 2 "
+                    "months.",
+     None, None, "subcutaneous", (P(None, 5, 56, None, period_months=2),), {"dose": "several doses listed", "phases[0].every_days": "twice a day"}),
+    # low-dose IL-2 in ITP, 3 cases (acemap.info/paper/307125726): "(2 mg IV weekly×3 weeks)" is vincristine's
+    # reading: 1 million IU/day on 5 consecutive days a week (2 off) for 2 or 4 weeks (cycles unsure); IL-2's route not
+    # in this text
+    ("acemap-ITP", "All patients received a dose of 1.0 million IU IL-2/day for 5 consecutive days per week as a cycle "
+                   "for 2 or 4 weeks. In addition to interleukin-2, Vincristine (2 mg IV weekly×3 weeks) was added to "
+                   "one patient as a combination therapy.",
+     1.0, "million IU", None, (P(1, 5, 2, None),), {"route": "route not stated", "phases[0].cycles": "not stated"}),
+    # Hartemann et al. Lancet Diabetes Endocrinol 2013, as reported on onlymedics.com: the follow-up and the primary
+    # outcome's window ("from day 1 to day 60") are not IL-2's
+    # reading: three doses by arm (not one), daily for 5 days
+    ("Hartemann-onlymedics", "randomly assigned (in a 1:1:1:1 ratio, by computer-generated randomisation list, with block "
+                             "size four) to placebo or IL2 at 0·33 MIU/day, 1 MIU/day, or 3 MIU/day for a 5-day course "
+                             "and were followed up for 60 days. All investigators and participants were masked to "
+                             "assignment. The primary outcome was change in T reg cells, measured by flow cytometry, and "
+                             "expressed as a percentage of CD4+ T cells, from day 1 to day 60.",
+     None, None, None, (P(1, 5),), {"dose": "several doses listed"}),
+    # MIROCALS, Lancet 2025 (PubMed 40354799, 47.251.13.51:8081/40354799): the riluzole run-in is not IL-2's
+    # reading: 2 million IU sc daily for 5 days every 28 days over 18 months (cycles not a whole number)
+    ("PMID40354799", "underwent a riluzole-only 12-18 week run-in period before randomisation in a 1:1 ratio to either 2 "
+                     "million international units (MIU) IL-2LD or placebo by subcutaneous injection daily for 5 days "
+                     "every 28 days over 18 months.",
+     2.0, "million IU", "subcutaneous", (P(1, 5, 23, None),), {"phases[0].cycles": "over 18 months"}),
+    # low-dose IL-2 in Alzheimer's disease (NCT05821153, clinicaltrialexchange.com): the 6 months in the study are not
+    # IL-2's
+    # reading: 1 million IU/day sc, 5-day courses each calendar month for 4 months (4 courses)
+    ("NCT05821153", "Monthly five-day-courses of subcutaneous IL2 (1MUI/day) will be administered for a total of 4 "
+                    "months. Changes in Tregs from pre to post injections will be measured during the study period. "
+                    "The expected time participants will be in the study is 6 months.",
+     1.0, "million IU", "subcutaneous", (P(1, 5, 25, 4, period_months=1),), {}),
 ]
 
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import select, text
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from trialdb import schema
@@ -33,13 +34,18 @@ from trialdb.load import (
     outcome_path,
     regimen_path,
 )
+from trialdb.pubmed.article import read_set
+from trialdb.pubmed.folder import FORMAT as PUBMED_FORMAT
+from trialdb.pubmed.folder import IMPORTED as IMPORTED_ARTICLES
+from trialdb.pubmed.folder import article_documents
+from trialdb.pubmed.store import add_article, load_documents
 from trialdb.readings import CURATED, PortfolioInputs, store_seed_decision
 from trialdb.registry.folder import load_changes_file, registry_documents
 from trialdb.registry.importer import FORMAT as IMPORT_FORMAT
 from trialdb.registry.importer import import_documents, imported_documents
 from trialdb.search import refresh_search_index
 from trialdb.sources.curation import load_curation
-from trialdb.sources.documents import Parsed
+from trialdb.sources.documents import Parsed, SourceDocument
 from trialdb.sources.parsers import parse_document
 from trialdb.store import models as m
 from trialdb.store.db import REGISTRY, SEED_DIR, database_url, make_engine, sqlite_path
@@ -60,10 +66,13 @@ def parse_seeds(seed_dir: Path) -> list[Parsed]:
     return parsed
 
 
-def populate(session: Session, seed_dir: Path) -> None:
+def populate(session: Session, seed_dir: Path) -> set[str]:
+    """The seed documents, the PubMed articles of seed_data/pubmed/ (one publication per PMID with the seeds'),
+    and the curation. Returns the names of the PubMed files SHA256SUMS vouches for (`check` may trust them)."""
     parsed = parse_seeds(seed_dir)
-    documents = {p.document.name: p.document for p in parsed}
-    curation = load_curation(seed_dir / CURATION, documents)
+    articles, trusted = article_documents(seed_dir)
+    documents = {p.document.name: p.document for p in parsed} | {d.name: d for d, _ in articles}
+    curation = load_curation(seed_dir / CURATION, documents)  # an outcome may quote a PubMed file's abstract
     doc_rows = {}
     for p in parsed:
         fmt = p.document.text.lstrip()[:20]
@@ -79,6 +88,11 @@ def populate(session: Session, seed_dir: Path) -> None:
             pub = add_publication(session, p, doc_rows[p.document.name])
             pubs[pub.pmid] = pub
             add_provenance(session, f"PMID:{pub.pmid}", p.quotes, doc_rows)
+    for doc, read in articles:
+        doc_rows[doc.name] = doc_row = add_document(session, doc, PUBMED_FORMAT)
+        for a in read:
+            pubs[a.pmid], quotes = add_article(session, doc_row, a)
+            add_provenance(session, f"PMID:{a.pmid}", quotes, doc_rows)
     for i, r in enumerate(curation.regimens):
         if r["nct_id"] not in studies:
             raise SourceError(CURATION, f"regimen[{i}].nct_id", r["nct_id"], "no such study in the seed documents")
@@ -86,11 +100,13 @@ def populate(session: Session, seed_dir: Path) -> None:
         add_provenance(session, row.nct_id, {regimen_path(row): r["quotes"]["regimen"]}, doc_rows)
     for i, o in enumerate(curation.outcomes):
         if o["pmid"] not in pubs:
-            raise SourceError(CURATION, f"outcome[{i}].pmid", o["pmid"], "no such publication in the seed documents")
+            raise SourceError(CURATION, f"outcome[{i}].pmid", o["pmid"],
+                              "no such publication in the seed documents or seed_data/pubmed/")
         outcome = add_outcome(session, o, pubs[o["pmid"]])
         path = outcome_path(outcome)
         add_provenance(session, f"PMID:{outcome.pmid}",
                        {path if k == "outcome" else f"{path}.{k}": q for k, q in o["quotes"].items()}, doc_rows)
+    return trusted
 
 
 def _format_name(p: Parsed, head: str) -> str:
@@ -139,6 +155,24 @@ def _carried_imports(url: str) -> list:
         engine.dispose()
 
 
+def _carried_articles(url: str) -> list:
+    """PubMed files imported into the current database (`python -m trialdb import FILE.xml`), with their
+    articles, to load again into the rebuilt one."""
+    path = sqlite_path(url)
+    if (path is not None and not path.exists()) or not meta(url):
+        return []
+    engine = make_engine(url, readonly=True)
+    try:
+        with Session(engine) as session:
+            rows = session.scalars(select(m.Document).where(m.Document.format == IMPORTED_ARTICLES)).all()
+            return [(d, read_set(d.text.encode("utf-8"), d.name)) for d in
+                    (SourceDocument(r.name, r.text, r.sha256) for r in rows)]
+    except SQLAlchemyError:
+        return []
+    finally:
+        engine.dispose()
+
+
 @contextlib.contextmanager
 def gc_paused() -> Iterator[None]:
     """Python's cyclic garbage collector off for the block, back on after it if it was on (reference counting
@@ -154,21 +188,24 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _fill(bind, seed_dir: Path, carried: list | None = None) -> CheckReport:
+def _fill(bind, seed_dir: Path, carried: list | None = None, articles: list | None = None) -> CheckReport:
     """Load everything through `bind` (an engine, or a connection whose transaction the caller owns), with the
     garbage collector paused (`gc_paused`)."""
     with gc_paused():
-        return _fill_now(bind, seed_dir, carried)
+        return _fill_now(bind, seed_dir, carried, articles)
 
 
-def _fill_now(bind, seed_dir: Path, carried: list | None = None) -> CheckReport:
+def _fill_now(bind, seed_dir: Path, carried: list | None = None, articles: list | None = None) -> CheckReport:
     # One flush at the end, not one per relationship touched: the rows need no ids before then.
     with Session(bind, autoflush=False) as session, session.begin():
-        populate(session, seed_dir)
-        fetched, trusted = registry_documents(seed_dir)  # a record file changed since the sync stops here
+        articles_trusted = populate(session, seed_dir)
+        fetched, trusted = registry_documents(seed_dir)
+        trusted |= articles_trusted  # a record file changed since the sync stops here
         inputs = PortfolioInputs.load(seed_dir)
         if carried or fetched:
             import_documents(session, _without(carried or [], fetched) + fetched, inputs, refresh_search=False)
+        if articles:  # PubMed files imported by hand, after seed_data/pubmed/'s: the later file of a PMID wins
+            load_documents(session, articles, IMPORTED_ARTICLES)
         _curated_applied(session, inputs)
         load_changes_file(session, seed_dir)
         refresh_search_index(session)  # the full-text index of the trials just written, once (trialdb.search)
@@ -214,7 +251,7 @@ def build(url: str | None = None, seed_dir: Path = SEED_DIR) -> BuildResult:
     url = url or database_url()
     path = sqlite_path(url)
     if path is None:
-        carried = _carried_imports(url)
+        carried, articles = _carried_imports(url), _carried_articles(url)
         engine = make_engine(url)
         try:
             # One transaction (PostgreSQL's DDL is transactional): readers see the old tables until the
@@ -224,7 +261,7 @@ def build(url: str | None = None, seed_dir: Path = SEED_DIR) -> BuildResult:
                     conn.execute(text("SELECT pg_advisory_xact_lock(2465580)"))
                 schema.metadata.drop_all(conn)
                 schema.metadata.create_all(conn)
-                report = _fill(conn, seed_dir, carried)
+                report = _fill(conn, seed_dir, carried, articles)
             return BuildResult(url, report)
         finally:
             engine.dispose()
@@ -233,14 +270,14 @@ def build(url: str | None = None, seed_dir: Path = SEED_DIR) -> BuildResult:
 
 
 def _build_sqlite(path: Path, url: str, seed_dir: Path) -> BuildResult:
-    carried = _carried_imports(url)
+    carried, articles = _carried_imports(url), _carried_articles(url)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.building")
     tmp.unlink(missing_ok=True)
     engine = make_engine(f"sqlite:///{tmp}", scratch=True)
     try:
         with engine.begin() as conn:  # one transaction for the whole schema
             schema.metadata.create_all(conn)
-        report = _fill(engine, seed_dir, carried)
+        report = _fill(engine, seed_dir, carried, articles)
         engine.dispose()
         with open(tmp, "rb") as fh:
             os.fsync(fh.fileno())

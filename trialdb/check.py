@@ -5,10 +5,13 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
+from xml.etree.ElementTree import Element
 
 from sqlalchemy import Connection, Engine, func, select
 from sqlalchemy.orm import Session
 
+from trialdb.pubmed.article import parse, value_at
+from trialdb.pubmed.folder import FORMATS as PUBMED_FORMATS
 from trialdb.readings import DECISION_PATH, reading_failures
 from trialdb.registry.importer import FORMAT as JSON_FORMAT
 from trialdb.registry.importer import json_fact_holds, studies_by_nct
@@ -37,9 +40,9 @@ class CheckReport:
         lines = [f"{self.facts} facts have provenance in {self.documents} documents; "
                  f"{verified - len(self.failures)} quotes found verbatim, {len(self.failures)} not."]
         if self.trusted:
-            lines.append(f"{self.trusted} facts come from registry record files whose sha256 is the one the sync "
-                         "recorded when it validated them (seed_data/registry/SHA256SUMS); `python -m trialdb "
-                         "check` verifies their quotes.")
+            lines.append(f"{self.trusted} facts come from registry record and PubMed files whose sha256 is the one "
+                         "recorded when they were fetched and validated (SHA256SUMS in seed_data/registry/ and "
+                         "seed_data/pubmed/); `python -m trialdb check` verifies their quotes.")
         if self.fields:  # measured by `check`; the build skips it (`python -m trialdb check` reports it)
             lines.append(f"{self.covered} of {self.fields} exported study fields trace to a quote.")
         lines += [f"NOT FOUND: {doc}: {path}: {quote[:80]!r}" for doc, path, quote in self.failures]
@@ -67,6 +70,7 @@ def check(engine: Engine | Connection, coverage: bool = True, trusted: Collectio
         report.documents = len(docs)
         paths: dict[str, list[str]] = {}
         parsed_json: dict[int, dict[str, dict]] = {}
+        parsed_xml: dict[int, Element] = {}
         result_quotes: dict[str, dict[str, str]] = {}
         skip = [i for i, d in docs.items() if d.name in set(trusted)]
         rows = select(m.Provenance)
@@ -87,6 +91,10 @@ def check(engine: Engine | Connection, coverage: bool = True, trusted: Collectio
                 if doc.id not in parsed_json:  # each file parsed once, not once per fact
                     parsed_json[doc.id] = studies_by_nct(text)
                 ok = json_fact_holds(parsed_json[doc.id], p.subject, p.path, p.quote)
+            elif doc.format in PUBMED_FORMATS and p.path.startswith("/"):  # a PubMed file: the value at the XPath
+                if doc.id not in parsed_xml:
+                    parsed_xml[doc.id] = parse(text.encode("utf-8"), doc.name)
+                ok = value_at(parsed_xml[doc.id], p.path) == p.quote
             else:
                 ok = (text[p.offset : p.offset + len(p.quote)] == p.quote) if p.offset is not None else p.quote in text
             if not ok or not p.quote:

@@ -1,4 +1,4 @@
-"""Command line: `python -m trialdb build|check|export|import|sync|changes`."""
+"""Command line: `python -m trialdb build|check|export|import|sync|pubmed|changes`."""
 
 from __future__ import annotations
 
@@ -6,10 +6,14 @@ import argparse
 import datetime as dt
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 from trialdb.errors import SourceError
 from trialdb.store.db import SEED_DIR, database_url, make_engine
+
+T = TypeVar("T")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -22,7 +26,8 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument("--db", help="SQLite file (default: $TRIALDB_URL or var/trials.sqlite3)")
         if name in ("build", "check"):
             p.add_argument("--seed", type=Path, default=SEED_DIR, help="folder of source documents (default: seed_data/)")
-    imp = sub.add_parser("import", help="import ClinicalTrials.gov API v2 JSON (a study, a list, a search page)")
+    imp = sub.add_parser("import", help="import ClinicalTrials.gov API v2 JSON (a study, a list, a search page) "
+                                        "or PubMed efetch XML (FILE.xml: one article or many)")
     imp.add_argument("files", nargs="+", type=Path)
     imp.add_argument("--db", help="SQLite file (default: $TRIALDB_URL or var/trials.sqlite3)")
     sy = sub.add_parser("sync", help="fetch the portfolio from the ClinicalTrials.gov API v2, import it, record changes")
@@ -35,6 +40,15 @@ def main(argv: list[str] | None = None) -> int:
     sy.add_argument("--seed", type=Path, default=SEED_DIR, help="folder of source documents (default: seed_data/)")
     sy.add_argument("--rate", type=float, default=50, help="requests a minute at most (default 50, the registry's ask)")
     sy.add_argument("--page-size", type=int, default=100, help="studies a page (default 100)")
+    pm = sub.add_parser("pubmed", help="fetch the publications of every trial from PubMed (NCBI E-utilities) into "
+                                       "seed_data/pubmed/ and the database")
+    pm.add_argument("--api", help="E-utilities base URL (default: $TRIALDB_PUBMED_API or "
+                                  "https://eutils.ncbi.nlm.nih.gov/entrez/eutils)")
+    pm.add_argument("--full", action="store_true", help="fetch every publication again, not only those not stored yet")
+    pm.add_argument("--db", help="SQLite file (default: $TRIALDB_URL or var/trials.sqlite3)")
+    pm.add_argument("--seed", type=Path, default=SEED_DIR, help="folder of source documents (default: seed_data/)")
+    sy.add_argument("--pubmed-api", help="E-utilities base URL for the PubMed step (default: as `pubmed --api`)")
+    sy.add_argument("--no-pubmed", action="store_true", help="skip the PubMed step (registry records only)")
     chg = sub.add_parser("changes", help="list what registry syncs found changed, newest first")
     chg.add_argument("--since", help="only changes detected on or after this date (YYYY-MM-DD)")
     chg.add_argument("--json", action="store_true", help="a JSON list of {nct_id, field, old, new, last_update, detected}")
@@ -47,6 +61,16 @@ def main(argv: list[str] | None = None) -> int:
 
             result = build(url, args.seed)
             print(f"built {result.url}\n{result.report.summary()}")
+            return 0
+        if args.command == "pubmed":
+            return _pubmed(args.api, args.full, args.seed, url)
+        if args.command == "import" and any(f.suffix.lower() == ".xml" for f in args.files):
+            from trialdb.pubmed.fetch import import_articles
+
+            if not all(f.suffix.lower() == ".xml" for f in args.files):
+                print("error: import PubMed XML files and registry JSON files in separate calls", file=sys.stderr)
+                return 2
+            print(import_articles(url, args.files))
             return 0
         if args.command == "import":
             from trialdb.registry.importer import import_files
@@ -67,7 +91,10 @@ def main(argv: list[str] | None = None) -> int:
             from trialdb.registry.folder import changed_files
 
             report = check(engine)
-            report.files = changed_files(args.seed)  # record files changed since the sync wrote them
+            from trialdb.pubmed.folder import changed_files as changed_articles
+
+            # record and article files changed since they were fetched
+            report.files = changed_files(args.seed) + changed_articles(args.seed)
             print(report.summary())
             return 0 if report.ok else 1
         from trialdb.export import export_json
@@ -89,27 +116,54 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _sync(args: argparse.Namespace, url: str) -> int:
+    from trialdb.progress import Progress
     from trialdb.registry.client import DEFAULT_API, Client, RegistryError
-    from trialdb.registry.sync import Progress, sync
+    from trialdb.registry.sync import sync
 
     api = args.api or os.environ.get("TRIALDB_CTGOV_API") or DEFAULT_API
     client = Client(api, per_minute=args.rate, page_size=args.page_size)
     progress = Progress()
-    try:
-        report = sync(url, query=args.query, ncts=args.nct, full=args.full, seed_dir=args.seed, client=client,
-                      progress=progress)
-    except RegistryError as exc:
-        progress.done()
-        print(f"error: {exc}\nNothing was written: the previous database and files are untouched.", file=sys.stderr)
+    report = _step(lambda: sync(url, query=args.query, ncts=args.nct, full=args.full, seed_dir=args.seed,
+                                client=client, progress=progress), client, progress, RegistryError)
+    if report is None:
         return 2
-    finally:
-        client.close()
-    progress.done()
     print(report.summary())
+    code = 0 if args.no_pubmed else _pubmed(args.pubmed_api, args.full, args.seed, url)
     if not report.ok:
         print(f"error: {len(report.refused)} record(s) refused (named above); the others were imported.",
               file=sys.stderr)
         return 1
+    return code
+
+
+def _step(run: Callable[[], T], client: Any, progress: Any, fault: type[Exception]) -> T | None:
+    """A fetching step's report, or None when it stopped on `fault` (printed, saying nothing was written); the
+    client closed and the progress line ended either way."""
+    try:
+        report = run()
+    except fault as exc:
+        progress.done()
+        print(f"error: {exc}\nNothing was written: the previous database and files are untouched.", file=sys.stderr)
+        return None
+    finally:
+        client.close()
+    progress.done()
+    return report
+
+
+def _pubmed(api: str | None, full: bool, seed: Path, url: str) -> int:
+    """The PubMed step: what it fetched (exit 0), or why it stopped with nothing written (exit 2)."""
+    from trialdb.progress import Progress
+    from trialdb.pubmed.client import DEFAULT_API, Client, PubmedError
+    from trialdb.pubmed.fetch import pubmed
+
+    client = Client.from_environment(api or os.environ.get("TRIALDB_PUBMED_API") or DEFAULT_API)
+    progress = Progress(what="PubMed articles")
+    report = _step(lambda: pubmed(url, seed, full=full, client=client, progress=progress), client, progress,
+                   PubmedError)
+    if report is None:
+        return 2
+    print(report.summary())
     return 0
 
 

@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
@@ -14,7 +15,9 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, object_session
 
 from trialdb.dosing.schedules import administration_days, is_complete, phases_from_json
+from trialdb.pubmed.retractions import retraction_notices
 from trialdb.readings import phase_dicts
+from trialdb.reporting import study_reporting
 from trialdb.results.section import drop_empty as _clean
 from trialdb.results.section import results_posted, section_record
 from trialdb.store import models as m
@@ -110,8 +113,12 @@ def study_record(s: m.Study) -> dict:
     return _clean(rec)
 
 
-def publication_record(p: m.Publication) -> dict:
-    return _clean({
+def publication_record(p: m.Publication, retracted: bool = False) -> dict:
+    """A publication as exported: the seed-era keys, and PubMed's `publication_types`, `abstract` (a list of
+    `{"label", "category", "text"}`: PubMed's sections, or the seed document's abstract as one unlabelled section),
+    `published` (the `PubDate` as PubMed writes it), `retracted` and `source` ("curated", "pubmed" or
+    "curated+pubmed"). `nct_ids` are the registrations the publication names."""
+    rec = _clean({
         "pmid": p.pmid, "pmcid": p.pmcid, "doi": p.doi, "title": p.title, "journal": p.journal, "year": p.year,
         "printDate": p.print_date, "epubDate": p.epub_date, "licence": p.licence,
         "authors": [a.name for a in p.authors], "nct_ids": [r.nct_id for r in p.registrations],
@@ -120,6 +127,24 @@ def publication_record(p: m.Publication) -> dict:
                       "groups": [{"group": g.group_name, "percent": g.percent, "responders": g.responders,
                                   "n": g.n, "derived": g.derived} for g in o.groups]} for o in p.outcomes],
     })
+    sections = ([{"label": x.label, "category": x.category, "text": x.text} for x in p.sections] if p.sections
+                else [{"label": None, "category": None, "text": p.abstract}] if p.abstract else [])
+    rec.update({"publication_types": [t.name for t in p.types], "abstract": sections, "published": p.published,
+                "retracted": retracted, "source": p.source})
+    return rec
+
+
+def reporting_records(session: Session, today: dt.date) -> list[dict]:
+    """Every study's reporting status on `today` (trialdb.reporting): `{"nct_id", "status", "primary_completion"
+    (the date the rule used, ISO), "results_posted" (ISO or None), "publications" (the PMIDs that count as
+    published results)}`."""
+    out = []
+    for nct, (r, _) in sorted(study_reporting(session, today).items()):
+        out.append({"nct_id": nct, "status": r.status,
+                    "primary_completion": r.primary_completion.isoformat() if r.primary_completion else None,
+                    "results_posted": r.results_posted.isoformat() if r.results_posted else None,
+                    "publications": list(r.reported_by)})
+    return out
 
 
 def schedule_records(session: Session) -> list[dict]:
@@ -151,13 +176,16 @@ def portfolio_records(session: Session) -> list[dict]:
     return out
 
 
-def export(engine: Engine) -> dict:
+def export(engine: Engine, today: dt.date | None = None) -> dict:
+    """The whole database as one JSON-ready dict; reporting statuses as of `today` (default: the date today)."""
     with Session(engine) as session:
         studies = session.scalars(select(m.Study).order_by(m.Study.nct_id)).all()
         pubs = session.scalars(select(m.Publication).order_by(m.Publication.pmid)).all()
+        retracted = retraction_notices(session)
         return {"studies": [study_record(s) for s in studies],
-                "publications": [publication_record(p) for p in pubs],
-                "schedules": schedule_records(session), "portfolio": portfolio_records(session)}
+                "publications": [publication_record(p, p.pmid in retracted) for p in pubs],
+                "schedules": schedule_records(session), "portfolio": portfolio_records(session),
+                "reporting": reporting_records(session, today or dt.date.today())}
 
 
 def export_json(engine: Engine) -> str:

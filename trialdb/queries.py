@@ -4,9 +4,12 @@ results come back as pandas DataFrames (or plain records for one trial)."""
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import functools
 import json
+from collections.abc import Collection
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import (
@@ -35,6 +38,8 @@ from trialdb.dosing.schedules import (
 )
 from trialdb.dosing.units import basis
 from trialdb.indications import AREA_BY_CODE, AREAS
+from trialdb.pubmed.retractions import retraction_notices
+from trialdb.reporting import Reporting, study_links, study_reporting
 from trialdb.store import models as m
 
 NOT_STATED = "not stated in source"
@@ -372,17 +377,10 @@ def merged_into(engine: Engine, nct_id: str) -> str | None:
 
 
 def retractions(engine: Engine) -> dict[str, list[tuple[str | None, str | None]]]:
-    """Retracted publications as the registry links them: PMID of a referenced publication -> its retraction
-    notices as (notice PMID, source), from every trial's references (study_reference_retractions)."""
-    R, X = m.StudyReference, m.StudyReferenceRetraction
-    stmt = select(R.pmid, X.pmid, X.source).join(X, X.reference_id == R.id).where(R.pmid.is_not(None)).order_by(
-        R.pmid, X.id)
-    out: dict[str, list[tuple[str | None, str | None]]] = {}
+    """Retracted publications: PMID -> its retraction notices as (notice PMID, source), as the registry links
+    them and as PubMed marks them (trialdb.pubmed.store.retraction_notices)."""
     with engine.connect() as conn:
-        for pmid, notice, source in conn.execute(stmt):
-            if pmid is not None and (notice, source) not in out.setdefault(pmid, []):
-                out[pmid].append((notice, source))
-    return out
+        return retraction_notices(conn)
 
 
 def publication_quotes(engine: Engine, pmid: str) -> dict[str, tuple[str, str]]:
@@ -398,3 +396,66 @@ def outcome_trials(engine: Engine) -> list[tuple[str, str]]:
             .order_by(m.Study.nct_id))
     with engine.connect() as conn:
         return [(nct, ind) for nct, ind in conn.execute(stmt)]
+
+
+def evidence(engine: Engine, f: Filters, today: dt.date) -> pd.DataFrame:
+    """One row per trial matching the filter, with its reporting status on `today` (trialdb.reporting, one rule):
+    nct_id, brief_title, indication, status, primary_completion (the registry's date as written, the completion
+    date where it gives none), completion_type, due (date), days_overdue (int or None), results_posted (date or
+    None), completion_year (int or None), publications (every linked PMID, joined by ", "), reported_by (the
+    PMIDs that count as published results, joined). Ordered by NCT id."""
+    S = m.Study
+    base = _frame(engine, select(S.nct_id, S.brief_title, S.indication_code.label("indication"),
+                                 S.primary_completion_date, S.completion_date).where(f.where()).order_by(S.nct_id))
+    with Session(engine) as session:
+        rep = study_reporting(session, today, list(base.nct_id))
+    rows = []
+    for nct, pc, c in zip(base.nct_id, base.primary_completion_date, base.completion_date, strict=True):
+        r, links = rep[nct]
+        rows.append({"status": r.status, "primary_completion": pc or c, "completion_type": r.completion_type,
+                     "due": r.due, "days_overdue": r.days_overdue, "results_posted": r.results_posted,
+                     "completion_year": r.primary_completion.year if r.primary_completion else None,
+                     "publications": ", ".join(dict.fromkeys(x.pmid for x in links)),
+                     "reported_by": ", ".join(r.reported_by)})
+    columns = ["status", "primary_completion", "completion_type", "due", "days_overdue", "results_posted",
+               "completion_year", "publications", "reported_by"]
+    out = pd.concat([base[["nct_id", "brief_title", "indication"]],
+                     pd.DataFrame(rows, index=base.index, columns=columns)], axis=1)
+    out["days_overdue"] = out["days_overdue"].astype("Int64")
+    out["completion_year"] = out["completion_year"].astype("Int64")
+    return out
+
+
+def evidence_publications(engine: Engine, nct_ids: Collection[str]) -> list[dict[str, Any]]:
+    """The stored publications linked to these trials (trialdb.reporting.study_links: registry references and
+    PubMed registrations), newest first: dicts with pmid, title, authors (list), journal, journal_iso, year,
+    published, epub_date, doi, pmcid, source, types (list), sections (list of (label, category, text)), abstract
+    (text), copyright, nct_ids (the trials of `nct_ids` it is linked to), links ({NCT id: link}), retracted (bool),
+    notices (list of (notice PMID, source)), discrepancies (list of (field, curated, pubmed))."""
+    with Session(engine) as session:
+        links = study_links(session, list(nct_ids))
+        by_pmid: dict[str, dict[str, str]] = {}
+        for nct, ls in links.items():
+            for x in ls:
+                by_pmid.setdefault(x.pmid, {}).setdefault(nct, x.link)
+        pubs = session.scalars(select(m.Publication).where(m.Publication.pmid.in_(list(by_pmid)))
+                               .options(selectinload(m.Publication.authors), selectinload(m.Publication.types),
+                                        selectinload(m.Publication.sections),
+                                        selectinload(m.Publication.discrepancies))).all() if by_pmid else []
+        notices = retraction_notices(session)
+        out: list[dict[str, Any]] = [{"pmid": p.pmid, "title": p.title, "authors": [a.name for a in p.authors], "journal": p.journal,
+                "journal_iso": p.journal_iso, "year": p.year, "published": p.published or p.print_date,
+                "epub_date": p.epub_date, "doi": p.doi, "pmcid": p.pmcid, "source": p.source,
+                "types": [t.name for t in p.types],
+                "sections": [(s.label, s.category, s.text) for s in p.sections] or
+                            ([(None, None, p.abstract)] if p.abstract else []),
+                "abstract": p.abstract, "copyright": p.copyright, "nct_ids": sorted(by_pmid[p.pmid]),
+                "links": by_pmid[p.pmid], "retracted": p.pmid in notices, "notices": notices.get(p.pmid, []),
+                "discrepancies": [(d.field, d.curated, d.pubmed) for d in p.discrepancies]} for p in pubs]
+    return sorted(out, key=lambda d: (-(d["year"] or 0), d["pmid"]))
+
+
+def reporting_of(engine: Engine, nct_id: str, today: dt.date) -> Reporting:
+    """One trial's reporting status on `today` (trialdb.reporting.study_reporting)."""
+    with Session(engine) as session:
+        return study_reporting(session, today, [nct_id])[nct_id][0]

@@ -2,8 +2,8 @@
 
 One row per trial in `study_search`: its NCT id and the earlier NCT ids merged into it (nctIdAliases),
 titles, acronym, conditions, interventions and their other names, sponsors and collaborators, and its
-free text (brief summary, detailed description, eligibility criteria, arm and intervention descriptions),
-folded to lower case without accents. Free text is indexed as a reader reads it: the registry's Markdown
+free text (brief summary, detailed description, eligibility criteria, arm and intervention descriptions), and the titles and abstracts of its publications (the PMIDs its
+record lists and the PubMed articles that name it), folded to lower case without accents. Free text is indexed as a reader reads it: the registry's Markdown
 undone (trialdb.registry.text), so "\\<126 mg/dL" as posted is found by "<126". The index is rebuilt
 whole by `refresh_search_index` wherever studies are written: at the end of a build (build._fill), at
 the end of every import (importer.import_documents, so `import_files` and a registry sync both
@@ -124,6 +124,14 @@ def search_texts(session_or_conn: Session | Connection) -> dict[str, str]:
     for stmt in free_text:
         for nct, text_ in run(stmt):
             parts[nct].append(plain_text(text_))
+    # The trial's publications (registry references and PubMed registrations): title and abstract, so a word of
+    # what a trial published finds the trial.
+    P, R, PR = m.Publication, m.StudyReference, m.PublicationRegistration
+    linked = select(R.nct_id, P.title, P.abstract).join(P, P.pmid == R.pmid).union_all(
+        select(PR.nct_id, P.title, P.abstract).join(P, P.pmid == PR.pmid))
+    for nct, title, abstract in run(linked):
+        if nct in parts:  # a registration of a trial not in the database is not a row here
+            parts[nct] += [title, abstract or ""]
     return {nct: fold(" ".join(p for p in ps if p)) for nct, ps in parts.items() if nct is not None}
 
 

@@ -296,7 +296,7 @@ def value_at(root_or_text: Element | str | bytes, xpath: str) -> str | None:
     """The value at one of this module's XPaths in a PubMed file (its text or its parsed root), exactly as
     `read_set` computed it; None where the file has nothing there. Raises ValueError for an XPath of another
     form and PubmedFileError for a file refused."""
-    root = root_or_text if isinstance(root_or_text, Element) else _parse(root_or_text, "(text)")
+    root = root_or_text if isinstance(root_or_text, Element) else parse(root_or_text, "(text)")
     sub = _SUBSTRING.fullmatch(xpath)
     path = sub["path"] if sub else xpath
     steps = path.split("/")
@@ -315,15 +315,16 @@ def value_at(root_or_text: Element | str | bytes, xpath: str) -> str | None:
 
 def fact_holds(text: str | bytes, xpath: str, quote: str, name: str = "(text)") -> bool:
     """Whether the file `text` still says `quote` at `xpath` (the value `read_set` would read there)."""
-    return value_at(_parse(text, name), xpath) == quote
+    return value_at(parse(text, name), xpath) == quote
 
 
 # ---------------------------------------------------------------------------------------------------------
 # Reading
 
 
-def _parse(data: str | bytes, name: str) -> Element:
-    """The file's root, parsed safely: the DOCTYPE allowed, entity declarations and external references refused."""
+def parse(data: str | bytes, name: str) -> Element:
+    """The file's root, parsed safely: the DOCTYPE allowed, entity declarations and external references refused
+    (PubmedFileError naming `name`). Parse a file once and give the root to `value_at` for each of its facts."""
     try:
         root: Element = _defused_fromstring(data, forbid_dtd=False, forbid_entities=True, forbid_external=True)
     except DefusedXmlException as exc:
@@ -484,7 +485,7 @@ def _read_root(root: Element, name: str) -> list[tuple[Article, Element, str]]:
 def read_set(data: bytes, name: str) -> list[Article]:
     """The articles of a PubMed efetch file (a `PubmedArticleSet`), in order. `name` names the file in errors.
     Raises PubmedFileError for a file refused (see the module's docstring)."""
-    return [a for a, _, _ in _read_root(_parse(data, name), name)]
+    return [a for a, _, _ in _read_root(parse(data, name), name)]
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -506,7 +507,7 @@ def split_set(data: bytes, name: str) -> dict[str, bytes]:
     DOCTYPE, its `<PubmedArticleSet>` start tag, the article's bytes sliced verbatim from the input, and the
     end tag. Each part is parsed again and must hold the very element the set holds; a PMID twice in the set is
     refused (one file each could not say which is meant)."""
-    read = _read_root(_parse(data, name), name)
+    read = _read_root(parse(data, name), name)
     start = _ROOT_START.search(data)
     spans = [m.group() for m in _ARTICLE_SPAN.finditer(data, start.end())] if start else []
     if start is None or len(spans) != len(read):
@@ -517,7 +518,7 @@ def split_set(data: bytes, name: str) -> dict[str, bytes]:
         if article.pmid in parts:
             raise PubmedFileError(name, article.paths["pmid"], article.pmid, "the PMID stands twice in the set")
         part = head + b"\n" + span + b"\n</PubmedArticleSet>\n"
-        alone = list(_parse(part, f"{name} ({article.pmid})"))
+        alone = list(parse(part, f"{name} ({article.pmid})"))
         if len(alone) != 1 or _detached(alone[0]) != _detached(elem):
             raise PubmedFileError(name, where, article.pmid, "the article's bytes do not slice out as it parses")
         parts[article.pmid] = part

@@ -13,6 +13,7 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -80,24 +81,29 @@ def load_changes_file(session: Session, seed_dir: Path) -> None:
             session.merge(m.Meta(key=key, value=value))
 
 
-def read_manifest(folder: Path) -> dict[str, str]:
-    """{file name: sha256 hex} from SHA256SUMS ({} when there is none)."""
+RECORD_NAME = re.compile(r"NCT\d{8}\.json")
+
+
+def read_manifest(folder: Path, names: re.Pattern[str] = RECORD_NAME) -> dict[str, str]:
+    """{file name: sha256 hex} from `folder`'s SHA256SUMS ({} when there is none); every line must be
+    "<sha256>  <name>" with a name `names` matches in full (SourceError naming the line otherwise)."""
     path = folder / MANIFEST
     if not path.exists():
         return {}
     out = {}
     for i, line in enumerate(path.read_text(encoding="utf-8").splitlines()):
         digest, sep, name = line.partition("  ")
-        if not sep or len(digest) != 64 or not NCT_ID.fullmatch(name.removesuffix(".json")):
-            raise SourceError(f"{REGISTRY}/{MANIFEST}", f"line {i + 1}", line[:80], "not a '<sha256>  NCT........json' line")
+        if not sep or len(digest) != 64 or not names.fullmatch(name):
+            raise SourceError(f"{folder.name}/{MANIFEST}", f"line {i + 1}", line[:80],
+                              f"not a '<sha256>  <file>' line naming a file like {names.pattern!r}")
         out[name] = digest
     return out
 
 
-def update_manifest(folder: Path, texts: dict[str, str]) -> None:
-    """Record the sha256 of record files just validated and written ({file name: text}); entries of the
+def update_manifest(folder: Path, texts: dict[str, str], names: re.Pattern[str] = RECORD_NAME) -> None:
+    """Record the sha256 of files just validated and written ({file name: text}); entries of the
     other files are kept as they were (never recomputed from disk, which would bless a hand edit)."""
-    sums = read_manifest(folder)
+    sums = read_manifest(folder, names)
     sums.update({name: hashlib.sha256(text.encode("utf-8")).hexdigest() for name, text in texts.items()})
     write_atomically(folder / MANIFEST, "".join(f"{sums[k]}  {k}\n" for k in sorted(sums)))
 
@@ -105,18 +111,23 @@ def update_manifest(folder: Path, texts: dict[str, str]) -> None:
 def changed_files(seed_dir: Path) -> list[tuple[str, str, str]]:
     """(file, "sha256", what) for each record file of seed_data/registry/ whose content is not the one the
     sync wrote (SHA256SUMS), or that it never wrote (no entry): what `check` reports about the folder."""
-    folder = seed_dir / REGISTRY
+    return files_changed(seed_dir / REGISTRY, "NCT*.json", RECORD_NAME, "the sync")
+
+
+def files_changed(folder: Path, glob: str, names: re.Pattern[str], writer: str) -> list[tuple[str, str, str]]:
+    """(folder/file, "sha256", what) for each file of `folder` matching `glob` whose sha256 is not the one its
+    SHA256SUMS gives, or that has no line there ("not written by `writer`")."""
     if not folder.is_dir():
         return []
-    sums = read_manifest(folder)
+    sums = read_manifest(folder, names)
     out = []
-    for p in sorted(folder.glob("NCT*.json")):
+    for p in sorted(folder.glob(glob)):
         digest = hashlib.sha256(p.read_bytes()).hexdigest()
         if p.name not in sums:
-            out.append((f"{REGISTRY}/{p.name}", "sha256", f"{digest} is in no line of {MANIFEST}: not written by the sync"))
+            out.append((f"{folder.name}/{p.name}", "sha256", f"{digest} is in no line of {MANIFEST}: not written by {writer}"))
         elif sums[p.name] != digest:
-            out.append((f"{REGISTRY}/{p.name}", "sha256",
-                        f"{digest} differs from {sums[p.name]} in {MANIFEST}: changed since the sync wrote it"))
+            out.append((f"{folder.name}/{p.name}", "sha256",
+                        f"{digest} differs from {sums[p.name]} in {MANIFEST}: changed since {writer} wrote it"))
     return out
 
 

@@ -24,7 +24,6 @@ import datetime as dt
 import json
 import os
 import sqlite3
-import sys
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -140,28 +139,6 @@ def read_meta(url: str) -> dict[str, str]:
             return {r.key: r.value for r in session.scalars(select(m.Meta))}
     finally:
         engine.dispose()
-
-
-class Progress:
-    """Records fetched of totalCount, on the terminal: a bar when stderr is one, else a line per page."""
-
-    def __init__(self, stream=None) -> None:
-        self.stream = stream or sys.stderr
-        self.tty = self.stream.isatty()
-
-    def __call__(self, done: int, total: int | None) -> None:
-        if total:
-            width = 30
-            fill = min(width, round(width * done / total)) if total else 0
-            text_ = f"fetched {done:,} of {total:,} [{'#' * fill}{'.' * (width - fill)}]"
-        else:
-            text_ = f"fetched {done:,}"
-        self.stream.write(("\r" + text_) if self.tty else text_ + "\n")
-        self.stream.flush()
-
-    def done(self) -> None:
-        if self.tty:
-            self.stream.write("\n")
 
 
 def fetch(client: Client, term: str | None, advanced: str | None, ncts: list[str] | None,
@@ -286,6 +263,14 @@ def _copy_aside(path: Path) -> Path:
 
 
 def write(url: str, accepted: list[Accepted], report: SyncReport, seed_dir: Path, detected: str, api: str) -> None:
+    write_with(url, lambda session: _apply(session, accepted, report, seed_dir, detected, api))
+
+
+def write_with(url: str, apply: Callable[[Session], None]) -> None:
+    """Run `apply` on the database at `url` in one transaction that readers never see half done: on PostgreSQL
+    a transaction under the builds' advisory lock; on SQLite a copy of the file, changed, then put in its place
+    atomically (readers see the old file or the new). Tables created since the database was built are created
+    first. If `apply` raises, the database is untouched."""
     path = sqlite_path(url)
     if path is None:
         engine = make_engine(url)
@@ -295,7 +280,7 @@ def write(url: str, accepted: list[Accepted], report: SyncReport, seed_dir: Path
                 if engine.dialect.name == "postgresql":
                     conn.execute(text("SELECT pg_advisory_xact_lock(2465580)"))
                 with Session(conn, autoflush=False) as session, session.begin():
-                    _apply(session, accepted, report, seed_dir, detected, api)
+                    apply(session)
         finally:
             engine.dispose()
         return
@@ -305,7 +290,7 @@ def write(url: str, accepted: list[Accepted], report: SyncReport, seed_dir: Path
         try:
             schema.metadata.create_all(engine)
             with Session(engine, autoflush=False) as session, session.begin():
-                _apply(session, accepted, report, seed_dir, detected, api)
+                apply(session)
             engine.dispose()
             with open(tmp, "rb") as fh:
                 os.fsync(fh.fileno())

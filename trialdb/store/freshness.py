@@ -23,11 +23,12 @@ META_AT, META_QUERY, META_API, META_ID = "registry_synced_at", "registry_sync_qu
 
 
 def fingerprint(seed_dir: Path = SEED_DIR) -> str:
-    """Hash (sha256, hex) of the seed files (with the registry records `sync` keeps in seed_data/registry/)
+    """Hash (sha256, hex) of the seed files (with the registry records `sync` keeps in seed_data/registry/ and the PubMed articles in seed_data/pubmed/)
     and of this package's code: a change to either means a rebuild."""
     h = hashlib.sha256()
     files = sorted(p for p in seed_dir.iterdir() if p.suffix in (".txt", ".toml"))
     files += sorted((seed_dir / REGISTRY).glob("*.json"))
+    files += sorted((seed_dir / "pubmed").glob("*.xml"))  # trialdb.pubmed.folder.PUBMED (store imports no concept)
     files += sorted(PACKAGE.rglob("*.py"))
     for p in files:
         h.update(p.name.encode() + b"\0" + p.read_bytes() + b"\0")

@@ -342,6 +342,12 @@ class PortfolioDecision(Base):
 
 
 class Publication(Base):
+    """One publication per PMID, from the seed documents (`source` "curated"), a PubMed record
+    (seed_data/pubmed/<PMID>.xml, "pubmed") or both ("curated+pubmed"). Where both state a fact, the seed
+    document's stays here with its quote and PubMed's different value is kept in `publication_discrepancies`;
+    PubMed fills what the seed does not state. `document_id` is the first source's document,
+    `pubmed_document_id` the PubMed file's. `published` is the `PubDate` as PubMed writes it ("2019 Nov-Dec")."""
+
     __tablename__ = "publications"
     pmid: Mapped[str] = mapped_column(primary_key=True)
     pmcid: Mapped[str | None]
@@ -357,11 +363,72 @@ class Publication(Base):
     rights: Mapped[str | None] = mapped_column(Text)
     abstract: Mapped[str | None] = mapped_column(Text)
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"))
+    journal_iso: Mapped[str | None]  # Journal/ISOAbbreviation
+    published: Mapped[str | None]  # Journal/JournalIssue/PubDate as written (Year Month Day, Season or MedlineDate)
+    copyright: Mapped[str | None] = mapped_column(Text)  # Abstract/CopyrightInformation, shown with the abstract
+    source: Mapped[str] = mapped_column(default="curated")  # "curated" | "pubmed" | "curated+pubmed"
+    pubmed_document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
+    types: Mapped[list[PublicationType]] = relationship(order_by="PublicationType.position",
+                                                        cascade="all, delete-orphan")
+    sections: Mapped[list[PublicationAbstractSection]] = relationship(
+        order_by="PublicationAbstractSection.position", cascade="all, delete-orphan")
+    corrections: Mapped[list[PublicationCorrection]] = relationship(order_by="PublicationCorrection.position",
+                                                                    cascade="all, delete-orphan")
+    discrepancies: Mapped[list[PublicationDiscrepancy]] = relationship(order_by="PublicationDiscrepancy.id",
+                                                                       cascade="all, delete-orphan")
     authors: Mapped[list[PublicationAuthor]] = relationship(order_by="PublicationAuthor.position",
                                                             cascade="all, delete-orphan")
     registrations: Mapped[list[PublicationRegistration]] = relationship(
         order_by="PublicationRegistration.position", cascade="all, delete-orphan")
     outcomes: Mapped[list[Outcome]] = relationship(order_by="Outcome.id", cascade="all, delete-orphan")
+
+
+class PublicationType(Base):
+    """PubMed's `PublicationTypeList/PublicationType`, in order ("Randomized Controlled Trial", "Retracted
+    Publication", ...)."""
+
+    __tablename__ = "publication_types"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pmid: Mapped[str] = mapped_column(ForeignKey("publications.pmid", ondelete="CASCADE"), index=True)
+    position: Mapped[int]
+    name: Mapped[str]
+
+
+class PublicationAbstractSection(Base):
+    """A section of PubMed's abstract (`Abstract/AbstractText`), its `Label` and `NlmCategory` as published
+    (both None for an unlabelled abstract); the text with its inline markup as text."""
+
+    __tablename__ = "publication_abstract_sections"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pmid: Mapped[str] = mapped_column(ForeignKey("publications.pmid", ondelete="CASCADE"), index=True)
+    position: Mapped[int]
+    label: Mapped[str | None]
+    category: Mapped[str | None]
+    text: Mapped[str] = mapped_column(Text)
+
+
+class PublicationCorrection(Base):
+    """PubMed's `CommentsCorrectionsList/CommentsCorrections` of the kinds that change how a paper is read:
+    `ref_type` "RetractionIn", "ErratumIn", "ExpressionOfConcernIn" and the like, the notice's source and PMID."""
+
+    __tablename__ = "publication_corrections"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pmid: Mapped[str] = mapped_column(ForeignKey("publications.pmid", ondelete="CASCADE"), index=True)
+    position: Mapped[int]
+    ref_type: Mapped[str]
+    ref_source: Mapped[str | None]
+    ref_pmid: Mapped[str | None]
+
+
+class PublicationDiscrepancy(Base):
+    """A fact the seed document and PubMed both state, differently: both kept, the seed's on the publication."""
+
+    __tablename__ = "publication_discrepancies"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pmid: Mapped[str] = mapped_column(ForeignKey("publications.pmid", ondelete="CASCADE"), index=True)
+    field: Mapped[str]
+    curated: Mapped[str]
+    pubmed: Mapped[str]
 
 
 class PublicationAuthor(Base):

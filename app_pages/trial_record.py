@@ -1,5 +1,6 @@
 """Trial record: one trial's whole record, each fact with the source sentence it comes from."""
 
+import datetime as dt
 import re
 from collections.abc import Sequence
 
@@ -9,7 +10,7 @@ import streamlit as st
 from dashboard import data, filters, ui
 from dashboard.frames import REGISTRY, phase_label
 from dashboard.freshness import registry_as_of
-from trialdb import flags
+from trialdb import flags, reporting
 from trialdb.enums import label
 from trialdb.portfolio.classifier import CATEGORIES
 
@@ -201,6 +202,20 @@ with st.container(border=True):
                     f"[outcome measures and adverse events here](outcomes?outcomes_nct={s.nct_id})")
 
 with st.container(border=True):
+    st.subheader("Publications and reporting", anchor=False)
+    status = data.evidence_of(s.nct_id, dt.date.today())
+    st.markdown(f"**Reporting status:** {status.status}"
+                + (f", {status.days_overdue:,} days since due ({status.due}, computed here)"
+                   if status.days_overdue is not None else f"; due {status.due} (computed here)" if status.due else ""))
+    st.caption(reporting.RULE)
+    st.page_link("app_pages/evidence.py", label="Evidence of every trial", icon=":material/library_books:")
+    published = data.evidence_publications((s.nct_id,))
+    if not published:
+        st.markdown("No publication of this trial is stored.")
+    for pub in published:
+        ui.publication(pub, f"record_pub_{pub['pmid']}")
+
+with st.container(border=True):
     st.subheader("Eligibility", anchor=False)
     e = s.eligibility
     cols = st.columns(4)
@@ -285,11 +300,6 @@ with st.container(border=True):
                         f"identificationModule.secondaryIdInfos[{secondary}]"))
             secondary += 1
     listing("Identifiers", ids)
-    if rec.publications:
-        retracted = data.retractions()
-        listing("Publications in this database citing this trial",
-                [(("RETRACTED · " if p.pmid in retracted else "") + f"{p.title} ({p.journal} {p.year}, PMID {p.pmid})",
-                  None) for p in rec.publications])
 
 # Drawn only when opened (a closed expander's content is otherwise sent and laid out on every load: a whole
 # document cost a fifth of a second of the page's drawing).

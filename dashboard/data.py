@@ -13,7 +13,7 @@ from sqlalchemy import Engine
 from streamlit.errors import StreamlitSecretNotFoundError
 
 from dashboard.theme import Palette
-from trialdb import queries
+from trialdb import queries, reporting
 from trialdb.indications import AREA_BY_CODE, OTHER
 from trialdb.queries import Filters
 from trialdb.store.db import database_url, make_engine
@@ -535,3 +535,36 @@ def engineered_studies(f: Filters) -> pd.DataFrame:
     """The engineered-IL-2 trials of the filter, in the studies frame's shape (shown beside the portfolio,
     never pooled with it)."""
     return queries.studies(engine(), dataclasses.replace(f, portfolio="engineered"))
+
+
+@st.cache_data(show_spinner=False)
+def evidence(f: Filters, today: dt.date) -> pd.DataFrame:
+    """Reporting status per trial on `today` (an argument, so the cache turns over with the date)."""
+    return queries.evidence(engine(), f, today)
+
+
+@st.cache_data(show_spinner=False, max_entries=200)
+def evidence_publications(nct_ids: tuple[str, ...]) -> list[dict[str, Any]]:
+    return queries.evidence_publications(engine(), nct_ids)
+
+
+@st.cache_data(show_spinner=False, max_entries=500)
+def evidence_of(nct_id: str, today: dt.date) -> reporting.Reporting:
+    """One trial's reporting status on `today` (trialdb.reporting)."""
+    return queries.reporting_of(engine(), nct_id, today)
+
+
+@st.cache_resource(max_entries=200, show_spinner=False)
+def reporting_chart(f: Filters, today: dt.date) -> dict[str, Any]:
+    from dashboard import evidence as ev
+
+    return ev.reporting_chart(evidence(f, today)).to_dict()
+
+
+@st.cache_data(show_spinner=False, max_entries=50)
+def citations(nct_ids: tuple[str, ...]) -> tuple[str, str]:
+    """The publications of these trials as (RIS, BibTeX) text (trialdb.citations)."""
+    from trialdb import citations as cite
+
+    pubs = evidence_publications(nct_ids)
+    return cite.ris(pubs), cite.bibtex(pubs)

@@ -57,7 +57,7 @@ def retraction_note(notices: list[tuple[str | None, str | None]]) -> str:
     parts = [", ".join(x for x in (f"PMID {safe_md(pmid)}" if pmid else None, safe_md(source) if source else None)
                        if x) or "not identified" for pmid, source in notices]
     return (f"**Retracted publication**: retraction notice {'; '.join(parts)}, as the registry links it "
-            "(referencesModule retractions).")
+            "(referencesModule retractions) or PubMed records it (RetractionIn, or the type Retracted Publication).")
 
 
 RECORD_LINK = "trial_record?"
@@ -238,3 +238,41 @@ def any_screen_css() -> None:
     """The app's small stylesheet (dashboard/any_screen.css): tables scroll in their own box on a phone,
     captions dark enough to read. Called once, from app.py."""
     st.html(f"<style>{_CSS.read_text()}</style>")
+
+
+def publication(pub: dict, key: str) -> None:
+    """One publication as the Evidence and Trial record pages show it (a dict of
+    trialdb.queries.evidence_publications): its title as text, citation, types, the trials it is linked to and how,
+    links, a retraction notice, seed-versus-PubMed differences, and its abstract as published in an expander
+    (RESULTS and CONCLUSIONS first, section labels kept, attributed to the journal and PubMed)."""
+    from dashboard.evidence import citation, links, sections_in_order
+
+    with st.container(border=True, key=key):
+        st.markdown(f"**{safe_md(pub['title'])}**")
+        st.markdown(safe_md(citation(pub)) + f" PMID {safe_md(pub['pmid'])}.")
+        if pub["retracted"]:
+            st.error(retraction_note(pub["notices"]), icon=":material/block:")
+        facts = []
+        if pub["types"]:
+            facts.append("**Publication types:** " + safe_md("; ".join(pub["types"])))
+        how = {"RESULT": "the registry lists it as the trial's results",
+               "DERIVED": "the registry links it (derived from PubMed)",
+               "BACKGROUND": "the registry lists it as background", "registration": "it names the trial's NCT id"}
+        facts.append("**Trials:** " + "; ".join(f"[{n}]({record_link(n)}) ({how.get(x, safe_md(x.lower()))})"
+                                               for n, x in pub["links"].items()))
+        facts.append("**Links:** " + " · ".join(f"[{label}]({url})" for label, url in links(pub)))
+        st.markdown("  \n".join(facts))
+        for field_, curated, pubmed in pub["discrepancies"]:
+            st.caption(f"The seed document and PubMed differ on the {safe_md(field_)}: seed “{safe_md(curated)}”, "
+                       f"PubMed “{safe_md(pubmed)}”. Both are kept; the seed document's is used.")
+        if pub["sections"]:
+            with st.expander("Abstract, as published (results and conclusions first)"):
+                for label_, category, text_ in sections_in_order(pub["sections"]):
+                    head = label_ or category
+                    st.markdown((f"**{safe_md(head)}.** " if head else "") + safe_md(text_))
+                source = "PubMed" if pub["source"] != "curated" else "the seed document"
+                st.caption(f"Abstract from {source}: {safe_md(pub['journal'] or 'journal not stated')}, "
+                           f"PMID {safe_md(pub['pmid'])}." + (f" {safe_md(pub['copyright'])}" if pub["copyright"] else
+                                                             " The publisher may hold its copyright."))
+        else:
+            st.caption("No abstract stated in source.")

@@ -15,7 +15,8 @@ from tests.conftest import REPO
 from tests.tables import page_tables, tables_text
 
 APP = str(REPO / "app.py")
-PAGES = ["overview", "timeline", "phase_status", "dosing", "outcomes", "trial_record", "whats_new", "also_matched"]
+PAGES = ["overview", "timeline", "phase_status", "dosing", "outcomes", "evidence", "trial_record", "whats_new",
+         "also_matched"]
 SELECTIONS = {"all": ["SLE", "RA", "pSS"], "SLE": ["SLE"], "RA": ["RA"], "pSS": ["pSS"], "none": []}
 TRIALS = {"SLE": {"NCT02465580", "NCT05262686"}, "RA": {"NCT02467504"}, "pSS": {"NCT02464319"}}
 
@@ -163,6 +164,13 @@ def test_page_runs_for_every_filter(page, sel):
             assert any("No published outcomes match the filter" in i.value for i in at.info)
     if page == "trial_record":
         assert at.selectbox(key="nct").value in expected_trials(inds)
+        assert "Reporting status:" in text_of(at)
+    if page == "evidence":  # every trial of the selection in the reporting table, no other
+        rows = md_tables(at)[0]
+        assert rows[0][:2] == ["NCT id", "Title"]
+        assert {r[0] for r in rows[1:]} == expected_trials(inds)
+        assert [vega.chart_title(c) for c in vega.app_charts(at)] == [
+            "Trials by year of primary completion, coloured by reporting status"]
 
 
 @pytest.mark.parametrize("page", PAGES)

@@ -1,0 +1,48 @@
+"""Evidence: which trials of the selection reported (posted results, published results, both, neither) by one
+rule shown on the page, each trial's publications with their abstracts, and the selection's citations."""
+
+import datetime as dt
+
+import streamlit as st
+
+from dashboard import data, evidence, filters, ui
+from trialdb import reporting
+
+PER_PAGE = 10  # publications shown at a time
+
+st.title("Evidence")
+f = filters.current()
+today = dt.date.today()
+trials = data.evidence(f, today)
+if trials.empty:
+    ui.empty_state()
+    st.stop()
+
+st.markdown(reporting.RULE)
+counts = evidence.status_counts(trials)
+st.markdown(" · ".join(f"**{n:,}** {s}" for s, n in zip(counts.status, counts.trials, strict=True) if n)
+            + f" (of {len(trials):,} trials, on {today.isoformat()})")
+ui.plot(data.reporting_chart(f, today), "reporting_chart")
+ui.table(evidence.table(trials).assign(Record=[ui.record_link(n) for n in trials.nct_id]), "reporting",
+         "il2_trials_reporting.csv",
+         caption="Due dates and days since due are computed here from the registry's dates; every other column "
+                 "is as the registry and PubMed state it.")
+
+st.subheader("Publications")
+pubs = data.evidence_publications(tuple(trials.nct_id))
+if not pubs:
+    st.info("No publication of these trials is stored: run `python -m trialdb pubmed` to fetch them from PubMed.")
+    st.stop()
+n_retracted = sum(p["retracted"] for p in pubs)
+st.caption(f"{len(pubs):,} publications linked to these trials, newest first"
+           + (f"; {n_retracted} retracted, marked so" if n_retracted else "")
+           + ". Titles and abstracts are shown as PubMed publishes them (attributed to their journal).")
+ris, bib = data.citations(tuple(trials.nct_id))
+c1, c2 = st.columns(2)
+c1.download_button("Citations (RIS)", ris, "il2_publications.ris", "application/x-research-info-systems",
+                   icon=":material/download:")
+c2.download_button("Citations (BibTeX)", bib, "il2_publications.bib", "application/x-bibtex",
+                   icon=":material/download:")
+page = st.number_input("Page", 1, max(1, -(-len(pubs) // PER_PAGE)), 1, key="evidence_page") if len(pubs) > PER_PAGE else 1
+for pub in pubs[(page - 1) * PER_PAGE: page * PER_PAGE]:
+    ui.publication(pub, f"pub_{pub['pmid']}")

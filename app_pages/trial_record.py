@@ -6,7 +6,7 @@ from collections.abc import Sequence
 import pandas as pd
 import streamlit as st
 
-from dashboard import data, filters, ui
+from dashboard import data, filters, record, ui
 from dashboard.frames import REGISTRY, phase_label
 from dashboard.freshness import registry_as_of
 from trialdb import flags
@@ -181,6 +181,8 @@ with st.container(border=True):
             st.markdown(f"Other names of {ui.safe_md(iv.name)}: {'; '.join(ui.safe_md(o.name) for o in iv.other_names)}")
     listing("Other intervention names (the source does not say of which intervention)",
             [(o.name, f"otherInterventionNames[{i}]") for i, o in enumerate(x for x in s.other_names if x.intervention_id is None)])
+
+record.registered_outcomes_section(s.design_outcomes, quotes if show else None)
 
 with st.container(border=True):
     st.subheader("Dosing and results in this database", anchor=False)

@@ -1,6 +1,7 @@
 """Registered outcomes (`design_outcomes`, the record's outcomesModule): imported from real registry records as
 posted, each field with its provenance at its JSON path and proved by `check`, exported as posted (and back), found
-by search; a record without outcomesModule (every seed document) has none. The fixture records are tests/fixtures/ctgov/ (byte-for-byte copies of ../shared/fixtures/ctgov/)
+by search, shown on the Trial record page; a record without outcomesModule (every seed document) has none, and
+the page says so. The fixture records are tests/fixtures/ctgov/ (byte-for-byte copies of ../shared/fixtures/ctgov/)
 and the Markdown quirk of tests/fixtures/quirks/."""
 
 from __future__ import annotations
@@ -13,9 +14,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from streamlit.testing.v1 import AppTest
 
 from tests import portfolio_support
 from tests.conftest import REPO
+from tests.test_app import APP, app_database, md_tables, text_of
 from trialdb import queries
 from trialdb.check import check
 from trialdb.errors import SourceError
@@ -202,3 +205,66 @@ def test_synthetic_trials_register_outcomes(tmp_path):
     assert sum(bool(v) for v in by_trial.values()) > 0.8 * len(by_trial)
     assert essdai == {n for n in by_trial if int(n[4:]) % 5 == 4 and int(n[4:]) % 11 != 10 and int(n[4:]) < 40}
     assert "outcomesModule" in exported[0]["protocolSection"]
+
+
+# --- the Trial record page ----------------------------------------------------------------------------------
+
+
+def record_page(nct: str, sources: bool = False) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["nct"] = nct
+    at.run()
+    at.switch_page("app_pages/trial_record.py").run()
+    if sources:
+        at.toggle(key="show_sources").set_value(True).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_trial_record_page_lists_the_registered_outcomes(imported):
+    with app_database(f"sqlite:///{imported}"):
+        at = record_page("NCT03475563")
+        txt = text_of(at)
+        assert "Registered outcomes" in [h.value for h in at.subheader]
+        assert "Primary outcomes (3)" in txt and "Secondary outcomes (4)" in txt and "Other outcomes" not in txt
+        assert "**1. Successful angioplasty**  \n*Time frame:* 1 day  \n*Description:* After angiography: TIMI" in txt
+        # The description as the registry means it: its escapes undone.
+        assert "has a residual stenosis> 30% or> 50% in those not treated with stent." in txt
+        assert "**3. MACE**  \n*Time frame:* 1 year" in txt
+        assert not any("Successful angioplasty" in cell for t in md_tables(at) for r in t for cell in r)  # text, no table
+        at = record_page("NCT00763412", sources=True)
+        txt = text_of(at)
+        assert "**1. BMI**  \n*Time frame:* 2 year/end of study  \n*Description:* *not stated in source*" in txt
+        assert "Secondary outcomes (6)" in txt
+        captions = [c.value.replace("\\", "") for c in at.caption]
+        # One caption an outcome: each stated field's quote at its JSON path, then the record's file.
+        assert any(c.startswith('Measure “"BMI"”; time frame “"2 year/end of study"” — NCT00763412.json#')
+                   for c in captions)
+        assert any(c.startswith('Measure “"Body Composition"”; time frame “"2 year/end of study"”; description '
+                                '“"Reporting % of Fat and Lean body mass"” — NCT00763412.json#') for c in captions)
+
+
+def test_trial_record_page_says_a_record_states_no_outcomes(imported):
+    phelan = json.loads((CTGOV / "search_page_phelan.json").read_text(encoding="utf-8"))["studies"][0]
+    with app_database(f"sqlite:///{imported}"):
+        for nct in (phelan["protocolSection"]["identificationModule"]["nctId"], "NCT02465580"):
+            txt = text_of(record_page(nct))
+            assert "Outcome measures: *not stated in source*" in txt and "Primary outcomes" not in txt
+
+
+def test_an_outcome_reads_as_text_its_description_as_the_registry_means_it():
+    from dashboard.frames import RegisteredOutcome, registered_outcomes
+    from dashboard.record import outcome_markdown
+
+    listed = RegisteredOutcome(2, None, None, "* SLEDAI-2K \\<4\n* no new BILAG A", "outcomesModule.otherOutcomes[1]")
+    assert outcome_markdown(listed) == ("**2. *not stated in source***  \n*Time frame:* *not stated in source*  \n"
+                                        "*Description:*\n\n- SLEDAI\\-2K \\<4\n- no new BILAG A")
+    rows = [m.DesignOutcome(outcome_type=t, position=p, measure=f"{t} {p}") for t, p in
+            [("other", 0), ("secondary", 1), ("primary", 0), ("secondary", 0)]]
+    groups = registered_outcomes(rows)
+    assert [(h, [(o.number, o.measure, o.path) for o in items]) for h, items in groups] == [
+        ("Primary outcomes", [(1, "primary 0", "outcomesModule.primaryOutcomes[0]")]),
+        ("Secondary outcomes", [(1, "secondary 0", "outcomesModule.secondaryOutcomes[0]"),
+                                (2, "secondary 1", "outcomesModule.secondaryOutcomes[1]")]),
+        ("Other outcomes", [(1, "other 0", "outcomesModule.otherOutcomes[0]")])]
+    assert registered_outcomes([]) == []

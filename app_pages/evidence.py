@@ -5,7 +5,7 @@ import datetime as dt
 
 import streamlit as st
 
-from dashboard import data, evidence, filters, ui
+from dashboard import data, evidence, filters, record, ui
 from trialdb import reporting
 
 PER_PAGE = 10  # publications shown at a time
@@ -27,6 +27,18 @@ ui.table(evidence.table(trials).assign(Record=[ui.record_link(n) for n in trials
          "il2_trials_reporting.csv",
          caption="Due dates and days since due are computed here from the registry's dates; every other column "
                  "is as the registry and PubMed state it.")
+
+st.subheader("One trial: what it registered, beside what it published")
+st.caption("The outcome measures the registry record says the trial will measure (as registered), next to its "
+           "publications: what a reader compares to see whether the reported outcomes are the registered ones.")
+nct = st.selectbox("Trial", list(trials.nct_id), key="evidence_nct", bind="query-params",
+                   help="Trials of the current filter, by NCT id.")
+chosen = data.study_record(nct)
+left, right = st.columns(2)
+with left:
+    record.registered_outcomes_section(chosen.study.design_outcomes if chosen else [])
+with right:
+    record.publications_section(nct, rule=False)
 
 st.subheader("Publications")
 pubs = data.evidence_publications(tuple(trials.nct_id))

@@ -1,16 +1,15 @@
 """Trial record: one trial's whole record, each fact with the source sentence it comes from."""
 
-import datetime as dt
 import re
 from collections.abc import Sequence
 
 import pandas as pd
 import streamlit as st
 
-from dashboard import data, filters, ui
+from dashboard import data, filters, record, ui
 from dashboard.frames import REGISTRY, phase_label
 from dashboard.freshness import registry_as_of
-from trialdb import flags, reporting
+from trialdb import flags
 from trialdb.enums import label
 from trialdb.portfolio.classifier import CATEGORIES
 
@@ -183,6 +182,9 @@ with st.container(border=True):
     listing("Other intervention names (the source does not say of which intervention)",
             [(o.name, f"otherInterventionNames[{i}]") for i, o in enumerate(x for x in s.other_names if x.intervention_id is None)])
 
+record.registered_outcomes_section(s.design_outcomes, quotes if show else None)
+record.publications_section(s.nct_id)  # what it published, beside what it registered
+
 with st.container(border=True):
     st.subheader("Dosing and results in this database", anchor=False)
     if not s.regimens:
@@ -200,20 +202,6 @@ with st.container(border=True):
         st.markdown(f"Results posted on ClinicalTrials.gov {when}: "
                     f"[the registry's results tab]({REGISTRY}{s.nct_id}?tab=results) · "
                     f"[outcome measures and adverse events here](outcomes?outcomes_nct={s.nct_id})")
-
-with st.container(border=True):
-    st.subheader("Publications and reporting", anchor=False)
-    status = data.evidence_of(s.nct_id, dt.date.today())
-    st.markdown(f"**Reporting status:** {status.status}"
-                + (f", {status.days_overdue:,} days since due ({status.due}, computed here)"
-                   if status.days_overdue is not None else f"; due {status.due} (computed here)" if status.due else ""))
-    st.caption(reporting.RULE)
-    st.page_link("app_pages/evidence.py", label="Evidence of every trial", icon=":material/library_books:")
-    published = data.evidence_publications((s.nct_id,))
-    if not published:
-        st.markdown("No publication of this trial is stored.")
-    for pub in published:
-        ui.publication(pub, f"record_pub_{pub['pmid']}")
 
 with st.container(border=True):
     st.subheader("Eligibility", anchor=False)

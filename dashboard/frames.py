@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from typing import NamedTuple
 
 import pandas as pd
@@ -14,6 +15,7 @@ from trialdb import flags
 from trialdb.enums import label
 from trialdb.queries import NOT_STATED
 from trialdb.statistics import NEWCOMBE, WILSON, newcombe_difference, wilson
+from trialdb.store import models as m
 
 REGISTRY = "https://clinicaltrials.gov/study/"
 PUBMED = "https://pubmed.ncbi.nlm.nih.gov/"
@@ -248,3 +250,32 @@ def citation_md(pub, esc) -> str:
     if isinstance(pub.doi, str):
         parts.append(f"DOI: [{esc(pub.doi)}]({DOI}{pub.doi})")
     return " · ".join(parts)
+
+
+class RegisteredOutcome(NamedTuple):
+    """One outcome measure as the registry record registers it: its number in its list (1-based), measure and
+    time frame as posted (None: not stated), its description as posted (CommonMark, read by
+    trialdb.registry.text) and the JSON path of the entry (`outcomesModule.primaryOutcomes[0]`), under which
+    each field's quote is kept (`.measure`, `.timeFrame`, `.description`)."""
+
+    number: int
+    measure: str | None
+    time_frame: str | None
+    description: str | None
+    path: str
+
+
+REGISTERED_HEADINGS = {"primary": "Primary outcomes", "secondary": "Secondary outcomes", "other": "Other outcomes"}
+
+
+def registered_outcomes(rows: Sequence[m.DesignOutcome]) -> list[tuple[str, list[RegisteredOutcome]]]:
+    """A trial's registered outcomes (its `design_outcomes`, any order) as the Trial record lists them:
+    [(heading, outcomes)] for primary, then secondary, then other, each in the record's order; a kind the
+    record does not register is left out ([] for a record with no outcomesModule)."""
+    by_kind: dict[str, list[RegisteredOutcome]] = {kind: [] for kind in m.OUTCOME_LISTS}
+    for o in sorted(rows, key=lambda o: (o.type_order, o.position)):
+        if o.outcome_type in by_kind:
+            by_kind[o.outcome_type].append(RegisteredOutcome(
+                o.position + 1, o.measure, o.time_frame, o.description,
+                f"outcomesModule.{m.OUTCOME_LISTS[o.outcome_type]}[{o.position}]"))
+    return [(REGISTERED_HEADINGS[kind], items) for kind, items in by_kind.items() if items]

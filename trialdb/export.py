@@ -36,6 +36,17 @@ def criteria_text(study: m.Study) -> str | None:
     return "\n\n".join(parts) or None
 
 
+def outcomes_module(study: m.Study) -> dict[str, list[dict[str, str | None]]]:
+    """The registered outcomes as the record posts them: {"primaryOutcomes": [{"measure", "description",
+    "timeFrame"}], "secondaryOutcomes": [...], "otherOutcomes": [...]}, each list in its order (empty lists and
+    unstated fields are dropped by the caller's clean-up, as the registry leaves them out)."""
+    module: dict[str, list[dict[str, str | None]]] = {key: [] for key in m.OUTCOME_LISTS.values()}
+    for o in sorted(study.design_outcomes, key=lambda o: (o.type_order, o.position)):
+        module[m.OUTCOME_LISTS[o.outcome_type]].append(
+            {"measure": o.measure, "description": o.description, "timeFrame": o.time_frame})
+    return module
+
+
 def study_record(s: m.Study) -> dict:
     lead = next((sp for sp in s.sponsors if sp.lead_or_collaborator == "lead"), None)
     rp = s.responsible_party
@@ -84,6 +95,7 @@ def study_record(s: m.Study) -> dict:
                                "armGroupLabels": [g.title for g in s.design_groups if iv in g.interventions],
                                "otherNames": [o.name for o in iv.other_names]} for iv in s.interventions],
         },
+        "outcomesModule": outcomes_module(s),
         "eligibilityModule": el and {
             "eligibilityCriteria": criteria_text(s), "healthyVolunteers": el.healthy_volunteers, "sex": el.sex,
             "minimumAge": el.minimum_age, "maximumAge": el.maximum_age,

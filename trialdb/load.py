@@ -184,6 +184,7 @@ def add_study(session: Session, parsed: Parsed, document: m.Document, where: str
                              "who_masked": ",".join(mask.get("whoMasked", [])) or None}])
     unlinked = _arms(s, r.get("armsInterventionsModule", {}), r.get("otherInterventionNames", []), c)
     _eligibility(s, r.get("eligibilityModule"), c, rows)
+    _design_outcomes(r.get("outcomesModule"), c, rows)
     _sponsors(s, r.get("sponsorCollaboratorsModule", {}), c, rows)
     _contacts(s, r.get("contactsLocationsModule", {}), r.get("derivedSection", {}), c, rows)
     for i, ref in enumerate(r.get("referencesModule", {}).get("references", [])):
@@ -287,6 +288,37 @@ def _eligibility(s: m.Study, el: dict | None, c: Checks, rows: _LeafRows) -> Non
     rows.add(m.EligibilityCriterion, [{"kind": kind, "position": i, "criterion": text}
                                       for kind in ("inclusion", "exclusion")
                                       for i, text in enumerate(criteria.get(kind, []))])
+
+
+OUTCOME_FIELDS = (("measure", "measure"), ("timeFrame", "time_frame"), ("description", "description"))
+
+
+def _design_outcomes(module: Any, c: Checks, rows: _LeafRows) -> None:
+    """The registered outcome measures (`outcomesModule.primaryOutcomes[i]`, `secondaryOutcomes[i]`,
+    `otherOutcomes[i]`: {measure, description, timeFrame}) as `design_outcomes` rows, each field's text as
+    posted (None where the entry does not state it). Their provenance is the record's own leaves (the importer
+    quotes every leaf at its JSON path). A list that is not a list of objects, or a field that is not text, is
+    refused with its path: the API sends neither."""
+    if module is None:
+        return
+    if not isinstance(module, dict):
+        raise c.error("outcomesModule", module, "not an object as the API writes it")
+    out: list[dict[str, Any]] = []
+    for kind, key in m.OUTCOME_LISTS.items():
+        entries = module.get(key)
+        if entries is None:
+            continue
+        if not isinstance(entries, list):
+            raise c.error(f"outcomesModule.{key}", entries, "not a list as the API writes it")
+        for i, entry in enumerate(entries):
+            if not isinstance(entry, dict):
+                raise c.error(f"outcomesModule.{key}[{i}]", entry, "not an object as the API writes it")
+            for field, _ in OUTCOME_FIELDS:
+                if entry.get(field) is not None and not isinstance(entry[field], str):
+                    raise c.error(f"outcomesModule.{key}[{i}].{field}", entry[field], "not text as the API writes it")
+            out.append({"outcome_type": kind, "position": i,
+                        **{column: entry.get(field) for field, column in OUTCOME_FIELDS}})
+    rows.add(m.DesignOutcome, out)
 
 
 def _sponsors(s: m.Study, module: dict, c: Checks, rows: _LeafRows) -> None:

@@ -1,9 +1,11 @@
 """Full-text search over the trials, in the database: SQLite FTS5 or PostgreSQL's text search.
 
 One row per trial in `study_search`: its NCT id and the earlier NCT ids merged into it (nctIdAliases),
-titles, acronym, conditions, interventions and their other names, sponsors and collaborators, and its
-free text (brief summary, detailed description, eligibility criteria, arm and intervention descriptions), and the titles and abstracts of its publications (the PMIDs its
-record lists and the PubMed articles that name it), folded to lower case without accents. Free text is indexed as a reader reads it: the registry's Markdown
+titles, acronym, conditions, interventions and their other names, sponsors and collaborators, its registered
+outcome measures (design_outcomes), its free text (brief summary, detailed description, eligibility criteria,
+arm and intervention descriptions, the registered outcomes' descriptions), and the titles and abstracts of its
+publications (the PMIDs its record lists and the PubMed articles that name it), folded to lower case without
+accents. Free text is indexed as a reader reads it: the registry's Markdown
 undone (trialdb.registry.text), so "\\<126 mg/dL" as posted is found by "<126". The index is rebuilt
 whole by `refresh_search_index` wherever studies are written: at the end of a build (build._fill), at
 the end of every import (importer.import_documents, so `import_files` and a registry sync both
@@ -118,7 +120,11 @@ def search_texts(session_or_conn: Session | Connection) -> dict[str, str]:
     Ids = m.IdInformation
     for nct, alias in run(select(Ids.nct_id, Ids.id_value).where(Ids.id_source == "nct_alias")):
         parts[nct].append(alias)
+    Out = m.DesignOutcome  # registered outcome measures: the measure as posted (plain text), below its description
+    for nct, measure in run(select(Out.nct_id, Out.measure).where(Out.measure.is_not(None))):
+        parts[nct].append(measure or "")
     free_text = (select(m.EligibilityCriterion.nct_id, m.EligibilityCriterion.criterion),
+                 select(Out.nct_id, Out.description).where(Out.description.is_not(None)),
                  select(m.DesignGroup.nct_id, m.DesignGroup.description).where(m.DesignGroup.description.is_not(None)),
                  select(m.Intervention.nct_id, m.Intervention.description).where(m.Intervention.description.is_not(None)))
     for stmt in free_text:

@@ -6,7 +6,8 @@ Arms and interventions carry registry-style dosing text (DOSING_TEXTS: real word
 some, unreadable ranges, placebo arms), and most trials' regimens are read from it by the regimen reader
 and decided by the portfolio classifier exactly as an import stores them (trialdb.readings), the others
 curated; a few percent are not low-dose IL-2 (NOT_LOW_DOSE: receptor antibody, engineered IL-2, fusion
-toxin) so the "also matched" list has rows at scale."""
+toxin) so the "also matched" list has rows at scale. Most trials register a primary and some secondary outcomes
+(`design_outcomes`), as registry records do."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from trialdb.portfolio.classifier import decide
 from trialdb.readings import PortfolioInputs, decision_row, store_registry_study
 from trialdb.search import refresh_search_index
 from trialdb.store import models as m
+from trialdb.store.bulk import add_rows
 from trialdb.store.db import make_engine, sqlite_path
 
 # 30 indications in the 7 disease areas of trialdb.indications, weighted towards where low-dose IL-2
@@ -96,6 +98,7 @@ def generate(url: str, n: int = 10_000, seed: int = 2026) -> None:
         for i in range(n):
             study, record, read = _study(rng, i, doc.id, seed)
             s.add(study)
+            add_rows(s, OUTCOMES_TABLE, design_outcomes(study.nct_id, i))
             if read:  # read and decided as an import would (trialdb.readings), no provenance
                 store_registry_study(s, study, record, inputs, None)
             else:  # curated rows: decided as an import would
@@ -108,6 +111,7 @@ def generate(url: str, n: int = 10_000, seed: int = 2026) -> None:
         for j in range(round(n * NOT_LOW_DOSE_SHARE)):
             study, record, _ = _study(extra, n + j, doc.id, seed, other=True)
             s.add(study)
+            add_rows(s, OUTCOMES_TABLE, design_outcomes(study.nct_id, n + j))
             store_registry_study(s, study, record, inputs, None)
         for k in range(n // 20):  # a publication with outcomes for one trial in twenty
             s.add(_publication(rng, k, f"NCT9{(k * 20):07d}", doc.id))
@@ -117,6 +121,46 @@ def generate(url: str, n: int = 10_000, seed: int = 2026) -> None:
         refresh_search_index(s)
         s.commit()
     engine.dispose()
+
+
+# Registered outcome measures, registry-style (measure, time frame, description; None: not stated). Each trial
+# registers one primary and one to three secondary ones, chosen by its number (no random draw: every other value
+# of the portfolio stays as it was); one trial in seven has an "other" outcome, one in eleven none at all.
+RegisteredOutcome = tuple[str, str, str | None]  # measure, time frame, description (None: not stated)
+OUTCOMES_TABLE = schema.metadata.tables[m.DesignOutcome.__tablename__]
+PRIMARY_OUTCOMES: list[RegisteredOutcome] = [
+    ("SLE Responder Index-4 (SRI-4) response", "Week 24",
+     "Proportion of participants achieving SRI-4 response: a reduction of \\>= 4 points in SLEDAI-2K, no new "
+     "BILAG A or more than one new BILAG B domain score, and no worsening of the physician's global assessment."),
+    ("Change from baseline in DAS28-CRP", "Baseline and week 12", None),
+    ("C-peptide area under the curve in a mixed-meal tolerance test", "Month 12",
+     "Two-hour C-peptide AUC after a standard mixed meal, in nmol/L."),
+    ("Incidence of grade II-IV acute graft-versus-host disease", "Day 100 after transplantation", None),
+    ("Change in ESSDAI score", "Baseline and week 24",
+     "EULAR Sjögren's syndrome disease activity index (0 to 123; higher is more active)."),
+]
+SECONDARY_OUTCOMES: list[RegisteredOutcome] = [
+    ("Change in circulating regulatory T cells (CD4+CD25+FOXP3+)", "Baseline, weeks 2, 4, 12 and 24",
+     "Percentage of CD4+ T cells, measured by flow cytometry."),
+    ("Number of participants with adverse events", "Up to week 28", "Graded by CTCAE version 5.0."),
+    ("Injection site reactions", "Up to week 24", None),
+    ("Change in anti-dsDNA antibody titre", "Baseline and week 24", None),
+    ("Serum IL-2 concentration", "Days 1 and 5 of the first cycle", "Pharmacokinetics: peak concentration."),
+]
+OTHER_OUTCOMES: list[RegisteredOutcome] = [("Exploratory cytokine profile", "Week 12", "IL-6, IL-17A and IFN-gamma in serum.")]
+
+
+def design_outcomes(nct: str, i: int) -> list[dict[str, Any]]:
+    """The registered outcomes of synthetic trial number `i` (`nct`) as design_outcomes rows (bulk.add_rows)."""
+    if i % 11 == 10:  # no outcomesModule, as in some registry records
+        return []
+    chosen: list[tuple[str, list[RegisteredOutcome]]] = [
+        ("primary", [PRIMARY_OUTCOMES[i % len(PRIMARY_OUTCOMES)]]),
+        ("secondary", [SECONDARY_OUTCOMES[(i + k) % len(SECONDARY_OUTCOMES)] for k in range(1 + i % 3)]),
+        ("other", OTHER_OUTCOMES if i % 7 == 3 else [])]
+    return [{"nct_id": nct, "outcome_type": kind, "position": k, "measure": measure, "time_frame": when,
+             "description": description}
+            for kind, entries in chosen for k, (measure, when, description) in enumerate(entries)]
 
 
 def _date(rng: random.Random, year: int) -> str:

@@ -4,7 +4,8 @@ source documents, provenance, indications, dosing regimens, publications and the
 
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, Index, Text
+from sqlalchemy import ColumnElement, ForeignKey, Index, Text, case
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -100,6 +101,9 @@ class Study(Base):
     id_information: Mapped[list[IdInformation]] = relationship(order_by="IdInformation.id",
                                                                cascade="all, delete-orphan")
     regimens: Mapped[list[Regimen]] = relationship(order_by="Regimen.id", cascade="all, delete-orphan")
+    # What the record says it will measure (outcomesModule): primary, then secondary, then other, each in its order.
+    design_outcomes: Mapped[list[DesignOutcome]] = relationship(
+        order_by="(DesignOutcome.type_order, DesignOutcome.position)", cascade="all, delete-orphan")
     decision: Mapped[PortfolioDecision | None] = relationship(cascade="all, delete-orphan")
 
 
@@ -186,6 +190,39 @@ class EligibilityCriterion(Base):
     kind: Mapped[str]  # "inclusion" | "exclusion"
     position: Mapped[int]
     criterion: Mapped[str] = mapped_column(Text)
+
+
+class DesignOutcome(Base):
+    """An outcome measure the registry record says the trial will assess, AACT's `design_outcomes`: one entry of
+    `outcomesModule.primaryOutcomes[position]`, `secondaryOutcomes[position]` or `otherOutcomes[position]`, its
+    `measure`, `timeFrame` and `description` kept as posted (the description is CommonMark, as the registry writes
+    it: trialdb.registry.text reads it for display and search). NULL where the entry does not state a field; a
+    trial whose record has no outcomesModule (every seed document) has no rows. Not the outcomes a publication
+    reports (`outcomes`) nor the registry's posted results (trialdb.results.models.OutcomeMeasure)."""
+
+    __tablename__ = "design_outcomes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    nct_id: Mapped[str] = _nct()
+    outcome_type: Mapped[str]  # "primary" | "secondary" | "other" (OUTCOME_TYPES)
+    position: Mapped[int]  # the index in its list of the record
+    measure: Mapped[str | None] = mapped_column(Text)
+    time_frame: Mapped[str | None] = mapped_column(Text)
+    description: Mapped[str | None] = mapped_column(Text)
+
+    @hybrid_property
+    def type_order(self) -> int:
+        """0 for primary, 1 secondary, 2 other: the order the record and the pages list them in."""
+        return OUTCOME_TYPES.index(self.outcome_type) if self.outcome_type in OUTCOME_TYPES else len(OUTCOME_TYPES)
+
+    @type_order.inplace.expression
+    @classmethod
+    def _type_order(cls) -> ColumnElement[int]:
+        return case({t: i for i, t in enumerate(OUTCOME_TYPES)}, value=cls.outcome_type, else_=len(OUTCOME_TYPES))
+
+
+# outcome_type of DesignOutcome -> its list in the record's outcomesModule, in the record's order.
+OUTCOME_LISTS = {"primary": "primaryOutcomes", "secondary": "secondaryOutcomes", "other": "otherOutcomes"}
+OUTCOME_TYPES = tuple(OUTCOME_LISTS)
 
 
 class Sponsor(Base):

@@ -16,7 +16,10 @@ from trialdb.portfolio.classifier import CATEGORIES
 st.title("Trial record")
 f = filters.current()
 choices = dict(data.study_choices(f))
-wanted = st.query_params.get("nct")
+# The link's trial; or, on a rerun, the trial a link opened outside the filter while it is still the one shown (the
+# URL loses ?nct= once the box holds its first option, which a linked trial is: a toggle's rerun then lost it).
+opened = st.session_state.get("_record_linked")
+wanted = st.query_params.get("nct") or (opened if opened and st.session_state.get("nct") == opened else None)
 if wanted and wanted not in choices and data.study_record(wanted) is None and (current := data.merged_into(wanted)):
     # An earlier NCT id the registry merged into another record (nctIdAliases): open that record.
     st.info(f"{wanted} is an earlier id of {current} (merged): the registry merged its record into {current}'s, "
@@ -27,6 +30,7 @@ if wanted and wanted not in choices and data.study_record(wanted) is None and (c
 if wanted and (linked := filters.linked_trials([wanted], choices)):
     # A link may name a trial the current filter hides: show it, and say so.
     choices = {wanted: linked[wanted].study.brief_title, **choices}
+    st.session_state["_record_linked"] = wanted
     st.info(f"{wanted} is outside the current filter; shown because the link asked for it.")
 if notice := filters.check_url_values("nct", list(choices), "trial", remember=False):
     st.warning(notice, icon=":material/link_off:")

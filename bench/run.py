@@ -11,11 +11,17 @@ browser's drawing after it).
     python bench/run.py --pages "" dosing --runs 1 --portfolios seed   # a quick check, to bench/out/
     python bench/run.py --only cold-start [--records 1000]              # printed, not written
     python bench/run.py --only registry [--runs 3] [--n 10000] [--records 1000] [--changes 5000]
+    python bench/run.py --only build [--runs 5] [--records 1000] [--articles 500]
 
 `--only registry` runs the registry cases alone (issue 11) and writes bench/RESULTS_registry.md: a sync of
 `--records` records from the local protocol server (tests/ctgov_server.py) timed against `import` of the
 same files, and the "What's new" page at `--n` synthetic trials with `--changes` changes, as a ratio to
 the minimal page at a page path.
+
+`--only build` (issue 31) times `python -m trialdb build` as a whole process: from a copy of seed_data/ holding
+`--records` synced records and `--articles` PubMed articles (bench/sync_seed.py), against the seeds alone, run in
+turn, the ratio pair by pair (target: 5x); written to bench/RESULTS_build.md. The cold start also starts from
+`--records` records and `--articles` articles.
 """
 
 from __future__ import annotations
@@ -330,7 +336,55 @@ def main_registry(args) -> int:
     return 0
 
 
-def cold_start(browser, records: int, log: Path) -> dict:
+def bench_build(records: int, articles: int, runs: int) -> dict:
+    """Seconds of `python -m trialdb build` (a new database each time, whole process) from a seed copy with
+    `records` records and `articles` articles and from the seeds alone, alternately, after one of each unmeasured;
+    {"full": [...], "seeds": [...], "ratios": [...]} (full / seeds, pair by pair)."""
+    from sync_seed import write_seed_copy  # bench/sync_seed.py (this folder is on sys.path)
+
+    work = OUT / "build"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    full_seed = write_seed_copy(work / "seed_full", records, articles)
+    only_seed = write_seed_copy(work / "seed_only", 0)
+
+    def once(seed: Path) -> float:
+        db = work / "b.sqlite3"
+        db.unlink(missing_ok=True)
+        t0 = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "trialdb", "build", "--seed", str(seed), "--db", str(db)], cwd=REPO,
+                       check=True, capture_output=True)
+        return time.perf_counter() - t0
+
+    once(full_seed), once(only_seed)  # warm the file cache and the interpreter's .pyc files
+    full, seeds = [], []
+    for _ in range(runs):
+        full.append(once(full_seed))
+        seeds.append(once(only_seed))
+    return {"full": full, "seeds": seeds, "ratios": [f / s for f, s in zip(full, seeds, strict=True)]}
+
+
+def main_build(args: argparse.Namespace) -> int:
+    got = bench_build(args.records, args.articles, args.runs)
+    ratio = statistics.median(got["ratios"])
+    lines = [
+        "# Build benchmark (bench/run.py --only build)", "",
+        f"- Date: {dt.date.today().isoformat()}; machine: {platform.machine()}, {os.cpu_count()} CPUs; "
+        f"Python {platform.python_version()}",
+        f"- Command: `python bench/run.py --only build --runs {args.runs} --records {args.records} "
+        f"--articles {args.articles}`", "",
+        f"`python -m trialdb build` from seed_data/ with {args.records:,} synced records and {args.articles:,} PubMed "
+        f"articles: {spread(got['full'])}", "",
+        f"The same from the seeds alone: {spread(got['seeds'])}", "",
+        f"Ratio, pair by pair: median {ratio:.2f}x (min {min(got['ratios']):.2f}x, max {max(got['ratios']):.2f}x); "
+        f"target 5x: {'met' if ratio <= 5 else 'missed'}", "",
+    ]
+    (REPO / "bench" / "RESULTS_build.md").write_text("\n".join(lines))
+    print("\n".join(lines))
+    return 0
+
+
+def cold_start(browser, records: int, log: Path, articles: int = 0) -> dict:
     """Streamlit Community Cloud's start after a restart or a wake-up: a copy of the repository (its tracked
     files) whose seed_data/ holds `records` synced records (bench/sync_seed.py) and no database. Seconds from
     `streamlit run app.py` started to the overview drawn (the database built from seed_data/ in between)."""
@@ -345,7 +399,7 @@ def cold_start(browser, records: int, log: Path) -> dict:
             continue
         (app / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(REPO / name, app / name)
-    write_seed_copy(app / "seed_data", records)
+    write_seed_copy(app / "seed_data", records, articles)
     env = {k: v for k, v in os.environ.items() if k != "TRIALDB_URL"}
     port = free_port()
     ctx, page = new_page(browser)
@@ -442,17 +496,23 @@ def main() -> int:
                          "'outcomes?outcomes_nct=NCT90000002', the synthetic trial with 300 posted outcome measures); "
                          "results then go to bench/out/RESULTS.md, not bench/RESULTS.md")
     ap.add_argument("--portfolios", choices=("both", "seed", "synthetic"), default="both")
-    ap.add_argument("--only", choices=["all", "search-sort", "registry", "cold-start"], default="all",
+    ap.add_argument("--only", choices=["all", "search-sort", "registry", "cold-start", "build"], default="all",
                     help="search-sort: only the search and sort cases (and the overview), printed, not written; "
                          "registry: only the sync and What's new cases, written to bench/RESULTS_registry.md; "
-                         "cold-start: only the cold start with --records synced records, printed")
+                         "cold-start: only the cold start with --records synced records, printed; "
+                         "build: only the build with --records and --articles against the seeds alone, written to "
+                         "bench/RESULTS_build.md")
     ap.add_argument("--records", type=int, default=1_000,
                     help="synced records: in seed_data/ for the cold start, fetched by the sync benchmark")
+    ap.add_argument("--articles", type=int, default=500,
+                    help="PubMed articles in seed_data/pubmed/ for the cold start and the build benchmark")
     ap.add_argument("--no-cold-start", action="store_true", help="skip the cold start (with --pages, for a quick look)")
     ap.add_argument("--changes", type=int, default=5_000, help="synthetic changes for the What's new page")
     args = ap.parse_args()
     if args.only == "registry":
         return main_registry(args)
+    if args.only == "build":
+        return main_build(args)
     if args.pages:
         PAGES[:] = args.pages  # the functions below read the module's list
     from playwright.sync_api import sync_playwright
@@ -465,7 +525,7 @@ def main() -> int:
     if args.only == "cold-start":
         with sync_playwright() as p:
             browser = launch(p)
-            print(json.dumps(cold_start(browser, args.records, log)))
+            print(json.dumps(cold_start(browser, args.records, log, args.articles)))
             browser.close()
         return 0
     seed_db, synth_db = OUT / "seed.sqlite3", OUT / "synthetic.sqlite3"
@@ -498,7 +558,7 @@ def main() -> int:
             portfolios[name] = measure_portfolio(
                 browser, synth_db, args.runs, rebuild=False, log=log,
                 pages=PAGES + ([] if args.pages else SYNTHETIC_PAGES), name=name)
-        start = None if args.no_cold_start else cold_start(browser, args.records, log)
+        start = None if args.no_cold_start else cold_start(browser, args.records, log, args.articles)
         browser.close()
     dbs = {name: seed_db if name.startswith("seed") else synth_db for name in portfolios}
     for name, r in portfolios.items():

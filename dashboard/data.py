@@ -559,12 +559,3 @@ def reporting_chart(f: Filters, today: dt.date) -> dict[str, Any]:
     from dashboard import evidence as ev
 
     return ev.reporting_chart(evidence(f, today)).to_dict()
-
-
-@st.cache_data(show_spinner=False, max_entries=50)
-def citations(nct_ids: tuple[str, ...]) -> tuple[str, str]:
-    """The publications of these trials as (RIS, BibTeX) text (trialdb.citations)."""
-    from trialdb import citations as cite
-
-    pubs = evidence_publications(nct_ids)
-    return cite.ris(pubs), cite.bibtex(pubs)

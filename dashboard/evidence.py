@@ -76,7 +76,9 @@ def table(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame[list(COLUMNS)].copy()
     for c in ("due", "results_posted"):
         out[c] = [d.isoformat() if d is not None and not pd.isna(d) else None for d in out[c]]
-    out["days_overdue"] = [None if pd.isna(d) else int(d) for d in out.days_overdue]  # blank where not due
+    # whole days, blank where not due (object dtype: a float column would print 2898.0)
+    out["days_overdue"] = pd.Series([None if pd.isna(d) else int(d) for d in out.days_overdue], index=out.index,
+                                    dtype=object)
     return out.rename(columns=COLUMNS)
 
 

@@ -7,52 +7,14 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import REPO
-from tests.eutils_server import DECLARATION, DOCTYPE, article
+from tests.evidence_db import evidence_database
 from tests.tables import page_tables
 from tests.test_app import APP, app_database, text_of
-from trialdb.build import build
-from trialdb.pubmed.fetch import import_articles
-
-BUILT = REPO / "tests" / "fixtures" / "pubmed" / "built"
-BANK = ('<DataBankList CompleteYN="Y"><DataBank><DataBankName>ClinicalTrials.gov</DataBankName>'
-        "<AccessionNumberList><AccessionNumber>{}</AccessionNumber></AccessionNumberList></DataBank></DataBankList>")
-# A structured abstract as PubMed writes one (labels and NlmCategory), with a word found nowhere else.
-STRUCTURED = """<PubmedArticle><MedlineCitation Status="MEDLINE" Owner="NLM"><PMID Version="1">90000500</PMID>
-<Article PubModel="Print-Electronic"><Journal><JournalIssue CitedMedium="Internet"><PubDate><Year>2021</Year>
-<Month>Mar</Month></PubDate></JournalIssue><Title>Journal of built records</Title>
-<ISOAbbreviation>J Built Rec</ISOAbbreviation></Journal>
-<ArticleTitle>Low-dose IL-2 in rheumatoid arthritis: a <i>built</i> randomised trial</ArticleTitle>
-<Abstract><AbstractText Label="OBJECTIVE" NlmCategory="OBJECTIVE">To test IL-2.</AbstractText>
-<AbstractText Label="METHODS" NlmCategory="METHODS">Patients were randomised.</AbstractText>
-<AbstractText Label="FINDINGS" NlmCategory="RESULTS">Tregs rose; the word quokkaphrase appears only here.</AbstractText>
-<AbstractText Label="INTERPRETATION" NlmCategory="CONCLUSIONS">IL-2 was safe.</AbstractText></Abstract>
-<AuthorList CompleteYN="Y"><Author ValidYN="Y"><LastName>Doe</LastName><Initials>J</Initials></Author></AuthorList>
-<Language>eng</Language>""" + BANK.format("NCT02467504") + """<PublicationTypeList>
-<PublicationType UI="D016449">Randomized Controlled Trial</PublicationType></PublicationTypeList></Article>
-</MedlineCitation><PubmedData><ArticleIdList><ArticleId IdType="pubmed">90000500</ArticleId>
-<ArticleId IdType="doi">10.0000/built.90000500</ArticleId><ArticleId IdType="pmc">PMC9000500</ArticleId>
-</ArticleIdList></PubmedData></PubmedArticle>"""
-
-
-def one(xml: str) -> bytes:
-    return (DECLARATION + DOCTYPE + "<PubmedArticleSet>\n" + xml + "\n</PubmedArticleSet>\n").encode()
 
 
 @pytest.fixture(scope="module")
 def evidence_db(tmp_path_factory):
-    """The seed database with three PubMed files imported (`python -m trialdb import FILE.xml`, which a rebuild
-    carries over: the app rebuilds a database older than seed_data/)."""
-    tmp = tmp_path_factory.mktemp("evidence")
-    retracted = (BUILT / "retracted.xml").read_text()
-    retracted = retracted.replace("<Language>eng</Language>", "<Language>eng</Language>" + BANK.format("NCT02467504"))
-    files = {"90000004.xml": retracted.encode(), "90000500.xml": one(STRUCTURED),
-             "90000600.xml": one(article("90000600", "NCT02465580", title="IL-2 in lupus: the results"))}
-    for name, data in files.items():
-        (tmp / name).write_bytes(data)
-    url = f"sqlite:///{tmp / 'evidence.sqlite3'}"
-    build(url)
-    import_articles(url, [tmp / name for name in files])
+    url = evidence_database(tmp_path_factory.mktemp("evidence"))
     with app_database(url):
         yield url
 
@@ -79,7 +41,7 @@ def test_each_trial_has_its_status_and_its_publications_are_shown_as_published(e
     assert "Low-dose IL-2 in rheumatoid arthritis: a built randomised trial" in txt  # inline markup as text
     errors = [e.value for e in at.error]
     assert len(errors) == 1 and "Retracted publication" in errors[0] and "PMID 90000099" in errors[0]
-    assert [b.label for b in at.get("download_button")][-2:] == ["Citations (RIS)", "Citations (BibTeX)"]
+    assert [b.proto.label for b in at.get("download_button")][-2:] == ["Citations (RIS)", "Citations (BibTeX)"]
 
 
 def test_an_abstract_shows_results_and_conclusions_first_with_their_labels(evidence_db):

@@ -50,7 +50,7 @@ def exported(engine):
 
 
 def test_top_level(exported):
-    assert set(exported) == {"studies", "publications", "schedules", "portfolio"}
+    assert set(exported) == {"studies", "publications", "schedules", "portfolio", "reporting"}
     assert len(exported["studies"]) == 4 and len(exported["publications"]) == 1
 
 

@@ -26,7 +26,7 @@ from trialdb.check import check
 from trialdb.errors import SourceError
 from trialdb.export import export
 from trialdb.pubmed.client import Client, PubmedError
-from trialdb.pubmed.fetch import pubmed, search_terms
+from trialdb.pubmed.fetch import import_articles, pubmed, search_terms
 from trialdb.pubmed.folder import changed_files
 from trialdb.store import models as m
 from trialdb.store.db import make_engine
@@ -180,13 +180,12 @@ def cli(url: str, *args: str) -> subprocess.CompletedProcess:
                           env={**os.environ, "TRIALDB_URL": url}, timeout=300)
 
 
-def test_the_cli_fetches_and_reports_and_a_failing_service_writes_nothing(env):
+def test_the_cli_fetches_and_reports_and_a_refused_answer_writes_nothing(env):
     url, seed, srv = env
-    srv.eutils.fail("efetch.fcgi", "500", times=20)
+    srv.eutils.fail("efetch.fcgi", "entity")  # refused at once: no back-off to wait for (retries are tested above)
     proc = cli(url, "pubmed", "--api", srv.api, "--seed", str(seed))
     assert proc.returncode == 2 and "Nothing was written" in proc.stderr and "Traceback" not in proc.stderr
     assert not list((seed / "pubmed").glob("*.xml"))
-    srv.eutils.faults.clear()
     proc = cli(url, "pubmed", "--api", srv.api, "--seed", str(seed))
     assert proc.returncode == 0, proc.stderr
     assert "3 fetched" in proc.stdout and "34116715" in proc.stdout
@@ -195,8 +194,8 @@ def test_the_cli_fetches_and_reports_and_a_failing_service_writes_nothing(env):
 
 def test_import_takes_an_efetch_file_keeps_it_across_rebuilds_and_check_verifies_it(env, tmp_path):
     url, seed, _ = env
-    proc = cli(url, "import", str(BUILT / "three_articles.xml"), str(BUILT / "retracted.xml"))
-    assert proc.returncode == 0 and "imported 4 PubMed article(s) from 2 file(s)" in proc.stdout, proc.stderr
+    assert import_articles(url, [BUILT / "three_articles.xml", BUILT / "retracted.xml"]) == \
+        "imported 4 PubMed article(s) from 2 file(s)"
     pmids = set(publications(url))
     build(url, seed)  # a rebuild carries the imported file over
     assert set(publications(url)) == pmids
@@ -205,16 +204,32 @@ def test_import_takes_an_efetch_file_keeps_it_across_rebuilds_and_check_verifies
     assert [p["pmid"] for p in retracted] == ["90000004"]
 
 
+@pytest.fixture(scope="module")
+def seed_db(tmp_path_factory):
+    """One database built from seed_data/ for the tests that must leave it untouched."""
+    tmp = tmp_path_factory.mktemp("pubmed_refused")
+    with own_database(tmp) as url:
+        build(url)
+        yield url
+
+
 @pytest.mark.parametrize("name, words", [("xxe.xml", "refused"), ("billion_laughs.xml", "refused"),
                                          ("no_pmid.xml", "PMID"), ("pmid_12a4.xml", "12a4"),
                                          ("wrong_root.xml", "root"), ("not_xml.xml", "not XML")])
-def test_a_hostile_or_malformed_file_is_refused_by_name_and_the_database_untouched(env, name, words):
-    url, seed, _ = env
-    before = fingerprint(url, seed)
-    proc = cli(url, "import", str(BUILT / "databanks.xml"), str(BUILT / name))
-    assert proc.returncode == 2 and name in proc.stderr and words in proc.stderr, proc.stderr
-    assert "root:" not in proc.stderr and "Traceback" not in proc.stderr  # /etc/passwd never read
-    assert fingerprint(url, seed) == before
+def test_a_hostile_or_malformed_file_is_refused_by_name_and_the_database_untouched(seed_db, name, words):
+    before = fingerprint(seed_db, REPO / "seed_data")
+    with pytest.raises(SourceError) as refused:
+        import_articles(seed_db, [BUILT / "databanks.xml", BUILT / name])
+    assert name in str(refused.value) and words in str(refused.value) and "root:x" not in str(refused.value)
+    assert fingerprint(seed_db, REPO / "seed_data") == before
+
+
+def test_the_cli_names_a_refused_file_and_leaves_the_database(seed_db):
+    before = fingerprint(seed_db, REPO / "seed_data")
+    proc = cli(seed_db, "import", str(BUILT / "xxe.xml"))
+    assert proc.returncode == 2 and "xxe.xml" in proc.stderr and "untouched" in proc.stderr, proc.stderr
+    assert "root:x" not in proc.stderr and "Traceback" not in proc.stderr  # /etc/passwd never read
+    assert fingerprint(seed_db, REPO / "seed_data") == before
 
 
 def test_a_curated_outcome_can_quote_a_fetched_abstract(env):

@@ -395,12 +395,15 @@ def test_the_default_query_comes_from_portfolio_toml():
 def test_the_workflow_syncs_weekly_commits_records_and_writes_the_shared_database():
     text = (REPO / ".github" / "workflows" / "registry-sync.yml").read_text()
     for needed in ("schedule:", "cron:", "workflow_dispatch:", 'python-version: "3.11"',
-                   "pip install -r requirements.txt", "python -m trialdb sync", "git add seed_data/registry/",
-                   "secrets.TRIALDB_URL", "contents: write"):
+                   "pip install -r requirements.txt", "python -m trialdb sync",
+                   "git add seed_data/registry/ seed_data/pubmed/", "secrets.TRIALDB_URL", "contents: write",
+                   "NCBI_EMAIL: ${{ secrets.NCBI_EMAIL }}", "NCBI_API_KEY: ${{ secrets.NCBI_API_KEY }}"):
         assert needed in text, needed
     assert re.search(r"^\s*git (-c \S+ )*push$", text, re.M)  # the token given to the push alone (issue 30)
-    # the files job and the shared database job, --full from the manual input, through the environment
-    assert text.count('python -m trialdb sync "$@"') == 2 and text.count("FULL: ${{ inputs.full }}") == 2
+    # the files job (with its PubMed step) and the shared database job (which loads the articles the first job
+    # committed: no second round of requests to NCBI), --full from the manual input, through the environment
+    assert text.count('python -m trialdb sync "$@"') == 1 and text.count('python -m trialdb sync --no-pubmed "$@"') == 1
+    assert text.count("FULL: ${{ inputs.full }}") == 2
 
 
 def test_validation_works_from_any_thread():

@@ -26,6 +26,7 @@ from trialdb.check import CheckReport, check
 from trialdb.errors import SourceError
 from trialdb.load import (
     add_document,
+    add_documents,
     add_outcome,
     add_provenance,
     add_publication,
@@ -88,10 +89,10 @@ def populate(session: Session, seed_dir: Path) -> set[str]:
             pub = add_publication(session, p, doc_rows[p.document.name])
             pubs[pub.pmid] = pub
             add_provenance(session, f"PMID:{pub.pmid}", p.quotes, doc_rows)
+    doc_rows |= add_documents(session, [doc for doc, _ in articles], PUBMED_FORMAT)
     for doc, read in articles:
-        doc_rows[doc.name] = doc_row = add_document(session, doc, PUBMED_FORMAT)
         for a in read:
-            pubs[a.pmid], quotes = add_article(session, doc_row, a)
+            pubs[a.pmid], quotes = add_article(session, doc_rows[doc.name], a)
             add_provenance(session, f"PMID:{a.pmid}", quotes, doc_rows)
     for i, r in enumerate(curation.regimens):
         if r["nct_id"] not in studies:

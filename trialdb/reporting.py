@@ -6,7 +6,8 @@ FDAAA 801's "not later than 1 year after the primary completion date"), adapted 
 PubMed say about a trial:
 
 - **Due date.** The primary completion date (`statusModule.primaryCompletionDateStruct`; the completion date,
-  `completionDateStruct`, where it is missing) plus 12 months. A month-only date ("2019-08") is read as the
+  `completionDateStruct`, where it is missing) plus 12 months. A date whose type the source does not state (a
+  seed document's) counts as actual, as a past date is. A month-only date ("2019-08") is read as the
   month's last day, as the FDAAA tracker does; a year-only date as the year's last day.
 - **Results posted**: the registry's `resultsFirstPostDateStruct`.
 - **Results published**: a reference the sponsor entered as a RESULT, or a publication linked to the trial

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from trialdb.load import add_document, add_provenance
+from trialdb.load import add_documents, add_provenance
 from trialdb.pubmed.article import Article
 from trialdb.sources.documents import Quote, SourceDocument
 from trialdb.store import models as m
@@ -97,16 +97,18 @@ def add_article(session: Session, document: m.Document, a: Article) -> tuple[m.P
 
 
 def load_documents(session: Session, docs: Iterable[tuple[SourceDocument, list[Article]]], fmt: str) -> int:
-    """Store documents already read (`read_document`) and their articles; a document of the same name is
-    replaced. Returns the number of articles."""
+    """Store documents already read (`trialdb.pubmed.folder.read_document`) and their articles; a document of
+    the same name is replaced. Returns the number of articles."""
+    docs = list(docs)
+    names = [doc.name for doc, _ in docs]
+    rows = {r.name: r for r in session.scalars(select(m.Document).where(m.Document.name.in_(names)))}
+    for doc, _ in docs:
+        if doc.name in rows:
+            rows[doc.name].text, rows[doc.name].sha256, rows[doc.name].format = doc.text, doc.sha256, fmt
+    rows |= add_documents(session, [doc for doc, _ in docs if doc.name not in rows], fmt)
     n = 0
     for doc, articles in docs:
-        old = session.scalar(select(m.Document).where(m.Document.name == doc.name))
-        if old is not None:
-            old.text, old.sha256, old.format = doc.text, doc.sha256, fmt
-            row = old
-        else:
-            row = add_document(session, doc, fmt)
+        row = rows[doc.name]
         for a in articles:
             _, quotes = add_article(session, row, a)
             add_provenance(session, f"PMID:{a.pmid}", quotes, {row.name: row})

@@ -49,12 +49,13 @@ n_retracted = sum(p["retracted"] for p in pubs)
 st.caption(f"{len(pubs):,} publications linked to these trials, newest first"
            + (f"; {n_retracted} retracted, marked so" if n_retracted else "")
            + ". Titles and abstracts are shown as PubMed publishes them (attributed to their journal).")
-# Written when a button is clicked (Streamlit calls the function then), not on every run of the page.
+# Written when a button is clicked (Streamlit calls the function then), not on every run of the page; a download
+# does not rerun the page.
 c1, c2 = st.columns(2)
 c1.download_button("Citations (RIS)", lambda: citations.ris(pubs), "il2_publications.ris",
-                   "application/x-research-info-systems", icon=":material/download:")
+                   "application/x-research-info-systems", icon=":material/download:", on_click="ignore")
 c2.download_button("Citations (BibTeX)", lambda: citations.bibtex(pubs), "il2_publications.bib", "application/x-bibtex",
-                   icon=":material/download:")
+                   icon=":material/download:", on_click="ignore")
 page = st.number_input("Page", 1, max(1, -(-len(pubs) // PER_PAGE)), 1, key="evidence_page") if len(pubs) > PER_PAGE else 1
 for pub in pubs[(page - 1) * PER_PAGE: page * PER_PAGE]:
     ui.publication(pub, f"pub_{pub['pmid']}")

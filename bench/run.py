@@ -269,7 +269,7 @@ def bench_sync(records: int, runs: int) -> dict:
             build(f"sqlite:///{work / 'import.sqlite3'}", seed)  # the same seeds, before any record is there
             res["sync"] += wall([sys.executable, "-m", "trialdb", "sync", "--api", srv.api, "--rate", "0",
                                  "--page-size", "1000", "--full", "--db", str(work / "sync.sqlite3"),
-                                 "--seed", str(seed)], 1)
+                                 "--seed", str(seed), "--no-pubmed"], 1)
             files = sorted(str(p) for p in (seed / "registry").glob("NCT*.json"))
             assert len(files) == records, len(files)
             res["import"] += wall([sys.executable, "-m", "trialdb", "import", *files, "--db",

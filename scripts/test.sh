@@ -33,22 +33,27 @@ echo "== lint (ruff), types (mypy) and the workflows (zizmor, offline)"
 
 # The suite runs on SQLite (the default) and again on PostgreSQL, in two steps that keep a two-core
 # machine busy (CI must stay under 20 minutes):
-#  1. the tests without a browser, on both engines side by side (each pass is one process on one core);
+#  1. the tests without a browser, on both engines side by side: the SQLite pass in two processes
+#     (pytest-xdist), the PostgreSQL pass in one, so that both cores stay busy until the last test;
 #  2. the browser tests on SQLite, two at a time (pytest-xdist, each worker its own server and Chromium),
 #     then the twenty-sessions test alone (it saturates both cores).
 # Not run twice: what the engine cannot change. The browser tests check what Chromium draws; on PostgreSQL
 # every page still runs in AppTest for every filter, and tests/test_concurrent_readers.py puts twenty
 # concurrent readers on its connection pool (the twenty-browser-sessions test took 190 s a pass). The
-# 30-indication checks use a SQLite portfolio of their own, and the parser fuzzing touches no database.
+# 30-indication checks and the palette use SQLite portfolios of their own; the parser fuzzing, the regimen
+# reader, units and schedules, the parsers, PubMed's XML and its client, the reporting rule, the dosing view's
+# frames, the import rules and the workflow lint touch no database.
 logs=$(mktemp -d)
 pass_ok() { [ "$1" -eq 0 ] || [ "$1" -eq 5 ]; }  # 5: nothing selected (an argument such as -k chose none here)
 echo "== 1. the tests without a browser, on SQLite and on PostgreSQL side by side"
 set +e
-.venv/bin/python -m pytest --ignore=tests/browser --basetemp="$logs/tmp-sqlite" "$@" >"$logs/sqlite.log" 2>&1 &
+.venv/bin/python -m pytest -n 2 --ignore=tests/browser --basetemp="$logs/tmp-sqlite" "$@" >"$logs/sqlite.log" 2>&1 &
 sqlite_pid=$!
+no_database=(test_app_thirty.py test_palette.py test_parser_fuzz.py test_dosing_reader.py test_dosing_units.py
+             test_schedules_statistics.py test_parsers.py test_pubmed_article.py test_pubmed_client.py
+             test_reporting.py test_dosing_view.py test_imports.py test_workflow.py)
 .venv/bin/python -m tests.pg_server -- .venv/bin/python -m pytest --ignore=tests/browser \
-  --ignore=tests/test_app_thirty.py --ignore=tests/test_parser_fuzz.py --basetemp="$logs/tmp-pg" "$@" \
-  >"$logs/pg.log" 2>&1 &
+  "${no_database[@]/#/--ignore=tests/}" --basetemp="$logs/tmp-pg" "$@" >"$logs/pg.log" 2>&1 &
 pg_pid=$!
 wait "$sqlite_pid"; sqlite_rc=$?
 wait "$pg_pid"; pg_rc=$?

@@ -172,3 +172,20 @@ def full_screenshot(page, path: Path, width: int = 1400) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(path), full_page=True)
     page.set_viewport_size({"width": width, "height": 900})
+
+
+WIDTH_JS = """() => {
+  const main = document.querySelector("[data-testid='stMain']");
+  const scrolling = [...document.querySelectorAll('.legend .scrollbar')].filter(s => s.getBBox().height > 0);
+  return {doc: document.documentElement.scrollWidth, inner: innerWidth, main: main.scrollWidth,
+          mainClient: main.clientWidth, legendScrollbars: scrolling.length};
+}"""
+
+
+def assert_fits(page) -> None:
+    """Nothing wider than the screen: the page, Streamlit's main container (wide tables scroll in their own box),
+    and no chart's legend scrolls."""
+    w = page.evaluate(WIDTH_JS)
+    assert w["doc"] <= w["inner"], w
+    assert w["main"] <= w["mainClient"], w
+    assert w["legendScrollbars"] == 0, w

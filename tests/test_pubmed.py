@@ -189,7 +189,7 @@ def test_the_cli_fetches_and_reports_and_a_refused_answer_writes_nothing(env):
     proc = cli(url, "pubmed", "--api", srv.api, "--seed", str(seed))
     assert proc.returncode == 0, proc.stderr
     assert "3 fetched" in proc.stdout and "34116715" in proc.stdout
-    assert "of 4 PubMed articles" in proc.stderr  # progress: plain lines when not a terminal
+    assert "asked PubMed for 4 of 4 articles" in proc.stderr  # progress: plain lines when not a terminal
 
 
 def test_import_takes_an_efetch_file_keeps_it_across_rebuilds_and_check_verifies_it(env, tmp_path):
@@ -211,6 +211,19 @@ def seed_db(tmp_path_factory):
     with own_database(tmp) as url:
         build(url)
         yield url
+
+
+def test_sync_runs_the_pubmed_step_after_the_registry_step_and_no_pubmed_skips_it(env):
+    url, seed, srv = env
+    from tests.ctgov_server import CtgovServer
+
+    with CtgovServer() as registry:
+        proc = cli(url, "sync", "--api", registry.api, "--seed", str(seed), "--rate", "0", "--no-pubmed")
+        assert proc.returncode == 0 and "PubMed:" not in proc.stdout and not srv.eutils.log, proc.stderr
+        proc = cli(url, "sync", "--api", registry.api, "--seed", str(seed), "--rate", "0", "--pubmed-api", srv.api)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.index("sync ") < proc.stdout.index("PubMed: 13 trials")  # the registry step, then PubMed's
+    assert sorted(p.name for p in (seed / "pubmed").glob("*.xml")) == ["31537547.xml", "33687069.xml", "90000777.xml"]
 
 
 @pytest.mark.parametrize("name, words", [("xxe.xml", "refused"), ("billion_laughs.xml", "refused"),

@@ -15,6 +15,7 @@ from tests.eutils_server import DECLARATION, DOCTYPE, Eutils, EutilsServer, arti
 from trialdb.pubmed.client import (
     DEFAULT_TOOL,
     MAX_BATCH,
+    SPACING,
     Client,
     Credentials,
     PubmedError,
@@ -100,7 +101,7 @@ def test_efetch_posts_batches_of_at_most_200_and_yields_the_bodies_as_sent(srv, 
     assert [body for _, body in got] == [article_set([eu.articles[p] for p in b]) for b, _ in got]  # byte for byte
     assert [pmids_in(body) for _, body in got] == [b for b, _ in got]
     assert seen == [(0, 450), (200, 450), (400, 450), (450, 450)]
-    assert fake.now == pytest.approx(2 * 1.1 / 3)  # three requests, paced at 3 a second (with the margin)
+    assert fake.now == pytest.approx(2 * SPACING / 3)  # three requests, paced at 3 a second (with the margin)
 
     with pytest.raises(ValueError, match="1 to 200"):
         Client(srv.api, batch=MAX_BATCH + 1)
@@ -273,7 +274,7 @@ def test_the_rate_counted_on_the_server_with_the_real_clock(srv, eu, api_key, ru
     times = [r.time for r in eu.log]
     assert densest_second(times) <= rule
     assert densest_second(times) >= rule - 1  # paced near the rule, not far below it
-    assert len(times) == client.requests == count and time.monotonic() - started < count / rule * 1.1 + 1.0
+    assert len(times) == client.requests == count and time.monotonic() - started < count / rule * SPACING + 1.0
 
 
 def test_credentials_from_the_environment_then_the_secrets_file(tmp_path, monkeypatch):
@@ -294,8 +295,8 @@ def test_credentials_from_the_environment_then_the_secrets_file(tmp_path, monkey
 
     client = Client.from_environment("http://127.0.0.1:9/eutils", secrets=secrets)
     assert client.identity == {"tool": DEFAULT_TOOL, "email": "env@example.org", "api_key": "filekey0123"}
-    assert client.limit.interval == pytest.approx(0.11)  # 10 a second with the key, spaced 10% wider
-    assert Client("http://127.0.0.1:9/eutils").limit.interval == pytest.approx(1.1 / 3)
+    assert client.limit.interval == pytest.approx(SPACING / 10)  # 10 a second with the key, spaced wider
+    assert Client("http://127.0.0.1:9/eutils").limit.interval == pytest.approx(SPACING / 3)
     client.close()
 
     secrets.write_text('NCBI_API_KEY = 12345\n')

@@ -210,7 +210,7 @@ def test_refused_records_are_named_never_written_and_the_others_land(env, tmp_pa
     assert "leadSponsor.name" in why["NCT09999998"] and "missing" in why["NCT09999998"]
     assert not (seed / "registry" / "NCT09999999.json").exists() and not list((seed / "registry").glob("NCT123*"))
     # The command says so and exits non-zero, so a scheduler notices.
-    proc = cli(url, "sync", "--api", srv.api, "--seed", str(seed), "--rate", "0", "--full")
+    proc = cli(url, "sync", "--api", srv.api, "--seed", str(seed), "--rate", "0", "--full", "--no-pubmed")
     assert proc.returncode == 1 and "REFUSED NCT09999999" in proc.stdout and "1 new" not in proc.stdout
     assert "3 record(s) refused" in proc.stderr and "Traceback" not in proc.stderr
 
@@ -348,7 +348,7 @@ def test_killed_sync_leaves_the_previous_database_whole(tmp_path):
             for delay in (0.5, 1.2, 2.0, 2.6, 3.2):
                 before = snapshot(url)
                 proc = subprocess.Popen([sys.executable, "-m", "trialdb", "sync", "--api", srv.api, "--seed", str(seed),
-                                         "--rate", "0", "--page-size", "1", "--full"], cwd=REPO,
+                                         "--rate", "0", "--page-size", "1", "--full", "--no-pubmed"], cwd=REPO,
                                         env={**os.environ, "TRIALDB_URL": url},
                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
                 time.sleep(delay)

@@ -158,7 +158,7 @@ def _pubmed(api: str | None, full: bool, seed: Path, url: str) -> int:
     from trialdb.pubmed.fetch import pubmed
 
     client = Client.from_environment(api or os.environ.get("TRIALDB_PUBMED_API") or DEFAULT_API)
-    progress = Progress(what="PubMed articles")
+    progress = Progress(what="articles", verb="asked PubMed for")
     report = _step(lambda: pubmed(url, seed, full=full, client=client, progress=progress), client, progress,
                    PubmedError)
     if report is None:

@@ -9,21 +9,22 @@ from typing import TextIO
 
 
 class Progress:
-    """`progress(done, total)`: "fetched 1,200 of 3,400 records [#####.....]" (no bar when the total is unknown).
+    """`progress(done, total)`: "fetched 1,200 of 3,400 records [#####.....]" (no bar when the total is unknown;
+    `verb` and `what` name the step, e.g. "asked PubMed for" and "articles").
     On a terminal one line redrawn; elsewhere a line a call. Call `done()` at the end."""
 
-    def __init__(self, stream: TextIO | None = None, what: str = "records") -> None:
+    def __init__(self, stream: TextIO | None = None, what: str = "records", verb: str = "fetched") -> None:
         self.stream = stream or sys.stderr
         self.tty = self.stream.isatty()
-        self.what = what
+        self.what, self.verb = what, verb
 
     def __call__(self, done: int, total: int | None) -> None:
         if total:
             width = 30
             fill = min(width, round(width * done / total))
-            text_ = f"fetched {done:,} of {total:,} {self.what} [{'#' * fill}{'.' * (width - fill)}]"
+            text_ = f"{self.verb} {done:,} of {total:,} {self.what} [{'#' * fill}{'.' * (width - fill)}]"
         else:
-            text_ = f"fetched {done:,} {self.what}"
+            text_ = f"{self.verb} {done:,} {self.what}"
         self.stream.write(("\r" + text_) if self.tty else text_ + "\n")
         self.stream.flush()
 

@@ -12,7 +12,15 @@ import pytest
 from tests.browser.conftest import SCREENSHOTS
 from tests.browser.test_browser import eventually, goto
 from tests.browser.test_hostile_urls import SQL, XSS, _assert_inert
-from tests.browser_support import CHARTS, StreamlitServer, table_cells, table_rows, wait_ready
+from tests.browser_support import (
+    CHARTS,
+    StreamlitServer,
+    assert_fits,
+    full_screenshot,
+    table_cells,
+    table_rows,
+    wait_ready,
+)
 from tests.pages import registered_pages, url_path
 
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -46,11 +54,10 @@ def sideways(page) -> dict[str, int]:
 
 
 @pytest.fixture
-def phone(browser):
-    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
-    pg = context.new_page()
+def phone(contexts):
+    pg = contexts(390, 844, mobile=True).new_page()
     yield pg
-    context.close()
+    pg.close()
 
 
 @pytest.mark.parametrize("variant", list(VARIANTS))
@@ -59,6 +66,7 @@ def test_phone_no_sideways_scroll_and_no_serious_axe_violation(phone, server, st
     goto(phone, url_of(server, stem, variant))
     assert phone.locator("[data-testid='stException']").count() == 0
     assert sideways(phone) == {"page": 0, "main": 0, "body": 0}
+    assert_fits(phone)  # no chart's legend scrolls either
     assert serious_violations(phone) == []
     if variant == "no-match":
         assert "No trials match the search" in phone.inner_text("[data-testid='stMain']")
@@ -74,7 +82,10 @@ def test_phone_no_sideways_scroll_and_no_serious_axe_violation(phone, server, st
 def test_desktop_no_serious_axe_violation(page, server, stem, variant):
     goto(page, url_of(server, stem, variant))
     assert page.locator("[data-testid='stException']").count() == 0
+    assert_fits(page)
     assert serious_violations(page) == []
+    if variant == "all":
+        full_screenshot(page, SCREENSHOTS / f"seed_{stem}_1400.png", width=1400)
 
 
 def test_search_link_reproduces_on_every_page(page, server):

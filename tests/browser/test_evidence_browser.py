@@ -20,9 +20,8 @@ def evidence_server(tmp_path_factory):
 
 
 @pytest.mark.parametrize("width,height", [(1400, 900), (390, 844)])
-def test_the_evidence_page_draws_its_chart_table_and_publications(browser, evidence_server, width, height):
-    context = browser.new_context(viewport={"width": width, "height": height})
-    page = context.new_page()
+def test_the_evidence_page_draws_its_chart_table_and_publications(contexts, evidence_server, width, height):
+    page = contexts(width, height).new_page()
     page.goto(f"{evidence_server.url}/evidence")
     wait_ready(page)
     assert page.locator("[data-testid='stException']").count() == 0
@@ -36,24 +35,23 @@ def test_the_evidence_page_draws_its_chart_table_and_publications(browser, evide
     text = page.inner_text("[data-testid='stMain']")
     assert text.index("FINDINGS.") < text.index("INTERPRETATION.") < text.index("OBJECTIVE.")
     full_screenshot(page, SCREENSHOTS / f"evidence_{width}.png", width)
-    context.close()
+    page.close()
 
 
 @pytest.mark.parametrize("width,height", [(1400, 900), (390, 844)])
-def test_a_trial_record_lists_its_publications_with_the_retraction(browser, evidence_server, width, height):
-    context = browser.new_context(viewport={"width": width, "height": height})
-    page = context.new_page()
+def test_a_trial_record_lists_its_publications_with_the_retraction(contexts, evidence_server, width, height):
+    page = contexts(width, height).new_page()
     page.goto(f"{evidence_server.url}/trial_record?nct=NCT02467504")
     wait_ready(page)
     body = page.inner_text("[data-testid='stMain']")
     assert "Publications and reporting" in body and "Reporting status:" in body
     assert "A built record." in body and "Retracted publication" in body
     assert "Low-dose IL-2 in rheumatoid arthritis: a built randomised trial" in body  # <i> kept as text
-    context.close()
+    page.close()
 
 
-def test_the_citations_download_as_ris_and_bibtex(browser, evidence_server):
-    page = browser.new_page(viewport={"width": 1400, "height": 900}, accept_downloads=True)
+def test_the_citations_download_as_ris_and_bibtex(contexts, evidence_server):
+    page = contexts().new_page()
     page.goto(f"{evidence_server.url}/evidence")
     wait_ready(page)
     got = {}
@@ -61,14 +59,13 @@ def test_the_citations_download_as_ris_and_bibtex(browser, evidence_server):
         with page.expect_download(timeout=30_000) as download:
             page.get_by_role("button", name=label).click()
         got[download.value.suggested_filename] = download.value.path().read_text(encoding="utf-8")
-        wait_ready(page)  # the click reruns the page: the next button is clicked on the page drawn again
     assert got["il2_publications.ris"].count("TY  - JOUR") == 4 and "AN  - 90000500" in got["il2_publications.ris"]
     assert "@article{pmid90000004," in got["il2_publications.bib"] and "RETRACTED" in got["il2_publications.bib"]
     page.close()
 
 
-def test_a_word_of_an_abstract_finds_its_trial(browser, evidence_server):
-    page = browser.new_page(viewport={"width": 1400, "height": 900})
+def test_a_word_of_an_abstract_finds_its_trial(contexts, evidence_server):
+    page = contexts().new_page()
     page.goto(f"{evidence_server.url}/evidence?q=quokkaphrase")
     wait_ready(page)
     _, rows = table_cells(page)
@@ -76,8 +73,8 @@ def test_a_word_of_an_abstract_finds_its_trial(browser, evidence_server):
     page.close()
 
 
-def test_a_trial_a_link_opens_outside_the_filter_stays_when_the_page_reruns(browser, evidence_server):
-    page = browser.new_page(viewport={"width": 1400, "height": 900})
+def test_a_trial_a_link_opens_outside_the_filter_stays_when_the_page_reruns(contexts, evidence_server):
+    page = contexts().new_page()
     page.goto(f"{evidence_server.url}/trial_record?nct=NCT02467504&indication=SLE")  # the RA trial, an SLE filter
     wait_ready(page)
     assert "outside the current filter" in page.inner_text("[data-testid='stMain']")

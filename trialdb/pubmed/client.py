@@ -13,8 +13,8 @@ Introduction to the E-utilities", https://www.ncbi.nlm.nih.gov/books/NBK25499/ a
 
 - "In order not to overload the E-utility servers, NCBI recommends that users post no more than three URL requests
   per second"; with an API key (`api_key`) the limit is "10 requests/second". Every HTTP request this client sends,
-  retries included, takes a turn of one `RateLimit` (from trialdb.registry.client), spaced 10% wider than the rule
-  (3/s: one start every 0.367 s; 10/s: every 0.11 s) so that NCBI, which sees arrival times shifted by the network,
+  retries included, takes a turn of one `RateLimit` (from trialdb.registry.client), spaced 25% wider than the rule
+  (3/s: one start every 0.417 s; 10/s: every 0.125 s) so that NCBI, which sees arrival times shifted by the network,
   still counts no more than the rule in any second. One client at a time per machine and key: two clients do not
   share their turns.
 - `tool` (the software's name, no spaces) and `email` (its developer's address, no spaces) go with every request,
@@ -67,7 +67,7 @@ MAX_BATCH = 200  # PMIDs an efetch request asks at the most
 MAX_PAGE = 10_000  # esearch's largest retmax, and how far PubMed's esearch pages at all
 PER_SECOND = 3.0  # NCBI's rule without an API key
 PER_SECOND_WITH_KEY = 10.0  # ... and with one
-SPACING = 1.1  # requests are spaced this much wider than the rule allows
+SPACING = 1.25  # requests are spaced this much wider than the rule allows
 PMID = re.compile(r"[1-9]\d{0,9}")
 USER_AGENT = "il2-trial-dashboard/1 (python-requests; low-dose IL-2 publications)"
 

@@ -33,8 +33,9 @@ echo "== lint (ruff), types (mypy) and the workflows (zizmor, offline)"
 
 # The suite runs on SQLite (the default) and again on PostgreSQL, in two steps that keep a two-core
 # machine busy (CI must stay under 20 minutes):
-#  1. the tests without a browser, on both engines side by side: the SQLite pass in two processes
-#     (pytest-xdist), the PostgreSQL pass in one, so that both cores stay busy until the last test;
+#  1. the tests without a browser, on both engines side by side, each pass in two processes (pytest-xdist;
+#     on PostgreSQL each worker with databases of its own, a test file's tests on one worker), so that both
+#     cores stay busy until the last test;
 #  2. the browser tests on SQLite, two at a time (pytest-xdist, each worker its own server and Chromium),
 #     then the twenty-sessions test alone (it saturates both cores).
 # Not run twice: what the engine cannot change. The browser tests check what Chromium draws; on PostgreSQL
@@ -52,7 +53,7 @@ sqlite_pid=$!
 no_database=(test_app_thirty.py test_palette.py test_parser_fuzz.py test_dosing_reader.py test_dosing_units.py
              test_schedules_statistics.py test_parsers.py test_pubmed_article.py test_pubmed_client.py
              test_reporting.py test_dosing_view.py test_imports.py test_workflow.py)
-.venv/bin/python -m tests.pg_server -- .venv/bin/python -m pytest --ignore=tests/browser \
+.venv/bin/python -m tests.pg_server -- .venv/bin/python -m pytest -n 2 --dist loadfile --ignore=tests/browser \
   "${no_database[@]/#/--ignore=tests/}" --basetemp="$logs/tmp-pg" "$@" >"$logs/pg.log" 2>&1 &
 pg_pid=$!
 wait "$sqlite_pid"; sqlite_rc=$?

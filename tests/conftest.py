@@ -17,6 +17,9 @@ SEED = REPO / "seed_data"
 # TRIALDB_TEST_URL (set by `python -m tests.pg_server`) runs the suite against that database, such as
 # PostgreSQL; otherwise the session's database is a SQLite file, the default.
 TEST_URL = os.environ.get("TRIALDB_TEST_URL")
+# Under pytest-xdist ("gw0", "gw1", ...): a suffix for the PostgreSQL databases a worker makes, so that two workers
+# never build the same one at once ("" in a plain run). SQLite files are apart already (each worker's tmp_path).
+WORKER = "_" + os.environ["PYTEST_XDIST_WORKER"] if os.environ.get("PYTEST_XDIST_WORKER") else ""
 
 
 @pytest.fixture(scope="session")
@@ -35,8 +38,15 @@ def db_url(db_path) -> str:
     if TEST_URL:
         from trialdb.build import build
 
-        build(TEST_URL)
-        return TEST_URL
+        url = TEST_URL
+        if WORKER:  # a worker's own database beside TRIALDB_TEST_URL's (tests.results_db.fresh_url makes it)
+            from sqlalchemy.engine import make_url
+
+            from tests.results_db import fresh_url
+
+            url = fresh_url(db_path.parent, make_url(TEST_URL).database or "trials")
+        build(url)
+        return url
     return f"sqlite:///{db_path}"
 
 

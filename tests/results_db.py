@@ -9,7 +9,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from tests.conftest import REPO, TEST_URL
+from tests.conftest import REPO, TEST_URL, WORKER
 
 CTGOV = REPO / "tests" / "fixtures" / "ctgov"
 WITH_RESULTS = ("NCT00763412", "NCT05594173")  # real records with a resultsSection
@@ -22,6 +22,7 @@ def fresh_url(folder: Path, name: str) -> str:
     """An empty database: a SQLite file in `folder`, or a new PostgreSQL database beside TRIALDB_TEST_URL's."""
     if not TEST_URL:
         return f"sqlite:///{folder / (name + '.sqlite3')}"
+    name += WORKER  # each pytest-xdist worker its own (two workers building one database at once would race)
     url = make_url(TEST_URL)
     admin = create_engine(url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:

@@ -15,7 +15,8 @@ def test_requirements_are_pinned_and_test_tools_kept_apart():
     reqs = [ln for ln in (REPO / "requirements.txt").read_text().splitlines() if ln and not ln.startswith("#")]
     assert reqs and all(re.fullmatch(r"[A-Za-z0-9_.\[\]-]+==[0-9][\w.]*", r) for r in reqs), reqs
     assert {r.split("==")[0].lower() for r in reqs} == {"streamlit", "pandas", "plotly", "sqlalchemy", "psycopg[binary]",
-                                                      "requests", "urllib3", "markdown-it-py", "mdurl"}
+                                                      "requests", "urllib3", "markdown-it-py", "mdurl", "defusedxml",
+                                                      "rispy", "bibtexparser", "pylatexenc"}
     test_reqs = (REPO / "requirements-test.txt").read_text()
     assert "pytest==" in test_reqs and "playwright==" in test_reqs and "pytest" not in (REPO / "requirements.txt").read_text()
 

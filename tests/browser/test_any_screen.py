@@ -83,9 +83,7 @@ def test_desktop_no_serious_axe_violation(page, server, stem, variant):
     goto(page, url_of(server, stem, variant))
     assert page.locator("[data-testid='stException']").count() == 0
     assert_fits(page)
-    assert serious_violations(page) == []
-    if variant == "all":
-        full_screenshot(page, SCREENSHOTS / f"seed_{stem}_1400.png", width=1400)
+    assert serious_violations(page) == []  # (tests/browser/test_browser.py keeps each page's screenshot at 1400)
 
 
 def test_search_link_reproduces_on_every_page(page, server):

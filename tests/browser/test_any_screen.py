@@ -16,7 +16,6 @@ from tests.browser_support import (
     CHARTS,
     StreamlitServer,
     assert_fits,
-    full_screenshot,
     table_cells,
     table_rows,
     wait_ready,

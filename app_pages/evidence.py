@@ -8,7 +8,7 @@ import streamlit as st
 from dashboard import data, evidence, filters, record, ui
 from trialdb import citations, reporting
 
-PER_PAGE = 10  # publications shown at a time
+PER_PAGE = 5  # publications shown at a time (each a block of several elements for the browser to draw)
 
 st.title("Evidence")
 f = filters.current()
@@ -23,16 +23,19 @@ counts = evidence.status_counts(trials)
 st.markdown(" · ".join(f"**{n:,}** {s}" for s, n in zip(counts.status, counts.trials, strict=True) if n)
             + f" (of {len(trials):,} trials, on {today.isoformat()})")
 ui.plot(data.reporting_chart(f, today), "reporting_chart")
-ui.table(evidence.table(trials).assign(Record=[ui.record_link(n) for n in trials.nct_id]), "reporting",
-         "il2_trials_reporting.csv",
+ui.table(data.evidence_table(f, today), "reporting", "il2_trials_reporting.csv",
          caption="Due dates and days since due are computed here from the registry's dates; every other column "
                  "is as the registry and PubMed state it.")
 
 st.subheader("One trial: what it registered, beside what it published")
 st.caption("The outcome measures the registry record says the trial will measure (as registered), next to its "
            "publications: what a reader compares to see whether the reported outcomes are the registered ones.")
-nct = st.selectbox("Trial", list(trials.nct_id), key="evidence_nct", bind="query-params",
-                   help="Trials of the current filter, by NCT id.")
+# The trials with a publication: what this part compares (any trial's outcomes are on its Trial record). Not every
+# trial of a large selection: 10,000 options made the page slow to send and draw.
+with_pubs = list(trials.nct_id[trials.publications != ""]) or list(trials.nct_id[:1])
+nct = st.selectbox("Trial", with_pubs, key="evidence_nct", bind="query-params",
+                   help="Trials of the current filter that have a publication, by NCT id; every trial's registered "
+                        "outcomes are also on its Trial record.")
 chosen = data.study_record(nct)
 left, right = st.columns(2)
 with left:

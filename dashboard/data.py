@@ -559,3 +559,13 @@ def reporting_chart(f: Filters, today: dt.date) -> dict[str, Any]:
     from dashboard import evidence as ev
 
     return ev.reporting_chart(evidence(f, today)).to_dict()
+
+
+@st.cache_data(show_spinner=False)
+def evidence_table(f: Filters, today: dt.date) -> pd.DataFrame:
+    """The Evidence page's table of every trial, as shown (dashboard.evidence.table), with a link to its record."""
+    from dashboard import evidence as ev
+    from dashboard.ui import record_link
+
+    trials = evidence(f, today)
+    return ev.table(trials).assign(Record=[record_link(n) for n in trials.nct_id])

@@ -30,7 +30,7 @@ def test_the_evidence_page_draws_its_chart_table_and_publications(contexts, evid
     assert "Twelve months is the benchmark" in body and "NCT02467504" in body
     assert "Retracted publication" in body and "PMID 90000099" in body
     # an abstract opens from the keyboard-reachable expander, its results section first
-    page.get_by_text("Abstract, as published").first.click()
+    page.locator(".st-key-pub_90000500").get_by_text("Abstract, as published").click()  # in the Publications list
     page.get_by_text("FINDINGS.").first.wait_for(timeout=30_000)
     text = page.inner_text("[data-testid='stMain']")
     assert text.index("FINDINGS.") < text.index("INTERPRETATION.") < text.index("OBJECTIVE.")

@@ -8,6 +8,7 @@ import altair as alt
 import pandas as pd
 
 from dashboard.figures import vl_legend, vl_title, vl_top
+from dashboard.frames import DOI, PUBMED
 from trialdb.reporting import (
     DUE_NOT_REPORTED,
     NO_COMPLETION,
@@ -96,9 +97,9 @@ def links(pub: dict) -> list[tuple[str, str]]:
     (digits, "PMC" and digits, a DOI percent-encoded), never taken from a record as given."""
     from urllib.parse import quote
 
-    out = [("PubMed", f"https://pubmed.ncbi.nlm.nih.gov/{pub['pmid']}/")]
+    out = [("PubMed", f"{PUBMED}{pub['pmid']}/")]
     if pub.get("doi"):
-        out.append(("DOI", "https://doi.org/" + quote(pub["doi"], safe="/:;()._-")))
+        out.append(("DOI", DOI + quote(pub["doi"], safe="/:;()._-")))
     if pub.get("pmcid") and str(pub["pmcid"]).upper().startswith("PMC") and str(pub["pmcid"])[3:].isdigit():
         out.append(("PubMed Central", f"https://pmc.ncbi.nlm.nih.gov/articles/{pub['pmcid']}/"))
     return out

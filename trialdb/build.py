@@ -26,7 +26,6 @@ from trialdb.check import CheckReport, check
 from trialdb.errors import SourceError
 from trialdb.load import (
     add_document,
-    add_documents,
     add_outcome,
     add_provenance,
     add_publication,
@@ -39,7 +38,7 @@ from trialdb.pubmed.article import read_set
 from trialdb.pubmed.folder import FORMAT as PUBMED_FORMAT
 from trialdb.pubmed.folder import IMPORTED as IMPORTED_ARTICLES
 from trialdb.pubmed.folder import article_documents
-from trialdb.pubmed.store import add_article, load_documents
+from trialdb.pubmed.store import load_documents
 from trialdb.readings import CURATED, PortfolioInputs, store_seed_decision
 from trialdb.registry.folder import load_changes_file, registry_documents
 from trialdb.registry.importer import FORMAT as IMPORT_FORMAT
@@ -89,11 +88,9 @@ def populate(session: Session, seed_dir: Path) -> set[str]:
             pub = add_publication(session, p, doc_rows[p.document.name])
             pubs[pub.pmid] = pub
             add_provenance(session, f"PMID:{pub.pmid}", p.quotes, doc_rows)
-    doc_rows |= add_documents(session, [doc for doc, _ in articles], PUBMED_FORMAT)
-    for doc, read in articles:
-        for a in read:
-            pubs[a.pmid], quotes = add_article(session, doc_rows[doc.name], a)
-            add_provenance(session, f"PMID:{a.pmid}", quotes, doc_rows)
+    article_rows, article_pubs = load_documents(session, articles, PUBMED_FORMAT)
+    doc_rows |= article_rows  # an outcome may quote a PubMed file
+    pubs |= article_pubs
     for i, r in enumerate(curation.regimens):
         if r["nct_id"] not in studies:
             raise SourceError(CURATION, f"regimen[{i}].nct_id", r["nct_id"], "no such study in the seed documents")

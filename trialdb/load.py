@@ -24,10 +24,7 @@ MESH_PATH = "derivedSection.conditionBrowseModule.meshes"
 
 
 def add_document(session: Session, parsed_doc, fmt: str) -> m.Document:
-    row = m.Document(name=parsed_doc.name, format=fmt, sha256=parsed_doc.sha256, text=parsed_doc.text)
-    session.add(row)
-    session.flush()
-    return row
+    return add_documents(session, [parsed_doc], fmt)[parsed_doc.name]
 
 
 def add_documents(session: Session, docs: list, fmt: str) -> dict[str, m.Document]:

@@ -18,6 +18,7 @@ transaction (`trialdb.registry.sync.write_with`)."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -34,6 +35,7 @@ from trialdb.pubmed.folder import FORMAT, IMPORTED, PUBMED, read_document, store
 from trialdb.pubmed.store import load_documents
 from trialdb.registry.sync import write_with
 from trialdb.search import refresh_search_index
+from trialdb.sources.documents import SourceDocument
 from trialdb.store import models as m
 from trialdb.store.db import SEED_DIR, database_url, make_engine
 from trialdb.store.freshness import fingerprint
@@ -75,23 +77,17 @@ def _wanted(session: Session) -> tuple[list[str], list[str]]:
     return ncts, sorted(refs, key=lambda p: (len(p), p))
 
 
-def fetch_articles(client: Client, pmids: list[str],
-                   progress: Callable[[int, int | None], None] | None = None) -> tuple[dict[str, bytes], list[str]]:
-    """({PMID: one-article file}, PMIDs asked and not returned). Every part is read (`read_set`) here, so a
-    file that cannot be stored safely stops the step before anything is written."""
-    parts: dict[str, bytes] = {}
+def fetch_articles(client: Client, pmids: list[str], progress: Callable[[int, int | None], None] | None = None
+                   ) -> tuple[dict[str, tuple[bytes, list[Article]]], list[str]]:
+    """({PMID: (its one-article file, the file's articles as read)}, PMIDs asked and not returned). Every part is
+    read (`read_set`, its XPaths those of its own file) here, so a file that cannot be stored safely stops the
+    step before anything is written, and what is loaded is what was read."""
+    parts: dict[str, tuple[bytes, list[Article]]] = {}
     for asked, body in client.efetch(pmids, progress=progress):
         name = f"efetch {asked[0]}..{asked[-1]}" if asked else "efetch"
         for pmid, data in split_set(body, name).items():
-            read_set(data, f"{PUBMED}/{pmid}.xml")
-            parts[pmid] = data
+            parts[pmid] = (data, read_set(data, f"{PUBMED}/{pmid}.xml"))
     return parts, [p for p in pmids if p not in parts]
-
-
-def load_articles(session: Session, seed_dir: Path, pmids: Iterable[str]) -> None:
-    """Load the files of these PMIDs from seed_data/pubmed/ into the database (one publication per PMID),
-    each fact with its provenance."""
-    load_documents(session, (read_document(seed_dir / PUBMED / f"{p}.xml", f"{PUBMED}/") for p in pmids), FORMAT)
 
 
 def import_articles(url: str, paths: list[Path]) -> str:
@@ -109,7 +105,7 @@ def import_articles(url: str, paths: list[Path]) -> str:
 
     def apply(session: Session) -> None:
         nonlocal count
-        count = load_documents(session, docs, IMPORTED)
+        count = len(load_documents(session, docs, IMPORTED)[1])
         refresh_search_index(session)
 
     write_with(url, apply)
@@ -147,10 +143,16 @@ def pubmed(url: str | None = None, seed_dir: Path = SEED_DIR, full: bool = False
             client.close()
     report.fetched = sorted(parts, key=lambda p: (len(p), p))
     if parts:
-        write_articles(seed_dir, parts)
+        write_articles(seed_dir, {p: data for p, (data, _) in parts.items()})  # refuses bytes that are not UTF-8
+        # the files as written, and their articles as read above: nothing read back from disk
+        docs = []
+        for pmid in report.fetched:
+            data, read = parts[pmid]
+            docs.append((SourceDocument(f"{PUBMED}/{pmid}.xml", data.decode("utf-8"), hashlib.sha256(data).hexdigest()),
+                         read))
 
         def apply(session: Session) -> None:
-            load_articles(session, seed_dir, report.fetched)
+            load_documents(session, docs, FORMAT)
             refresh_search_index(session)  # a publication's title and abstract find its trials
             origin = session.get(m.Meta, "origin")
             if origin is not None and origin.value == "seed":  # the files are part of the seeds now: still fresh
@@ -161,4 +163,4 @@ def pubmed(url: str | None = None, seed_dir: Path = SEED_DIR, full: bool = False
     return report
 
 
-__all__ = ["Article", "PubmedReport", "fetch_articles", "load_articles", "pubmed", "search_terms"]
+__all__ = ["Article", "PubmedReport", "fetch_articles", "import_articles", "pubmed", "search_terms"]

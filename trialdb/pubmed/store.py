@@ -96,9 +96,11 @@ def add_article(session: Session, document: m.Document, a: Article) -> tuple[m.P
     return pub, quotes
 
 
-def load_documents(session: Session, docs: Iterable[tuple[SourceDocument, list[Article]]], fmt: str) -> int:
-    """Store documents already read (`trialdb.pubmed.folder.read_document`) and their articles; a document of
-    the same name is replaced. Returns the number of articles."""
+def load_documents(session: Session, docs: Iterable[tuple[SourceDocument, list[Article]]],
+                   fmt: str) -> tuple[dict[str, m.Document], dict[str, m.Publication]]:
+    """Store documents already read (`trialdb.pubmed.folder.read_document`) and their articles, each fact with its
+    provenance; a document of the same name is replaced. Returns the documents' rows by name and the publications
+    by PMID."""
     docs = list(docs)
     names = [doc.name for doc, _ in docs]
     rows = {r.name: r for r in session.scalars(select(m.Document).where(m.Document.name.in_(names)))}
@@ -106,11 +108,10 @@ def load_documents(session: Session, docs: Iterable[tuple[SourceDocument, list[A
         if doc.name in rows:
             rows[doc.name].text, rows[doc.name].sha256, rows[doc.name].format = doc.text, doc.sha256, fmt
     rows |= add_documents(session, [doc for doc, _ in docs if doc.name not in rows], fmt)
-    n = 0
+    pubs: dict[str, m.Publication] = {}
     for doc, articles in docs:
         row = rows[doc.name]
         for a in articles:
-            _, quotes = add_article(session, row, a)
+            pubs[a.pmid], quotes = add_article(session, row, a)
             add_provenance(session, f"PMID:{a.pmid}", quotes, {row.name: row})
-            n += 1
-    return n
+    return rows, pubs

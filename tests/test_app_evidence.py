@@ -33,11 +33,13 @@ def test_each_trial_has_its_status_and_its_publications_are_shown_as_published(e
     at = evidence_page()
     rows = {r[0]: r for r in page_tables(at)[0][1:]}
     header = page_tables(at)[0][0]
+    assert "Twelve months is the benchmark of the FDAAA and EU trial trackers" in text_of(at)
+    assert "Retracted publication" not in text_of(at)  # the publications are a tab away
+    at = evidence_page(evidence_show="Publications")
     status = header.index("Reporting status")
     assert rows["NCT02465580"][status] == "published"  # 90000600 names it and appeared after its completion
     assert set(rows) == {"NCT02464319", "NCT02465580", "NCT02467504", "NCT05262686"}
     txt = text_of(at)
-    assert "Twelve months is the benchmark of the FDAAA and EU trial trackers" in txt
     assert "Low-dose IL-2 in rheumatoid arthritis: a built randomised trial" in txt  # inline markup as text
     errors = [e.value for e in at.error]
     assert len(errors) == 1 and "Retracted publication" in errors[0] and "PMID 90000099" in errors[0]
@@ -45,10 +47,24 @@ def test_each_trial_has_its_status_and_its_publications_are_shown_as_published(e
 
 
 def test_an_abstract_shows_results_and_conclusions_first_with_their_labels(evidence_db):
-    at = evidence_page()
+    at = evidence_page(evidence_show="Publications")
     bodies = [m.value for m in at.markdown]
     findings = next(i for i, b in enumerate(bodies) if b.startswith("**FINDINGS.**"))
     assert bodies[findings + 1].startswith("**INTERPRETATION.**") and bodies[findings + 2].startswith("**OBJECTIVE.**")
+
+
+def test_one_trial_shows_its_registered_outcomes_beside_its_publications(evidence_db):
+    at = evidence_page(evidence_show="Registered and published", evidence_nct="NCT02467504")
+    assert at.selectbox(key="evidence_nct").value == "NCT02467504"
+    left, right = at.columns[0], at.columns[1]
+    assert "Outcome measures: *not stated in source*" in text_of(left)  # the seed documents register none
+    assert "A built record." in text_of(right) and any("Retracted publication" in e.value for e in right.error)
+
+
+def test_a_tab_the_page_does_not_have_is_ignored_with_a_notice(evidence_db):
+    at = evidence_page(evidence_show="Everything")
+    assert any("tab" in w.value and "Everything" in w.value for w in at.warning)
+    assert "Twelve months is the benchmark" in text_of(at)  # the first part opens
 
 
 def test_the_trial_record_lists_its_publications_flags_a_retraction_and_gives_its_status(evidence_db):

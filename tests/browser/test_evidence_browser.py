@@ -28,6 +28,10 @@ def test_the_evidence_page_draws_its_chart_table_and_publications(contexts, evid
     assert page.locator(CHARTS).count() == drawn_charts(page) == 1
     body = page.inner_text("[data-testid='stMain']")
     assert "Twelve months is the benchmark" in body and "NCT02467504" in body
+    page.get_by_role("tab", name="Publications").click()  # the publications, a tab away, kept in the URL
+    page.get_by_text("PMID 90000099").first.wait_for(timeout=30_000)
+    assert "evidence_show=Publications" in page.url
+    body = page.inner_text("[data-testid='stMain']")
     assert "Retracted publication" in body and "PMID 90000099" in body
     # an abstract opens from the keyboard-reachable expander, its results section first
     page.locator(".st-key-pub_90000500").get_by_text("Abstract, as published").click()  # in the Publications list
@@ -52,7 +56,7 @@ def test_a_trial_record_lists_its_publications_with_the_retraction(contexts, evi
 
 def test_the_citations_download_as_ris_and_bibtex(contexts, evidence_server):
     page = contexts().new_page()
-    page.goto(f"{evidence_server.url}/evidence")
+    page.goto(f"{evidence_server.url}/evidence?evidence_show=Publications")
     wait_ready(page)
     got = {}
     for label in ("Citations (RIS)", "Citations (BibTeX)"):

@@ -40,7 +40,8 @@ echo "== lint (ruff), types (mypy) and the workflows (zizmor, offline)"
 #     cores stay busy until the last test;
 #  2. the browser tests on SQLite, two at a time (pytest-xdist, each worker its own server and Chromium),
 #     then the twenty-sessions test alone (it saturates both cores).
-# Not run twice: what the engine cannot change. The browser tests check what Chromium draws; on PostgreSQL
+# Not run twice: what the engine cannot change, and the tests marked sqlite_only, which make SQLite databases of
+# their own whatever the engine (tests/conftest.py leaves them out on PostgreSQL). The browser tests check what Chromium draws; on PostgreSQL
 # every page still runs in AppTest for every filter, and tests/test_concurrent_readers.py puts twenty
 # concurrent readers on its connection pool (the twenty-browser-sessions test took 190 s a pass). The
 # 30-indication checks and the palette use SQLite portfolios of their own; the parser fuzzing, the regimen

@@ -22,6 +22,21 @@ TEST_URL = os.environ.get("TRIALDB_TEST_URL")
 WORKER = "_" + os.environ["PYTEST_XDIST_WORKER"] if os.environ.get("PYTEST_XDIST_WORKER") else ""
 
 
+def pytest_configure(config) -> None:
+    config.addinivalue_line("markers", "sqlite_only: the test makes and reads SQLite databases of its own, whatever "
+                                       "the engine; on PostgreSQL (TRIALDB_TEST_URL) it is not run again")
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """On PostgreSQL, leave out the tests marked sqlite_only: they would run on SQLite a second time (CI's time)."""
+    if not TEST_URL:
+        return
+    again = [i for i in items if i.get_closest_marker("sqlite_only")]
+    if again:
+        config.hook.pytest_deselected(items=again)
+        items[:] = [i for i in items if not i.get_closest_marker("sqlite_only")]
+
+
 @pytest.fixture(scope="session")
 def db_path(tmp_path_factory) -> Path:
     """A SQLite file built from seed_data/, for tests that need a file of their own to copy."""

@@ -315,6 +315,7 @@ def test_the_app_opens_the_database_read_only():
         conn.execute(text("UPDATE studies SET brief_title = 'x'"))
 
 
+@pytest.mark.sqlite_only
 def test_imported_trials_appear_and_pages_say_what_they_lack(tmp_path, db_path):
     """A low-dose IL-2 trial imported from the registry shows on every page like the seeded ones, its regimen
     read from its record; the real records of a search page that give no IL-2 (Phelan-McDermid syndrome) are
@@ -356,6 +357,7 @@ def test_imported_trials_appear_and_pages_say_what_they_lack(tmp_path, db_path):
         assert "not in the low-dose IL-2 portfolio" in text_of(at)
 
 
+@pytest.mark.sqlite_only
 def test_a_large_portfolio_is_paged_and_aggregated(tmp_path):
     """300 synthetic trials: every page runs; long tables show 25 rows a page and the page widget moves
     through them; the phase table has one row per phase; colours stay one per indication."""
@@ -404,6 +406,7 @@ def test_a_table_cut_short_by_its_query_says_so():
     assert any("Rows 1–25 of 30" in c and "the CSV download has all 30." in c for c in captions)
 
 
+@pytest.mark.sqlite_only
 def test_limited_queries_count_every_match(tmp_path):
     from trialdb import queries
     from trialdb.store.db import make_engine

@@ -96,6 +96,7 @@ def synthetic_db(tmp_path_factory):
     return f"sqlite:///{path}"
 
 
+@pytest.mark.sqlite_only
 def test_every_column_sorts_both_ways_across_pages(synthetic_db):
     """200 trials, 8 pages: pages 1, 2 and the last, read in order, are ordered by the chosen column,
     missing values last both ways (the URL keeps the order: the next test and the browser test)."""
@@ -125,6 +126,7 @@ def test_every_column_sorts_both_ways_across_pages(synthetic_db):
         assert at.number_input(key="overview_trials_page").value == 1
 
 
+@pytest.mark.sqlite_only
 def test_sort_order_comes_from_the_url(synthetic_db):
     with app_database(synthetic_db):
         at = AppTest.from_file(APP, default_timeout=60)

@@ -13,6 +13,10 @@ from trialdb.build import build, ensure_database
 from trialdb.errors import SourceError
 from trialdb.store.freshness import fingerprint, is_fresh
 
+# Every test here makes and reads SQLite databases of its own, whatever the engine: run once, in the SQLite
+# pass (scripts/test.sh).
+pytestmark = pytest.mark.sqlite_only
+
 SLE, PUB, BELI, RA, PSS = ("000_6466603a80bf6227.txt", "001_5bf168e9fbcd7a81.txt", "002_d0226d158199b0ed.txt",
                            "003_1bf84b16c51ec7a9.txt", "004_e455a5cc15255154.txt")
 

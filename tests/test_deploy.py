@@ -7,6 +7,8 @@ import os
 import re
 import tomllib
 
+import pytest
+
 from tests.conftest import REPO
 from trialdb.store import db
 
@@ -80,12 +82,14 @@ def _start_app(url: str) -> str:
     return done.stdout.strip()
 
 
+@pytest.mark.sqlite_only
 def test_a_start_with_a_fresh_database_does_not_load_the_builder(db_path):
     # trialdb.build (its parsers, importer and checks) costs about 0.1 s to import: the app asks
     # trialdb.store.freshness whether a build is due and loads the builder only then (issue 21, cold start).
     assert _start_app(f"sqlite:///{db_path}") == "builder not loaded 4"
 
 
+@pytest.mark.sqlite_only
 def test_a_start_without_a_database_builds_it_first(tmp_path):
     path = tmp_path / "trials.sqlite3"
     assert _start_app(f"sqlite:///{path}") == "builder loaded 4"

@@ -27,6 +27,10 @@ from trialdb.registry.importer import import_files
 from trialdb.store import models as m
 from trialdb.store.db import make_engine
 
+# Every test here makes and reads SQLite databases of its own, whatever the engine: run once, in the SQLite
+# pass (scripts/test.sh).
+pytestmark = pytest.mark.sqlite_only
+
 CTGOV = REPO / "tests" / "fixtures" / "ctgov"
 QUIRK = REPO / "tests" / "fixtures" / "quirks" / "markdown-escaped-text.json"
 # The real single-study records: each registers primary outcomes, three of them secondary ones too.

@@ -66,6 +66,7 @@ def test_search_combines_with_the_filter(engine):
     assert set(queries.regimens(engine, queries.Filters(ALL, query="belimumab")).nct_id) == {"NCT05262686", "NCT02464319"}
 
 
+@pytest.mark.sqlite_only
 def test_an_import_refreshes_the_index(tmp_path, db_path):
     """Imported trials (with an acronym, other names, collaborators) are found at once."""
     from trialdb.registry.importer import import_files
@@ -86,6 +87,7 @@ def test_an_import_refreshes_the_index(tmp_path, db_path):
         engine.dispose()
 
 
+@pytest.mark.sqlite_only
 def test_acronym_is_stored_with_its_source(tmp_path, db_path):
     from sqlalchemy.orm import Session
 
@@ -110,6 +112,7 @@ def test_acronym_is_stored_with_its_source(tmp_path, db_path):
         engine.dispose()
 
 
+@pytest.mark.sqlite_only
 def test_synthetic_portfolio_is_searchable(tmp_path):
     from trialdb.store.db import make_engine
     from trialdb.synthetic import generate

@@ -36,8 +36,13 @@ def world() -> None:
     marks = data.site_marks(f)
     # The chart's key names its filter: a selection made under one filter never carries over to another.
     key = f"{CHART}_{hashlib.sha256(repr(f).encode()).hexdigest()[:12]}"
-    event = st.vega_lite_chart(data.world_map(f), width="stretch", key=key, selection_mode=geography.PICK,
-                               on_select=functools.partial(_open_trial, key))
+    points: list = []
+    if marks.empty:  # no place to click: no selection (Streamlit refuses one the spec does not define)
+        st.vega_lite_chart(data.world_map(f), width="stretch", key=key)
+    else:
+        event = st.vega_lite_chart(data.world_map(f), width="stretch", key=key, selection_mode=geography.PICK,
+                                   on_select=functools.partial(_open_trial, key))
+        points = event.selection.get(geography.PICK, [])
     n_sites, n_placed = int(countries.sites.sum()), int(countries.placed.sum())
     st.caption(
         "Each circle is a place the registry geocoded (it gives a site its city's point, so sites of one city share "
@@ -53,7 +58,7 @@ def world() -> None:
                    "shape by that name: " + "; ".join(f"{ui.safe_md(c)} ({n:,} trial{'s' * (n != 1)})"
                                                       for c, n in missing)
                    + ". Their trials are counted in the Countries tab, and their placed sites are drawn.")
-    chosen, more = geography.chosen(event.selection.get(geography.PICK, []))
+    chosen, more = geography.chosen(points)
     if more:
         st.caption(f"The place chosen has more than {geography.LINKED} trials: the first {geography.LINKED} are "
                    "linked here. Narrow the filter to see the others.")

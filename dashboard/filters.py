@@ -10,7 +10,7 @@ from typing import Any
 import streamlit as st
 
 from dashboard import data
-from dashboard.frames import FILTER_LINK_PARAMS, filter_link, phase_label
+from dashboard.frames import filter_link, phase_label
 from dashboard.ui import safe_md
 from trialdb import search
 from trialdb.enums import label
@@ -149,7 +149,17 @@ def sponsor_filter() -> tuple[str, ...] | None:
 def sponsor_link(name: str) -> str:
     """A link that opens the Overview on the trials `name` leads or collaborates on, within the current
     selection (the URL's filter and search kept): a cell of ui.table, shown as the name."""
-    return filter_link([("sponsor", name), *((k, v) for k in FILTER_LINK_PARAMS[1:] for v in st.query_params.get_all(k))])
+    return filter_link([("sponsor", name), *url_filter()])
+
+
+def url_filter() -> list[tuple[str, str]]:
+    """The sidebar's filter and search as the URL writes them (areas and indications as codes, phases and
+    statuses as their labels, `q`), read from the widgets' values."""
+    state = st.session_state
+    return [*(("area", a) for a in state.get("area") or []), *(("indication", i) for i in state.get("indication") or []),
+            *(("phase", phase_label(p)) for p in state.get("phase") or []),
+            *(("status", label(s)) for s in state.get("status") or []),
+            *([("q", state["q"])] if state.get("q") else [])]
 
 
 SEARCH_RULES = ("Finds trials by NCT id (an earlier, merged id too), title, acronym, condition, intervention (and its "

@@ -45,10 +45,11 @@ def world() -> None:
         points = event.selection.get(geography.PICK, [])
     n_sites, n_placed = int(countries.sites.sum()), int(countries.placed.sum())
     st.caption(
-        "Each circle is a place the registry geocoded (it gives a site its city's point, so sites of one city share "
-        "a circle), one circle per indication (or area) there, its area growing with its trials; colours are the "
-        "selection's. Countries are shaded by their trials, darker for more. Hover names the facilities, city, "
-        "country and trials; click a circle to open its trial's record, or to list its trials. "
+        "Each circle is a place the registry geocoded (it gives a site its city's point, so the sites of one city "
+        "share a circle), its area growing with its trials, coloured by the indication (or area) with the most "
+        "trials there: hover names every one with its trials, and the facilities, city and country. Countries are "
+        "shaded by their trials, darker for more. Click a circle to open its trial's record, or to list its "
+        "trials. "
         f"{n_placed:,} of {n_sites:,} sites are on the map. A site without the registry's geoPoint (every site of "
         "a seed document, which names a city at most) is counted under its country in the Countries tab and never "
         "placed at a guessed point." + (f" {nowhere:,} trial{'s' * (nowhere != 1)} of the selection name no country "
@@ -68,10 +69,10 @@ def world() -> None:
     table = st.expander(f"The map as a table: {len(marks):,} circles", key="world_map_table_open", on_change="rerun")
     if table.open:
         with table:
-            ui.table(marks.rename(columns={"city": "City", "country": "Country", "series": "Indication or area",
+            ui.table(marks.rename(columns={"city": "City", "country": "Country", "by_series": "Trials by series",
                                            "trials": "Trials", "sites": "Sites", "facilities": "Facilities",
                                            "latitude": "Latitude", "longitude": "Longitude"})[
-                ["City", "Country", "Indication or area", "Trials", "Sites", "Facilities", "Latitude", "Longitude"]],
+                ["City", "Country", "Trials", "Trials by series", "Sites", "Facilities", "Latitude", "Longitude"]],
                 "world_map_table", "il2_sites_by_place.csv")
 
 

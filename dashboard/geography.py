@@ -5,7 +5,7 @@ Vega-Lite's geoshape with the countries inline in the spec, so it draws with no 
 off the machine.
 
 - `ATLAS_NAMES`: the registry's country spellings that the atlas names otherwise; `atlas_name(country)`.
-- `site_marks(sites, palette)`: one mark per place (a geoPoint) and series, from trialdb.geography.sites.
+- `site_marks(sites, palette)`: one mark per place (a geoPoint), from trialdb.geography.sites.
 - `countries_table(countries)`: trials and sites per country with the atlas's name, as the page shows it.
 - `unmatched(countries)`: the countries the map cannot shade, which the page names.
 - `sponsors_table(sponsors, link)`: trials per sponsor, as lead and as collaborator, with the registry's class.
@@ -80,7 +80,7 @@ PICK = "site"  # the map's point selection: a click on a place
 SELECTED = ["latitude", "longitude", "series", "nct_ids", "trials"]  # what a selection holds of its mark
 LINKED = 10  # trials a place names for a click (trialdb.geography.MAX_LINKED)
 MARK_COLUMNS = ["latitude", "longitude", "city", "country", "series", "colour", "trials", "sites", "facilities",
-                "nct_ids", "description"]
+                "by_series", "nct_ids", "description"]
 # Countries, one trial to the most: greys, so the sites' colours stand out (the darkest light enough for the black
 # series' circles, drawn with a white rim); a country with none lighter still, but visible on white.
 SHADES = ["#c8c8c8", "#6e6e6e"]
@@ -109,27 +109,30 @@ def atlas_name(country: object) -> str | None:
 
 
 def site_marks(sites: pd.DataFrame, palette: Palette) -> pd.DataFrame:
-    """One row per place and series (MARK_COLUMNS) from trialdb.geography.sites (one row per geoPoint, country
-    and indication): the indications of one series summed (a trial has one indication, a site one trial), its
-    facilities and trials named up to the first few, and a sentence for a screen reader. Larger marks first, so
-    that a chart draws the smaller over them."""
+    """One row per place (a geoPoint and its country; MARK_COLUMNS) from trialdb.geography.sites (one row per
+    geoPoint, country and indication): its trials and sites summed (a trial has one indication, a site one trial),
+    coloured by the palette's series with the most trials there (`series`; ties to the palette's order), every
+    series' trials named in `by_series`, its facilities and trials named up to the first few, and a sentence for a
+    screen reader. Larger marks first, so that a chart draws the smaller over them."""
     if sites.empty:
         return pd.DataFrame(columns=MARK_COLUMNS)
+    order = {name: k for k, name in enumerate(palette.colours)}
     df = sites.assign(series=[palette.series_of(c) for c in sites.indication])
     out = []
-    for (lat, lon, country, series), g in df.groupby(["latitude", "longitude", "country", "series"], sort=False,
-                                                     dropna=False):
+    for (lat, lon, country), g in df.groupby(["latitude", "longitude", "country"], sort=False, dropna=False):
+        per = g.groupby("series", sort=False).trials.sum()
+        ranked = sorted(per.items(), key=lambda x: (-x[1], order.get(x[0], len(order)), x[0]))
         trials, n_sites = int(g.trials.sum()), int(g.sites.sum())
         names = list(dict.fromkeys(n for text in g.facilities for n in str(text).split(";") if n))
         n_names = int(g.n_facilities.sum())
         ncts = list(dict.fromkeys(n for text in g.nct_ids for n in str(text).split(";") if n))[:LINKED]
         city = next((c for c in g.city if isinstance(c, str)), None)
         place = ", ".join(x for x in (city, country) if isinstance(x, str)) or "place not named"
-        more = f" and {n_names - 3:,} more" if n_names > 3 else ""
-        shown = "; ".join(names[:3]) + more
-        out.append((lat, lon, city, country, series, palette.colour_of_series(series), trials, n_sites, shown,
-                    ";".join(ncts),
-                    f"{place}: {trials:,} {series} trial{'s' * (trials != 1)} at {n_sites:,} site"
+        shown = "; ".join(names[:3]) + (f" and {n_names - 3:,} more" if n_names > 3 else "")
+        by_series = "; ".join(f"{name} {int(n):,}" for name, n in ranked)
+        out.append((lat, lon, city, country, ranked[0][0], palette.colour_of_series(ranked[0][0]), trials, n_sites,
+                    shown, by_series, ";".join(ncts),
+                    f"{place}: {trials:,} trial{'s' * (trials != 1)} ({by_series}) at {n_sites:,} site"
                     f"{'s' * (n_sites != 1)} ({shown})"))
     marks = pd.DataFrame.from_records(out, columns=MARK_COLUMNS)
     return marks.sort_values(["trials", "sites"], ascending=False, kind="stable", ignore_index=True)
@@ -220,22 +223,21 @@ def world_map(marks: pd.DataFrame, countries: pd.DataFrame, palette: Palette, he
         series = list(dict.fromkeys(s for s in palette.colours if s in set(marks.series)))
         series += [s for s in dict.fromkeys(marks.series) if s not in series]
         biggest = max(1, int(marks.trials.max()))
-        dots = (alt.Chart(alt.InlineData(values=marks[[*MARK_COLUMNS[:5], *MARK_COLUMNS[6:]]].to_dict("records")))
+        dots = (alt.Chart(alt.InlineData(values=marks.drop(columns="colour").to_dict("records")))
                 .mark_circle(stroke="#ffffff", strokeWidth=1, opacity=0.85, cursor="pointer")
                 .encode(longitude="longitude:Q", latitude="latitude:Q",
-                        size=alt.Size("trials:Q", title="Trials at the place",
-                                      scale=alt.Scale(domain=[0, biggest], range=[0, 900 if biggest > 1 else 120]),
-                                      legend=alt.Legend(orient="bottom", direction="horizontal", format="d",
-                                                        tickCount=min(biggest, 4)) if biggest > 1 else None),
-                        color=alt.Color("series:N", title=palette.title,
+                        # No size legend: beside the colours it ran off a phone; hover and the table give numbers.
+                        size=alt.Size("trials:Q", scale=alt.Scale(domain=[0, biggest],
+                                                                  range=[0, 900 if biggest > 1 else 120]), legend=None),
+                        color=alt.Color("series:N",
                                         scale=alt.Scale(domain=series,
                                                         range=[palette.colour_of_series(s) for s in series]),
-                                        legend=vl_legend(palette.title)),
+                                        legend=vl_legend(f"{palette.title} with the most trials at the place")),
                         order=alt.Order("trials:Q", sort="descending"),
                         tooltip=[alt.Tooltip("city:N", title="City"), alt.Tooltip("country:N", title="Country"),
                                  alt.Tooltip("facilities:N", title="Facilities"),
-                                 alt.Tooltip("series:N", title=palette.title),
                                  alt.Tooltip("trials:Q", title="Trials", format=","),
+                                 alt.Tooltip("by_series:N", title=f"Trials by {palette.title.lower()}"),
                                  alt.Tooltip("sites:Q", title="Sites", format=",")],
                         description=alt.Description("description:N"))
                 .add_params(pick))

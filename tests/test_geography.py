@@ -110,7 +110,7 @@ def test_sites_and_marks_are_the_records_geopoints(engine):
         ps["identificationModule"]["nctId"] for ps in _records()}
     leon = marks.set_index("city").loc["León"]
     assert (leon.country, leon.trials, leon.facilities) == ("Spain", 1, "Hospital Universitario de León")
-    assert leon.description == "León, Spain: 1 CAD trial at 1 site (Hospital Universitario de León)"
+    assert leon.description == "León, Spain: 1 trial (CAD 1) at 1 site (Hospital Universitario de León)"
 
 
 def test_sponsors_per_role_equal_the_records(engine):

@@ -226,3 +226,13 @@ def test_a_tab_the_page_lacks_is_ignored_with_a_notice(sites_url):
     at = _page(sites_url, where_who_show="Elsewhere")
     assert any("tab" in w.value and "Elsewhere" in w.value for w in at.warning)
     assert at.get("vega_lite_chart")  # the map, the first tab
+
+
+def test_no_page_draws_with_tiles():
+    """st.map and pydeck (st.pydeck_chart) fetch map tiles from a server: no page or dashboard module uses them."""
+    from tests.conftest import REPO
+
+    sources = [REPO / "app.py", *(REPO / "app_pages").glob("*.py"), *(REPO / "dashboard").rglob("*.py")]
+    used = [p.name for p in sources for word in ("st.map(", "pydeck", "mapbox", "tile.openstreetmap")
+            if word in p.read_text()]
+    assert len(sources) > 20 and used == []

@@ -19,6 +19,7 @@ PAGES = [
     st.Page("app_pages/dosing.py", title="Dosing schedules", icon=":material/medication:"),
     st.Page("app_pages/outcomes.py", title="Outcomes", icon=":material/monitoring:"),
     st.Page("app_pages/evidence.py", title="Evidence", icon=":material/library_books:"),
+    st.Page("app_pages/where_who.py", title="Where and who", icon=":material/public:"),
     st.Page("app_pages/trial_record.py", title="Trial record", icon=":material/description:"),
     st.Page("app_pages/compare.py", title="Compare trials", icon=":material/compare_arrows:"),
     st.Page("app_pages/also_matched.py", title="Also matched", icon=":material/filter_list_off:"),

@@ -569,3 +569,52 @@ def evidence_table(f: Filters, today: dt.date) -> pd.DataFrame:
 
     trials = evidence(f, today)
     return ev.table(trials).assign(Record=[record_link(n) for n in trials.nct_id])
+
+
+# Issue 33: the Where and who page (trialdb/geography.py, dashboard/geography.py).
+@st.cache_data(show_spinner=False)
+def sites(f: Filters) -> pd.DataFrame:
+    """The selection's placed sites, one row per geoPoint, country and indication (trialdb.geography.sites)."""
+    from trialdb import geography
+
+    return geography.sites(engine(), f)
+
+
+@st.cache_data(show_spinner=False)
+def countries(f: Filters) -> tuple[pd.DataFrame, int]:
+    """Trials and sites per country, and the trials naming no country (trialdb.geography.countries)."""
+    from trialdb import geography
+
+    return geography.countries(engine(), f)
+
+
+@st.cache_data(show_spinner=False)
+def sponsors(f: Filters) -> pd.DataFrame:
+    """Trials per sponsor, as lead and as collaborator, with its classes (trialdb.geography.sponsors)."""
+    from trialdb import geography
+
+    return geography.sponsors(engine(), f)
+
+
+@st.cache_data(show_spinner=False, max_entries=500)
+def known_sponsors(names: tuple[str, ...]) -> list[str]:
+    """The sponsor names of `names` the database has (the sponsor filter's check of a link)."""
+    from trialdb import geography
+
+    return geography.known_sponsors(engine(), names)
+
+
+@st.cache_data(show_spinner=False)
+def site_marks(f: Filters) -> pd.DataFrame:
+    """The map's marks, one per place and series (dashboard.geography.site_marks), kept per filter."""
+    from dashboard import geography
+
+    return geography.site_marks(sites(f), palette(f))
+
+
+@st.cache_resource(max_entries=200, show_spinner=False)
+def world_map(f: Filters) -> dict[str, Any]:
+    """The Where and who page's map as a Vega-Lite spec (dashboard.geography.world_map), kept like counts_figure."""
+    from dashboard import geography
+
+    return geography.world_map(site_marks(f), countries(f)[0], palette(f)).to_dict()

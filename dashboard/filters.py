@@ -10,7 +10,7 @@ from typing import Any
 import streamlit as st
 
 from dashboard import data
-from dashboard.frames import phase_label
+from dashboard.frames import filter_link, phase_label
 from dashboard.ui import safe_md
 from trialdb import search
 from trialdb.enums import label
@@ -122,10 +122,44 @@ def sidebar() -> Filters:
                                    format_func=phase_label, placeholder="All phases")
         sel_status = st.multiselect("Status", list(statuses), default=[], key="status", bind="query-params",
                                     format_func=label, placeholder="All statuses")
+        sponsors = sponsor_filter()
         st.caption("Share the page's URL to share this filtered view.")
         guide(opts)
     return Filters(indications=indications, phases=chosen_or_all(sel_phase, phases),
-                   statuses=chosen_or_all(sel_status, statuses))
+                   statuses=chosen_or_all(sel_status, statuses), sponsors=sponsors)
+
+
+def sponsor_filter() -> tuple[str, ...] | None:
+    """The sponsors a link chose (`?sponsor=NAME`, as the Where and who page's sponsor links write it): the trials
+    any of them leads or collaborates on. Drawn only when a link names a sponsor the database has, offering just
+    those (thousands of names would weigh on every page), so removing one is a click; a name the database lacks
+    is ignored with a notice. None: every trial."""
+    asked = tuple(dict.fromkeys([*st.query_params.get_all("sponsor"), *st.session_state.get("sponsor", [])]))
+    known = data.known_sponsors(asked) if asked else []
+    check_url_values("sponsor", known, "sponsor")
+    if not known:
+        return None
+    chosen = st.multiselect("Sponsor", known, default=[], key="sponsor", bind="query-params",
+                            placeholder="Every sponsor")
+    if chosen:
+        st.caption("Trials that a chosen sponsor leads or collaborates on.")
+    return tuple(chosen) or None
+
+
+def sponsor_link(name: str) -> str:
+    """A link that opens the Overview on the trials `name` leads or collaborates on, within the current
+    selection (the URL's filter and search kept): a cell of ui.table, shown as the name."""
+    return filter_link([("sponsor", name), *url_filter()])
+
+
+def url_filter() -> list[tuple[str, str]]:
+    """The sidebar's filter and search as the URL writes them (areas and indications as codes, phases and
+    statuses as their labels, `q`), read from the widgets' values."""
+    state = st.session_state
+    return [*(("area", a) for a in state.get("area") or []), *(("indication", i) for i in state.get("indication") or []),
+            *(("phase", phase_label(p)) for p in state.get("phase") or []),
+            *(("status", label(s)) for s in state.get("status") or []),
+            *([("q", state["q"])] if state.get("q") else [])]
 
 
 SEARCH_RULES = ("Finds trials by NCT id (an earlier, merged id too), title, acronym, condition, intervention (and its "

@@ -7,6 +7,7 @@ import math
 import re
 from collections.abc import Sequence
 from typing import NamedTuple
+from urllib.parse import parse_qsl, urlencode
 
 import pandas as pd
 
@@ -20,6 +21,26 @@ from trialdb.store import models as m
 REGISTRY = "https://clinicaltrials.gov/study/"
 PUBMED = "https://pubmed.ncbi.nlm.nih.gov/"
 DOI = "https://doi.org/"
+# A link that opens the Overview with a filter of the URL (a sponsor's trials): "./?sponsor=NAME&area=...", its
+# text the value of its first parameter. Only these parameters may be in it (dashboard.filters keeps them).
+FILTER_LINK = "./?"
+FILTER_LINK_PARAMS = ("sponsor", "area", "indication", "phase", "status", "q")
+
+
+def filter_link(pairs: Sequence[tuple[str, str]]) -> str:
+    """A filter link (FILTER_LINK) of the URL parameters `pairs`, the first of which names it; parameters
+    not in FILTER_LINK_PARAMS are left out, every value percent-encoded."""
+    return FILTER_LINK + urlencode([(k, v) for k, v in pairs if k in FILTER_LINK_PARAMS])
+
+
+def filter_link_parts(text: str) -> tuple[str, str] | None:
+    """(text shown, target) of a filter link as `filter_link` made it, the target rebuilt from its parsed
+    parameters (so nothing but FILTER_LINK_PARAMS, encoded, reaches it); None for any other text."""
+    if not text.startswith(FILTER_LINK):
+        return None
+    pairs = [(k, v) for k, v in parse_qsl(text.removeprefix(FILTER_LINK), keep_blank_values=True)
+             if k in FILTER_LINK_PARAMS]
+    return (pairs[0][1], filter_link(pairs)) if pairs else None
 TIME_NOT_STATED = "Time point not stated in source"
 
 

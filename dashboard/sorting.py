@@ -8,6 +8,7 @@ import re
 
 import pandas as pd
 
+from dashboard.frames import filter_link_parts
 from trialdb import flags
 from trialdb.queries import NOT_STATED
 
@@ -23,6 +24,12 @@ def is_missing(value: object) -> bool:
     return text == "" or NOT_STATED in text.lower() or text.startswith(flags.PLACEHOLDER_LABEL)
 
 
+def _link_text(text: str) -> str:
+    """The text a link shows (a registry link its NCT id, a filter link its name), or the text itself."""
+    link = filter_link_parts(text)
+    return link[0] if link else REGISTRY_PREFIX.sub("", text)
+
+
 def sort_key(column: pd.Series) -> pd.Series:
     """The values to order `column` by: numbers, or folded text; NaN for missing (sorted last)."""
     missing = column.map(is_missing)
@@ -34,7 +41,7 @@ def sort_key(column: pd.Series) -> pd.Series:
     elif len(present) and present.map(lambda t: _LEADING_NUMBER.match(t) is not None).all():
         keys = present.map(lambda t: float(_LEADING_NUMBER.match(t).group(0).replace(",", "")))  # type: ignore[union-attr]  # matched just above
     else:
-        keys = present.map(lambda t: REGISTRY_PREFIX.sub("", t).casefold())  # a link sorts by its text
+        keys = present.map(lambda t: _link_text(t).casefold())  # a link sorts by its text
     return keys.reindex(column.index)
 
 

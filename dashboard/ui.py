@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from dashboard.frames import DOI, PUBMED, REGISTRY
+from dashboard.frames import DOI, PUBMED, REGISTRY, filter_link_parts
 from dashboard.sorting import sort_rows
 from trialdb.queries import NOT_STATED
 from trialdb.registry.text import blocks, plain_text
@@ -88,6 +88,8 @@ def _cell_text(value: object) -> tuple[str, str | None]:
         return text.removeprefix(REGISTRY), text
     if text.startswith(RECORD_LINK) and _NCT.fullmatch(text.removeprefix(RECORD_LINK + "nct=")):
         return "open record", text
+    if (link := filter_link_parts(text)) is not None:  # a sponsor's trials (dashboard.frames.filter_link)
+        return link
     return text, None
 
 

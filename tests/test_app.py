@@ -16,7 +16,7 @@ from tests.tables import page_tables, tables_text
 
 APP = str(REPO / "app.py")
 PAGES = ["overview", "timeline", "phase_status", "dosing", "outcomes", "evidence", "trial_record", "whats_new",
-         "also_matched"]
+         "also_matched", "where_who"]
 SELECTIONS = {"all": ["SLE", "RA", "pSS"], "SLE": ["SLE"], "RA": ["RA"], "pSS": ["pSS"], "none": []}
 TRIALS = {"SLE": {"NCT02465580", "NCT05262686"}, "RA": {"NCT02467504"}, "pSS": {"NCT02464319"}}
 
@@ -171,6 +171,23 @@ def test_page_runs_for_every_filter(page, sel):
         assert {r[0] for r in rows[1:]} == expected_trials(inds)
         assert [vega.chart_title(c) for c in vega.app_charts(at)] == [
             "Trials by year of primary completion, coloured by reporting status"]
+    if page == "where_who":  # the map first (the seed SLE trial's Beijing site has no geoPoint: China shaded, no
+        # circle); countries and sponsors a tab each, only the selection's
+        [chart] = at.get("vega_lite_chart")
+        assert vega.chart_title(vega.spec(chart)).startswith("Where the selection's trials run")
+        [rows] = vega.lookup_rows(chart)
+        shaded = {r["atlas"]: r["trials"] for r in rows}
+        assert shaded == ({"China": 1} if "SLE" in inds else {})
+        assert ("0 of 1 sites are on the map" if "SLE" in inds else "0 of 0 sites are on the map") in text_of(at)
+        at.session_state["where_who_show"] = "Countries"
+        at.run()
+        assert not at.exception
+        assert ("China" in table_text(at)) == ("SLE" in inds)
+        at.session_state["where_who_show"] = "Sponsors"
+        at.run()
+        assert not at.exception
+        sponsors = {r[0].partition("](")[0].lstrip("[") for r in md_tables(at)[0][1:]}
+        assert ("Monash University" in sponsors) == ("SLE" in inds) and "Peking University" in sponsors
 
 
 @pytest.mark.parametrize("page", PAGES)

@@ -119,3 +119,32 @@ def test_publication_and_schedules(exported):
     sle = sched[("NCT02465580", "hrIL-2 active", "hrIL-2 active")]
     assert sle["dose"] == 1.0 and sle["unit"] == "million IU" and sle["route"] == "subcutaneous" and len(sle["days"]) == 21
     assert sched[("NCT02467504", "Experimental", "MTX")]["days"] == []
+
+
+def test_sites_geopoints_round_trip(tmp_path, registry_paths):
+    """Every real record with sites: each location's geoPoint exported at its API v2 path as posted (a site
+    without one exported without one), and export then import gives back the same studies."""
+    from trialdb.registry.importer import import_files
+    from trialdb.store.db import make_engine
+
+    files = [FIXTURES / f"{n}.json" for n in ("NCT03475563", "NCT03418623", "NCT00763412", "NCT05594173")]
+    engine = make_engine(f"sqlite:///{tmp_path / 'sites.sqlite3'}")
+    import_files(engine, files)
+    studies = {s["protocolSection"]["identificationModule"]["nctId"]: s for s in export(engine)["studies"]}
+    n_points = 0
+    for f in files:
+        posted = json.loads(f.read_text())["protocolSection"]
+        got = studies[posted["identificationModule"]["nctId"]]
+        for a, b in zip(posted["contactsLocationsModule"]["locations"],
+                        got["protocolSection"]["contactsLocationsModule"]["locations"], strict=True):
+            assert b.get("geoPoint") == a.get("geoPoint") and (b["city"], b["country"]) == (a["city"], a["country"])
+            n_points += "geoPoint" in b
+        assert not {p for p in _paths(got) if p not in registry_paths}
+    assert n_points == 6
+    dump = tmp_path / "export.json"
+    dump.write_text(json.dumps(export(engine)), encoding="utf-8")
+    again = make_engine(f"sqlite:///{tmp_path / 'again.sqlite3'}")
+    import_files(again, [dump])
+    assert export(again)["studies"] == export(engine)["studies"]
+    engine.dispose()
+    again.dispose()

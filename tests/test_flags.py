@@ -29,7 +29,8 @@ SENTINEL = QUIRKS / "enrollment-sentinel-99999999.json"
 def test_every_kind_has_a_sentence_and_a_source():
     assert set(flags.KINDS) == {"p_value_with_sign", "p_value_not_a_number", "p_value_out_of_range",
                                 "count_above_denominator", "denominator_not_whole", "unknown_group",
-                                "enrollment_placeholder", "arm_names_unknown_intervention", "enum_value_unknown"}
+                                "enrollment_placeholder", "arm_names_unknown_intervention", "enum_value_unknown",
+                                "geo_point_out_of_range"}
     for key, kind in flags.KINDS.items():
         assert kind.key == key and kind.sentence and kind.source
     assert flags.sentence("p_value_with_sign").startswith("p-value posted with a sign")
@@ -57,6 +58,16 @@ def test_count_denominator_and_placeholder_checks():
     assert flags.enrollment_label(40, "ESTIMATED", "-") == "40 (estimated)"
     assert flags.enrollment_label(None, None, "-") == "-"
     assert flags.placeholder_note(1) == "1 trial's enrolment is a registry placeholder (99999999), left out."
+
+
+def test_coordinates_off_the_globe():
+    """A geoPoint within ±90 latitude and ±180 longitude is placed; beyond, or not stated, it is not (a real
+    site: Sabadell, NCT03475563)."""
+    assert flags.on_the_map(41.54329, 2.10942) and flags.on_the_map(-90, 180) and flags.on_the_map(0, 0)
+    assert not flags.on_the_map(95.5, 2.1) and not flags.on_the_map(41.5, -180.5)
+    assert not flags.on_the_map(None, 2.1) and not flags.on_the_map(41.5, None)
+    assert flags.coordinate_out_of_range(90.01, 90) and not flags.coordinate_out_of_range(None, 90)
+    assert not flags.coordinate_out_of_range(-180, 180)
 
 
 def test_store_refuses_a_kind_not_in_the_list(tmp_path):

@@ -173,3 +173,78 @@ def test_check_catches_an_imported_fact_the_file_does_not_state(seeded):
     con.close()
     report = check(make_engine(f"sqlite:///{db}", readonly=True))
     assert not report.ok and [f[1] for f in report.failures] == ["statusModule.overallStatus"]
+
+
+def _locations(path: Path) -> list[dict]:
+    return json.loads(path.read_text())["protocolSection"]["contactsLocationsModule"]["locations"]
+
+
+def test_sites_keep_their_geopoint_as_latitude_and_longitude(seeded):
+    """A real record's three Spanish sites: each geoPoint {lat, lon} stored as the facility's latitude and
+    longitude as posted, quoted at its path, and exported at the same path; the seed trial's site (its
+    document names a city, no point) has none."""
+    _, engine = seeded
+    import_files(engine, [CTGOV / "NCT03475563.json"])
+    posted = _locations(CTGOV / "NCT03475563.json")
+    with Session(engine) as s:
+        sites = s.get(m.Study, "NCT03475563").facilities
+        assert [(f.city, f.latitude, f.longitude) for f in sites] == [
+            (loc["city"], loc["geoPoint"]["lat"], loc["geoPoint"]["lon"]) for loc in posted]
+        assert sites[0].latitude == 41.54329 and sites[0].longitude == 2.10942
+        prov = {p.path: p.quote for p in s.scalars(select(m.Provenance).where(m.Provenance.subject == "NCT03475563"))}
+        assert prov["contactsLocationsModule.locations[2].geoPoint.lon"] == "-5.57032"
+        seed_site = s.get(m.Study, "NCT02465580").facilities[0]
+        assert seed_site.city == "Beijing" and (seed_site.latitude, seed_site.longitude) == (None, None)
+        exported = study_record(s.get(m.Study, "NCT03475563"))
+    assert [loc["geoPoint"] for loc in exported["protocolSection"]["contactsLocationsModule"]["locations"]] == [
+        loc["geoPoint"] for loc in posted]
+    assert check(engine).ok
+
+
+def _with_locations(tmp_path, change) -> Path:
+    """NCT03475563 (a real record) with its locations changed by `change`, written to a file."""
+    record = json.loads((CTGOV / "NCT03475563.json").read_text())
+    change(record["protocolSection"]["contactsLocationsModule"]["locations"])
+    out = tmp_path / "NCT03475563.json"
+    out.write_text(json.dumps(record), encoding="utf-8")
+    return out
+
+
+def test_a_site_without_geopoint_is_kept_without_a_point(seeded, tmp_path):
+    _, engine = seeded
+    import_files(engine, [_with_locations(tmp_path, lambda locs: locs[1].pop("geoPoint"))])
+    with Session(engine) as s:
+        sites = s.get(m.Study, "NCT03475563").facilities
+        assert [(f.latitude, f.longitude) for f in sites] == [(41.54329, 2.10942), (None, None), (42.60003, -5.57032)]
+        assert sites[1].country == "Spain"  # counted under its country
+        assert "geoPoint" not in study_record(s.get(m.Study, "NCT03475563"))[
+            "protocolSection"]["contactsLocationsModule"]["locations"][1]
+
+
+@pytest.mark.parametrize(("value", "where"), [("41.54", "lat"), (True, "lon"), ([41.5], "lat"), ({"deg": 2}, "lon")])
+def test_a_geopoint_that_is_not_a_number_is_refused_with_its_path(seeded, tmp_path, value, where):
+    db, engine = seeded
+    bad = _with_locations(tmp_path, lambda locs: locs[2]["geoPoint"].update({where: value}))
+    before = file_hash(db)
+    with pytest.raises(SourceError) as err:
+        import_files(engine, [bad])
+    assert err.value.file.startswith("NCT03475563.json")
+    assert err.value.field == f"$.protocolSection.contactsLocationsModule.locations[2].geoPoint.{where}"
+    assert "not a number" in str(err.value)
+    engine.dispose()
+    assert file_hash(db) == before
+
+
+def test_a_geopoint_off_the_globe_is_kept_as_posted_and_flagged(seeded, tmp_path):
+    """The registry is the authority: a latitude of 95 can be stored and exported as posted, so it is kept,
+    flagged, and never placed on a map (trialdb.flags.on_the_map)."""
+    _, engine = seeded
+    import_files(engine, [_with_locations(tmp_path, lambda locs: locs[0]["geoPoint"].update({"lat": 95.5}))])
+    with Session(engine) as s:
+        site = s.get(m.Study, "NCT03475563").facilities[0]
+        assert (site.latitude, site.longitude) == (95.5, 2.10942)
+        found = s.execute(select(m.Flag.path, m.Flag.kind, m.Flag.value).where(m.Flag.nct_id == "NCT03475563")).all()
+        assert [tuple(r) for r in found] == [
+            ("contactsLocationsModule.locations[0].geoPoint.lat", "geo_point_out_of_range", "95.5")]
+        assert study_record(s.get(m.Study, "NCT03475563"))["protocolSection"]["contactsLocationsModule"][
+            "locations"][0]["geoPoint"] == {"lat": 95.5, "lon": 2.10942}

@@ -30,15 +30,26 @@ def chart_title(chart: dict) -> str:
     return title(chart)
 
 
+def _datasets(chart: Any) -> dict[str, list]:
+    """The chart's named datasets (Altair's), read from the Arrow IPC streams Streamlit sends beside the spec."""
+    if hasattr(chart, "proto"):
+        import pyarrow as pa
+
+        return {d.name: pa.ipc.open_stream(d.data.data).read_all().to_pylist() for d in chart.proto.datasets}
+    return spec(chart).get("datasets", {})
+
+
+def lookup_rows(chart: Any) -> list[list[dict]]:
+    """The rows of each lookup transform's data (a layer's, in layer order): what a map shades its shapes by."""
+    s, datasets = spec(chart), _datasets(chart)
+    return [datasets.get(t["from"]["data"].get("name"), t["from"]["data"].get("values", []))
+            for layer in s.get("layer", [s]) for t in layer.get("transform", []) if "lookup" in t]
+
+
 def layers(chart: Any) -> list[dict]:
     """Each layer (a single view is its own one layer) as {"mark" (its type), "style" (the mark's properties),
     "encoding", "rows"}; the rows are the layer's data (Altair's named datasets, or inline values)."""
-    s = spec(chart)
-    datasets = s.get("datasets", {})
-    if hasattr(chart, "proto"):  # Streamlit sends named datasets as Arrow IPC streams beside the spec
-        import pyarrow as pa
-
-        datasets = {d.name: pa.ipc.open_stream(d.data.data).read_all().to_pylist() for d in chart.proto.datasets}
+    s, datasets = spec(chart), _datasets(chart)
     out = []
     for layer in s.get("layer", [s]):
         data = layer.get("data", s.get("data", {}))

@@ -105,7 +105,7 @@ def study_record(s: m.Study) -> dict:
                                 for c in s.central_contacts],
             "overallOfficials": [{"name": o.name, "affiliation": o.affiliation, "role": o.role} for o in s.officials],
             "locations": [{"facility": f.name, "status": f.status, "city": f.city, "state": f.state, "zip": f.zip,
-                           "country": f.country,
+                           "country": f.country, "geoPoint": {"lat": f.latitude, "lon": f.longitude},
                            "contacts": [{"name": c.name, "role": "CONTACT", "phone": c.phone, "email": c.email}
                                         for c in f.contacts]} for f in s.facilities],
         },

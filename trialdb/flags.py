@@ -10,7 +10,8 @@ module missing, a JSON type the API never sends; see trialdb/registry/importer.p
 API for other modules (add a kind here, with its test in tests/test_flags.py):
 - `KINDS`: key -> `FlagKind(key, sentence, source)`; `sentence(key)` the words the pages show.
 - Checks, one per kind of value: `p_value_kind(text)`, `count_above(count, denominator)`,
-  `whole_number(text)`, `enrollment_placeholder(count)`; `usable_p_value(text)` for computing. Kinds decided
+  `whole_number(text)`, `enrollment_placeholder(count)`, `coordinate_out_of_range(value, limit)` (and
+  `on_the_map(lat, lon)` for drawing); `usable_p_value(text)` for computing. Kinds decided
   where the record is read: "arm_names_unknown_intervention" and "enum_value_unknown" (trialdb/load.py,
   `Checks.enum`: an imported value of the API's token shape this version does not list).
 - `store(session, nct, flagged)` (adds a new study's flags), `flagged(...)` rows
@@ -59,6 +60,9 @@ KINDS: dict[str, FlagKind] = {k.key: k for k in (
              "added it): kept as posted", "ClinicalTrials.gov API v2 data model: enum values are tokens such as "
              "RECRUITING; the registry adds values over time (COMBINATION_PRODUCT, DIAGNOSTIC_TEST, "
              "DEVICE_FEASIBILITY); trialdb/enums.py lists those known here"),
+    FlagKind("geo_point_out_of_range", "a site's coordinate outside the globe (latitude beyond ±90 or longitude "
+             "beyond ±180 degrees): kept as posted, the site not placed on the map",
+             "ClinicalTrials.gov API v2 data model: geoPoint {lat, lon} in decimal degrees (WGS 84)"),
     FlagKind("enrollment_placeholder", "enrolment 99999999 is the registry's placeholder: not stated",
              "ClinicalTrials.gov writes 99999999 for an enrolment it does not know (reported by AACT and "
              "registry-client users); see ../shared/fixtures/quirks/README.md"),
@@ -116,6 +120,18 @@ def count_above(count: float | None, denominator: float | None) -> bool:
 def enrollment_placeholder(count: object) -> bool:
     """Whether an enrolment count is the registry's placeholder 99999999 (shown and computed as not stated)."""
     return count == ENROLLMENT_PLACEHOLDER
+
+
+def coordinate_out_of_range(value: object, limit: float) -> bool:
+    """Whether a geoPoint coordinate (a number: the importer refuses any other type) lies outside -limit to
+    +limit degrees (90 for a latitude, 180 for a longitude); None (not stated) is not out of range."""
+    return isinstance(value, int | float) and not isinstance(value, bool) and abs(value) > limit
+
+
+def on_the_map(lat: object, lon: object) -> bool:
+    """Whether a site can be placed at its geoPoint: both coordinates stated and within range (WGS 84)."""
+    return (isinstance(lat, int | float) and isinstance(lon, int | float) and not coordinate_out_of_range(lat, 90)
+            and not coordinate_out_of_range(lon, 180))
 
 
 def _whole(count: object) -> int | None:

@@ -355,8 +355,15 @@ def _contacts(s: m.Study, module: dict, derived: dict, c: Checks, rows: _LeafRow
                                      "email": cc.get("email")}])
     for i, loc in enumerate(module.get("locations", [])):
         c.enum(f"contactsLocationsModule.locations[{i}].status", "recruitmentStatus", loc.get("status"))
+        geo = loc.get("geoPoint") or {}  # numbers, or refused by the importer (registry.importer.TYPED)
+        lat, lon = geo.get("lat"), geo.get("lon")
+        for key, value, limit in (("lat", lat, 90), ("lon", lon, 180)):  # kept as posted, flagged, never drawn
+            if flags.coordinate_out_of_range(value, limit):
+                c.flagged.append((f"contactsLocationsModule.locations[{i}].geoPoint.{key}", "geo_point_out_of_range",
+                                  value))
         fac = m.Facility(name=loc.get("facility"), status=loc.get("status"), city=loc.get("city"),
-                         state=loc.get("state"), zip=loc.get("zip"), country=loc.get("country"))
+                         state=loc.get("state"), zip=loc.get("zip"), country=loc.get("country"),
+                         latitude=lat, longitude=lon)
         fac.contacts = [m.FacilityContact(contact_type=x.get("role"), name=x.get("name", ""), phone=x.get("phone"),
                                           email=x.get("email")) for x in loc.get("contacts", [])]
         s.facilities.append(fac)

@@ -60,6 +60,9 @@ class Filters:
     # "engineered": the engineered-IL-2 studies instead, shown beside the portfolio, never pooled with it;
     # "set-aside": every study the registry query matched that the portfolio leaves out (queries.also_matched).
     portfolio: str = "low-dose"
+    # Sponsor names (`sponsors.name` as the registry writes it): the trials any of them leads or collaborates
+    # on; None: every trial. Set from a sponsor's link on the Where and who page (`?sponsor=`).
+    sponsors: tuple[str, ...] | None = None
 
     def where(self):
         S, D = m.Study, m.PortfolioDecision
@@ -77,6 +80,8 @@ class Filters:
             cond.append(func.coalesce(S.phase, _NOT_STATED_SQL).in_(self.phases))
         if self.statuses is not None:
             cond.append(S.overall_status.in_(self.statuses))
+        if self.sponsors is not None:
+            cond.append(S.nct_id.in_(select(m.Sponsor.nct_id).where(m.Sponsor.name.in_(self.sponsors))))
         if search.words(self.query):  # a search of no letters or digits searches nothing
             cond.append(S.nct_id.in_(search.matching_nct_ids(self.query)))
         return and_(*cond)

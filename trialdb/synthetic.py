@@ -7,7 +7,8 @@ some, unreadable ranges, placebo arms), and most trials' regimens are read from 
 and decided by the portfolio classifier exactly as an import stores them (trialdb.readings), the others
 curated; a few percent are not low-dose IL-2 (NOT_LOW_DOSE: receptor antibody, engineered IL-2, fusion
 toxin) so the "also matched" list has rows at scale. Most trials register a primary and some secondary outcomes
-(`design_outcomes`), as registry records do."""
+(`design_outcomes`), as registry records do. Trials have a lead sponsor and some collaborators of varied agency
+classes, and sites in real cities with the registry's kind of geoPoint (a few without), for the Where and who page."""
 
 from __future__ import annotations
 
@@ -163,6 +164,57 @@ def design_outcomes(nct: str, i: int) -> list[dict[str, Any]]:
             for kind, entries in chosen for k, (measure, when, description) in enumerate(entries)]
 
 
+# Cities where trials of the portfolio's kind run, with the point the registry gives a site there (its geocoding of
+# the city, rounded; decimal degrees), and the country as the registry names it. Beijing and Paris lead, as they do
+# for low-dose IL-2; "Hong Kong" and "Singapore" have no shape on the 1:110m map (the page names them).
+CITIES = [
+    ("Beijing", "China", 39.9075, 116.39723), ("Shanghai", "China", 31.22222, 121.45806),
+    ("Guangzhou", "China", 23.11667, 113.25), ("Paris", "France", 48.85341, 2.3488), ("Lyon", "France", 45.74846, 4.84671),
+    ("London", "United Kingdom", 51.50853, -0.12574), ("Cambridge", "United Kingdom", 52.2, 0.11667),
+    ("Boston", "United States", 42.35843, -71.05977), ("San Francisco", "United States", 37.77493, -122.41942),
+    ("Seattle", "United States", 47.60621, -122.33207), ("Bethesda", "United States", 38.98067, -77.10026),
+    ("Berlin", "Germany", 52.52437, 13.41053), ("Munich", "Germany", 48.13743, 11.57549),
+    ("Leuven", "Belgium", 50.87959, 4.70093), ("Milan", "Italy", 45.46427, 9.18951), ("Madrid", "Spain", 40.4165, -3.70256),
+    ("Stockholm", "Sweden", 59.32938, 18.06871), ("Seoul", "Korea, Republic of", 37.566, 126.9784),
+    ("Tokyo", "Japan", 35.6895, 139.69171), ("Sydney", "Australia", -33.86785, 151.20732),
+    ("Melbourne", "Australia", -37.814, 144.96332), ("Toronto", "Canada", 43.70011, -79.4163),
+    ("Moscow", "Russian Federation", 55.75222, 37.61556), ("Prague", "Czechia", 50.08804, 14.42076),
+    ("Hong Kong", "Hong Kong", 22.27832, 114.17469), ("Singapore", "Singapore", 1.28967, 103.85007),
+]
+CITY_WEIGHTS = [14, 4, 2, 10, 3, 4, 2, 5, 3, 2, 2, 3, 2, 2, 2, 2, 1, 2, 2, 1, 1, 2, 1, 1, 1, 1]
+# Sponsors: (name, the registry's agency class), leads weighted towards the academic centres that carry the field.
+SPONSORS = [
+    ("Peking University People's Hospital", "OTHER"), ("Assistance Publique - Hôpitaux de Paris", "OTHER"),
+    ("University of Cambridge", "OTHER"), ("National Institute of Allergy and Infectious Diseases (NIAID)", "NIH"),
+    ("Charité - Universitätsmedizin Berlin", "OTHER"), ("ILTOO Pharma", "INDUSTRY"),
+    ("Beijing ShuangLu Pharmaceutical Co., Ltd.", "INDUSTRY"), ("Immune Tolerance Network", "NETWORK"),
+    ("Juvenile Diabetes Research Foundation", "OTHER"), ("Department of Veterans Affairs", "FED"),
+    ("Seoul National University Hospital", "OTHER"), ("Novartis", "INDUSTRY"), ("Dr. A. Investigator", "INDIV"),
+    ("Ministry of Health, Czech Republic", "OTHER_GOV"),
+]
+SPONSOR_WEIGHTS = [20, 14, 6, 4, 5, 6, 3, 3, 3, 1, 3, 2, 1, 1]
+
+
+def sponsors_and_sites(i: int) -> tuple[list[m.Sponsor], list[m.Facility], list[str]]:
+    """Synthetic trial number `i`'s lead sponsor and 0 to 2 collaborators (varied agency classes), its 1 to 6 sites
+    in CITIES (one trial in twelve none; one site in fifteen without a geoPoint, as in some registry records), and
+    its countries. Drawn from a stream of its own, so every other value of the portfolio stays as it was."""
+    rng = random.Random(7919 * i + 13)
+    lead = rng.choices(SPONSORS, weights=SPONSOR_WEIGHTS)[0]
+    others = [sp for sp in dict.fromkeys(rng.choices(SPONSORS, weights=SPONSOR_WEIGHTS, k=rng.choice([0, 0, 1, 2])))
+              if sp != lead]
+    sponsors = [m.Sponsor(position=k, lead_or_collaborator="lead" if k == 0 else "collaborator", name=name,
+                          agency_class=kind) for k, (name, kind) in enumerate([lead, *others])]
+    if i % 12 == 11:
+        return sponsors, [], []
+    sites = []
+    for k, (city, country, lat, lon) in enumerate(rng.choices(CITIES, weights=CITY_WEIGHTS, k=rng.randint(1, 6))):
+        placed = rng.random() >= 1 / 15
+        sites.append(m.Facility(name=f"Synthetic site {k + 1} of trial {i}, {city}", status="RECRUITING", city=city,
+                                country=country, latitude=lat if placed else None, longitude=lon if placed else None))
+    return sponsors, sites, list(dict.fromkeys(f.country for f in sites if f.country))
+
+
 def _date(rng: random.Random, year: int) -> str:
     return f"{year}-{rng.randint(1, 12):02d}" + (f"-{rng.randint(1, 28):02d}" if rng.random() < 0.7 else "")
 
@@ -187,7 +239,8 @@ def _study(rng: random.Random, i: int, doc_id: int, seed: int = 2026, other: boo
     s.conditions = [m.Condition(name=ind)]
     s.design = m.Design(allocation="RANDOMIZED", intervention_model="PARALLEL", primary_purpose="TREATMENT",
                         masking=rng.choice(MASKING))
-    s.sponsors = [m.Sponsor(position=0, lead_or_collaborator="lead", name=f"Sponsor {i % 97}", agency_class="OTHER")]
+    s.sponsors, s.facilities, countries = sponsors_and_sites(i)
+    s.countries = [m.Country(name=c) for c in countries]
     first = i < len(INDICATION_WEIGHTS)  # one trial per indication: always a curated regimen (stable tests)
     has_regimen = rng.random() < 0.9 or first
     schedule = rng.choice(SCHEDULES) if has_regimen else None

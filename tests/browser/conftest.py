@@ -64,3 +64,32 @@ def page(contexts):
     pg = contexts().new_page()
     yield pg
     pg.close()
+
+
+@pytest.fixture
+def own_host_only():
+    """`guard(page, origin)`: every request `page` makes afterwards to a host other than `origin`'s (the app's own)
+    is aborted and recorded; the test then fails, listing them. A page that draws a map from a tile server or a
+    CDN, or any page that fetches off the machine, fails where it is used (the Where and who tests use it)."""
+    from urllib.parse import urlsplit
+
+    stray: list[str] = []
+
+    def guard(page, origin: str) -> None:
+        own = urlsplit(origin).netloc
+
+        def route(r) -> None:
+            url = r.request.url
+            if urlsplit(url).scheme in ("data", "blob") or urlsplit(url).netloc == own:
+                r.continue_()
+            else:
+                stray.append(url)
+                r.abort()
+
+        page.route("**/*", route)
+        page.on("request", lambda req: stray.append(req.url) if urlsplit(req.url).scheme in ("http", "https", "ws",
+                "wss") and urlsplit(req.url).netloc != own else None)
+
+    guard.stray = stray  # type: ignore[attr-defined]  # for the guard's own test
+    yield guard
+    assert not stray, f"requests off the app's own host: {sorted(set(stray))[:10]}"

@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import math
 import re
 import threading
 from dataclasses import dataclass, field
@@ -50,15 +51,46 @@ DATES = ("startDateStruct", "primaryCompletionDateStruct", "completionDateStruct
 # value of another JSON type ("24", 24.5, true for a count) is refused with its path: stored as it is, it
 # would be a string in an INTEGER column (SQLite keeps it) or a count truncated or made up on the pages.
 # The results section's numbers are checked the same way by trialdb.results.section.SCHEMA.
+EACH = "[]"  # in a TYPED path: every element of the list at that point
+# The protocol section's leaves stored as numbers: `float` is any JSON number (an integer too) that is finite.
+# A site's geoPoint (contactsLocationsModule.locations[].geoPoint, API v2: lat and lon are numbers) is stored
+# as the facility's latitude and longitude; "48.85" would otherwise be a string in a FLOAT column.
 TYPED: dict[tuple[str, ...], type] = {("designModule", "enrollmentInfo", "count"): int,
-                                      ("eligibilityModule", "healthyVolunteers"): bool}
+                                      ("eligibilityModule", "healthyVolunteers"): bool,
+                                      ("contactsLocationsModule", "locations", EACH, "geoPoint", "lat"): float,
+                                      ("contactsLocationsModule", "locations", EACH, "geoPoint", "lon"): float}
+_WHAT = {int: "a whole number (a JSON integer, 0 or more)", float: "a number (a finite JSON number)", bool: "a boolean"}
 
 
 def _json_type_ok(value: Any, kind: type) -> bool:
-    """Whether `value` has the JSON type `kind` stands for (a boolean is not an integer; a count is >= 0)."""
+    """Whether `value` has the JSON type `kind` stands for (a boolean is not a number; a count is >= 0; a float
+    is any finite JSON number, since Python's json reads NaN and Infinity, which JSON has not)."""
+    if isinstance(value, bool):
+        return kind is bool
     if kind is int:
-        return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+        return isinstance(value, int) and value >= 0
+    if kind is float:
+        return isinstance(value, int | float) and math.isfinite(value)
     return isinstance(value, kind)
+
+
+def _typed_leaves(node: Any, keys: tuple[str, ...], path: str, file: str):
+    """(JSON path, value) of each leaf at `keys` under `node` (EACH: every element of a list); a leaf or an
+    object on the way that is absent (None) yields nothing, one that is not an object or list is refused."""
+    if not keys:
+        yield path, node
+        return
+    key, rest = keys[0], keys[1:]
+    if key == EACH:
+        if not isinstance(node, list):
+            raise SourceError(file, path, node, "not a list as the API writes it")
+        for i, item in enumerate(node):
+            yield from _typed_leaves(item, rest, f"{path}[{i}]", file)
+        return
+    if not isinstance(node, dict):
+        raise SourceError(file, path, node, "not an object as the API writes it")
+    if (child := node.get(key)) is not None:
+        yield from _typed_leaves(child, rest, f"{path}.{key}", file)
 
 
 def check_types(study: dict, file: str, where: str) -> None:
@@ -67,19 +99,9 @@ def check_types(study: dict, file: str, where: str) -> None:
     if study.get("hasResults") is not None and not isinstance(study["hasResults"], bool):
         raise SourceError(file, f"{where}.hasResults", study["hasResults"], "not a boolean as the API writes it")
     for keys, kind in TYPED.items():
-        node: Any = study["protocolSection"]
-        for depth, key in enumerate(keys):
-            if not isinstance(node, dict):
-                path = ".".join(keys[:depth])
-                raise SourceError(file, f"{where}.protocolSection.{path}", node, "not an object as the API writes it")
-            node = node.get(key)
-            if node is None:
-                break
-        else:
-            if not _json_type_ok(node, kind):
-                what = "a whole number (a JSON integer, 0 or more)" if kind is int else f"a {kind.__name__}"
-                raise SourceError(file, f"{where}.protocolSection.{'.'.join(keys)}", node,
-                                  f"not {what} as the API writes it")
+        for path, value in _typed_leaves(study["protocolSection"], keys, f"{where}.protocolSection", file):
+            if not _json_type_ok(value, kind):
+                raise SourceError(file, path, value, f"not {_WHAT[kind]} as the API writes it")
 
 
 @dataclass

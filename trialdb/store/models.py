@@ -265,6 +265,11 @@ class CentralContact(Base):
 
 
 class Facility(Base):
+    """A site (`contactsLocationsModule.locations[i]`). `latitude` and `longitude` (AACT's names) are its
+    `geoPoint` {lat, lon} as the registry geocoded it (decimal degrees, WGS 84; the registry geocodes a site's
+    city, so sites of one city share a point); NULL when the record has no geoPoint, and for every seed
+    document, which names a city at most: such a site is counted under its country, never placed."""
+
     __tablename__ = "facilities"
     id: Mapped[int] = mapped_column(primary_key=True)
     nct_id: Mapped[str] = _nct()
@@ -274,6 +279,8 @@ class Facility(Base):
     state: Mapped[str | None]
     zip: Mapped[str | None]
     country: Mapped[str | None]
+    latitude: Mapped[float | None]
+    longitude: Mapped[float | None]
     contacts: Mapped[list[FacilityContact]] = relationship(order_by="FacilityContact.id", cascade="all, delete-orphan")
 
 

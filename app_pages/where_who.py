@@ -1,0 +1,112 @@
+"""Where the selection's trials run and who runs them, a part at a time (kept in the URL, ?where_who_show=): a world
+map of the sites with countries shaded by trials, trials and sites per country, and trials per sponsor."""
+
+import functools
+import hashlib
+
+import streamlit as st
+
+from dashboard import data, filters, geography, ui
+from trialdb.queries import NOT_STATED
+
+CHART = "world_map"
+OPEN = "_world_map_open"
+
+
+def _open_trial(key: str) -> None:
+    """A click on a place of one trial opens its record (a place of several trials: links below the map)."""
+    ncts, more = geography.chosen(st.session_state[key].selection.get(geography.PICK, []))
+    if len(ncts) == 1 and not more:
+        st.session_state[OPEN] = ncts[0]
+
+
+if nct_to_open := st.session_state.pop(OPEN, None):
+    st.switch_page("app_pages/trial_record.py", query_params={"nct": nct_to_open})
+
+st.title("Where and who")
+f = filters.current()
+if data.studies(f).empty:
+    ui.empty_state()
+    st.stop()
+
+
+def world() -> None:
+    """The map, what it leaves out, and the trials of a place clicked."""
+    countries, nowhere = data.countries(f)
+    marks = data.site_marks(f)
+    # The chart's key names its filter: a selection made under one filter never carries over to another.
+    key = f"{CHART}_{hashlib.sha256(repr(f).encode()).hexdigest()[:12]}"
+    points: list = []
+    if marks.empty:  # no place to click: no selection (Streamlit refuses one the spec does not define)
+        st.vega_lite_chart(data.world_map(f), width="stretch", key=key)
+    else:
+        event = st.vega_lite_chart(data.world_map(f), width="stretch", key=key, selection_mode=geography.PICK,
+                                   on_select=functools.partial(_open_trial, key))
+        points = event.selection.get(geography.PICK, [])
+    n_sites, n_placed = int(countries.sites.sum()), int(countries.placed.sum())
+    st.caption(
+        "Each circle is a place the registry geocoded (it gives a site its city's point, so the sites of one city "
+        "share a circle), its area growing with its trials, coloured by the indication (or area) with the most "
+        "trials there: hover names every one with its trials, and the facilities, city and country. Countries are "
+        "shaded by their trials, darker for more. Click a circle to open its trial's record, or to list its "
+        "trials. "
+        f"{n_placed:,} of {n_sites:,} sites are on the map. A site without the registry's geoPoint (every site of "
+        "a seed document, which names a city at most) is counted under its country in the Countries tab and never "
+        "placed at a guessed point." + (f" {nowhere:,} trial{'s' * (nowhere != 1)} of the selection name no country "
+                                        f"or site ({NOT_STATED})." if nowhere else ""))
+    if missing := geography.unmatched(countries):
+        st.caption("Not shaded, because this 1:110m map has no shape for them (too small at this scale) or no "
+                   "shape by that name: " + "; ".join(f"{ui.safe_md(c)} ({n:,} trial{'s' * (n != 1)})"
+                                                      for c, n in missing)
+                   + ". Their trials are counted in the Countries tab, and their placed sites are drawn.")
+    chosen, more = geography.chosen(points)
+    if more:
+        st.caption(f"The place chosen has more than {geography.LINKED} trials: the first {geography.LINKED} are "
+                   "linked here. Narrow the filter to see the others.")
+    for nct in chosen[:geography.LINKED]:
+        st.page_link("app_pages/trial_record.py", label=f"Open the record of {nct}", icon=":material/description:",
+                     query_params={"nct": nct})
+    table = st.expander(f"The map as a table: {len(marks):,} circles", key="world_map_table_open", on_change="rerun")
+    if table.open:
+        with table:
+            ui.table(marks.rename(columns={"city": "City", "country": "Country", "by_series": "Trials by series",
+                                           "trials": "Trials", "sites": "Sites", "facilities": "Facilities",
+                                           "latitude": "Latitude", "longitude": "Longitude"})[
+                ["City", "Country", "Trials", "Trials by series", "Sites", "Facilities", "Latitude", "Longitude"]],
+                "world_map_table", "il2_sites_by_place.csv")
+
+
+def by_country() -> None:
+    """Trials and sites per country."""
+    countries, nowhere = data.countries(f)
+    if countries.empty:
+        st.info(f"No trial of this selection names a country or a site: {NOT_STATED}.")
+        return
+    st.caption("Trials and sites per country as the registry names it. A trial that runs in several countries is "
+               "counted once in each, so the trials of the countries add up to more than the selection's "
+               f"{data.headline(f)['trials']:,}. Sites not placed have no geoPoint in their record (or one off the "
+               "globe, flagged)." + (f" {nowhere:,} trial{'s' * (nowhere != 1)} name no country ({NOT_STATED})."
+                                     if nowhere else ""))
+    ui.table(geography.countries_table(countries), "where_countries", "il2_trials_by_country.csv")
+
+
+def by_sponsor() -> None:
+    """Trials per sponsor, lead and collaborator, each name opening its trials."""
+    sponsors = data.sponsors(f)
+    if sponsors.empty:
+        st.info(f"No trial of this selection names a sponsor: {NOT_STATED}.")
+        return
+    st.caption("Trials per sponsor as the registry names it, as lead sponsor and as collaborator, with the "
+               "registry's class of the sponsor. A name opens the Overview on its trials (lead or collaborator) "
+               "within this selection; the sidebar then shows the sponsor, and removing it there clears it.")
+    shown = geography.sponsors_table(sponsors, filters.sponsor_link)
+    ui.table(shown, "where_sponsors", "il2_trials_by_sponsor.csv",
+             csv=shown.assign(Sponsor=sponsors.name.tolist()))
+
+
+# The page's parts, a tab each (?where_who_show=Sponsors): label -> what it draws. Only the open one runs.
+PARTS = {"Map": world, "Countries": by_country, "Sponsors": by_sponsor}
+for tab, draw in zip(filters.url_tabs(list(PARTS), "where_who_show"), PARTS.values(), strict=True):
+    if tab.open:
+        with tab:
+            draw()

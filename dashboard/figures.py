@@ -159,49 +159,6 @@ def counts_pair(frame: pd.DataFrame, by: str, palette: Palette | None = None) ->
     return charts
 
 
-GLANCE_PICK = "pick"  # the overview's charts' point selection: a click (shift-click adds) on a bar
-GLANCE_BAR = 22  # px a horizontal bar of the overview's charts takes
-GLANCE_HEIGHT = 170  # px of the plot of the chart by year
-
-
-def glance_bars(frame: pd.DataFrame, title: str, axis_title: str, horizontal: bool = True) -> alt.LayerChart:
-    """One of the overview's small charts (`frame`: a frames.glance_* frame, one row per bar): trials per label,
-    each bar in its `colour` with its number beside it, horizontal (a bar per series or status, long labels
-    readable) or vertical (years, in order). A click on a bar selects it (point selection GLANCE_PICK of its
-    `value` and `param`: the filter it sets; shift-click adds bars); the page applies it as the sidebar would.
-    Each bar's `description` is its sentence for a screen reader. A Vega-Lite chart drawn in a column's width."""
-    rows = frame.assign(description=[f"{lab}: {n:,} trial{'s' if n != 1 else ''}"
-                                     for lab, n in zip(frame.label, frame.trials, strict=True)])
-    order = list(rows.label)
-    pick = alt.selection_point(name=GLANCE_PICK, fields=["value", "param"], on="click")
-    top = max(int(rows.trials.max()) if len(rows) else 1, 1)
-    count = alt.Scale(domain=[0, top * 1.18], nice=False)
-    tooltip = [alt.Tooltip("label:N", title=axis_title), alt.Tooltip("trials:Q", title="Trials", format=",d")]
-    if (rows.detail != "").any():
-        tooltip.append(alt.Tooltip("detail:N", title="Which"))
-    cat: alt.X | alt.Y
-    num: alt.X | alt.Y
-    if horizontal:
-        cat = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=150))
-        num = alt.X("trials:Q", title="Trials", scale=count, axis=alt.Axis(format=",d", tickMinStep=1, tickCount=4))
-        text = alt.Chart(rows).mark_text(align="left", dx=3, fontSize=12).encode(
-            y=cat, x=alt.X("trials:Q", scale=count), text=alt.Text("trials:Q", format=",d"))
-        height: int = GLANCE_BAR * max(len(rows), 1)
-    else:
-        cat = alt.X("label:N", sort=order, title=axis_title, axis=alt.Axis(labelAngle=-90, labelOverlap=True))
-        num = alt.Y("trials:Q", title="Trials", scale=count, axis=alt.Axis(format=",d", tickMinStep=1, tickCount=4))
-        text = alt.Chart(rows).mark_text(baseline="bottom", dy=-2, fontSize=10).encode(
-            x=cat, y=alt.Y("trials:Q", scale=count), text=alt.Text("trials:Q", format=",d"))
-        height = GLANCE_HEIGHT
-    bars = alt.Chart(rows).mark_bar(cursor="pointer").encode(
-        cat, num, color=alt.Color("colour:N", scale=None, legend=None),
-        opacity=alt.condition(pick, alt.value(1.0), alt.value(0.35)), tooltip=tooltip,
-        description="description:N").add_params(pick)
-    # Numbers over years are left to the tooltip once the bars are too narrow to hold them.
-    layers: list[alt.Chart] = [bars, text] if horizontal or len(rows) <= 15 else [bars]
-    return vl_top(alt.LayerChart(layer=layers, height=height, title=vl_title(title)))
-
-
 def _date(value: str) -> pd.Timestamp:
     """A registry date, possibly partial ('2020-01'), drawn at its first day."""
     return pd.Timestamp(value + "-01-01"[len(value) - 4 :] if len(value) < 10 else value)

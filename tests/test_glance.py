@@ -4,9 +4,10 @@ asks the filter for."""
 
 from __future__ import annotations
 
+import altair as alt
 import pandas as pd
 
-from dashboard import figures, frames, glance
+from dashboard import frames, glance
 from dashboard.theme import AREA_COLOURS, OTHER_COLOUR, palette, palette_of_codes, status_colour
 from tests import vega
 from trialdb import queries as q
@@ -75,22 +76,25 @@ def test_bars_by_year_leave_no_gap_out_and_never_date_an_undated_trial():
 
 def test_a_glance_chart_draws_each_bar_and_selects_it_on_click():
     years = frames.glance_by_year(pd.DataFrame({"year": ["2014", "2015", NOT_STATED], "trials": [2, 1, 4]}))
-    spec = figures.glance_bars(years, "Trials by year of stated start", "Year of start", horizontal=False).to_dict()
+    spec = glance.bars(years, "Trials by year of stated start", "Year of start", horizontal=False)
     bars, numbers = vega.layers(spec)
     assert bars["mark"] == "bar" and numbers["mark"] == "text"
     assert [(r["label"], r["trials"], r["colour"]) for r in bars["rows"]] == [
         ("2014", 2, frames.YEAR_COLOUR), ("2015", 1, frames.YEAR_COLOUR), ("not stated", 4, OTHER_COLOUR)]
     assert [r["description"] for r in bars["rows"]] == ["2014: 2 trials", "2015: 1 trial", "not stated: 4 trials"]
     assert bars["encoding"]["x"]["sort"] == ["2014", "2015", "not stated"]
-    (param,) = spec["params"]
-    assert param["name"] == figures.GLANCE_PICK and param["select"]["fields"] == ["value", "param"]
+    (param,) = spec["layer"][0]["params"]
+    assert param["name"] == glance.GLANCE_PICK and param["select"]["fields"] == ["value", "param"]
     assert param["select"]["on"] == "click"
     assert vega.title(spec) == "Trials by year of stated start"
+    assert bars["encoding"]["opacity"]["condition"]["param"] == glance.GLANCE_PICK
+    # A valid Vega-Lite spec (written as a dict, not with Altair: see glance.bars), checked by Altair.
+    alt.LayerChart.from_dict(spec, validate=True)
     # A horizontal chart of statuses grows with its bars.
     status = frames.glance_by_status(pd.DataFrame({"indication": ["SLE"] * 3, "status": ["COMPLETED", "RECRUITING",
                                                                                          "UNKNOWN"], "trials": 1}))
-    spec = figures.glance_bars(status, "Trials by status", "Status").to_dict()
-    assert spec["height"] == 3 * figures.GLANCE_BAR and spec["layer"][0]["encoding"]["y"]["field"] == "label"
+    spec = glance.bars(status, "Trials by status", "Status")
+    assert spec["height"] == 3 * glance.GLANCE_BAR and spec["layer"][0]["encoding"]["y"]["field"] == "label"
 
 
 def test_what_a_click_asks_the_filter_for():
@@ -101,3 +105,27 @@ def test_what_a_click_asks_the_filter_for():
         "indication", ["R1", "R0", "SLE"])
     assert glance.picked([{"value": NOT_STATED, "param": "start_year"}]) == ("start_year", [NOT_STATED])
     assert glance.picked(["not a point", {"param": "status"}]) is None
+
+
+FRESH = """
+import sys
+from streamlit.testing.v1 import AppTest
+at = AppTest.from_file({app!r}, default_timeout=300).run()
+assert not at.exception, [e.value for e in at.exception]
+print(len(at.get("vega_lite_chart")), sorted(m for m in ("altair", "dashboard.figures") if m in sys.modules))
+"""
+
+
+def test_the_overview_draws_its_charts_without_loading_altair(db_path):
+    """Its charts are Vega-Lite specs written as dicts (glance.bars): a fresh server's first overview does not import
+    Altair and dashboard.figures (about 0.3 s, and 0.05 to 0.1 s a chart's spec: issue 33's cold overview)."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO
+
+    done = subprocess.run([sys.executable, "-c", FRESH.format(app=str(REPO / "app.py"))], cwd=REPO, text=True,
+                          env={**os.environ, "TRIALDB_URL": f"sqlite:///{db_path}"}, capture_output=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.stdout.strip() == "3 []"

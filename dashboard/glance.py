@@ -42,7 +42,7 @@ def bars(frame: pd.DataFrame, title: str, axis_title: str, horizontal: bool = Tr
         height = GLANCE_BAR * max(len(rows), 1)
     else:
         cat = {"field": "label", "type": "nominal", "sort": order, "title": axis_title,
-               "axis": {"labelAngle": -90, "labelOverlap": True}}
+               "axis": {"labelAngle": -90, "labelOverlap": False, "labelFontSize": 10}}  # every year named, "not stated" too
         bar_enc = {"x": cat, "y": {**count, "title": "Trials", "axis": axis}}
         text = {"mark": {"type": "text", "baseline": "bottom", "dy": -2, "fontSize": 10},
                 "encoding": {"x": cat, "y": count, "text": {"field": "trials", "type": "quantitative", "format": ",d"}}}

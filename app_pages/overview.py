@@ -1,8 +1,9 @@
-"""Overview: headline figures, the trials, and the publications with their key result."""
+"""Overview: headline figures, the selection at a glance (charts a click filters by), the trials, and the
+publications with their key result."""
 
 import streamlit as st
 
-from dashboard import data, filters, ui
+from dashboard import data, filters, glance_ui, ui
 from dashboard.freshness import registry_as_of
 from dashboard.summaries import authors_short
 from trialdb import flags
@@ -30,6 +31,8 @@ c[3].metric("Completed", f"{h['completed']} of {h['trials']}",
             help=f"{h['not_completed']} not completed (another status, such as unknown, recruiting).")
 if placeholders:
     st.caption(f"Participants planned: {placeholders}")
+
+glance_ui.charts(f)  # trials by indication (or area), status and year of start: a click filters
 
 st.subheader("Trials")
 ui.table(data.trials_table(f), "overview_trials", "il2_trials.csv",

@@ -3,7 +3,7 @@ indication (or by disease area, when there are more indications than colours to 
 
 import streamlit as st
 
-from dashboard import data, filters, frames, ui
+from dashboard import data, filters, ui
 from trialdb import flags
 
 TABS = {"By phase": ("phase", "Phase"), "By status": ("status", "Status")}  # tab label: (column, table heading)
@@ -25,7 +25,6 @@ st.caption({"indication": "Bars are stacked by indication.",
                        "for its indications)."}[pal.by]
            + " Participants are the enrolment each registry record states (some are estimates), summed here."
            + (f" {flags.placeholder_note(n)}" if (n := data.headline(f)["enrolment_placeholders"]) else ""))
-areas = data.area_names()
 # One breakdown at a time, kept in the URL (?phase_status_by=By+status): each draws a chart of two panels,
 # and drawing one is what keeps the page within issue 21's load time.
 for tab, (by, title) in zip(filters.url_tabs(list(TABS), "phase_status_by"), TABS.values(), strict=True):
@@ -34,9 +33,8 @@ for tab, (by, title) in zip(filters.url_tabs(list(TABS), "phase_status_by"), TAB
     with tab:
         for i, chart in enumerate(data.counts_figure(f, by)):  # trials, then participants
             ui.plot(chart, f"by_{by}_chart{i}")
-        long = frames.counts_long(counts, by)
-        detail = frames.counts_by_indication(long, by, title, areas)
-        ui.table(frames.counts_wide(long, by, title, pal), f"by_{by}", f"il2_trials_by_{by}.csv",
+        wide, detail = data.counts_tables(f, by, title)
+        ui.table(wide, f"by_{by}", f"il2_trials_by_{by}.csv",
                  caption="The CSV has every indication, with its area, trials and planned participants.",
                  csv=detail)
         # Indications on demand: the table above keeps one column per series, whatever the portfolio holds.

@@ -62,6 +62,11 @@ def counts_by(f: Filters) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False)
+def counts_by_start_year(f: Filters) -> pd.DataFrame:
+    return queries.counts_by_start_year(engine(), f)
+
+
+@st.cache_data(show_spinner=False)
 def timeline(f: Filters) -> tuple[pd.DataFrame, int]:
     return queries.timeline(engine(), f)
 
@@ -188,6 +193,35 @@ def counts_figure(f: Filters, by: str) -> list[dict[str, Any]]:
     from dashboard import figures, frames
 
     return [c.to_dict() for c in figures.counts_pair(frames.counts_long(counts_by(f), by), by, palette(f))]
+
+
+@st.cache_resource(max_entries=200, show_spinner=False)
+def glance_charts(f: Filters) -> list[dict[str, Any]]:
+    """The overview's three charts at a glance as Vega-Lite specs (dashboard.glance.bars): trials by indication (or
+    disease area, as the selection's palette groups them), by status and by year of stated start. Kept like
+    counts_figure."""
+    from dashboard import frames, glance
+
+    counts = counts_by(f)
+    pal = palette(f)
+    what = {"indication": "indication", "largest": "indication", "area": "disease area"}[pal.by]
+    return [glance.bars(frames.glance_by_series(counts, pal, indication_areas()), f"Trials by {what}",
+                                pal.title),
+            glance.bars(frames.glance_by_status(counts), "Trials by status", "Status"),
+            glance.bars(frames.glance_by_year(counts_by_start_year(f)), "Trials by year of stated start",
+                                "Year of start", horizontal=False)]
+
+
+@st.cache_data(show_spinner=False)
+def counts_tables(f: Filters, by: str, title: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The Phase and status page's tables per `by` ("phase" or "status", headed `title`): one row per value with a
+    column per series of the selection's palette (frames.counts_wide), and the long form, one row per value and
+    indication (frames.counts_by_indication: the CSV, and the list of every indication). Kept per filter: made on
+    every run they were a fifth of the page's script at 10,000 trials (issue 33)."""
+    from dashboard import frames
+
+    long = frames.counts_long(counts_by(f), by)
+    return frames.counts_wide(long, by, title, palette(f)), frames.counts_by_indication(long, by, title, area_names())
 
 
 # Colours: one palette per filter, from the indications its trials have, so every page of one

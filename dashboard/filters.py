@@ -10,11 +10,11 @@ from typing import Any
 import streamlit as st
 
 from dashboard import data
-from dashboard.frames import filter_link, phase_label
+from dashboard.frames import YEAR_NOT_STATED, filter_link, phase_label
 from dashboard.ui import safe_md
 from trialdb import search
 from trialdb.enums import label
-from trialdb.queries import Filters, StudyRecord
+from trialdb.queries import NOT_STATED, Filters, StudyRecord
 
 NOTICE_KEY = "_url_notices"
 MAX_SHOWN = 5
@@ -122,11 +122,13 @@ def sidebar() -> Filters:
                                    format_func=phase_label, placeholder="All phases")
         sel_status = st.multiselect("Status", list(statuses), default=[], key="status", bind="query-params",
                                     format_func=label, placeholder="All statuses")
+        start_years = start_year_filter(opts)
         sponsors = sponsor_filter()
         st.caption("Share the page's URL to share this filtered view.")
         guide(opts)
     return Filters(indications=indications, phases=chosen_or_all(sel_phase, phases),
-                   statuses=chosen_or_all(sel_status, statuses), sponsors=sponsors)
+                   statuses=chosen_or_all(sel_status, statuses), start_years=start_years,
+                   sponsors=sponsors)
 
 
 def sponsor_filter() -> tuple[str, ...] | None:
@@ -159,7 +161,41 @@ def url_filter() -> list[tuple[str, str]]:
     return [*(("area", a) for a in state.get("area") or []), *(("indication", i) for i in state.get("indication") or []),
             *(("phase", phase_label(p)) for p in state.get("phase") or []),
             *(("status", label(s)) for s in state.get("status") or []),
+            *(("start_year", year_label(y)) for y in state.get("start_year") or []),
             *([("q", state["q"])] if state.get("q") else [])]
+
+
+def year_label(year: str) -> str:
+    """A year of stated start as the filter and the overview's chart name it ("not stated" for the trials whose
+    sources state no start date)."""
+    return YEAR_NOT_STATED if year == NOT_STATED else year
+
+
+def start_year_filter(opts: Mapping[str, list[tuple[str, str, int]]]) -> tuple[str, ...] | None:
+    """Years of stated start (issue 33: what a click on the overview's chart by year sets, and its keyboard path),
+    a multiselect kept in the URL as `?start_year=2015` (`?start_year=not+stated` for the trials whose sources state
+    no start date); a year the database does not have is ignored with a notice."""
+    years = [y for y, _, _ in opts["start_years"]]
+    check_url_values("start_year", [year_label(y) for y in years], "year of start")
+    chosen = st.multiselect("Year of start", years, default=[], key="start_year", bind="query-params",
+                            format_func=year_label, placeholder="All years")
+    return chosen_or_all(chosen, years)
+
+
+# What a click on a chart of the overview sets (dashboard/glance.py): the sidebar widget of `param` (its key), and
+# the widgets that would widen it cleared (an area chosen with an indication means both).
+CLEARS = {"indication": ("area",), "area": ("indication",), "status": (), "start_year": ()}
+
+
+def choose(param: str, values: Sequence[str]) -> None:
+    """Set the sidebar filter `param` ("indication", "area", "status" or "start_year") to `values`, as a choice
+    in the sidebar would, from a callback (before the sidebar is drawn again: its URL follows). Unknown params are
+    ignored."""
+    if param not in CLEARS or not values:
+        return
+    st.session_state[param] = list(dict.fromkeys(values))
+    for other in CLEARS[param]:
+        st.session_state[other] = []
 
 
 SEARCH_RULES = ("Finds trials by NCT id (an earlier, merged id too), title, acronym, condition, intervention (and its "

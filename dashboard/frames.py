@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 from urllib.parse import parse_qsl, urlencode
 
 import pandas as pd
 
-from dashboard.theme import Palette, palette_of_codes
+from dashboard.theme import OTHER_COLOUR, STATUS_COLOURS, Palette, palette_of_codes, status_colour
 from trialdb import flags
 from trialdb.enums import label
 from trialdb.queries import NOT_STATED
@@ -101,6 +101,72 @@ def counts_wide(long: pd.DataFrame, by: str, title: str, palette: Palette | None
     wide["Participants planned (sum, computed)"] = totals.participants
     wide["Trials stating enrolment"] = totals.trials_with_enrolment
     return wide.rename_axis(title).reset_index()
+
+
+# The overview's charts at a glance (issue 33): one bar per value a click can filter on. Each frame has the columns
+# GLANCE_COLUMNS: the bar's `label`, its `trials`, its `colour`, the filter it sets (`param`: a sidebar widget's key,
+# "indication", "area", "status" or "start_year") and the values it sets (`value`, ";"-joined), and `detail`
+# (words for the tooltip, "" when the label says all).
+GLANCE_COLUMNS = ["label", "trials", "colour", "param", "value", "detail"]
+YEAR_NOT_STATED = "not stated"  # the year chart's bar of trials whose sources state no start date
+
+
+def glance_by_series(counts: pd.DataFrame, palette: Palette, area_of: Mapping[str, str]) -> pd.DataFrame:
+    """Trials per series of the selection's palette (`counts`: queries.counts_by's rows), in the palette's (legend)
+    order: an indication while there are few (a click filters on it), else a disease area (a click filters on the
+    area: `area_of` maps an indication code to its area code), else (all in one area) its largest indications
+    and "Other (N indications)", whose click filters on the indications it holds. The detail of a series of
+    several indications names them with their trials, largest first (at most six, then "and N more")."""
+    if counts.empty:
+        return pd.DataFrame(columns=GLANCE_COLUMNS)
+    per = counts.groupby("indication", sort=False).trials.sum().sort_values(ascending=False, kind="stable")
+    members: dict[str, list[str]] = {}
+    for code in per.index:
+        members.setdefault(palette.series_of(code), []).append(code)
+    order = [s for s in palette.colours if s in members] + [s for s in members if s not in palette.colours]
+    rows = []
+    for series in order:
+        codes = members[series]
+        by_area = palette.by == "area"
+        more = f" and {len(codes) - 6} more" if len(codes) > 6 else ""
+        rows.append({"label": series, "trials": int(per[codes].sum()), "colour": palette.colour_of_series(series),
+                     "param": "area" if by_area else "indication",
+                     "value": area_of.get(codes[0], "") if by_area else ";".join(codes),
+                     "detail": ", ".join(f"{c} {int(per[c]):,}" for c in codes[:6]) + more
+                     if palette.by != "indication" else ""})
+    return pd.DataFrame(rows, columns=GLANCE_COLUMNS)
+
+
+def glance_by_status(counts: pd.DataFrame) -> pd.DataFrame:
+    """Trials per overall status (`counts`: queries.counts_by's rows), in theme.STATUS_COLOURS' order (then any
+    other status the registry sends, by name), labelled as the filter labels them, each in its colour."""
+    if counts.empty:
+        return pd.DataFrame(columns=GLANCE_COLUMNS)
+    per = counts.groupby("status").trials.sum()
+    order = [s for s in STATUS_COLOURS if s in per.index] + sorted(s for s in per.index if s not in STATUS_COLOURS)
+    return pd.DataFrame([{"label": label(s), "trials": int(per[s]), "colour": status_colour(s), "param": "status",
+                          "value": s, "detail": ""} for s in order], columns=GLANCE_COLUMNS)
+
+
+YEAR_COLOUR = "#0072B2"
+
+
+def glance_by_year(years: pd.DataFrame) -> pd.DataFrame:
+    """Trials per year of stated start (`years`: queries.counts_by_start_year's rows: year, trials), every year from
+    the first to the last (a year without a start is a bar of 0, not left out), then the trials whose sources state
+    no start date, labelled YEAR_NOT_STATED and drawn grey: counted, never given a year."""
+    if years.empty:
+        return pd.DataFrame(columns=GLANCE_COLUMNS)
+    stated_ = {y: int(n) for y, n in zip(years.year, years.trials, strict=True) if y != NOT_STATED}
+    span = range(int(min(stated_)), int(max(stated_)) + 1) if stated_ else range(0)
+    rows = [{"label": str(y), "trials": stated_.get(str(y), 0), "colour": YEAR_COLOUR, "param": "start_year",
+             "value": str(y), "detail": ""} for y in span]
+    missing = int(years.trials[years.year == NOT_STATED].sum())
+    if missing:
+        rows.append({"label": YEAR_NOT_STATED, "trials": missing, "colour": OTHER_COLOUR, "param": "start_year",
+                     "value": NOT_STATED, "detail": "The sources state no start date: counted here, never given a "
+                                                   "year."})
+    return pd.DataFrame(rows, columns=GLANCE_COLUMNS)
 
 
 def counts_by_indication(long: pd.DataFrame, by: str, title: str, areas: dict[str, str]) -> pd.DataFrame:

@@ -535,3 +535,87 @@ def test_the_filter_guide_is_made_when_opened_and_counts_what_the_filter_offers(
     at.session_state["filter_guide_open"] = False
     at.run()
     assert "Finds trials by NCT id" not in text_of(at)
+
+
+def glance(at) -> dict[str, dict[str, int]]:
+    """The overview's three charts at a glance (issue 33) as drawn: each chart's title -> its bars' label -> trials."""
+    charts = [c for c in at.get("vega_lite_chart") if vega.title(c).startswith("Trials by ")]
+    assert len(charts) == 3
+    return {vega.title(c): {r["label"]: r["trials"] for r in vega.layers(c)[0]["rows"]} for c in charts}
+
+
+def click_bar(at, title: str, label: str, shift_with: tuple[str, ...] = ()) -> AppTest:
+    """A click on the bar `label` of the overview's chart `title` (and `shift_with`, bars shift-clicked with it), as
+    the browser sends it: the chart's selection state (its point selection of each bar's value and param) in the
+    next run's widget states, which runs the chart's on_select callback before the page."""
+    from streamlit.proto.WidgetStates_pb2 import WidgetState
+
+    chart = next(c for c in at.get("vega_lite_chart") if vega.title(c) == title)
+    rows = {r["label"]: r for r in vega.layers(chart)[0]["rows"]}
+    points = [{"value": rows[x]["value"], "param": rows[x]["param"]} for x in (label, *shift_with)]
+    states = at._tree.get_widget_states()
+    states.widgets.append(WidgetState(id=chart.proto.id, string_value=json.dumps({"selection": {"pick": points}})))
+    at._run(states)
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def url_values(at, param: str) -> list[str]:
+    """The values the page's URL holds for `param` (AppTest keeps one value as a string)."""
+    value = at.query_params.get(param, [])
+    return [value] if isinstance(value, str) else list(value)
+
+
+def test_the_overview_at_a_glance_counts_the_selection():
+    """Trials by indication, status and year of stated start, above the table: each chart's bars add up to the
+    trials that match; a trial whose sources state no start date is counted under "not stated", and said so."""
+    at = open_page("overview", [])
+    assert glance(at) == {"Trials by indication": {"SLE": 2, "RA": 1, "pSS": 1},
+                          "Trials by status": {"Completed": 2, "Unknown": 2},
+                          "Trials by year of stated start": {"2015": 1, "not stated": 3}}
+    text = text_of(at)
+    assert "3 trials of the selection state no start date: counted under “not stated”, never given a year" in text
+    assert "With a keyboard, choose the same in the sidebar" in text
+    at.multiselect(key="indication").set_value(["RA"]).run()
+    assert glance(at) == {"Trials by indication": {"RA": 1}, "Trials by status": {"Completed": 1},
+                          "Trials by year of stated start": {"not stated": 1}}
+    assert "1 trial of the selection states no start date" in text_of(at)
+
+
+def test_a_click_on_a_bar_filters_as_the_sidebar_does_and_the_url_keeps_it():
+    at = open_page("overview", [])
+    click_bar(at, "Trials by status", "Completed")
+    assert at.multiselect(key="status").value == ["COMPLETED"] and url_values(at, "status") == ["Completed"]
+    assert at.session_state["_filters"].statuses == ("COMPLETED",) and trials_metric(at) == "2"
+    assert glance(at)["Trials by status"] == {"Completed": 2}
+    # An indication: the area chosen is cleared (an area and an indication together mean both).
+    at.multiselect(key="area").set_value(["rheumatology"]).run()
+    click_bar(at, "Trials by indication", "pSS")
+    assert at.multiselect(key="indication").value == ["pSS"] and at.multiselect(key="area").value == []
+    assert url_values(at, "indication") == ["pSS"] and "area" not in at.query_params
+    assert trials_metric(at) == "1" and "NCT02464319" in table_text(at)
+    # A year, and the trials whose sources state none: the sidebar's Year of start shows it, the URL keeps it.
+    at.multiselect(key="indication").set_value([]).run()
+    at.multiselect(key="status").set_value([]).run()
+    click_bar(at, "Trials by year of stated start", "2015")
+    assert at.multiselect(key="start_year").value == ["2015"] and url_values(at, "start_year") == ["2015"]
+    assert trials_metric(at) == "1" and "NCT02465580" in table_text(at)
+    at.multiselect(key="start_year").set_value([]).run()
+    click_bar(at, "Trials by year of stated start", "not stated")
+    assert url_values(at, "start_year") == ["not stated"] and trials_metric(at) == "3"
+    assert "NCT02465580" not in table_text(at)
+    # Shift-click adds bars: both statuses chosen are every status.
+    at.multiselect(key="start_year").set_value([]).run()
+    click_bar(at, "Trials by status", "Completed", shift_with=("Unknown",))
+    assert sorted(at.multiselect(key="status").value) == ["COMPLETED", "UNKNOWN"] and trials_metric(at) == "4"
+
+
+def test_a_year_of_start_link_filters_every_page_and_a_bad_one_is_a_notice():
+    at = open_link(start_year=["2015"])
+    assert at.multiselect(key="start_year").value == ["2015"] and trials_metric(at) == "1"
+    at.switch_page("app_pages/timeline.py").run()
+    assert not at.exception and at.session_state["_filters"].start_years == ("2015",)
+    at = open_link(start_year=["1850", "not stated"])
+    notices = [w.value for w in at.warning]
+    assert any("The link asked for year of start “1850”" in w and "ignored" in w for w in notices), notices
+    assert at.multiselect(key="start_year").value == ["not stated in source"] and trials_metric(at) == "3"

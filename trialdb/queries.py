@@ -7,7 +7,7 @@ import dataclasses
 import datetime as dt
 import functools
 import json
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -55,6 +55,9 @@ class Filters:
     indications: tuple[str, ...] | None
     phases: tuple[str, ...] | None = None  # None: every phase
     statuses: tuple[str, ...] | None = None
+    # Years of stated start ("2015", as the registry's partial ISO date begins; NOT_STATED for a trial whose
+    # sources state no start date), None for every year: the overview's chart by year (issue 33).
+    start_years: tuple[str, ...] | None = None
     query: str = ""  # the sidebar search (trialdb.search): every word must match
     # "low-dose": the portfolio (studies whose decision includes them; no decision row counts as included);
     # "engineered": the engineered-IL-2 studies instead, shown beside the portfolio, never pooled with it;
@@ -82,9 +85,17 @@ class Filters:
             cond.append(S.overall_status.in_(self.statuses))
         if self.sponsors is not None:
             cond.append(S.nct_id.in_(select(m.Sponsor.nct_id).where(m.Sponsor.name.in_(self.sponsors))))
+        if self.start_years is not None:
+            cond.append(start_year().in_(self.start_years))
         if search.words(self.query):  # a search of no letters or digits searches nothing
             cond.append(S.nct_id.in_(search.matching_nct_ids(self.query)))
         return and_(*cond)
+
+
+def start_year() -> ColumnElement[str]:
+    """A study's year of stated start: the first four characters of the registry's partial ISO date ("2015-03"
+    is 2015), NOT_STATED when its sources state none (never a guessed year)."""
+    return func.coalesce(func.substr(m.Study.start_date, 1, 4), _NOT_STATED_SQL)
 
 
 def _frame(engine: Engine, stmt: Select) -> pd.DataFrame:
@@ -120,7 +131,25 @@ def filter_options(engine: Engine) -> dict[str, list[tuple[str, str, int]]]:
                 select(phase, func.count()).where(inc).group_by(phase).order_by(phase))],
             "statuses": [(r[0], r[0], r[1]) for r in conn.execute(
                 select(S.overall_status, func.count()).where(inc).group_by(S.overall_status).order_by(S.overall_status))],
+            "start_years": _years_last_not_stated(conn.execute(
+                select(start_year(), func.count()).where(inc).group_by(start_year()).order_by(start_year())).all()),
         }
+
+
+def _years_last_not_stated(rows: Sequence[Any]) -> list[tuple[str, str, int]]:
+    """(year, year, trials) rows with NOT_STATED after the years, whatever the database's collation."""
+    years = [(y, y, n) for y, n in rows if y != NOT_STATED]
+    return years + [(y, y, n) for y, n in rows if y == NOT_STATED]
+
+
+def counts_by_start_year(engine: Engine, f: Filters) -> pd.DataFrame:
+    """Trials per year of stated start (start_year: NOT_STATED when the sources state no start date): columns
+    year, trials, the years in order and NOT_STATED last; a year without a start has no row."""
+    year = start_year().label("year")
+    with engine.connect() as conn:
+        rows = conn.execute(select(year, func.count().label("trials")).where(f.where()).group_by(year)
+                            .order_by(year)).all()
+    return pd.DataFrame([(y, n) for y, _, n in _years_last_not_stated(rows)], columns=["year", "trials"])
 
 
 def _lead_sponsor():

@@ -1,0 +1,67 @@
+"""The overview's charts at a glance (issue 33) in Chromium at 1400 and 390 px: drawn side by side or stacked, a
+click on a bar filters as the sidebar does (its Status or Year of start shows the choice), the URL keeps it, and
+nothing scrolls sideways on a phone. Screenshots at both widths, before and after a click."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.browser.conftest import SCREENSHOTS
+from tests.browser.test_any_screen import sideways
+from tests.browser.test_browser import aria_labels, chips, eventually, goto
+from tests.browser_support import full_screenshot, page_at, wait_ready
+
+GLANCE = "[data-testid='stVegaLiteChart']"
+
+
+def bars(page, title: str):
+    """The bars of the overview's chart `title` (each named for a screen reader: "Completed: 2 trials")."""
+    return page.locator(GLANCE).filter(has=page.locator("svg.marks text", has_text=title)).locator(
+        "g.mark-rect.role-mark path")
+
+
+def trials_shown(page) -> str:
+    return page.locator("[data-testid='stMetric']").first.locator("[data-testid='stMetricValue']").inner_text()
+
+
+@pytest.mark.parametrize("width", [1400, 390])
+def test_a_click_on_a_bar_filters_and_the_url_keeps_it(browser, server, width):
+    with page_at(browser, width) as page:
+        goto(page, f"{server.url}/")
+        assert page.locator("[data-testid='stException']").count() == 0
+        assert sorted(aria_labels(bars(page, "Trials by indication"))) == [
+            "RA: 1 trial", "SLE: 2 trials", "pSS: 1 trial"]
+        assert aria_labels(bars(page, "Trials by status")) == ["Completed: 2 trials", "Unknown: 2 trials"]
+        assert aria_labels(bars(page, "Trials by year of stated start")) == ["2015: 1 trial", "not stated: 3 trials"]
+        boxes = [c.bounding_box() for c in page.locator(GLANCE).all()]
+        assert all(b is not None and b["x"] + b["width"] <= width for b in boxes)
+        if width == 1400:  # side by side on a desktop
+            assert len({round(b["y"]) for b in boxes if b}) == 1
+        else:  # stacked on a phone
+            assert len({round(b["y"]) for b in boxes if b}) == 3
+        assert sideways(page)["page"] <= 0 and sideways(page)["main"] <= 0
+        full_screenshot(page, SCREENSHOTS / f"overview_glance_{width}.png", width=width)
+
+        page.locator(f"{GLANCE} g.mark-rect.role-mark path[aria-label='Completed: 2 trials']").click()
+        page.wait_for_url(re.compile(r"[?&]status=Completed(&|$)"))
+        wait_ready(page)
+        assert eventually(lambda: aria_labels(bars(page, "Trials by status")) == ["Completed: 2 trials"])
+        assert trials_shown(page) == "2"
+        if width == 1400:  # the sidebar shows the choice, and clears it (on a phone it is folded away)
+            assert chips(page, "Status") == ["Completed"]
+        page.locator(f"{GLANCE} g.mark-rect.role-mark path[aria-label^='not stated:']").click()
+        page.wait_for_url(re.compile(r"start_year=not\+stated"))
+        wait_ready(page)
+        assert "status=Completed" in page.url
+        # NCT02467504 (RA) and NCT02464319 (pSS): completed, no start date stated.
+        assert eventually(lambda: trials_shown(page) == "2")
+        assert eventually(lambda: sorted(aria_labels(bars(page, "Trials by indication"))) == [
+            "RA: 1 trial", "pSS: 1 trial"])
+        if width == 1400:
+            assert chips(page, "Year of start") == ["not stated"]
+        full_screenshot(page, SCREENSHOTS / f"overview_glance_clicked_{width}.png", width=width)
+        # The URL opens the same view in a new session.
+        goto(page, page.url)
+        assert trials_shown(page) == "2"

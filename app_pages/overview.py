@@ -3,8 +3,9 @@ publications with their key result."""
 
 import streamlit as st
 
-from dashboard import data, filters, glance_ui, ui
+from dashboard import data, filters, ui
 from dashboard.freshness import registry_as_of
+from dashboard.glance import view as glance
 from dashboard.summaries import authors_short
 from trialdb import flags
 
@@ -32,7 +33,7 @@ c[3].metric("Completed", f"{h['completed']} of {h['trials']}",
 if placeholders:
     st.caption(f"Participants planned: {placeholders}")
 
-glance_ui.charts(f)  # trials by indication (or area), status and year of start: a click filters
+glance.charts(f)  # trials by indication (or area), status and year of start: a click filters
 
 st.subheader("Trials")
 ui.table(data.trials_table(f), "overview_trials", "il2_trials.csv",

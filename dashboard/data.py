@@ -197,10 +197,11 @@ def counts_figure(f: Filters, by: str) -> list[dict[str, Any]]:
 
 @st.cache_resource(max_entries=200, show_spinner=False)
 def glance_charts(f: Filters) -> list[dict[str, Any]]:
-    """The overview's three charts at a glance as Vega-Lite specs (dashboard.glance.bars): trials by indication (or
+    """The overview's three charts at a glance as Vega-Lite specs (dashboard.glance.specs.bars): trials by indication (or
     disease area, as the selection's palette groups them), by status and by year of stated start. Kept like
     counts_figure."""
-    from dashboard import frames, glance
+    from dashboard import frames
+    from dashboard.glance import specs as glance
 
     counts = counts_by(f)
     pal = palette(f)

@@ -182,7 +182,7 @@ def start_year_filter(opts: Mapping[str, list[tuple[str, str, int]]]) -> tuple[s
     return chosen_or_all(chosen, years)
 
 
-# What a click on a chart of the overview sets (dashboard/glance.py): the sidebar widget of `param` (its key), and
+# What a click on a chart of the overview sets (dashboard/glance/specs.py): the sidebar widget of `param` (its key), and
 # the widgets that would widen it cleared (an area chosen with an indication means both).
 CLEARS = {"indication": ("area",), "area": ("indication",), "status": (), "start_year": ()}
 

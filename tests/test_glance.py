@@ -7,7 +7,8 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from dashboard import frames, glance
+from dashboard import frames
+from dashboard.glance import specs as glance
 from dashboard.theme import AREA_COLOURS, OTHER_COLOUR, palette, palette_of_codes, status_colour
 from tests import vega
 from trialdb import queries as q

@@ -1,6 +1,6 @@
 """The overview at a glance (issue 33), its pure part: the Vega-Lite spec of each small chart (trials by indication or
 disease area, by status, by year of stated start, from dashboard.frames' glance_* frames) and what a click on it asks
-the filter for. No Streamlit and no Altair here: dashboard/glance_ui.py draws them; see `bars` for why a dict."""
+the filter for. No Streamlit and no Altair here: dashboard/glance/view.py draws them; see `bars` for why a dict."""
 
 from __future__ import annotations
 

@@ -11,7 +11,7 @@ import hashlib
 import streamlit as st
 
 from dashboard import data, filters
-from dashboard.glance import GLANCE_PICK, picked
+from dashboard.glance.specs import GLANCE_PICK, picked
 from trialdb.queries import NOT_STATED, Filters
 
 KEY = "glance"

@@ -57,6 +57,12 @@ def headline(f: Filters) -> dict:
 
 
 @st.cache_data(show_spinner=False)
+def study_types(f: Filters) -> dict[str, int]:
+    """Studies of the filter by study type, whatever its study type choice (queries.study_types)."""
+    return queries.study_types(engine(), f)
+
+
+@st.cache_data(show_spinner=False)
 def counts_by(f: Filters) -> pd.DataFrame:
     return queries.counts_by(engine(), f)
 

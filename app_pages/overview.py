@@ -5,7 +5,7 @@ import streamlit as st
 from dashboard import data, filters, ui
 from dashboard.freshness import registry_as_of
 from dashboard.summaries import authors_short
-from trialdb import flags
+from trialdb import flags, search
 
 filters.page_title("Low-dose IL-2 in immune-mediated disease: the trial portfolio")
 st.caption("Low-dose interleukin-2 trials in autoimmune and other immune-mediated diseases, from their registry "
@@ -35,6 +35,11 @@ if placeholders:
     st.caption(f"Participants planned: {placeholders}")
 
 st.subheader(what.capitalize())
+if f.query and search.words(f.query):
+    st.caption("Best match first: a match in the title, acronym, NCT id, conditions or interventions ranks above one "
+               "in the sponsors, which ranks above one only in the summary, description, eligibility criteria, "
+               "registered outcomes or publications. *Matched in* names the fields, *Where it matched* shows the "
+               "words found, marked.")
 ui.table(data.trials_table(f), "overview_trials", "il2_trials.csv",
          caption="Dates and other facts the sources do not state read *not stated in source*.")
 

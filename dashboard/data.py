@@ -63,6 +63,12 @@ def study_types(f: Filters) -> dict[str, int]:
 
 
 @st.cache_data(show_spinner=False)
+def search_matches(f: Filters) -> dict:
+    """Where each trial of the filter matched its search, ranked, with snippets (queries.search_matches)."""
+    return queries.search_matches(engine(), f)
+
+
+@st.cache_data(show_spinner=False)
 def counts_by(f: Filters) -> pd.DataFrame:
     return queries.counts_by(engine(), f)
 
@@ -173,7 +179,9 @@ def trials_table(f: Filters) -> pd.DataFrame:
     from dashboard import frames, ui
 
     trials = studies(f)
-    return frames.trials_table(trials).assign(Record=[ui.record_link(n) for n in trials.nct_id])
+    table = frames.trials_table(trials).assign(Record=[ui.record_link(n) for n in trials.nct_id])
+    # With a search: where each trial matched, best-ranked first (trialdb.search.TIERS)
+    return frames.with_matches(table, trials.nct_id.tolist(), search_matches(f)) if f.query else table
 
 
 @st.cache_data(show_spinner=False)

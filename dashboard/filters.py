@@ -144,7 +144,8 @@ def sidebar() -> Filters:
 SEARCH_RULES = ("Finds trials by NCT id (an earlier, merged id too), title, acronym, condition, intervention (and its "
                 "other names), sponsor or collaborator, summary, description or eligibility criteria, ignoring case "
                 "and accents. Every word must match; a word matches the start of a word (“belim” finds belimumab). "
-                f"The first {search.MAX_CHARS} characters are searched.")
+                f"The first {search.MAX_CHARS} characters are searched. The Overview lists the best match first (title, "
+                "interventions or conditions before the free text) and shows where each trial matched.")
 
 
 def guide(opts: Mapping[str, list[tuple[str, str, int]]]) -> None:

@@ -5,15 +5,16 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
 import pandas as pd
 
 from dashboard.theme import Palette, palette_of_codes
-from trialdb import flags
+from trialdb import flags, search
 from trialdb.enums import NOT_APPLICABLE, applies, label
 from trialdb.queries import NOT_STATED
+from trialdb.search import Where
 from trialdb.statistics import NEWCOMBE, WILSON, newcombe_difference, wilson
 from trialdb.store import models as m
 
@@ -70,6 +71,25 @@ def trials_table(df: pd.DataFrame) -> pd.DataFrame:
         "Completion": [stated(x) for x in df.completion_date],
     })
     return out
+
+
+def with_matches(table: pd.DataFrame, nct_ids: Sequence[str], matches: Mapping[str, Where]) -> pd.DataFrame:
+    """A table of trials (one row each, in the order of `nct_ids`) with where each matched the search: "Matched in"
+    (the fields, "; "-joined) and "Where it matched" (their snippets, matched words between search.MARK_START and
+    MARK_END, which ui.table draws marked and leaves out of the CSV), rows ordered best match first (a match in the
+    title, interventions or conditions above one only in the free text; ties keep the table's order). Trials
+    without a match (no search words) keep their place, at the end."""
+    if not matches:
+        return table
+    found = [matches.get(n) for n in nct_ids]
+    out = table.assign(**{"Matched in": ["; ".join(h.field for h in w.hits) if w and w.hits else ""
+                                          for w in found],
+                          "Where it matched": [" · ".join(h.snippet for h in w.hits) if w and w.hits else ""
+                                               for w in found]})
+    last = (len(search.TIERS), 0)
+    order = sorted(range(len(found)), key=lambda i: found[i].rank if found[i] else last)  # type: ignore[union-attr]
+    first = [c for c in ("NCT id", "Title", "Matched in", "Where it matched") if c in out.columns]  # seen on a phone
+    return out.iloc[order][first + [c for c in out.columns if c not in first]].reset_index(drop=True)
 
 
 def counts_long(counts: pd.DataFrame, by: str) -> pd.DataFrame:

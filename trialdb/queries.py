@@ -228,6 +228,15 @@ def counts_by(engine: Engine, f: Filters) -> pd.DataFrame:
     return _frame(engine, stmt)
 
 
+def search_matches(engine: Engine, f: Filters) -> dict[str, search.Where]:
+    """Where each trial of the filter `f` matched its search (trialdb.search.where_matched: rank and snippets by
+    field), by NCT id; {} when `f` has no search words."""
+    if not search.words(f.query):
+        return {}
+    with engine.connect() as conn:
+        return search.where_matched(conn, f.query, select(m.Study.nct_id).where(f.where()))
+
+
 def timeline(engine: Engine, f: Filters, limit: int = 400) -> tuple[pd.DataFrame, int]:
     """Trials with a start date (first `limit` by start), and how many match in all."""
     S = m.Study

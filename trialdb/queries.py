@@ -198,16 +198,15 @@ def headline(engine: Engine, f: Filters) -> dict[str, int]:
     types (designModule.studyType) the selection holds: "trials" counts studies of every type `f` chooses, so a page
     calls them studies when study_types > 1 or the one type is not INTERVENTIONAL (its "only_interventional")."""
     S = m.Study
-    kinds = select(func.count(func.distinct(study_type_column())),
-                   func.coalesce(func.sum(case((study_type_column() == INTERVENTIONAL, 0), else_=1)), 0)
-                   ).where(f.where())
-    stmt = select(func.count(S.nct_id), func.count(func.distinct(S.indication_code)),
+    stmt = select(func.count(func.distinct(study_type_column())),
+                  func.coalesce(func.sum(case((study_type_column() == INTERVENTIONAL, 0), else_=1)), 0),
+                  func.count(S.nct_id), func.count(func.distinct(S.indication_code)),
                   func.coalesce(func.sum(_stated_enrollment()), 0), func.count(_stated_enrollment()), _placeholders(),
                   func.coalesce(func.sum(case((S.overall_status == "COMPLETED", 1), else_=0)), 0)
                   ).where(f.where())
     with engine.connect() as conn:
-        trials, indications, participants, with_enrolment, placeholders, completed = conn.execute(stmt).one()
-        n_types, not_interventional = conn.execute(kinds).one()
+        (n_types, not_interventional, trials, indications, participants, with_enrolment, placeholders,
+         completed) = conn.execute(stmt).one()
     return {"study_types": n_types, "only_interventional": int(not_interventional) == 0, "trials": trials, "indications": indications, "participants": int(participants),
             "with_enrolment": with_enrolment, "enrolment_placeholders": int(placeholders),
             "completed": int(completed), "not_completed": trials - int(completed)}

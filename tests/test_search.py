@@ -219,3 +219,20 @@ def test_real_records_rank_a_title_above_an_exclusion_criterion(results_engine):
     assert n == "NCT05594173" and w.hits[0].field == "Condition" and w.rank[0] == 0
     w = dict(ranked(results_engine, "bolus", queries.Filters(None, query="bolus")))["NCT05594173"]
     assert w.hits[0].field == "Brief summary" and w.rank[0] == 2 and marked(w.hits[0].snippet)[0].lower() == "bolus"
+
+
+@pytest.mark.parametrize("text,word", [
+    ("Low-dose hrIL-2 (1 MIU) daily; hril-2x", ["hril", "2"]), ("IL-2, IL2, il_2 and ILX", ["il"]),
+    ("belimumab/rituximab", ["rit"]), ("a_b a-b ab", ["a", "b"]), ("NCT02467504.", ["nct0246"]),
+    ("x" * 50 + " 12 mg/kg", ["12", "mg", "kg"]), ("", ["a"]), ("Sjögren's syndrome", ["sjogren"]),
+])
+def test_the_fast_path_finds_what_the_tokens_find(text, word):
+    """word_spans reads ASCII text with a regular expression: the same spans as the token by token reading."""
+    assert search.word_spans(text, word) == search._spans(search._tokens(text), word)
+
+
+def test_past_max_free_text_a_match_is_ranked_and_its_field_not_named(monkeypatch, engine):
+    monkeypatch.setattr(search, "MAX_FREE_TEXT", 0)
+    (_, w1), (_, w2) = ranked(engine, "belimumab")
+    assert w1.hits[0].field == "Brief title"  # the short fields are always read
+    assert w2.rank == (2, 2) and [(h.field, h.snippet) for h in w2.hits] == [(search.FREE_TEXT, "")]

@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, Engine, select, text
@@ -125,10 +126,13 @@ TIERS: dict[str, int] = {
 }
 
 
-def field_texts(session_or_conn: Session | Connection, nct_ids=None) -> dict[str, list[tuple[str, str]]]:
+def field_texts(session_or_conn: Session | Connection, nct_ids=None, names: bool = True,
+                free: bool = True) -> dict[str, list[tuple[str, str]]]:
     """Each trial's searched text as (field, text) pairs, field names of TIERS, text as a reader reads it (registry
     Markdown undone, not folded), in the order the index joins them: one query per table, not one per trial.
-    `nct_ids`: a collection or a subquery of NCT ids to read only those trials' (None: every trial)."""
+    `nct_ids`: a collection or a subquery of NCT ids to read only those trials' (None: every trial). `names`: the
+    short fields of tiers 0 and 1 (ids, titles, acronym, conditions, interventions and their other names, sponsors);
+    `free`: the free text of tier 2 (summary, description, outcomes, eligibility, descriptions, publications)."""
     S = m.Study
     parts: dict[str, list[tuple[str, str]]] = defaultdict(list)
     run = session_or_conn.execute
@@ -137,18 +141,24 @@ def field_texts(session_or_conn: Session | Connection, nct_ids=None) -> dict[str
         return stmt if nct_ids is None else stmt.where(column.in_(nct_ids))
 
     for nct, brief, official, acronym, summary, detail in run(only(select(
-            S.nct_id, S.brief_title, S.official_title, S.acronym, S.brief_summary, S.detailed_description), S.nct_id)):
-        parts[nct] += [("NCT id", nct), ("Brief title", brief), ("Official title", official or ""),
-                       ("Acronym", acronym or ""), ("Brief summary", plain_text(summary)),
-                       ("Detailed description", plain_text(detail))]
-    for field, model in (("Condition", m.Condition), ("Intervention", m.Intervention),
-                         ("Other name of an intervention", m.InterventionOtherName),
-                         ("Sponsor or collaborator", m.Sponsor)):
-        for nct, name in run(only(select(model.nct_id, model.name), model.nct_id)):  # all four have both
-            parts[nct].append((field, name))
-    Ids = m.IdInformation
-    for nct, alias in run(only(select(Ids.nct_id, Ids.id_value).where(Ids.id_source == "nct_alias"), Ids.nct_id)):
-        parts[nct].append(("Earlier NCT id", alias))
+            S.nct_id, S.brief_title, S.official_title, S.acronym, S.brief_summary if free else S.nct_id,
+            S.detailed_description if free else S.nct_id), S.nct_id)):
+        if names:
+            parts[nct] += [("NCT id", nct), ("Brief title", brief), ("Official title", official or ""),
+                           ("Acronym", acronym or "")]
+        if free:
+            parts[nct] += [("Brief summary", plain_text(summary)), ("Detailed description", plain_text(detail))]
+    if names:
+        for field, model in (("Condition", m.Condition), ("Intervention", m.Intervention),
+                             ("Other name of an intervention", m.InterventionOtherName),
+                             ("Sponsor or collaborator", m.Sponsor)):
+            for nct, name in run(only(select(model.nct_id, model.name), model.nct_id)):  # all four have both
+                parts[nct].append((field, name))
+        Ids = m.IdInformation
+        for nct, alias in run(only(select(Ids.nct_id, Ids.id_value).where(Ids.id_source == "nct_alias"), Ids.nct_id)):
+            parts[nct].append(("Earlier NCT id", alias))
+    if not free:
+        return {nct: [(f, t) for f, t in ps if t] for nct, ps in parts.items() if nct is not None}
     Out = m.DesignOutcome  # registered outcome measures: the measure as posted (plain text), below its description
     for nct, measure in run(only(select(Out.nct_id, Out.measure).where(Out.measure.is_not(None)), Out.nct_id)):
         parts[nct].append(("Registered outcome measure", measure or ""))
@@ -224,6 +234,25 @@ def _spans(tokens: list[tuple[str, int, int]], word: list[str]) -> list[tuple[in
     return out
 
 
+def _pattern(word: list[str]) -> re.Pattern[str]:
+    """`word` (as _spans reads it) as a regular expression over folded text: whole tokens apart by what is not a
+    letter or digit, the last a prefix taken to its token's end."""
+    sep, edge = r"[\W_]+", r"(?![^\W_])"
+    body = sep.join([*(re.escape(t) + edge for t in word[:-1]), re.escape(word[-1]) + r"[^\W_]*"])
+    return re.compile(r"(?<![^\W_])" + body)
+
+
+def word_spans(text_: str, word: list[str], pattern: re.Pattern[str] | None = None) -> list[tuple[int, int]]:
+    """Where `word` matches in `text_`, as (start, end) spans of `text_`: by a regular expression on the folded text
+    where folding keeps every position (ASCII text, nearly all of a record), else token by token (_spans)."""
+    folded = fold(text_)
+    if word[0] not in folded:  # most fields: not there at all
+        return []
+    if len(folded) == len(text_) and text_.isascii():
+        return [mt.span() for mt in (pattern or _pattern(word)).finditer(folded)]
+    return _spans(_tokens(text_), word)
+
+
 def snippet(text_: str, spans: list[tuple[int, int]]) -> str:
     """`text_` around its first span (whole when it is short), every span inside marked (Hit)."""
     # marks in the text itself are not marks: spaces, so that the spans' positions hold
@@ -247,42 +276,66 @@ def snippet(text_: str, spans: list[tuple[int, int]]) -> str:
     return ("…" if start > 0 else "") + body + ("…" if end < len(text_) else "")
 
 
+MAX_FREE_TEXT = 1000  # trials whose free text is read for snippets (the others: ranked, their free-text field unnamed)
+FREE_TEXT = "Free text (not read: more than 1,000 matches)"
+
+
+def _hits(ws: list[list[str]], patterns: list[re.Pattern[str]], fields: list[tuple[str, str]],
+          covered: set[int], best: list[int | None], hits: list[Hit]) -> None:
+    """Add to `hits` (and `covered`, `best`) the fields, best tier first, where a word not yet covered matches."""
+    for field, text_ in sorted(fields, key=lambda ft: TIERS.get(ft[0], 2)):  # stable: the record's order in a tier
+        if len(covered) == len(ws):
+            return
+        spans, which = [], set()
+        for i, w in enumerate(ws):
+            if s := word_spans(text_, w, patterns[i]):
+                spans += s
+                which.add(i)
+        if not which - covered:
+            continue
+        tier = TIERS.get(field, 2)
+        for i in which - covered:
+            best[i] = tier
+        covered |= which
+        if len(hits) < MAX_HITS:
+            hits.append(Hit(field, tier, snippet(text_, spans)))
+
+
 def where_matched(session_or_conn: Session | Connection, query: str, nct_ids) -> dict[str, Where]:
     """For each trial of `nct_ids` (a collection or a subquery, e.g. those the database matched for `query`),
-    where each word of `query` matches, ranked by field (TIERS), with snippets. Computed in Python from the same
-    text the index holds (field_texts), so it is the same on SQLite and PostgreSQL. A trial whose words this finds
-    in no field (none should be) has no hits and ranks last."""
+    where each word of `query` matches, ranked by field (TIERS), with snippets: for each word the first field, best
+    tier first, where it matches. Computed in Python from the same text the index holds (field_texts), so it is the
+    same on SQLite and PostgreSQL. The short fields (tiers 0 and 1) are read for every trial; the free text only for
+    trials with a word not found in them, at most MAX_FREE_TEXT (a word the index matched and the short fields lack is
+    in the free text: tier 2, so the rank needs no more; past that many, its field reads FREE_TEXT, no snippet)."""
     ws = words(query)
-    out: dict[str, Where] = {}
     if not ws:
-        return out
-    for nct, fields in field_texts(session_or_conn, nct_ids).items():
-        best: list[int | None] = [None] * len(ws)
-        found: list[tuple[int, int, str, str, list[tuple[int, int]], set[int]]] = []
-        for order, (field, text_) in enumerate(fields):
-            tokens = _tokens(text_)
-            spans, which = [], set()
-            for i, w in enumerate(ws):
-                if s := _spans(tokens, w):
-                    spans += s
-                    which.add(i)
-            if not spans:
-                continue
-            tier = TIERS.get(field, 2)
-            for i in which:
-                if best[i] is None or tier < best[i]:  # type: ignore[operator]  # None checked first
-                    best[i] = tier
-            found.append((tier, order, field, text_, spans, which))
-        if any(b is None for b in best):
-            out[nct] = Where((len(set(TIERS.values())), 0), ())
-            continue
-        tiers = [b for b in best if b is not None]
-        hits: list[Hit] = []
+        return {}
+    patterns = [_pattern(w) for w in ws]
+    if not isinstance(nct_ids, Collection):  # a subquery (the index's match): run once, not once per table
+        nct_ids = set(session_or_conn.execute(nct_ids).scalars())
+    ids = set(nct_ids)
+    # Many trials: every trial's short fields read and kept if asked for (cheaper than a long IN list)
+    names = field_texts(session_or_conn, list(ids) if len(ids) <= 500 else None, free=False)
+    state: dict[str, tuple[set[int], list[int | None], list[Hit]]] = {}
+    for nct, fields in ((n, fs) for n, fs in names.items() if n in ids):
         covered: set[int] = set()
-        for tier, _, field, text_, spans, which in sorted(found, key=lambda x: (x[0], x[1])):
-            if which - covered and len(hits) < MAX_HITS:
-                hits.append(Hit(field, tier, snippet(text_, spans)))
-                covered |= which
+        best: list[int | None] = [None] * len(ws)
+        hits: list[Hit] = []
+        _hits(ws, patterns, fields, covered, best, hits)
+        state[nct] = (covered, best, hits)
+    rest = [n for n, (covered, _, _) in state.items() if len(covered) < len(ws)]
+    for i in range(0, min(len(rest), MAX_FREE_TEXT), 500):  # a bounded IN list on either engine
+        for nct, fields in field_texts(session_or_conn, rest[i:i + 500], names=False).items():
+            _hits(ws, patterns, fields, *state[nct])
+    read = set(rest[:MAX_FREE_TEXT])
+    out: dict[str, Where] = {}
+    for nct, (covered, best, hits) in state.items():
+        if len(covered) < len(ws):  # the index matched it: the words left are in the free text
+            best = [2 if b is None else b for b in best]
+            if nct not in read:
+                hits = [*hits, Hit(FREE_TEXT, 2, "")][:MAX_HITS]
+        tiers = [b for b in best if b is not None]
         out[nct] = Where((max(tiers), sum(tiers)), tuple(hits))
     return out
 

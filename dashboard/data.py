@@ -201,7 +201,8 @@ def key_results(f: Filters, pmids: tuple[str, ...]) -> dict[str, str | None]:
 def counts_figure(f: Filters, by: str) -> list[dict[str, Any]]:
     from dashboard import figures, frames
 
-    return [c.to_dict() for c in figures.counts_pair(frames.counts_long(counts_by(f), by), by, palette(f))]
+    noun = "Trials" if headline(f)["only_interventional"] else "Studies"
+    return [c.to_dict() for c in figures.counts_pair(frames.counts_long(counts_by(f), by), by, palette(f), noun)]
 
 
 # Colours: one palette per filter, from the indications its trials have, so every page of one

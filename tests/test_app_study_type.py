@@ -161,3 +161,33 @@ def test_a_link_chooses_the_study_type_and_a_bad_value_is_named(types_app):
     notices = [w.value for w in at.warning]
     assert any("The link asked for study type “Clinical\\<b\\>trial\\<" in w and "ignored" in w for w in notices), notices
     assert at.session_state["_filters"].study_types == ("INTERVENTIONAL",)
+
+
+def test_phase_and_status_count_studies_when_several_types_are_chosen(types_app):
+    from tests import vega
+
+    def y_titles(at: AppTest) -> list[str]:
+        return [vega.layers(c)[0]["encoding"]["y"]["title"] for c in at.get("vega_lite_chart")]
+
+    assert y_titles(open_with("phase_status")) == ["Trials", "Participants planned"]
+    at = open_with("phase_status", study_type=["Observational", "Interventional"])
+    assert y_titles(at) == ["Studies", "Participants planned"]
+    assert "No phase (observational, expanded access)" in at.multiselect(key="phase").options
+
+
+def test_compare_writes_not_applicable(types_url):
+    from dashboard import compare
+    from trialdb.store.db import make_engine
+
+    engine = make_engine(types_url, readonly=True)
+    try:
+        records = [queries.study_record(engine, n) for n in (SEEDS[0], OBSERVATIONAL[0], EXPANDED_ACCESS)]
+        table = compare.side_by_side([r for r in records if r is not None], queries.outcomes(engine, queries.Filters(None)))
+        facts = table.set_index("Fact")
+        assert list(facts.loc["Study type"]) == ["Interventional", "Observational", "Expanded access"]
+        assert list(facts.loc["Phase"]) == ["Phase 2", NOT_APPLICABLE, NOT_APPLICABLE]
+        assert list(facts.loc["Masking"]) == ["Double", NOT_APPLICABLE, NOT_APPLICABLE]
+        assert facts.loc["Arms"].iloc[1].startswith("Patients with coronary artery disease")  # its group
+        assert facts.loc["Arms"].iloc[2] == NOT_APPLICABLE
+    finally:
+        engine.dispose()

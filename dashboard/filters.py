@@ -202,7 +202,7 @@ def search_words_note(query: str) -> str:
 def page_title(title: str) -> None:
     """A page's title with, under it, how many trials match the filter and search (show_matches). Every page
     calls this instead of st.title, as its first element, so that the line stands under the title on every page
-    (docs/contributing.md, "Adding a page"); tests/test_app.py checks the order on each page of app.py."""
+    (docs/contributing.md, "Adding a page"); tests/test_app_study_type.py checks the order on each page of app.py."""
     st.title(title)
     show_matches(current())
 
@@ -213,12 +213,15 @@ TYPE_NOUNS = {INTERVENTIONAL: ("interventional trial", "interventional trials"),
               "EXPANDED_ACCESS": ("expanded access programme", "expanded access programmes")}
 
 
+def _nouns(study_type: str) -> tuple[str, str]:
+    """A study type's nouns (TYPE_NOUNS), or "study of type “X”" (escaped) for another value."""
+    shown = safe_md(study_type_label(study_type))
+    return TYPE_NOUNS.get(study_type) or (f"study of type “{shown}”", f"studies of type “{shown}”")
+
+
 def type_count(study_type: str, n: int) -> str:
-    """"2 observational studies", "1 expanded access programme", "3 studies of type “X”" (escaped)."""
-    one, many = TYPE_NOUNS.get(study_type, ("study of another type", "studies of another type"))
-    if study_type not in TYPE_NOUNS:
-        one, many = (f"study of type “{safe_md(study_type_label(study_type))}”",
-                     f"studies of type “{safe_md(study_type_label(study_type))}”")
+    """"2 observational studies", "1 expanded access programme"."""
+    one, many = _nouns(study_type)
     return f"{n:,} {one if n == 1 else many}"
 
 
@@ -237,8 +240,7 @@ def types_note(f: Filters) -> str | None:
     away = [type_count(t, n) for t, n in counts.items() if t not in f.study_types and n]
     if not away:
         return None
-    shown = " and ".join(TYPE_NOUNS.get(t, ("", f"studies of type “{safe_md(study_type_label(t))}”"))[1]
-                         for t in f.study_types)
+    shown = " and ".join(_nouns(t)[1] for t in f.study_types)
     listed = ", ".join(away[:-1]) + (" and " if len(away) > 1 else "") + away[-1]
     verb = "is" if len(away) == 1 and listed.split(" ", 1)[0] == "1" else "are"
     return f"Showing {shown}; {listed} {verb} one click away (*Study type*, in the sidebar)."

@@ -33,5 +33,4 @@ with st.sidebar:
     st.caption("Every fact comes from a source document kept verbatim in seed_data/. Missing facts read "
                "*not stated in source*; numbers computed here say so.")
 filters.show_notices()
-filters.show_matches(st.session_state["_filters"])
 page.run()

@@ -6,7 +6,7 @@ import streamlit as st
 
 from dashboard import data, filters, frames, portfolio_view, ui
 
-st.title("Also matched by the registry query")
+filters.page_title("Also matched by the registry query")
 st.markdown("The registry's intervention search for IL-2 also finds studies that do not give low-dose IL-2: "
             "antibodies against the IL-2 receptor, IL-2 fusion toxins, engineered IL-2 (muteins, PEGylated or "
             "fused IL-2), cell therapies without IL-2 given, and trials that only measure IL-2. They are not in "

@@ -12,7 +12,7 @@ from dashboard.dosing import view as dosing_view
 MAX_CHOICES = 500
 PARTS = ["Side by side", "Dosing on one time axis", "Published outcomes"]  # a tab each
 
-st.title("Compare trials")
+filters.page_title("Compare trials")
 f = filters.current()
 choices = dict(data.study_choices(f)[:MAX_CHOICES])
 # A shared link may name trials the filter (or the list's length) leaves out: offer them too, and say so.

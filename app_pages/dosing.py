@@ -39,7 +39,7 @@ def _open_trial(key: str) -> None:
 if nct_to_open := st.session_state.pop(OPEN, None):
     st.switch_page("app_pages/trial_record.py", query_params={"nct": nct_to_open})
 
-st.title("Dosing schedules")
+filters.page_title("Dosing schedules")
 f = filters.current()
 if data.studies(f).empty:
     ui.empty_state()

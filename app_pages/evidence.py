@@ -11,7 +11,7 @@ from trialdb import citations, reporting
 
 PER_PAGE = 5  # publications shown at a time (each a block of several elements for the browser to draw)
 
-st.title("Evidence")
+filters.page_title("Evidence")
 f = filters.current()
 today = dt.date.today()
 trials = data.evidence(f, today)

@@ -76,7 +76,7 @@ def cite(pub, g: pd.DataFrame) -> None:
             st.markdown(f"**{ui.safe_md(path)}**  \n> {ui.safe_md(quote)}")
             st.caption(f"From {doc}")
 
-st.title("Published outcomes and registry results")
+filters.page_title("Published outcomes and registry results")
 f = filters.current()
 raw = data.outcomes(f)
 

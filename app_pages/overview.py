@@ -7,9 +7,9 @@ from dashboard import data, filters, ui
 from dashboard.freshness import registry_as_of
 from dashboard.glance import view as glance
 from dashboard.summaries import authors_short
-from trialdb import flags
+from trialdb import flags, search
 
-st.title("Low-dose IL-2 in immune-mediated disease: the trial portfolio")
+filters.page_title("Low-dose IL-2 in immune-mediated disease: the trial portfolio")
 st.caption("Low-dose interleukin-2 trials in autoimmune and other immune-mediated diseases, from their registry "
            "records and the published results.")
 registry_as_of()
@@ -21,13 +21,16 @@ if trials.empty:
 
 h = data.headline(f)
 c = st.columns(4)
-c[0].metric("Trials", h["trials"])
+what = filters.noun(h)  # "trials", or "studies" when observational studies or expanded access are chosen
+c[0].metric(what.capitalize(), h["trials"])
 c[1].metric("Indications", h["indications"])
 placeholders = flags.placeholder_note(h["enrolment_placeholders"]) if h["enrolment_placeholders"] else ""
 c[2].metric("Participants planned", f"{h['participants']:,}",
             help="Sum of the enrolment each registry record states (computed here); some counts are "
-                 f"estimates. {h['trials'] - h['with_enrolment'] - h['enrolment_placeholders']} trial(s) state no "
-                 f"enrolment. {placeholders}")
+                 f"estimates. {h['trials'] - h['with_enrolment'] - h['enrolment_placeholders']} {what} state no "
+                 f"enrolment. {placeholders}"
+                 + ("" if h["only_interventional"] else " The sum includes the planned enrolment of the observational "
+                    "studies or expanded access programmes chosen under Study type."))
 c[3].metric("Completed", f"{h['completed']} of {h['trials']}",
             help=f"{h['not_completed']} not completed (another status, such as unknown, recruiting).")
 if placeholders:
@@ -35,7 +38,12 @@ if placeholders:
 
 glance.charts(f)  # trials by indication (or area), status and year of start: a click filters
 
-st.subheader("Trials")
+st.subheader(what.capitalize())
+if f.query and search.words(f.query):
+    st.caption("Best match first: a match in the title, acronym, NCT id, conditions or interventions ranks above one "
+               "in the sponsors, which ranks above one only in the summary, description, eligibility criteria, "
+               "registered outcomes or publications. *Matched in* names the fields, *Where it matched* shows the "
+               "words found, marked.")
 ui.table(data.trials_table(f), "overview_trials", "il2_trials.csv",
          caption="Dates and other facts the sources do not state read *not stated in source*.")
 

@@ -8,7 +8,7 @@ from trialdb import flags
 
 TABS = {"By phase": ("phase", "Phase"), "By status": ("status", "Status")}  # tab label: (column, table heading)
 
-st.title("Phase and status")
+filters.page_title("Phase and status")
 f = filters.current()
 counts = data.counts_by(f)
 if counts.empty:

@@ -8,7 +8,7 @@ from dashboard import data, filters, frames, ui
 
 TABLES = ["Dates as stated", "Milestones", "Dates not stated in source"]  # a tab each
 
-st.title("Timeline")
+filters.page_title("Timeline")
 f = filters.current()
 if data.studies(f).empty:
     ui.empty_state()

@@ -7,13 +7,13 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import data, filters, record, ui
-from dashboard.frames import REGISTRY, phase_label
+from dashboard.frames import REGISTRY, design_fact, phase_label
 from dashboard.freshness import registry_as_of
 from trialdb import flags
-from trialdb.enums import label
+from trialdb.enums import NOT_APPLICABLE, applies, label
 from trialdb.portfolio.classifier import CATEGORIES
 
-st.title("Trial record")
+filters.page_title("Trial record")
 f = filters.current()
 choices = dict(data.study_choices(f))
 # The link's trial; or, on a rerun, the trial a link opened outside the filter while it is still the one shown (the
@@ -63,7 +63,9 @@ def fact(name: str, value, path: str | None = None) -> None:
         found = sources(path)
         for doc, quote in found:
             st.caption(f"“{ui.safe_md(quote)}” — {ui.safe_md(doc)}")
-        if not found and value not in (None, ""):
+        if value == NOT_APPLICABLE:
+            st.caption("The registry has no such field for this study type (designModule.studyType).")
+        elif not found and value not in (None, ""):
             st.caption("Derived here from other facts of the record.")
 
 
@@ -127,7 +129,8 @@ with st.container(border=True):
         listing("Conditions", [(cd.name, f"conditionsModule.conditions[{i}]") for i, cd in enumerate(s.conditions)])
     with c[1]:
         fact("Overall status", label(s.overall_status), "statusModule.overallStatus")
-        fact("Phase", phase_label(s.phase), "designModule.phases")
+        fact("Phase", phase_label(s.phase) if s.phase or applies(s.study_type, "phase") else NOT_APPLICABLE,
+             "designModule.phases")
         fact("Study type", label(s.study_type) if s.study_type else None, "designModule.studyType")
         enrol = None if s.enrollment is None else flags.enrollment_label(s.enrollment, s.enrollment_type, "")
         fact("Enrolment", enrol, "designModule.enrollmentInfo")
@@ -148,21 +151,25 @@ with st.container(border=True):
     d = s.design
     c = st.columns(3)
     with c[0]:
-        fact("Allocation", label(d.allocation) if d and d.allocation else None, "designModule.designInfo.allocation")
-        fact("Intervention model", label(d.intervention_model) if d and d.intervention_model else None,
+        fact("Allocation", design_fact(d.allocation if d else None, s.study_type, "allocation"),
+             "designModule.designInfo.allocation")
+        fact("Intervention model", design_fact(d.intervention_model if d else None, s.study_type, "intervention_model"),
              "designModule.designInfo.interventionModel")
     with c[1]:
-        fact("Primary purpose", label(d.primary_purpose) if d and d.primary_purpose else None,
+        fact("Primary purpose", design_fact(d.primary_purpose if d else None, s.study_type, "primary_purpose"),
              "designModule.designInfo.primaryPurpose")
-        fact("Masking", label(d.masking) if d and d.masking else None, "designModule.designInfo.maskingInfo.masking")
+        fact("Masking", design_fact(d.masking if d else None, s.study_type, "masking"),
+             "designModule.designInfo.maskingInfo.masking")
     with c[2]:
-        fact("Who is masked", ", ".join(label(w) for w in d.who_masked.split(",")) if d and d.who_masked else None,
+        fact("Who is masked", ", ".join(label(w) for w in d.who_masked.split(",")) if d and d.who_masked else
+             (None if applies(s.study_type, "who_masked") else NOT_APPLICABLE),
              "designModule.designInfo.maskingInfo.whoMasked")
 
 with st.container(border=True):
     st.subheader("Arms and interventions", anchor=False)
     if not s.design_groups:
-        st.markdown(ui.not_stated(None))
+        st.markdown(ui.not_stated(None) if applies(s.study_type, "arms") else
+                    f"Arms: *{NOT_APPLICABLE}* (an {ui.safe_md(label(s.study_type).lower())} record has no arm groups).")
     for i, g in enumerate(s.design_groups):
         base = f"armsInterventionsModule.armGroups[{i}]"
         st.markdown(f"##### {ui.safe_md(g.title)}")

@@ -8,7 +8,7 @@ from dashboard.freshness import registry_as_of
 
 TRIALS_A_PAGE = 10
 
-st.title("What's new in the registry")
+filters.page_title("What's new in the registry")
 registry_as_of()
 f = filters.current()
 if data.headline(f)["trials"] == 0:  # no phase or status chosen, or a search that matches nothing

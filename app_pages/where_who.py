@@ -23,7 +23,7 @@ def _open_trial(key: str) -> None:
 if nct_to_open := st.session_state.pop(OPEN, None):
     st.switch_page("app_pages/trial_record.py", query_params={"nct": nct_to_open})
 
-st.title("Where and who")
+filters.page_title("Where and who")
 f = filters.current()
 if data.studies(f).empty:
     ui.empty_state()

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard.frames import phase_label, stated
+from dashboard.frames import design_fact, phase_label, stated
 from trialdb import flags
-from trialdb.enums import label
+from trialdb.enums import NOT_APPLICABLE, applies, label
 from trialdb.queries import NOT_STATED, StudyRecord
 
 MAX_TRIALS = 4
@@ -41,14 +41,14 @@ def facts(rec: StudyRecord, outcomes: pd.DataFrame) -> dict[str, str]:
         "Acronym": str(stated(s.acronym)),
         "Indication": f"{s.indication_code} ({rec.indication_name})",
         "Conditions": _joined([c.name for c in s.conditions]),
-        "Phase": phase_label(s.phase),
+        "Phase": phase_label(s.phase) if s.phase or applies(s.study_type, "phase") else NOT_APPLICABLE,
         "Overall status": label(s.overall_status),
         "Study type": _enum(s.study_type),
-        "Allocation": _enum(d.allocation if d else None),
-        "Intervention model": _enum(d.intervention_model if d else None),
-        "Masking": _enum(d.masking if d else None),
-        "Primary purpose": _enum(d.primary_purpose if d else None),
-        "Arms": _joined(arms),
+        "Allocation": design_fact(d.allocation if d else None, s.study_type, "allocation"),
+        "Intervention model": design_fact(d.intervention_model if d else None, s.study_type, "intervention_model"),
+        "Masking": design_fact(d.masking if d else None, s.study_type, "masking"),
+        "Primary purpose": design_fact(d.primary_purpose if d else None, s.study_type, "primary_purpose"),
+        "Arms": _joined(arms) if arms or applies(s.study_type, "arms") else NOT_APPLICABLE,
         "Interventions": _joined([f"{label(iv.intervention_type)}: {iv.name}" for iv in s.interventions]),
         "Enrolment": enrol,
         "Start": _date(s.start_date, s.start_date_type),

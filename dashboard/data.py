@@ -57,6 +57,18 @@ def headline(f: Filters) -> dict:
 
 
 @st.cache_data(show_spinner=False)
+def study_types(f: Filters) -> dict[str, int]:
+    """Studies of the filter by study type, whatever its study type choice (queries.study_types)."""
+    return queries.study_types(engine(), f)
+
+
+@st.cache_data(show_spinner=False)
+def search_matches(f: Filters) -> dict:
+    """Where each trial of the filter matched its search, ranked, with snippets (queries.search_matches)."""
+    return queries.search_matches(engine(), f)
+
+
+@st.cache_data(show_spinner=False)
 def counts_by(f: Filters) -> pd.DataFrame:
     return queries.counts_by(engine(), f)
 
@@ -172,7 +184,9 @@ def trials_table(f: Filters) -> pd.DataFrame:
     from dashboard import frames, ui
 
     trials = studies(f)
-    return frames.trials_table(trials).assign(Record=[ui.record_link(n) for n in trials.nct_id])
+    table = frames.trials_table(trials).assign(Record=[ui.record_link(n) for n in trials.nct_id])
+    # With a search: where each trial matched, best-ranked first (trialdb.search.TIERS)
+    return frames.with_matches(table, trials.nct_id.tolist(), search_matches(f)) if f.query else table
 
 
 @st.cache_data(show_spinner=False)
@@ -192,7 +206,8 @@ def key_results(f: Filters, pmids: tuple[str, ...]) -> dict[str, str | None]:
 def counts_figure(f: Filters, by: str) -> list[dict[str, Any]]:
     from dashboard import figures, frames
 
-    return [c.to_dict() for c in figures.counts_pair(frames.counts_long(counts_by(f), by), by, palette(f))]
+    noun = "Trials" if headline(f)["only_interventional"] else "Studies"
+    return [c.to_dict() for c in figures.counts_pair(frames.counts_long(counts_by(f), by), by, palette(f), noun)]
 
 
 @st.cache_resource(max_entries=200, show_spinner=False)

@@ -109,16 +109,18 @@ def vl_top(chart: VL) -> VL:
     return chart.properties(autosize=alt.AutoSizeParams(type="fit-x", contains="padding")).configure_view(stroke=None)
 
 
-def counts_pair(frame: pd.DataFrame, by: str, palette: Palette | None = None) -> list[alt.LayerChart]:
+def counts_pair(frame: pd.DataFrame, by: str, palette: Palette | None = None,
+                noun: str = "Trials") -> list[alt.LayerChart]:
     """Trials and planned participants per `by`, stacked by the palette's series (stack_segments): two Vega-Lite
     charts drawn one above the other, the first with the title, the second with the axis title and the one
     legend (at most MAX_SERIES entries). Each stack's total sits above it, and each segment's number inside it
     while there are at most SEGMENT_LABELS segments and it is tall enough to hold it (the tooltip and the table
-    beneath give every number). Two charts, not one concatenated: only a single view can fit a page's width
+    beneath give every number). `noun` names the count ("Studies" when it holds observational studies or expanded
+    access). Two charts, not one concatenated: only a single view can fit a page's width
     (Vega-Lite's autosize "fit"); concatenated, the axes ran past the right edge."""
     pal = palette or palette_of_codes(frame.indication, frame.trials)
     categories = list(dict.fromkeys(frame[by]))
-    measures = (("trials", "Trials"), ("participants", "Participants planned"))
+    measures = (("trials", noun), ("participants", "Participants planned"))  # noun: "Studies" of several types
     segments = {value: stack_segments(frame, by, value, pal) for value, _ in measures}
     order = list(dict.fromkeys(s for value, _ in measures for s in segments[value].series))
     scale = alt.Scale(domain=order, range=[pal.colour_of_series(s) for s in order])

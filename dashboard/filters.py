@@ -10,11 +10,11 @@ from typing import Any
 import streamlit as st
 
 from dashboard import data
-from dashboard.frames import YEAR_NOT_STATED, filter_link, phase_label
+from dashboard.frames import YEAR_NOT_STATED, filter_link, phase_label, study_type_label
 from dashboard.ui import safe_md
 from trialdb import search
-from trialdb.enums import label
-from trialdb.queries import NOT_STATED, Filters, StudyRecord
+from trialdb.enums import NOT_APPLICABLE, label
+from trialdb.queries import INTERVENTIONAL, NOT_STATED, Filters, StudyRecord
 
 NOTICE_KEY = "_url_notices"
 MAX_SHOWN = 5
@@ -101,6 +101,12 @@ def chosen_or_all(chosen: Iterable[str], offered: Iterable[str]) -> tuple[str, .
     return None if not chosen or set(chosen) >= set(offered) else chosen
 
 
+def phase_option(phase: str) -> str:
+    """A phase as the Phase filter offers it (phase_label); the phase no study type but interventional has reads
+    "No phase (observational, expanded access)", apart from the registry's own phase NA ("Not applicable")."""
+    return "No phase (observational, expanded access)" if phase == NOT_APPLICABLE else phase_label(phase)
+
+
 def sidebar() -> Filters:
     """Draw the filter (in the entrypoint, so it keeps its value across pages) and return it.
 
@@ -113,22 +119,29 @@ def sidebar() -> Filters:
     opts = data.filter_options()
     phases = {p: n for p, _, n in opts["phases"]}
     statuses = {s: n for s, _, n in opts["statuses"]}
-    check_url_values("phase", [phase_label(p) for p in phases], "phase")
+    check_url_values("phase", [phase_option(p) for p in phases], "phase")
     check_url_values("status", [label(s) for s in statuses], "status")
+    types = {t: n for t, _, n in opts["study_types"]}
+    check_url_values("study_type", [study_type_label(t) for t in types], "study type")
     with st.sidebar:
         st.header("Filter", divider="gray")
         indications = indication_filter(opts)
         sel_phase = st.multiselect("Phase", list(phases), default=[], key="phase", bind="query-params",
-                                   format_func=phase_label, placeholder="All phases")
+                                   format_func=phase_option, placeholder="All phases")
         sel_status = st.multiselect("Status", list(statuses), default=[], key="status", bind="query-params",
                                     format_func=label, placeholder="All statuses")
+        # The interventional trials by default; observational studies and expanded access one click away
+        # (?study_type=Observational), and said so under every page's title (show_matches).
+        sel_type = st.multiselect("Study type", list(types), default=[INTERVENTIONAL] if INTERVENTIONAL in types else [],
+                                  key="study_type", bind="query-params", format_func=study_type_label,
+                                  placeholder="All study types")
         start_years = start_year_filter(opts)
         sponsors = sponsor_filter()
         st.caption("Share the page's URL to share this filtered view.")
         guide(opts)
     return Filters(indications=indications, phases=chosen_or_all(sel_phase, phases),
-                   statuses=chosen_or_all(sel_status, statuses), start_years=start_years,
-                   sponsors=sponsors)
+                   statuses=chosen_or_all(sel_status, statuses), study_types=chosen_or_all(sel_type, types),
+                   start_years=start_years, sponsors=sponsors)
 
 
 def sponsor_filter() -> tuple[str, ...] | None:
@@ -159,10 +172,19 @@ def url_filter() -> list[tuple[str, str]]:
     statuses as their labels, `q`), read from the widgets' values."""
     state = st.session_state
     return [*(("area", a) for a in state.get("area") or []), *(("indication", i) for i in state.get("indication") or []),
-            *(("phase", phase_label(p)) for p in state.get("phase") or []),
+            *(("phase", phase_option(p)) for p in state.get("phase") or []),
             *(("status", label(s)) for s in state.get("status") or []),
             *(("start_year", year_label(y)) for y in state.get("start_year") or []),
+            *study_type_params(state.get("study_type")),
             *([("q", state["q"])] if state.get("q") else [])]
+
+
+def study_type_params(chosen: Sequence[str] | None) -> list[tuple[str, str]]:
+    """The study type choice as the URL writes it: nothing for the default (the interventional trials), each
+    type's label otherwise, and an empty value for every type (the multiselect cleared)."""
+    if chosen is None or list(chosen) == [INTERVENTIONAL]:
+        return []
+    return [("study_type", study_type_label(t)) for t in chosen] or [("study_type", "")]
 
 
 def year_label(year: str) -> str:
@@ -201,7 +223,8 @@ def choose(param: str, values: Sequence[str]) -> None:
 SEARCH_RULES = ("Finds trials by NCT id (an earlier, merged id too), title, acronym, condition, intervention (and its "
                 "other names), sponsor or collaborator, summary, description or eligibility criteria, ignoring case "
                 "and accents. Every word must match; a word matches the start of a word (“belim” finds belimumab). "
-                f"The first {search.MAX_CHARS} characters are searched.")
+                f"The first {search.MAX_CHARS} characters are searched. The Overview lists the best match first (title, "
+                "interventions or conditions before the free text) and shows where each trial matched.")
 
 
 def guide(opts: Mapping[str, list[tuple[str, str, int]]]) -> None:
@@ -225,8 +248,11 @@ def guide(opts: Mapping[str, list[tuple[str, str, int]]]) -> None:
             for c, (name, n) in areas.items()))
         st.markdown("**Indications**\n\n" + "\n".join(
             f"- {safe_md(c)}: {safe_md(name)}, {n:,} trial(s)" for c, name, n in opts["indications"]))
-        st.markdown("**Phases**\n\n" + "\n".join(f"- {phase_label(p)}: {n:,} trial(s)" for p, _, n in opts["phases"]))
+        st.markdown("**Phases**\n\n" + "\n".join(f"- {phase_option(p)}: {n:,} trial(s)" for p, _, n in opts["phases"]))
         st.markdown("**Statuses**\n\n" + "\n".join(f"- {label(s)}: {n:,} trial(s)" for s, _, n in opts["statuses"]))
+        st.markdown("**Study types** (the interventional trials unless chosen; none chosen means every type)\n\n"
+                    + "\n".join(f"- {safe_md(study_type_label(t))}: {n:,} stud{'y' if n == 1 else 'ies'}"
+                                 for t, _, n in opts["study_types"]))
 
 
 def current() -> Filters:
@@ -252,14 +278,66 @@ def search_words_note(query: str) -> str:
     return f"“{safe_md(shown)}”"
 
 
+def page_title(title: str) -> None:
+    """A page's title with, under it, how many trials match the filter and search (show_matches). Every page
+    calls this instead of st.title, as its first element, so that the line stands under the title on every page
+    (docs/contributing.md, "Adding a page"); tests/test_app_study_type.py checks the order on each page of app.py."""
+    st.title(title)
+    show_matches(current())
+
+
+# How a study of each type is named in a sentence (designModule.studyType): singular, plural.
+TYPE_NOUNS = {INTERVENTIONAL: ("interventional trial", "interventional trials"),
+              "OBSERVATIONAL": ("observational study", "observational studies"),
+              "EXPANDED_ACCESS": ("expanded access programme", "expanded access programmes")}
+
+
+def _nouns(study_type: str) -> tuple[str, str]:
+    """A study type's nouns (TYPE_NOUNS), or "study of type “X”" (escaped) for another value."""
+    shown = safe_md(study_type_label(study_type))
+    return TYPE_NOUNS.get(study_type) or (f"study of type “{shown}”", f"studies of type “{shown}”")
+
+
+def type_count(study_type: str, n: int) -> str:
+    """"2 observational studies", "1 expanded access programme"."""
+    one, many = _nouns(study_type)
+    return f"{n:,} {one if n == 1 else many}"
+
+
+def noun(headline: Mapping[str, Any]) -> str:
+    """"trials" when a count (queries.headline) holds only interventional studies, else "studies"."""
+    return "trials" if headline["only_interventional"] else "studies"
+
+
+def types_note(f: Filters) -> str | None:
+    """What the study type filter shows and what it leaves out, one click away: "Showing interventional trials; 2
+    observational studies and 1 expanded access programme are one click away (Study type, in the sidebar)." None
+    when it leaves nothing of the filter's selection out."""
+    if f.study_types is None:
+        return None
+    counts = data.study_types(f)
+    away = [type_count(t, n) for t, n in counts.items() if t not in f.study_types and n]
+    if not away:
+        return None
+    shown = " and ".join(_nouns(t)[1] for t in f.study_types)
+    listed = ", ".join(away[:-1]) + (" and " if len(away) > 1 else "") + away[-1]
+    verb = "is" if len(away) == 1 and listed.split(" ", 1)[0] == "1" else "are"
+    return f"Showing {shown}; {listed} {verb} one click away (*Study type*, in the sidebar)."
+
+
 def show_matches(f: Filters) -> None:
-    """One line on every page: how many trials match, and the search when there is one."""
-    total = sum(n for _, _, n in data.filter_options()["indications"])
+    """One line under every page's title (page_title): how many trials match, and the search when there is one;
+    "studies" when the database holds several study types, and what the study type filter leaves out."""
+    opts = data.filter_options()
+    total = sum(n for _, _, n in opts["study_types"])
+    what = "studies" if len(opts["study_types"]) > 1 else "trials"
     n = data.headline(f)["trials"]
+    note = types_note(f)
+    tail = f" {note}" if note else ""
     if f.query and not search.words(f.query):
         st.caption(f"The search {search_words_note(f.query)} has no letters or digits, so it searches nothing: "
-                   f"{n:,} of {total:,} trials match the filter.")
+                   f"{n:,} of {total:,} {what} match the filter.{tail}")
     elif f.query:
-        st.caption(f"**{n:,}** of {total:,} trials match the search {search_words_note(f.query)} and the filter.")
+        st.caption(f"**{n:,}** of {total:,} {what} match the search {search_words_note(f.query)} and the filter.{tail}")
     else:
-        st.caption(f"**{n:,}** of {total:,} trials match the filter.")
+        st.caption(f"**{n:,}** of {total:,} {what} match the filter.{tail}")

@@ -12,9 +12,10 @@ from urllib.parse import parse_qsl, urlencode
 import pandas as pd
 
 from dashboard.theme import OTHER_COLOUR, STATUS_COLOURS, Palette, palette_of_codes, status_colour
-from trialdb import flags
-from trialdb.enums import label
+from trialdb import flags, search
+from trialdb.enums import NOT_APPLICABLE, applies, label
 from trialdb.queries import NOT_STATED
+from trialdb.search import Where
 from trialdb.statistics import NEWCOMBE, WILSON, newcombe_difference, wilson
 from trialdb.store import models as m
 
@@ -52,26 +53,64 @@ def stated(value) -> object:
 
 
 def phase_label(phase: str | None) -> str:
+    """"Phase 1 / Phase 2" from PHASE1/PHASE2; NOT_STATED and NOT_APPLICABLE (queries.phase_column) as they are."""
     if not isinstance(phase, str) or phase == NOT_STATED:
         return NOT_STATED
+    if phase == NOT_APPLICABLE:
+        return NOT_APPLICABLE
     return " / ".join(label(p) for p in phase.split("/"))
 
 
+def study_type_label(study_type: str | None) -> str:
+    """"Interventional", "Observational", "Expanded access"; NOT_STATED for a record that gives none."""
+    return label(study_type) if isinstance(study_type, str) and study_type != NOT_STATED else NOT_STATED
+
+
+def design_fact(value: str | None, study_type: str | None, field: str) -> str:
+    """A design fact of one study as read: its label, NOT_APPLICABLE when the registry has no such field for its
+    study type (trialdb.enums.applies: phase, allocation, masking... of an observational study), else NOT_STATED."""
+    if isinstance(value, str) and value:
+        return label(value)
+    return NOT_STATED if applies(study_type if isinstance(study_type, str) else None, field) else NOT_APPLICABLE
+
+
 def trials_table(df: pd.DataFrame) -> pd.DataFrame:
-    """The overview table: one row a trial, every missing value spelled out."""
+    """The overview table: one row a trial, every missing value spelled out; a fact the registry has no field for
+    (the masking of an observational study) reads "not applicable". A "Study type" column when `df` holds several."""
+    kinds = df.study_type.tolist() if "study_type" in df else [None] * len(df)
     out = pd.DataFrame({
         "NCT id": REGISTRY + df.nct_id,
         "Title": df.brief_title,
+        **({"Study type": [study_type_label(t) for t in kinds]} if len(set(kinds)) > 1 else {}),
         "Indication": df.indication,
         "Phase": [phase_label(p) for p in df.phase],
         "Status": [label(s) for s in df.status],
         "Enrolment": [flags.enrollment_label(n, t, NOT_STATED) for n, t in zip(df.enrollment, df.enrollment_type,
                                                                                  strict=True)],
-        "Masking": [label(x) if isinstance(x, str) else NOT_STATED for x in df.masking],
+        "Masking": [design_fact(x, t, "masking") for x, t in zip(df.masking, kinds, strict=True)],
         "Start": [stated(x) for x in df.start_date],
         "Completion": [stated(x) for x in df.completion_date],
     })
     return out
+
+
+def with_matches(table: pd.DataFrame, nct_ids: Sequence[str], matches: Mapping[str, Where]) -> pd.DataFrame:
+    """A table of trials (one row each, in the order of `nct_ids`) with where each matched the search: "Matched in"
+    (the fields, "; "-joined) and "Where it matched" (their snippets, matched words between search.MARK_START and
+    MARK_END, which ui.table draws marked and leaves out of the CSV), rows ordered best match first (a match in the
+    title, interventions or conditions above one only in the free text; ties keep the table's order). Trials
+    without a match (no search words) keep their place, at the end."""
+    if not matches:
+        return table
+    found = [matches.get(n) for n in nct_ids]
+    out = table.assign(**{"Matched in": ["; ".join(h.field for h in w.hits) if w and w.hits else ""
+                                          for w in found],
+                          "Where it matched": [" · ".join(h.snippet for h in w.hits) if w and w.hits else ""
+                                               for w in found]})
+    last = (len(search.TIERS), 0)
+    order = sorted(range(len(found)), key=lambda i: found[i].rank if found[i] else last)  # type: ignore[union-attr]
+    first = [c for c in ("NCT id", "Title", "Matched in", "Where it matched") if c in out.columns]  # seen on a phone
+    return out.iloc[order][first + [c for c in out.columns if c not in first]].reset_index(drop=True)
 
 
 def counts_long(counts: pd.DataFrame, by: str) -> pd.DataFrame:

@@ -10,6 +10,7 @@ import pandas as pd
 
 from dashboard.frames import filter_link_parts
 from trialdb import flags
+from trialdb.enums import NOT_APPLICABLE
 from trialdb.queries import NOT_STATED
 
 _ISO_DATE = re.compile(r"\d{4}(-\d{2}){0,2}")
@@ -21,7 +22,8 @@ def is_missing(value: object) -> bool:
     if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
         return True
     text = str(value).strip()
-    return text == "" or NOT_STATED in text.lower() or text.startswith(flags.PLACEHOLDER_LABEL)
+    return (text == "" or NOT_STATED in text.lower() or text == NOT_APPLICABLE
+            or text.startswith(flags.PLACEHOLDER_LABEL))
 
 
 def _link_text(text: str) -> str:

@@ -14,6 +14,7 @@ from dashboard.frames import DOI, PUBMED, REGISTRY, filter_link_parts
 from dashboard.sorting import sort_rows
 from trialdb.queries import NOT_STATED
 from trialdb.registry.text import blocks, plain_text
+from trialdb.search import MARK_END, MARK_START
 
 _NCT = re.compile(r"NCT\d{8}")
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:^=&])")
@@ -94,9 +95,10 @@ def _cell_text(value: object) -> tuple[str, str | None]:
 
 
 def _cell_md(value: object) -> str:
-    """One cell of a static table as safe Markdown (_cell_text): our own links become links, all else plain text."""
+    """One cell of a static table as safe Markdown (_cell_text): our own links become links, a search snippet's
+    matched words bold, all else plain text."""
     text, target = _cell_text(value)
-    return f"[{safe_md(text)}]({target})" if target else safe_md(text)
+    return f"[{safe_md(text)}]({target})" if target else safe_md(text).replace(MARK_START, "**").replace(MARK_END, "**")
 
 
 def _cell_html(value: object) -> str:
@@ -105,7 +107,8 @@ def _cell_html(value: object) -> str:
     text, target = _cell_text(value)
     if target:
         return f'<a href="{html.escape(target)}" target="_blank" rel="noopener noreferrer">{html.escape(text)}</a>'
-    return html.escape(text)
+    # A search snippet's matched words (trialdb.search.snippet marks them): <mark>, the text itself escaped
+    return html.escape(text).replace(MARK_START, "<mark>").replace(MARK_END, "</mark>")
 
 
 def _numeric(df: pd.DataFrame) -> list[bool]:
@@ -171,10 +174,18 @@ def table(df: pd.DataFrame, key: str, filename: str, caption: str | None = None,
     cols = st.columns([1, 3])
     # The CSV is made when the button is clicked, not on every run of the page.
     out = df if csv is None else csv
-    cols[0].download_button("Download CSV", lambda: out.to_csv(index=False).encode("utf-8"), file_name=filename,
+    cols[0].download_button("Download CSV", lambda: unmarked(out).to_csv(index=False).encode("utf-8"), file_name=filename,
                             mime="text/csv", key=f"{key}_csv", icon=":material/download:", on_click="ignore")
     if caption:
         cols[1].caption(caption)
+
+
+def unmarked(df: pd.DataFrame) -> pd.DataFrame:
+    """`df` without the marks of a search snippet's matched words (for the CSV: the words stay, unmarked)."""
+    if "Where it matched" not in df.columns:
+        return df
+    return df.assign(**{"Where it matched": [str(v).replace(MARK_START, "").replace(MARK_END, "")
+                                              for v in df["Where it matched"]]})
 
 
 def empty_state(what: str = "trials") -> None:

@@ -137,3 +137,19 @@ def test_sort_order_comes_from_the_url(synthetic_db):
         header, *body = md_tables(at)[0]
         enrol = [int(r[header.index("Enrolment")].split()[0]) for r in body]
         assert enrol == sorted(enrol, reverse=True) and enrol[0] >= 390
+
+
+def test_the_overview_says_where_each_trial_matched():
+    """Searching "belimumab": the belimumab trial first (its title), then the Sjögren's trial, whose exclusion
+    criteria name it, each with the field and its words, belimumab marked; a hostile search is marked nowhere."""
+    at = searched("belimumab")
+    table = md_tables(at)[0]
+    assert table[0][:4] == ["NCT id", "Title", "Matched in", "Where it matched"]
+    assert [NCT.search(r[0]).group(0) for r in table[1:]] == ["NCT05262686", "NCT02464319"]  # type: ignore[union-attr]
+    assert [r[2] for r in table[1:]] == ["Brief title", "Eligibility criteria"]
+    assert "rituximab, belimumab, other immunosuppressives" in table[2][3]
+    body = next(h.proto.body for h in at.html if "<table>" in h.proto.body)
+    assert "<mark>Belimumab</mark>" in body and "<mark>belimumab</mark>" in body
+    assert any("Best match first" in c.value for c in at.caption)
+    at = searched("<script>alert(1)</script>")
+    assert not any("<mark>" in h.proto.body or "<script>" in h.proto.body for h in at.html)

@@ -128,3 +128,115 @@ def test_synthetic_portfolio_is_searchable(tmp_path):
         assert sponsor == set(queries.studies(engine, named).nct_id) and len(sponsor) > 3
     finally:
         engine.dispose()
+
+
+# Where a search matched (issue 33): the field and its words, ranked by field, the same on SQLite and PostgreSQL
+# (computed from the stored text in Python, trialdb.search.where_matched).
+
+def marked(snippet: str) -> list[str]:
+    """The words a snippet marks."""
+    return [part.split(search.MARK_END)[0] for part in snippet.split(search.MARK_START)[1:]]
+
+
+def ranked(engine, text: str, f=None) -> list[tuple[str, search.Where]]:
+    f = f or queries.Filters(ALL, query=text)
+    return sorted(queries.search_matches(engine, f).items(), key=lambda kv: kv[1].rank)
+
+
+def test_belimumab_ranks_the_belimumab_trial_above_an_exclusion_criterion(engine):
+    """The Sjögren's trial matches "belimumab" only because its exclusion criteria name it: it ranks second and
+    says so, with the criterion's words and belimumab marked."""
+    (first, w1), (second, w2) = ranked(engine, "belimumab")
+    assert (first, second) == ("NCT05262686", "NCT02464319")
+    assert w1.rank == (0, 0) and w1.hits[0].field == "Brief title" and marked(w1.hits[0].snippet) == ["Belimumab"]
+    assert w2.rank == (2, 2) and [h.field for h in w2.hits] == ["Eligibility criteria"]
+    assert marked(w2.hits[0].snippet) == ["belimumab"] and "rituximab, " in w2.hits[0].snippet
+    # a prefix marks the whole word it starts; two words are both marked in the field that has both
+    assert marked(ranked(engine, "belim")[0][1].hits[0].snippet) == ["Belimumab"]
+    (only, w), = ranked(engine, "belimumab lupus")
+    assert only == "NCT05262686" and marked(w.hits[0].snippet) == ["Belimumab", "Lupus"]
+    # accents folded on both sides, the source's spelling shown
+    assert marked(ranked(engine, "sjogren")[0][1].hits[0].snippet) == ["Sjögren"]
+    (_, w), = ranked(engine, "Monash")
+    assert w.rank == (1, 1) and w.hits[0].field == "Sponsor or collaborator"
+
+
+def test_the_overview_lists_where_each_trial_matched(engine):
+    from dashboard import frames, ui
+
+    f = queries.Filters(ALL, query="belimumab")
+    trials = queries.studies(engine, f)
+    table = frames.with_matches(frames.trials_table(trials), trials.nct_id.tolist(), queries.search_matches(engine, f))
+    assert list(table.columns[:4]) == ["NCT id", "Title", "Matched in", "Where it matched"]
+    assert [n.rsplit("/", 1)[1] for n in table["NCT id"]] == ["NCT05262686", "NCT02464319"]
+    assert list(table["Matched in"]) == ["Brief title", "Eligibility criteria"]
+    html = ui.html_table(table)
+    assert "<mark>Belimumab</mark>" in html and "<mark>belimumab</mark>" in html
+    assert search.MARK_START not in ui.unmarked(table).to_csv() and "rituximab, belimumab" in ui.unmarked(table).to_csv()
+
+
+def test_a_snippet_is_cut_around_its_match_and_escaped_where_drawn():
+    from dashboard import ui
+
+    text = "word " * 40 + "<img src=x onerror=alert(1)> belimumab [x](javascript:1) " + "tail " * 60
+    tokens = search._tokens(text)
+    s = search.snippet(text, search._spans(tokens, ["belim"]))
+    assert s.startswith("…") and s.endswith("…") and marked(s) == ["belimumab"]
+    assert len(s) < search.SNIPPET_BEFORE + search.SNIPPET_AFTER + 10
+    cell = ui._cell_html(s)
+    assert "<img" not in cell and "&lt;img" in cell and "<mark>belimumab</mark>" in cell
+    assert "**belimumab**" in ui._cell_md(s) and "\\[x\\]" in ui._cell_md(s)
+    # marks in the source text are not marks: stripped before marking
+    text = f"a {search.MARK_START}b{search.MARK_END} c belimumab"
+    s = search.snippet(text, search._spans(search._tokens(text), ["belimumab"]))
+    assert marked(s) == ["belimumab"] and s.startswith("a b c")
+    # a word of several tokens matches them in order, the last as a prefix
+    assert search._spans(search._tokens("low-dose hrIL-2 given"), ["hril", "2"]) == [(9, 15)]
+    assert search._spans(search._tokens("IL-2 hr"), ["hril", "2"]) == []
+
+
+@pytest.fixture(scope="module")
+def results_engine(tmp_path_factory):
+    from tests.results_db import build_results_database
+    from trialdb.store.db import make_engine
+
+    eng = make_engine(build_results_database(tmp_path_factory.mktemp("search_real")), readonly=True)
+    yield eng
+    eng.dispose()
+
+
+def test_real_records_rank_a_title_above_an_exclusion_criterion(results_engine):
+    """Real registry records: NCT00763412 treats pre-diabetes (its title and conditions); NCT05594173, a study of
+    chewing, excludes people with "Type 1 Diabetes" in its eligibility criteria."""
+    every = queries.Filters(None, query="diabetes")
+    order = [n for n, _ in ranked(results_engine, "diabetes", every)]
+    assert order.index("NCT00763412") < order.index("NCT05594173")
+    found = dict(ranked(results_engine, "diabetes", every))
+    title = found["NCT00763412"]
+    assert title.rank[0] == 0 and title.hits[0].field in ("Brief title", "Official title", "Condition")
+    assert "diabetes" in [w.lower() for w in marked(title.hits[0].snippet)]
+    chew = found["NCT05594173"]
+    assert chew.rank[0] == 2 and chew.hits[0].field == "Eligibility criteria"
+    assert marked(chew.hits[0].snippet) == ["Diabetes"] and "Type 1" in chew.hits[0].snippet
+    # a condition; a word of the free text only (the summary, the first such field in the record's order)
+    (n, w), = ranked(results_engine, "dysphagia", queries.Filters(None, query="dysphagia"))
+    assert n == "NCT05594173" and w.hits[0].field == "Condition" and w.rank[0] == 0
+    w = dict(ranked(results_engine, "bolus", queries.Filters(None, query="bolus")))["NCT05594173"]
+    assert w.hits[0].field == "Brief summary" and w.rank[0] == 2 and marked(w.hits[0].snippet)[0].lower() == "bolus"
+
+
+@pytest.mark.parametrize("text,word", [
+    ("Low-dose hrIL-2 (1 MIU) daily; hril-2x", ["hril", "2"]), ("IL-2, IL2, il_2 and ILX", ["il"]),
+    ("belimumab/rituximab", ["rit"]), ("a_b a-b ab", ["a", "b"]), ("NCT02467504.", ["nct0246"]),
+    ("x" * 50 + " 12 mg/kg", ["12", "mg", "kg"]), ("", ["a"]), ("Sjögren's syndrome", ["sjogren"]),
+])
+def test_the_fast_path_finds_what_the_tokens_find(text, word):
+    """word_spans reads ASCII text with a regular expression: the same spans as the token by token reading."""
+    assert search.word_spans(text, word) == search._spans(search._tokens(text), word)
+
+
+def test_past_max_free_text_a_match_is_ranked_and_its_field_not_named(monkeypatch, engine):
+    monkeypatch.setattr(search, "MAX_FREE_TEXT", 0)
+    (_, w1), (_, w2) = ranked(engine, "belimumab")
+    assert w1.hits[0].field == "Brief title"  # the short fields are always read
+    assert w2.rank == (2, 2) and [(h.field, h.snippet) for h in w2.hits] == [(search.FREE_TEXT, "")]

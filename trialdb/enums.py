@@ -63,6 +63,29 @@ _ALIASES: dict[str, dict[str, str]] = {
                   "CARE_PROVIDERS": "CARE_PROVIDER", "OUTCOMES_ASSESSORS": "OUTCOMES_ASSESSOR"},
 }
 
+# What the registry has no field for, by study type (designModule.studyType): the phase (designModule.phases) is
+# a field of interventional studies only; designInfo's allocation, interventionModel, primaryPurpose and
+# maskingInfo are interventional (an observational study's designInfo has observationalModel and timePerspective
+# instead, an expanded access record has no designInfo); arm groups are an interventional study's arms or an
+# observational study's groups/cohorts, and an expanded access record has none. Source: ClinicalTrials.gov's
+# study data structure (clinicaltrials.gov/data-api/about-api/study-data-structure) and its PRS data element
+# definitions. Such a fact reads NOT_APPLICABLE, not "not stated in source".
+NOT_APPLICABLE = "not applicable"
+_DESIGN_INFO = frozenset({"phase", "allocation", "intervention_model", "primary_purpose", "masking", "who_masked"})
+NOT_APPLICABLE_TO: dict[str, frozenset[str]] = {
+    "OBSERVATIONAL": _DESIGN_INFO,
+    "EXPANDED_ACCESS": _DESIGN_INFO | {"arms"},
+}
+NO_PHASE = tuple(t for t, fields in NOT_APPLICABLE_TO.items() if "phase" in fields)
+
+
+def applies(study_type: str | None, field: str) -> bool:
+    """Whether a study of `study_type` (an API v2 studyType; None when not stated) has the design fact `field`
+    ("phase", "allocation", "intervention_model", "primary_purpose", "masking", "who_masked", "arms") in the
+    registry at all (NOT_APPLICABLE_TO). A study type not stated is given every field: missing, not inapplicable."""
+    return field not in NOT_APPLICABLE_TO.get(study_type or "", frozenset())
+
+
 # How each value reads on screen; an enum missing here is shown title-cased.
 LABELS: dict[str, str] = {
     "NA": "Not applicable", "EARLY_PHASE1": "Early phase 1", "PHASE1": "Phase 1", "PHASE2": "Phase 2",
@@ -71,6 +94,7 @@ LABELS: dict[str, str] = {
     # Abbreviations (secondaryIdInfos' type, a sponsor's class) read as written.
     "NIH": "NIH", "FDA": "FDA", "VA": "VA", "CDC": "CDC", "AHRQ": "AHRQ", "SAMHSA": "SAMHSA", "CTIS": "CTIS",
     "EUDRACT_NUMBER": "EudraCT number",
+    "EXPANDED_ACCESS": "Expanded access",
 }
 
 

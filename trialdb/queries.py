@@ -37,6 +37,7 @@ from trialdb.dosing.schedules import (
     treatment_days,
 )
 from trialdb.dosing.units import basis
+from trialdb.enums import ENUMS, NO_PHASE, NOT_APPLICABLE
 from trialdb.indications import AREA_BY_CODE, AREAS
 from trialdb.pubmed.retractions import retraction_notices
 from trialdb.reporting import Reporting, study_links, study_reporting
@@ -45,6 +46,25 @@ from trialdb.store import models as m
 NOT_STATED = "not stated in source"
 # Inlined, not a bound parameter: PostgreSQL must see the same expression in SELECT and GROUP BY.
 _NOT_STATED_SQL: ColumnClause[str] = literal_column(f"'{NOT_STATED}'", String)
+_NOT_APPLICABLE_SQL: ColumnClause[str] = literal_column(f"'{NOT_APPLICABLE}'", String)
+INTERVENTIONAL = "INTERVENTIONAL"
+
+
+def phase_column() -> ColumnElement[str]:
+    """A study's phase as the pages show and filter it: the registry's phases joined by "/" (PHASE1/PHASE2),
+    NOT_APPLICABLE for a study type the registry gives no phase (trialdb.enums.NOT_APPLICABLE_TO: observational,
+    expanded access), else NOT_STATED. Inlined literals only, so PostgreSQL sees one expression in SELECT and
+    GROUP BY."""
+    S = m.Study
+    no_phase = [literal_column(f"'{t}'", String) for t in NO_PHASE]
+    return case((S.phase.is_not(None), S.phase), (S.study_type.in_(no_phase), _NOT_APPLICABLE_SQL),
+                else_=_NOT_STATED_SQL)
+
+
+def study_type_column() -> ColumnElement[str]:
+    """A study's designModule.studyType as stored (INTERVENTIONAL, OBSERVATIONAL, EXPANDED_ACCESS), NOT_STATED
+    when its record gives none."""
+    return func.coalesce(m.Study.study_type, _NOT_STATED_SQL)
 
 
 @dataclass(frozen=True)
@@ -58,6 +78,9 @@ class Filters:
     # Years of stated start ("2015", as the registry's partial ISO date begins; NOT_STATED for a trial whose
     # sources state no start date), None for every year: the overview's chart by year (issue 33).
     start_years: tuple[str, ...] | None = None
+    # designModule.studyType values (NOT_STATED for a record without one); None: every type. The sidebar starts
+    # at (INTERVENTIONAL,): the trials; observational studies and expanded access are one click away.
+    study_types: tuple[str, ...] | None = None
     query: str = ""  # the sidebar search (trialdb.search): every word must match
     # "low-dose": the portfolio (studies whose decision includes them; no decision row counts as included);
     # "engineered": the engineered-IL-2 studies instead, shown beside the portfolio, never pooled with it;
@@ -79,8 +102,11 @@ class Filters:
         if self.indications is not None:
             cond.append(S.indication_code.in_(self.indications))
         if self.phases is not None:
-            # NULL phase has its own option so a trial without one is not silently dropped
-            cond.append(func.coalesce(S.phase, _NOT_STATED_SQL).in_(self.phases))
+            # NULL phase has its own option (not stated, or not applicable to the study type) so a trial without
+            # one is not silently dropped
+            cond.append(phase_column().in_(self.phases))
+        if self.study_types is not None:
+            cond.append(study_type_column().in_(self.study_types))
         if self.statuses is not None:
             cond.append(S.overall_status.in_(self.statuses))
         if self.sponsors is not None:
@@ -110,13 +136,15 @@ def _frame(engine: Engine, stmt: Select) -> pd.DataFrame:
 def filter_options(engine: Engine) -> dict[str, list[tuple[str, str, int]]]:
     """Indications (code, name, trials), phases and statuses present in the database; and the
     indications' areas: "indication_areas" (indication code, area code, trials) and "areas" (area code,
-    area name, trials), areas in trialdb.indications.AREAS order. Counts are of the portfolio (studies
-    whose decision includes them, as Filters.where keeps by default)."""
+    area name, trials), areas in trialdb.indications.AREAS order; "study_types" (designModule.studyType or
+    NOT_STATED, the same, studies), interventional, observational, expanded access. Counts are of the portfolio
+    (studies whose decision includes them, as Filters.where keeps by default), of every study type."""
     S, Ind = m.Study, m.IndicationRow
     inc = Filters(None).where()
     ind = select(Ind.code, Ind.name, Ind.area, func.count(S.nct_id)).join(
         S, S.indication_code == Ind.code).where(inc).group_by(Ind.code, Ind.name, Ind.area)
-    phase = func.coalesce(S.phase, _NOT_STATED_SQL)
+    phase = phase_column()
+    kind = study_type_column()
     with engine.connect() as conn:
         rows = conn.execute(ind.order_by(func.count(S.nct_id).desc(), Ind.code)).all()
         area_trials: dict[str, int] = {}
@@ -133,6 +161,8 @@ def filter_options(engine: Engine) -> dict[str, list[tuple[str, str, int]]]:
                 select(S.overall_status, func.count()).where(inc).group_by(S.overall_status).order_by(S.overall_status))],
             "start_years": _years_last_not_stated(conn.execute(
                 select(start_year(), func.count()).where(inc).group_by(start_year()).order_by(start_year())).all()),
+            "study_types": sorted(((r[0], r[0], r[1]) for r in conn.execute(
+                select(kind, func.count()).where(inc).group_by(kind))), key=lambda r: _type_order(r[0])),
         }
 
 
@@ -152,6 +182,21 @@ def counts_by_start_year(engine: Engine, f: Filters) -> pd.DataFrame:
     return pd.DataFrame([(y, n) for y, _, n in _years_last_not_stated(rows)], columns=["year", "trials"])
 
 
+def _type_order(study_type: str) -> tuple[int, str]:
+    """INTERVENTIONAL, OBSERVATIONAL, EXPANDED_ACCESS, then any other value (not stated last)."""
+    order = [INTERVENTIONAL, "OBSERVATIONAL", *(t for t in ENUMS["studyType"] if t not in (INTERVENTIONAL, "OBSERVATIONAL"))]
+    return (order.index(study_type) if study_type in order else len(order) + (study_type == NOT_STATED), study_type)
+
+
+def study_types(engine: Engine, f: Filters) -> dict[str, int]:
+    """Studies of the filter `f` by study type (designModule.studyType, NOT_STATED when none), whatever
+    `f.study_types` chooses: what the study type filter leaves out is counted here, so a page can say so."""
+    kind = study_type_column()
+    stmt = select(kind, func.count()).where(dataclasses.replace(f, study_types=None).where()).group_by(kind)
+    with engine.connect() as conn:
+        return dict(sorted(((t, n) for t, n in conn.execute(stmt)), key=lambda r: _type_order(r[0])))
+
+
 def _lead_sponsor():
     return (select(m.Sponsor.name).where(m.Sponsor.nct_id == m.Study.nct_id, m.Sponsor.lead_or_collaborator == "lead")
             .limit(1).scalar_subquery())
@@ -160,7 +205,8 @@ def _lead_sponsor():
 def studies(engine: Engine, f: Filters, limit: int | None = None) -> pd.DataFrame:
     S = m.Study
     stmt = (select(S.nct_id, S.brief_title, S.indication_code.label("indication"), m.IndicationRow.name.label("indication_name"),
-                   S.phase, S.overall_status.label("status"), S.enrollment, S.enrollment_type,
+                   phase_column().label("phase"), study_type_column().label("study_type"),
+                   S.overall_status.label("status"), S.enrollment, S.enrollment_type,
                    m.Design.masking, S.start_date, S.completion_date, S.last_update_posted_date,
                    _lead_sponsor().label("lead_sponsor"))
             .join(m.IndicationRow, m.IndicationRow.code == S.indication_code)
@@ -182,15 +228,20 @@ def _placeholders():
 
 def headline(engine: Engine, f: Filters) -> dict[str, int]:
     """Trials, indications, participants planned (the sum of stated enrolments, placeholders left out),
-    trials stating an enrolment, trials whose enrolment is the placeholder, completed and not."""
+    trials stating an enrolment, trials whose enrolment is the placeholder, completed and not, and how many study
+    types (designModule.studyType) the selection holds: "trials" counts studies of every type `f` chooses, so a page
+    calls them studies when study_types > 1 or the one type is not INTERVENTIONAL (its "only_interventional")."""
     S = m.Study
-    stmt = select(func.count(S.nct_id), func.count(func.distinct(S.indication_code)),
+    stmt = select(func.count(func.distinct(study_type_column())),
+                  func.coalesce(func.sum(case((study_type_column() == INTERVENTIONAL, 0), else_=1)), 0),
+                  func.count(S.nct_id), func.count(func.distinct(S.indication_code)),
                   func.coalesce(func.sum(_stated_enrollment()), 0), func.count(_stated_enrollment()), _placeholders(),
                   func.coalesce(func.sum(case((S.overall_status == "COMPLETED", 1), else_=0)), 0)
                   ).where(f.where())
     with engine.connect() as conn:
-        trials, indications, participants, with_enrolment, placeholders, completed = conn.execute(stmt).one()
-    return {"trials": trials, "indications": indications, "participants": int(participants),
+        (n_types, not_interventional, trials, indications, participants, with_enrolment, placeholders,
+         completed) = conn.execute(stmt).one()
+    return {"study_types": n_types, "only_interventional": int(not_interventional) == 0, "trials": trials, "indications": indications, "participants": int(participants),
             "with_enrolment": with_enrolment, "enrolment_placeholders": int(placeholders),
             "completed": int(completed), "not_completed": trials - int(completed)}
 
@@ -199,7 +250,7 @@ def counts_by(engine: Engine, f: Filters) -> pd.DataFrame:
     """Trials and planned participants per indication, phase and status (aggregated in SQL); the registry's
     enrolment placeholder 99999999 is left out of the sums and counted in `enrolment_placeholders`."""
     S = m.Study
-    phase = func.coalesce(S.phase, _NOT_STATED_SQL).label("phase")
+    phase = phase_column().label("phase")
     stmt = (select(S.indication_code.label("indication"), phase, S.overall_status.label("status"),
                    func.count(S.nct_id).label("trials"),
                    func.coalesce(func.sum(_stated_enrollment()), 0).label("participants"),
@@ -208,6 +259,15 @@ def counts_by(engine: Engine, f: Filters) -> pd.DataFrame:
             .where(f.where()).group_by(S.indication_code, phase, S.overall_status)
             .order_by(S.indication_code, phase, S.overall_status))
     return _frame(engine, stmt)
+
+
+def search_matches(engine: Engine, f: Filters) -> dict[str, search.Where]:
+    """Where each trial of the filter `f` matched its search (trialdb.search.where_matched: rank and snippets by
+    field), by NCT id; {} when `f` has no search words."""
+    if not search.words(f.query):
+        return {}
+    with engine.connect() as conn:
+        return search.where_matched(conn, f.query, select(m.Study.nct_id).where(f.where()))
 
 
 def timeline(engine: Engine, f: Filters, limit: int = 400) -> tuple[pd.DataFrame, int]:

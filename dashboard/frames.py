@@ -25,7 +25,7 @@ DOI = "https://doi.org/"
 # A link that opens the Overview with a filter of the URL (a sponsor's trials): "./?sponsor=NAME&area=...", its
 # text the value of its first parameter. Only these parameters may be in it (dashboard.filters keeps them).
 FILTER_LINK = "./?"
-FILTER_LINK_PARAMS = ("sponsor", "area", "indication", "phase", "status", "q")
+FILTER_LINK_PARAMS = ("sponsor", "area", "indication", "phase", "status", "start_year", "study_type", "q")
 
 
 def filter_link(pairs: Sequence[tuple[str, str]]) -> str:

@@ -184,6 +184,7 @@ def _page(url: str, **params) -> AppTest:
 def test_the_page_maps_the_records_sites_and_lists_countries_and_sponsors(sites_url):
     with app_database(sites_url):
         at = AppTest.from_file(APP, default_timeout=90)
+        at.query_params["study_type"] = ""  # every study type: two of the records with sites are observational
         at.run()
         at.switch_page("app_pages/where_who.py").run()
         assert not at.exception, [e.value for e in at.exception]
@@ -201,7 +202,7 @@ def test_the_page_maps_the_records_sites_and_lists_countries_and_sponsors(sites_
         assert first[0].startswith("[Peking University](./?sponsor=Peking+University") and first[1:] == [
             "Other", "3", "0", "3"]
         at.multiselect(key="indication").set_value(["SLE"]).run()  # the link keeps the selection
-        assert md_tables(at)[0][1][0] == "[Peking University](./?sponsor=Peking+University&indication=SLE)"
+        assert md_tables(at)[0][1][0] == "[Peking University](./?sponsor=Peking+University&indication=SLE&study_type=)"
 
 
 def test_a_sponsor_link_filters_every_page_and_a_bad_one_is_ignored_with_a_notice(sites_url):

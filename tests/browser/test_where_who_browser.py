@@ -42,7 +42,7 @@ def test_the_map_draws_countries_and_sites_and_a_click_opens_the_trial(contexts,
                                                                        width, height):
     page = contexts(width, height, mobile=width < 600).new_page()
     own_host_only(page, sites_server.url)
-    page.goto(f"{sites_server.url}/where_who")
+    page.goto(f"{sites_server.url}/where_who?study_type=")  # every type: two records are observational
     wait_ready(page)
     assert page.locator("[data-testid='stException']").count() == 0
     assert page.locator(CHARTS).count() == drawn_charts(page) == 1
@@ -63,7 +63,7 @@ def test_the_map_draws_countries_and_sites_and_a_click_opens_the_trial(contexts,
 def test_countries_and_sponsors_tabs_list_the_records(contexts, sites_server, own_host_only):
     page = contexts().new_page()
     own_host_only(page, sites_server.url)
-    page.goto(f"{sites_server.url}/where_who?where_who_show=Countries")
+    page.goto(f"{sites_server.url}/where_who?where_who_show=Countries&study_type=")
     wait_ready(page)
     header, rows = table_cells(page)
     assert header[:3] == ["Country", "Trials", "Sites"]
@@ -82,7 +82,7 @@ def test_the_guard_catches_a_request_off_the_apps_host(contexts, sites_server, o
     that this test passes only because the guard caught it)."""
     page = contexts().new_page()
     own_host_only(page, sites_server.url)
-    page.goto(f"{sites_server.url}/where_who")
+    page.goto(f"{sites_server.url}/where_who?study_type=")  # every type: two records are observational
     wait_ready(page)
     page.evaluate("() => fetch('https://tile.openstreetmap.org/0/0/0.png').catch(() => null)")
     page.wait_for_timeout(500)

@@ -31,6 +31,7 @@ def selections(url: str) -> dict[str, list[str]]:
 def outcomes_page(indications: list[str], nct: str, **params: str) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60)
     at.query_params["outcomes_nct"] = nct  # as the trial record's link opens it
+    at.query_params["study_type"] = ""  # every study type: some records with posted results are observational
     for name, value in params.items():  # e.g. the section or the registry results' tab, as a shared link has them
         at.query_params[name] = value
     at.run()

@@ -31,6 +31,7 @@ def synced(tmp_path_factory):
 
 def open_whats_new(indications: list[str] | None = None) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["study_type"] = ""  # every study type: the synced records include observational studies
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     if indications is not None:

@@ -120,8 +120,10 @@ class Filters:
 
 def start_year() -> ColumnElement[str]:
     """A study's year of stated start: the first four characters of the registry's partial ISO date ("2015-03"
-    is 2015), NOT_STATED when its sources state none (never a guessed year)."""
-    return func.coalesce(func.substr(m.Study.start_date, 1, 4), _NOT_STATED_SQL)
+    is 2015), NOT_STATED when its sources state none (never a guessed year). The positions are SQL literals, not
+    bound parameters: PostgreSQL takes a GROUP BY of this expression for the selected one only when the two are
+    written alike (with parameters, each has its own, and it refuses the query)."""
+    return func.coalesce(func.substr(m.Study.start_date, literal_column("1"), literal_column("4")), _NOT_STATED_SQL)
 
 
 def _frame(engine: Engine, stmt: Select) -> pd.DataFrame:

@@ -51,7 +51,7 @@ def chart_titles(page) -> list[str]:
 def test_registry_results_are_drawn_and_listed(browser, results_server, width, height):
     context = browser.new_context(viewport={"width": width, "height": height})
     page = context.new_page()
-    page.goto(f"{results_server.url}/outcomes?outcomes_nct={CHEWING}")
+    page.goto(f"{results_server.url}/outcomes?outcomes_nct={CHEWING}&study_type=")  # every type: it is observational
     wait_ready(page)
     assert page.locator("[data-testid='stException']").count() == 0
     body = page.inner_text("body")
@@ -90,7 +90,7 @@ def test_registry_results_are_drawn_and_listed(browser, results_server, width, h
 def test_choosing_another_measure_redraws_its_chart(browser, results_server):
     context = browser.new_context(viewport={"width": 1400, "height": 900})
     page = context.new_page()
-    page.goto(f"{results_server.url}/outcomes?outcomes_nct={CHEWING}")
+    page.goto(f"{results_server.url}/outcomes?outcomes_nct={CHEWING}&study_type=")  # every type: it is observational
     wait_ready(page)
     page.get_by_role("combobox", name="Outcome measure").click()  # the selectbox
     page.get_by_role("option", name="Primary · Total Chewing Duration Per Bolus").click()

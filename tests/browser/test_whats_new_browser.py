@@ -40,7 +40,7 @@ def test_every_indication_from_a_link(browser, synced_server):
     page = context.new_page()
     try:
         for code in sorted(set(inds.values())):
-            page.goto(f"{srv.url}/whats_new?indication={code}")
+            page.goto(f"{srv.url}/whats_new?indication={code}&study_type=")  # every type: some are observational
             wait_ready(page)
             assert page.locator("[data-testid='stException']").count() == 0, code
             expected = {n for n in changed if inds.get(n) == code}
@@ -49,7 +49,7 @@ def test_every_indication_from_a_link(browser, synced_server):
             assert charts == (1 if expected else 0), code
             if not expected:
                 assert "No change recorded for the trials that match the filter" in page.inner_text("body")
-        page.goto(f"{srv.url}/whats_new")
+        page.goto(f"{srv.url}/whats_new?study_type=")
         wait_ready(page)
         assert set(headings(page)) == changed and "Registry data as of" in page.inner_text("body")
         full_screenshot(page, SCREENSHOTS / "whats_new.png")
@@ -72,7 +72,7 @@ def test_on_a_phone_nothing_scrolls_sideways(browser, synced_server):
     context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
     page = context.new_page()
     try:
-        page.goto(f"{srv.url}/whats_new")
+        page.goto(f"{srv.url}/whats_new?study_type=")
         wait_ready(page)
         wide = page.evaluate("""() => [...document.querySelectorAll("[data-testid='stMain'] *")]
             .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1).length""")

@@ -73,7 +73,7 @@ def test_countries_and_sponsors_tabs_list_the_records(contexts, sites_server, ow
     page.wait_for_function("() => [...document.querySelectorAll('.table-box th')].some(t => t.innerText === 'Class')",
                            timeout=60_000)
     link = page.locator(".table-box a", has_text="Novo Nordisk A/S")
-    assert link.get_attribute("href") == "./?sponsor=Novo+Nordisk+A%2FS"
+    assert link.get_attribute("href") == "./?sponsor=Novo+Nordisk+A%2FS&study_type="  # the selection kept: every type
     page.close()
 
 

@@ -74,12 +74,13 @@ SORT_URL = "/?overview_trials_sort=Start&overview_trials_order=descending"
 # Rendered = the run finished and every chart and table the page draws is on screen (counts learnt
 # once per page, since charts and tables are lazily loaded components that mount after the run). A chart is
 # Plotly's (drawn: its SVG) or Vega-Lite's (`st.altair_chart`, drawn: its canvas or SVG of marks), so a figure
-# moved from one to the other is measured the same way.
+# moved from one to the other is measured the same way. A Vega-Lite SVG counts once it holds its marks (g.role-mark):
+# Vega makes the SVG before data it loads from a URL (the world map's countries) has arrived and been drawn.
 CHARTS = "[data-testid='stPlotlyChart'], [data-testid='stVegaLiteChart']"
 RENDERED_JS = """([charts, tables]) => {
   const c = [...document.querySelectorAll(CHARTS)];
   const t = [...document.querySelectorAll(TABLES)];
-  return c.length >= charts && t.length >= tables && c.every(x => x.querySelector('svg.main-svg, canvas.marks, svg.marks'))
+  return c.length >= charts && t.length >= tables && c.every(x => x.querySelector('svg.main-svg, canvas.marks, svg.marks g.role-mark'))
     && t.every(x => x.querySelectorAll("tbody tr").length > 0);
 }""".replace("TABLES", json.dumps(TABLES)).replace("CHARTS", json.dumps(CHARTS))
 

@@ -667,4 +667,4 @@ def world_map(f: Filters) -> dict[str, Any]:
     """The Where and who page's map as a Vega-Lite spec (dashboard.geography.world_map), kept like counts_figure."""
     from dashboard import geography
 
-    return geography.world_map(site_marks(f), countries(f)[0], palette(f)).to_dict()
+    return geography.world_map(site_marks(f), countries(f)[0], palette(f))

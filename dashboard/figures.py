@@ -13,6 +13,7 @@ import altair as alt
 import pandas as pd
 import plotly.graph_objects as go
 
+from dashboard import vl
 from dashboard.theme import (
     ARM_COLOURS,
     DOSING_FILL,
@@ -25,26 +26,14 @@ from dashboard.theme import (
     palette_of_codes,
     status_colour,
 )
+from dashboard.vl import PHONE, wrap_title
 from trialdb.dosing.schedules import cumulative_dose, is_complete, is_il2, periods, phases_from_json
 from trialdb.enums import label
 
 FONT = dict(family="Source Sans Pro, sans-serif", size=13)
 SEGMENT_LABELS = 15  # stacked segments up to which each carries its number
-TITLE_LINE = 44  # characters of a chart title's line: what a phone's width (390 px) shows
 PANEL_HEIGHT = 220  # px of each of counts_pair's two plots
 VL = TypeVar("VL", alt.Chart, alt.LayerChart)  # a Vega-Lite chart of one view (what fits a page's width)
-PHONE = "containerSize()[0] < 700"  # a Vega expression: the chart is drawn on a phone's width (or a narrow column)
-
-
-def wrap_title(title: str, width: int = TITLE_LINE) -> str:
-    """A title in lines of at most `width` characters (Plotly never wraps: on a phone a long title is cut)."""
-    lines: list[str] = []
-    for word in title.split(" "):
-        if lines and len(lines[-1]) + 1 + len(word) <= width:
-            lines[-1] += " " + word
-        else:
-            lines.append(word)
-    return "<br>".join(lines)
 
 
 def _layout(fig: go.Figure, title: str, x: str, y: str, height: int = 420) -> go.Figure:
@@ -89,18 +78,13 @@ def stack_segments(frame: pd.DataFrame, by: str, value: str, palette: Palette | 
 
 
 def vl_title(title: str, subtitle: str | None = None) -> alt.TitleParams:
-    """A Vega-Lite chart title at the top left, in lines of at most TITLE_LINE characters (Streamlit cuts a
-    long one line short with an ellipsis at the chart's width: on a phone most of it would be lost)."""
-    return alt.TitleParams(text=wrap_title(title).split("<br>"), anchor="start", fontSize=15, offset=12,
-                           subtitle=wrap_title(subtitle).split("<br>") if subtitle else alt.Undefined,
-                           subtitleFontSize=12)
+    """A Vega-Lite chart title at the top left (dashboard.vl.title, as Altair's TitleParams)."""
+    return alt.TitleParams(**vl.title(title, subtitle))
 
 
 def vl_legend(title: str | None = None) -> alt.Legend:
-    """A legend under the chart, in four columns on a wide screen and two on a phone (Vega-Lite never wraps a
-    horizontal legend by itself, and a row of seven names would run off a 390 px screen)."""
-    return alt.Legend(orient="bottom", direction="horizontal", title=title, labelLimit=220, symbolType="square",
-                      columns=alt.ExprRef(f"{PHONE} ? 2 : 4"))
+    """A legend under the chart, four columns wide, two on a phone (dashboard.vl.legend, as Altair's Legend)."""
+    return alt.Legend(**vl.legend(title))
 
 
 def vl_top(chart: VL) -> VL:

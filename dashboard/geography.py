@@ -1,8 +1,9 @@
 """The Where and who page's frames and map: the selection's sites on a world map drawn from a TopoJSON that
 ships with the project (dashboard/geo/, Natural Earth 1:110m from the npm package world-atlas), countries shaded
-by trials, and tables of countries and sponsors. Pure pandas and Vega-Lite specs, no Streamlit; the map is
-Vega-Lite's geoshape with the countries inline in the spec, so it draws with no tile server, no CDN and no request
-off the machine.
+by trials, and tables of countries and sponsors. Pure pandas and Vega-Lite specs as plain dicts, no Streamlit and
+no Altair; the map is Vega-Lite's geoshape over the app's own copy of the countries (static/, derived from
+dashboard/geo/ as its README says, served by Streamlit's static file serving), so it draws with no tile server, no
+CDN and no request off the machine.
 
 - `ATLAS_NAMES`: the registry's country spellings that the atlas names otherwise; `atlas_name(country)`.
 - `site_marks(sites, palette)`: one mark per place (a geoPoint), from trialdb.geography.sites.
@@ -20,14 +21,18 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import altair as alt
 import pandas as pd
 
-from dashboard.figures import vl_legend, vl_title, vl_top
+from dashboard import vl
 from dashboard.theme import Palette
 from trialdb.enums import label
 
-ATLAS = Path(__file__).with_name("geo") / "countries-110m.json"
+ATLAS = Path(__file__).with_name("geo") / "countries-110m.json"  # world-atlas's file as published (the source)
+# What the map draws: ATLAS less Antarctica, simplified and quantized (dashboard/geo/README.md gives the command), a
+# file of the app's own static folder (`[server] enableStaticServing` in .streamlit/config.toml), fetched by the
+# browser from the app's own host at a URL relative to the page (Streamlit serves static/ at app/static/).
+MAP_ATLAS = Path(__file__).resolve().parents[1] / "static" / "countries-110m-map.json"
+ATLAS_URL = "app/static/countries-110m-map.json"
 ATLAS_OBJECT = "countries"  # the TopoJSON object whose geometries are the countries (properties.name)
 # ClinicalTrials.gov's country spellings (its location country list, older spellings too) that Natural Earth's
 # short names, as world-atlas keeps them, write otherwise. A name the atlas has as the registry writes it
@@ -87,15 +92,14 @@ SHADES = ["#c8c8c8", "#6e6e6e"]
 NO_TRIALS = "#ececec"
 
 
-@functools.cache
-def atlas() -> dict[str, Any]:
-    """The world TopoJSON (dashboard/geo/countries-110m.json), read once per process."""
-    return json.loads(ATLAS.read_text(encoding="utf-8"))
+def atlas(path: Path = MAP_ATLAS) -> dict[str, Any]:
+    """A world TopoJSON: by default the one the map draws (MAP_ATLAS); ATLAS is world-atlas's as published."""
+    return json.loads(path.read_text(encoding="utf-8"))
 
 
 @functools.cache
 def atlas_countries() -> frozenset[str]:
-    """The atlas's country names (properties.name of each geometry)."""
+    """The names of the countries the map draws (properties.name of each geometry of MAP_ATLAS), read once."""
     return frozenset(g["properties"]["name"] for g in atlas()["objects"][ATLAS_OBJECT]["geometries"])
 
 
@@ -186,64 +190,72 @@ def chosen(points: list) -> tuple[list[str], bool]:
     return ncts, more
 
 
-def world_map(marks: pd.DataFrame, countries: pd.DataFrame, palette: Palette, height: int = 360) -> alt.LayerChart:
-    """The world map: countries shaded by the selection's trials (grey from one trial to the most, darker for
-    more, with its legend while counts differ; a country with none lighter), Antarctica left out; over them one circle per place and series (`site_marks`), its area
-    growing with its trials, in the selection's palette, named on hover and to a screen reader. A click on a
-    circle selects it (PICK). Countries and sites travel inline in the spec: nothing is fetched."""
+def world_map(marks: pd.DataFrame, countries: pd.DataFrame, palette: Palette, height: int = 360) -> dict[str, Any]:
+    """The world map as a Vega-Lite spec (a plain dict, no Altair: Altair's import and its walk over the data were
+    most of the page's first load): countries shaded by the selection's trials (grey from one trial to the most,
+    darker for more, with its legend while counts differ; a country with none lighter), Antarctica not in the atlas;
+    over them one circle per place and series (`site_marks`), its area growing with its trials, in the selection's
+    palette, named on hover and to a screen reader. A click on a circle selects it (PICK). The countries are the
+    app's own static file (ATLAS_URL, served by Streamlit from static/ and cached by the browser), the shading and
+    the sites inline: nothing is fetched from another host."""
     shade = pd.DataFrame({"atlas": [atlas_name(c) for c in countries.country], "country": countries.country,
                           "trials": countries.trials.astype(int), "sites": countries.sites.astype(int)})
     shade = shade.dropna(subset=["atlas"])
     # Two registry spellings of one shape (e.g. "Czech Republic" and "Czechia" in older and newer records): summed.
     shade = shade.groupby("atlas", as_index=False).agg(
         country=("country", " / ".join), trials=("trials", "sum"), sites=("sites", "sum"))
-    topo = alt.InlineData(values=atlas(), format=alt.DataFormat(type="topojson", feature=ATLAS_OBJECT))
     most = max(1, int(shade.trials.max()) if not shade.empty else 1)
-    base = (alt.Chart(topo)
-            .transform_filter("datum.properties.name != 'Antarctica'")
-            .transform_lookup(lookup="properties.name",
-                              from_=alt.LookupData(alt.InlineData(values=shade.to_dict("records")), key="atlas",
-                                                   fields=["country", "trials", "sites"]))
-            .transform_calculate(trials_shown="datum.trials ? datum.trials : 0",
-                                 label="datum.country ? datum.country : datum.properties.name"))
-    land = base.mark_geoshape(stroke="#ffffff", strokeWidth=0.5).encode(
-        color=alt.condition("datum.trials > 0",
-                            alt.Color("trials_shown:Q", title="Trials in the country",
-                                      scale=alt.Scale(domain=[1, max(most, 2)], range=SHADES),
-                                      legend=alt.Legend(orient="bottom-left", direction="horizontal",
-                                                        gradientLength=110, format="d", tickCount=min(most, 4),
-                                                        fillColor="#ffffff", padding=4) if most > 1 else None),
-                            alt.value(NO_TRIALS)),
-        tooltip=[alt.Tooltip("label:N", title="Country"), alt.Tooltip("trials_shown:Q", title="Trials", format=","),
-                 alt.Tooltip("sites:Q", title="Sites", format=",")],
-        description=alt.Description("label:N"))
-    layers: list[alt.Chart] = [land]
+    shading: dict[str, Any] = {"test": "datum.trials > 0", "field": "trials_shown", "type": "quantitative",
+                               "title": "Trials in the country",
+                               "scale": {"domain": [1, max(most, 2)], "range": SHADES}, "legend": None}
+    if most > 1:
+        shading["legend"] = {"orient": "bottom-left", "direction": "horizontal", "gradientLength": 110, "format": "d",
+                             "tickCount": min(most, 4), "fillColor": "#ffffff", "padding": 4}
+    land = {
+        "data": {"url": ATLAS_URL, "format": {"type": "topojson", "feature": ATLAS_OBJECT}},
+        "transform": [
+            {"lookup": "properties.name", "from": {"data": {"name": "shade"}, "key": "atlas",
+                                                   "fields": ["country", "trials", "sites"]}},
+            {"calculate": "datum.trials ? datum.trials : 0", "as": "trials_shown"},
+            {"calculate": "datum.country ? datum.country : datum.properties.name", "as": "label"}],
+        "mark": {"type": "geoshape", "stroke": "#ffffff", "strokeWidth": 0.5},
+        "encoding": {
+            "color": {"condition": shading, "value": NO_TRIALS},
+            "tooltip": [{"field": "label", "type": "nominal", "title": "Country"},
+                        {"field": "trials_shown", "type": "quantitative", "title": "Trials", "format": ","},
+                        {"field": "sites", "type": "quantitative", "title": "Sites", "format": ","}],
+            "description": {"field": "label", "type": "nominal"}}}
+    spec: dict[str, Any] = {
+        **vl.TOP, "height": height, "projection": {"type": "equalEarth"},
+        "title": vl.title("Where the selection's trials run: sites, and countries shaded by trials"),
+        "layer": [land], "resolve": {"scale": {"color": "independent", "size": "independent"}},
+        "datasets": {"shade": shade.to_dict("records")}}
     if not marks.empty:
-        pick = alt.selection_point(name=PICK, fields=SELECTED, on="click", clear="dblclick")
         series = list(dict.fromkeys(s for s in palette.colours if s in set(marks.series)))
         series += [s for s in dict.fromkeys(marks.series) if s not in series]
         biggest = max(1, int(marks.trials.max()))
-        dots = (alt.Chart(alt.InlineData(values=marks.drop(columns="colour").to_dict("records")))
-                .mark_circle(stroke="#ffffff", strokeWidth=1, opacity=0.85, cursor="pointer")
-                .encode(longitude="longitude:Q", latitude="latitude:Q",
-                        # No size legend: beside the colours it ran off a phone; hover and the table give numbers.
-                        size=alt.Size("trials:Q", scale=alt.Scale(domain=[0, biggest],
-                                                                  range=[0, 900 if biggest > 1 else 120]), legend=None),
-                        color=alt.Color("series:N",
-                                        scale=alt.Scale(domain=series,
-                                                        range=[palette.colour_of_series(s) for s in series]),
-                                        legend=vl_legend(f"{palette.title} with the most trials at the place")),
-                        order=alt.Order("trials:Q", sort="descending"),
-                        tooltip=[alt.Tooltip("city:N", title="City"), alt.Tooltip("country:N", title="Country"),
-                                 alt.Tooltip("facilities:N", title="Facilities"),
-                                 alt.Tooltip("trials:Q", title="Trials", format=","),
-                                 alt.Tooltip("by_series:N", title=f"Trials by {palette.title.lower()}"),
-                                 alt.Tooltip("sites:Q", title="Sites", format=",")],
-                        description=alt.Description("description:N"))
-                .add_params(pick))
-        layers.append(dots)
-    return vl_top(alt.layer(*layers)
-                  .properties(height=height,
-                              title=vl_title("Where the selection's trials run: sites, and countries shaded by trials"))
-                  .project(type="equalEarth")
-                  .resolve_scale(color="independent", size="independent"))
+        spec["datasets"]["places"] = marks.drop(columns="colour").to_dict("records")
+        spec["layer"].append({
+            "name": "places", "data": {"name": "places"},
+            "mark": {"type": "circle", "stroke": "#ffffff", "strokeWidth": 1, "opacity": 0.85, "cursor": "pointer"},
+            "encoding": {
+                "longitude": {"field": "longitude", "type": "quantitative"},
+                "latitude": {"field": "latitude", "type": "quantitative"},
+                # No size legend: beside the colours it ran off a phone; hover and the table give numbers.
+                "size": {"field": "trials", "type": "quantitative", "legend": None,
+                         "scale": {"domain": [0, biggest], "range": [0, 900 if biggest > 1 else 120]}},
+                "color": {"field": "series", "type": "nominal",
+                          "scale": {"domain": series, "range": [palette.colour_of_series(s) for s in series]},
+                          "legend": vl.legend(f"{palette.title} with the most trials at the place")},
+                "order": {"field": "trials", "type": "quantitative", "sort": "descending"},
+                "tooltip": [{"field": "city", "type": "nominal", "title": "City"},
+                            {"field": "country", "type": "nominal", "title": "Country"},
+                            {"field": "facilities", "type": "nominal", "title": "Facilities"},
+                            {"field": "trials", "type": "quantitative", "title": "Trials", "format": ","},
+                            {"field": "by_series", "type": "nominal",
+                             "title": f"Trials by {palette.title.lower()}"},
+                            {"field": "sites", "type": "quantitative", "title": "Sites", "format": ","}],
+                "description": {"field": "description", "type": "nominal"}}})
+        spec["params"] = [{"name": PICK, "views": ["places"],
+                           "select": {"type": "point", "fields": SELECTED, "on": "click", "clear": "dblclick"}}]
+    return spec

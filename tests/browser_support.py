@@ -105,9 +105,10 @@ CONNECTED = "[data-testid='stApp'][data-test-connection-state='CONNECTED']"
 TITLE = "[data-testid='stMain'] h1"
 TABLES = ".table-box table, [data-testid='stMarkdownContainer'] table"  # HTML (dashboard.ui.table), or inside Markdown
 # Charts: Plotly figures, and Vega-Lite ones (st.vega_lite_chart / st.altair_chart); a chart is drawn once its SVG
-# (or, for thousands of marks, its canvas) is there. Their titles and legend entries, whichever library drew them.
+# (a Vega-Lite SVG once it holds its marks: Vega makes the empty SVG before data from a URL, such as the world
+# map's countries, has arrived) or, for thousands of marks, its canvas is there. Their titles and legend entries, whichever library drew them.
 CHARTS = "[data-testid='stPlotlyChart'], [data-testid='stVegaLiteChart']"
-DRAWN = "svg.main-svg, svg.marks, canvas.marks"
+DRAWN = "svg.main-svg, svg.marks g.role-mark, canvas.marks"
 CHART_TITLES = "[data-testid='stPlotlyChart'] .gtitle, [data-testid='stVegaLiteChart'] .role-title-text"
 LEGEND_ENTRIES = "g.legend g.traces, .role-legend-label"
 

@@ -56,11 +56,33 @@ def _expected_countries() -> dict[str, tuple[int, int, int]]:
     return {c: (len(trials[c]), sites[c], placed[c]) for c in trials}
 
 
+def _names(topo: dict) -> list[str]:
+    return [g["properties"]["name"] for g in topo["objects"][geo.ATLAS_OBJECT]["geometries"]]
+
+
 def test_the_shipped_topojson_is_world_atlas_as_its_readme_says():
     readme = (geo.ATLAS.parent / "README.md").read_text()
     assert hashlib.sha256(geo.ATLAS.read_bytes()).hexdigest() in readme
     assert "ISC" in readme and "Natural Earth" in readme and (geo.ATLAS.parent / "LICENSE-world-atlas").exists()
-    assert len(geo.atlas_countries()) == 177
+    assert len(_names(geo.atlas(geo.ATLAS))) == 177
+
+
+def test_the_map_draws_world_atlas_less_antarctica_from_the_apps_own_static_folder():
+    """The drawn file is the README's derivation of the shipped one (its hash there): every country of world-atlas
+    but Antarctica, each with a shape, by the same names; smaller; served by Streamlit from static/."""
+    import tomllib
+
+    readme = (geo.ATLAS.parent / "README.md").read_text()
+    assert hashlib.sha256(geo.MAP_ATLAS.read_bytes()).hexdigest() in readme and "toposimplify" in readme
+    drawn = geo.atlas()
+    assert sorted(_names(drawn)) == sorted(set(_names(geo.atlas(geo.ATLAS))) - {"Antarctica"})
+    assert len(_names(drawn)) == len(geo.atlas_countries()) == 176
+    assert all(g.get("type") in ("Polygon", "MultiPolygon") for g in drawn["objects"][geo.ATLAS_OBJECT]["geometries"])
+    assert geo.MAP_ATLAS.stat().st_size < geo.ATLAS.stat().st_size * 0.6
+    config = tomllib.loads((geo.MAP_ATLAS.parents[1] / ".streamlit" / "config.toml").read_text())
+    assert config["server"]["enableStaticServing"] is True
+    assert geo.MAP_ATLAS.parent.name == "static" and f"app/static/{geo.MAP_ATLAS.name}" == geo.ATLAS_URL
+    assert geo.atlas_name("Antarctica") is None  # not drawn, so listed as not shaded
 
 
 @pytest.mark.parametrize(("registry", "atlas"), [
@@ -148,12 +170,13 @@ def test_a_filter_link_carries_only_filter_parameters_encoded():
     assert filter_link_parts("./?javascript=alert(1)") is None and filter_link_parts("open record") is None
 
 
-def test_the_map_is_drawn_from_inline_data_and_fetches_nothing(engine):
+def test_the_map_fetches_nothing_but_the_apps_own_countries(engine):
     sites, (countries, _) = geography.sites(engine, EVERY), geography.countries(engine, EVERY)
     pal = palette_of_codes(sites.indication)
-    spec = geo.world_map(geo.site_marks(sites, pal), countries, pal).to_dict()
+    spec = geo.world_map(geo.site_marks(sites, pal), countries, pal)
     text = json.dumps(spec)
-    assert '"url"' not in text and "http" not in text.replace("https://vega.github.io/schema", "")
+    # One URL, relative to the page: the app's own host (tests/browser/test_where_who_browser.py: own_host_only).
+    assert text.count('"url"') == 1 and spec["layer"][0]["data"]["url"] == geo.ATLAS_URL and "http" not in text
     land, dots = vega.layers(spec)
     assert (land["mark"], dots["mark"]) == ("geoshape", "circle") and spec["projection"]["type"] == "equalEarth"
     assert len(dots["rows"]) == 6

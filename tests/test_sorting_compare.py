@@ -49,7 +49,7 @@ def test_side_by_side_states_facts_and_missing_ones(engine):
 
 
 def test_compare_calendar_shares_one_day_axis(engine):
-    from dashboard import figures
+    from dashboard import figures, vl
 
     inds = tuple(c for c, _, _ in queries.filter_options(engine)["indications"])
     reg = queries.regimens(engine, queries.Filters(inds))
@@ -62,4 +62,4 @@ def test_compare_calendar_shares_one_day_axis(engine):
     x_end = marks[0]["encoding"]["x"]["scale"]["domain"][1]
     assert x_end >= max(max(d) for d in reg.days if len(d))  # every trial's last dose fits
     assert all(layer["encoding"]["color"]["legend"] is None for layer in marks)  # rows named: no legend on a phone
-    assert all(len(line) <= figures.TITLE_LINE for line in vega.spec(chart)["title"]["text"])
+    assert all(len(line) <= vl.TITLE_LINE for line in vega.spec(chart)["title"]["text"])

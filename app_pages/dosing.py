@@ -8,7 +8,7 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
-from dashboard import data, filters, ui
+from dashboard import data, filters, ui, vl
 from dashboard.dosing import landscape
 from dashboard.dosing import view as dosing_view
 
@@ -22,11 +22,7 @@ def _chosen(points: list) -> tuple[list[str], bool]:
     """The trials of the chosen landscape markers, in order, and whether they hold more than those (a marker
     names its first landscape.LINKED trials): each point is a chart's selection of one marker, the fields
     landscape.SELECTED."""
-    marks = [p for p in points if isinstance(p, dict)]
-    listed = [str(p.get("trials") or "").split(";") for p in marks]
-    ncts = list(dict.fromkeys(n for names in listed for n in names if n))
-    more = any(int(p.get("n_trials") or 0) > len(names) for p, names in zip(marks, listed, strict=True))
-    return ncts, more
+    return vl.chosen_trials(points, "trials", "n_trials")
 
 
 def _open_trial(key: str) -> None:

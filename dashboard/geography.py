@@ -183,11 +183,7 @@ def sponsors_table(sponsors: pd.DataFrame, link: Callable[[str], str]) -> pd.Dat
 def chosen(points: list) -> tuple[list[str], bool]:
     """The trials of the places a click chose, in order, and whether those places hold more than they name (a
     mark names its first LINKED trials): each point is the map's selection of one mark (fields SELECTED)."""
-    marks = [p for p in points if isinstance(p, dict)]
-    listed = [str(p.get("nct_ids") or "").split(";") for p in marks]
-    ncts = list(dict.fromkeys(n for names in listed for n in names if n))
-    more = any(int(p.get("trials") or 0) > len(names) for p, names in zip(marks, listed, strict=True))
-    return ncts, more
+    return vl.chosen_trials(points, "nct_ids", "trials")
 
 
 def world_map(marks: pd.DataFrame, countries: pd.DataFrame, palette: Palette, height: int = 360) -> dict[str, Any]:

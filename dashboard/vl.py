@@ -41,3 +41,15 @@ def legend(text: str | None = None) -> dict[str, Any]:
 # A chart ready to draw: fitted to the page's width while its height stays the plot's (Streamlit's theme fits both,
 # so the axis labels and legend under a plot ate its height on a phone); no frame. Top-level properties of a spec.
 TOP: dict[str, Any] = {"autosize": {"type": "fit-x", "contains": "padding"}, "config": {"view": {"stroke": None}}}
+
+
+def chosen_trials(points: list, ids: str, count: str) -> tuple[list[str], bool]:
+    """The trials of the marks a click chose on a chart whose marks name their first trials (the dosing landscape,
+    the world map): each point is the chart's selection of one mark, its field `ids` the NCT ids it names joined by
+    ";" and `count` how many trials it has. Returns the NCT ids in order, once each, and whether the marks hold more
+    trials than they name. Points that are not dicts (a malformed selection) are ignored."""
+    marks = [p for p in points if isinstance(p, dict)]
+    listed = [str(p.get(ids) or "").split(";") for p in marks]
+    ncts = list(dict.fromkeys(n for names in listed for n in names if n))
+    more = any(int(p.get(count) or 0) > len(names) for p, names in zip(marks, listed, strict=True))
+    return ncts, more

@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.evidence_db import evidence_database
 from tests.tables import page_tables
-from tests.test_app import APP, app_database, text_of
+from tests.test_app import APP, app_database, opened_with, text_of
 
 
 @pytest.fixture(scope="module")
@@ -20,13 +20,7 @@ def evidence_db(tmp_path_factory):
 
 
 def evidence_page(**params: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    for k, v in params.items():
-        at.query_params[k] = v
-    at.run()
-    at.switch_page("app_pages/evidence.py").run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return opened_with("evidence", **params)
 
 
 def test_each_trial_has_its_status_and_its_publications_are_shown_as_published(evidence_db):

@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard import frames
 from tests.pages import registered_pages
 from tests.study_types_db import EXPANDED_ACCESS, OBSERVATIONAL, SEEDS, build_study_types_database
-from tests.test_app import APP, app_database, table_text, text_of
+from tests.test_app import APP, app_database, opened_with, table_text, text_of
 from trialdb import queries
 from trialdb.enums import NOT_APPLICABLE, applies
 from trialdb.queries import NOT_STATED
@@ -95,18 +95,6 @@ def test_design_facts_not_applicable_by_study_type():
     assert frames.phase_label(NOT_APPLICABLE) == NOT_APPLICABLE and frames.phase_label(None) == NOT_STATED
 
 
-def open_with(page: str, **params) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    for k, v in params.items():
-        at.query_params[k] = v
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    if page != "overview":
-        at.switch_page(f"app_pages/{page}.py").run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
 def matches_line(at: AppTest) -> str:
     return next(c.value for c in at.caption if " match " in c.value)
 
@@ -115,7 +103,7 @@ def matches_line(at: AppTest) -> str:
 @pytest.mark.parametrize("page", registered_pages())
 def test_study_type_filter_on_every_page(types_app, page, choice):
     chosen, expected = CHOICES[choice]
-    at = open_with(page)
+    at = opened_with(page)
     assert at.multiselect(key="study_type").value == ["INTERVENTIONAL"]  # the trials by default
     if chosen is not None:
         at.multiselect(key="study_type").set_value(chosen).run()
@@ -137,27 +125,27 @@ def test_study_type_filter_on_every_page(types_app, page, choice):
 
 
 def test_not_applicable_on_the_records(types_app):
-    at = open_with("trial_record", nct=OBSERVATIONAL[0], study_type=["Observational"])
+    at = opened_with("trial_record", nct=OBSERVATIONAL[0], study_type=["Observational"])
     txt = text_of(at)
     for fact in ("Phase", "Masking", "Allocation"):
         assert f"**{fact}:** not applicable" in txt, fact
     assert "Arms: *not applicable*" not in txt  # an observational study has groups (its arm groups)
-    at = open_with("trial_record", nct=EXPANDED_ACCESS, study_type=["Expanded access"])
+    at = opened_with("trial_record", nct=EXPANDED_ACCESS, study_type=["Expanded access"])
     txt = text_of(at)
     assert "**Phase:** not applicable" in txt and "Arms: *not applicable*" in txt
     assert "Expanded access" in txt
-    at = open_with("trial_record", nct=SEEDS[0])
+    at = opened_with("trial_record", nct=SEEDS[0])
     assert "**Phase:** Phase 2" in text_of(at) and "not applicable" not in text_of(at)
-    at = open_with("overview", study_type=["Observational", "Interventional"])
+    at = opened_with("overview", study_type=["Observational", "Interventional"])
     rows = [r for r in table_text(at).splitlines() if OBSERVATIONAL[0] in r]
     assert rows and "Observational" in rows[0] and rows[0].count("not applicable") == 2  # phase and masking
 
 
 def test_a_link_chooses_the_study_type_and_a_bad_value_is_named(types_app):
-    at = open_with("overview", study_type=["Observational"])
+    at = opened_with("overview", study_type=["Observational"])
     assert at.session_state["_filters"].study_types == ("OBSERVATIONAL",)
     assert "**2** of 7 studies match the filter." in matches_line(at)
-    at = open_with("timeline", study_type=["Clinical<b>trial</b>"])
+    at = opened_with("timeline", study_type=["Clinical<b>trial</b>"])
     notices = [w.value for w in at.warning]
     assert any("The link asked for study type “Clinical\\<b\\>trial\\<" in w and "ignored" in w for w in notices), notices
     assert at.session_state["_filters"].study_types == ("INTERVENTIONAL",)
@@ -169,8 +157,8 @@ def test_phase_and_status_count_studies_when_several_types_are_chosen(types_app)
     def y_titles(at: AppTest) -> list[str]:
         return [vega.layers(c)[0]["encoding"]["y"]["title"] for c in at.get("vega_lite_chart")]
 
-    assert y_titles(open_with("phase_status")) == ["Trials", "Participants planned"]
-    at = open_with("phase_status", study_type=["Observational", "Interventional"])
+    assert y_titles(opened_with("phase_status")) == ["Trials", "Participants planned"]
+    at = opened_with("phase_status", study_type=["Observational", "Interventional"])
     assert y_titles(at) == ["Studies", "Participants planned"]
     assert "No phase (observational, expanded access)" in at.multiselect(key="phase").options
 

@@ -18,7 +18,7 @@ from dashboard.sorting import sort_rows
 from dashboard.theme import palette_of_codes
 from tests import vega
 from tests.sites_db import FILES, sites_database
-from tests.test_app import APP, app_database, md_tables, text_of
+from tests.test_app import APP, app_database, md_tables, opened_with, text_of
 from trialdb import geography
 from trialdb.queries import Filters, headline
 from trialdb.store.db import make_engine
@@ -195,13 +195,7 @@ def test_a_click_lists_the_trials_of_the_places_chosen():
 
 def _page(url: str, **params) -> AppTest:
     with app_database(url):
-        at = AppTest.from_file(APP, default_timeout=90)
-        for k, v in params.items():
-            at.query_params[k] = v
-        at.run()
-        at.switch_page("app_pages/where_who.py").run()
-        assert not at.exception, [e.value for e in at.exception]
-        return at
+        return opened_with("where_who", **params)
 
 
 def test_the_page_maps_the_records_sites_and_lists_countries_and_sponsors(sites_url):

@@ -211,21 +211,18 @@ def counts_figure(f: Filters, by: str) -> list[dict[str, Any]]:
 
 
 @st.cache_resource(max_entries=200, show_spinner=False)
-def glance_charts(f: Filters) -> list[dict[str, Any]]:
-    """The overview's three charts at a glance as Vega-Lite specs (dashboard.glance.specs.bars): trials by indication (or
-    disease area, as the selection's palette groups them), by status and by year of stated start. Kept like
-    counts_figure."""
+def glance_charts(f: Filters) -> list[tuple[pd.DataFrame, str, bool]]:
+    """The overview's three charts at a glance as (frame, title, horizontal) for dashboard.glance.bars: trials by
+    indication (or disease area, as the selection's palette groups them), by status and by year of stated start
+    (frames.glance_* frames). Kept per filter like counts_figure."""
     from dashboard import frames
-    from dashboard.glance import specs as glance
 
     counts = counts_by(f)
     pal = palette(f)
     what = {"indication": "indication", "largest": "indication", "area": "disease area"}[pal.by]
-    return [glance.bars(frames.glance_by_series(counts, pal, indication_areas()), f"Trials by {what}",
-                                pal.title),
-            glance.bars(frames.glance_by_status(counts), "Trials by status", "Status"),
-            glance.bars(frames.glance_by_year(counts_by_start_year(f)), "Trials by year of stated start",
-                                "Year of start", horizontal=False)]
+    return [(frames.glance_by_series(counts, pal, indication_areas()), f"Trials by {what}", True),
+            (frames.glance_by_status(counts), "Trials by status", True),
+            (frames.glance_by_year(counts_by_start_year(f)), "Trials by year of stated start", False)]
 
 
 @st.cache_data(show_spinner=False)

@@ -204,22 +204,6 @@ def start_year_filter(opts: Mapping[str, list[tuple[str, str, int]]]) -> tuple[s
     return chosen_or_all(chosen, years)
 
 
-# What a click on a chart of the overview sets (dashboard/glance/specs.py): the sidebar widget of `param` (its key), and
-# the widgets that would widen it cleared (an area chosen with an indication means both).
-CLEARS = {"indication": ("area",), "area": ("indication",), "status": (), "start_year": ()}
-
-
-def choose(param: str, values: Sequence[str]) -> None:
-    """Set the sidebar filter `param` ("indication", "area", "status" or "start_year") to `values`, as a choice
-    in the sidebar would, from a callback (before the sidebar is drawn again: its URL follows). Unknown params are
-    ignored."""
-    if param not in CLEARS or not values:
-        return
-    st.session_state[param] = list(dict.fromkeys(values))
-    for other in CLEARS[param]:
-        st.session_state[other] = []
-
-
 SEARCH_RULES = ("Finds trials by NCT id (an earlier, merged id too), title, acronym, condition, intervention (and its "
                 "other names), sponsor or collaborator, summary, description or eligibility criteria, ignoring case "
                 "and accents. Every word must match; a word matches the start of a word (“belim” finds belimumab). "

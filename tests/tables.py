@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from html.parser import HTMLParser
+from typing import NamedTuple
 
 
 class _Tables(HTMLParser):
@@ -78,3 +79,38 @@ def page_tables(at) -> list[list[list[str]]]:
 def tables_text(at) -> str:
     """Every cell of the page's HTML tables, a row a line (for text searches over what a page shows)."""
     return "\n".join(" | ".join(r) for h in at.html for t in html_tables(str(h.value)) for r in t)
+
+
+class Bar(NamedTuple):
+    """One bar of the overview's charts at a glance as drawn: its label, trials, link (None: an empty slot)."""
+
+    label: str
+    trials: int
+    href: str | None
+
+
+_BAR_NAME = re.compile(r"(?P<label>.*?): (?P<n>[\d,]+) trials?(?: \(.*\))?")
+
+
+class _Glance(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.charts: dict[str, list[Bar]] = {}
+        self._chart: list[Bar] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if tag == "section" and "gl-chart" in (a.get("class") or ""):
+            self._chart = self.charts.setdefault(a.get("aria-label") or "", [])
+        elif tag == "a" and self._chart is not None and (m := _BAR_NAME.fullmatch(a.get("aria-label") or "")):
+            self._chart.append(Bar(m["label"], int(m["n"].replace(",", "")), a.get("href")))
+        elif tag == "span" and self._chart is not None and "gl-empty" in (a.get("class") or ""):
+            self._chart.append(Bar((a.get("title") or "").removesuffix(": no trial"), 0, None))
+
+
+def glance_bars(body: str) -> dict[str, list[Bar]]:
+    """The overview's charts at a glance in an HTML body (dashboard.glance.bars): chart title -> its bars in order,
+    each read from its link's name ("SLE: 2 trials"), as a screen reader reads it."""
+    parser = _Glance()
+    parser.feed(body)
+    return parser.charts

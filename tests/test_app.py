@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests import vega
 from tests.conftest import REPO
-from tests.tables import page_tables, tables_text
+from tests.tables import glance_bars, page_tables, tables_text
 
 APP = str(REPO / "app.py")
 PAGES = ["overview", "timeline", "phase_status", "dosing", "outcomes", "evidence", "trial_record", "whats_new",
@@ -539,25 +539,20 @@ def test_the_filter_guide_is_made_when_opened_and_counts_what_the_filter_offers(
 
 def glance(at) -> dict[str, dict[str, int]]:
     """The overview's three charts at a glance (issue 33) as drawn: each chart's title -> its bars' label -> trials."""
-    charts = [c for c in at.get("vega_lite_chart") if vega.title(c).startswith("Trials by ")]
+    (charts,) = [c for h in at.html if (c := glance_bars(str(h.value)))]
     assert len(charts) == 3
-    return {vega.title(c): {r["label"]: r["trials"] for r in vega.layers(c)[0]["rows"]} for c in charts}
+    return {title: {b.label: b.trials for b in bars} for title, bars in charts.items()}
 
 
-def click_bar(at, title: str, label: str, shift_with: tuple[str, ...] = ()) -> AppTest:
-    """A click on the bar `label` of the overview's chart `title` (and `shift_with`, bars shift-clicked with it), as
-    the browser sends it: the chart's selection state (its point selection of each bar's value and param) in the
-    next run's widget states, which runs the chart's on_select callback before the page."""
-    from streamlit.proto.WidgetStates_pb2 import WidgetState
+def click_bar(at, title: str, label: str) -> AppTest:
+    """A click on the bar `label` of the overview's chart `title`, as the browser follows its link: a new session
+    opened at the link's URL (its relative target, "./?status=Completed&...", read as the query parameters)."""
+    from urllib.parse import parse_qs, urlsplit
 
-    chart = next(c for c in at.get("vega_lite_chart") if vega.title(c) == title)
-    rows = {r["label"]: r for r in vega.layers(chart)[0]["rows"]}
-    points = [{"value": rows[x]["value"], "param": rows[x]["param"]} for x in (label, *shift_with)]
-    states = at._tree.get_widget_states()
-    states.widgets.append(WidgetState(id=chart.proto.id, string_value=json.dumps({"selection": {"pick": points}})))
-    at._run(states)
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    (charts,) = [c for h in at.html if (c := glance_bars(str(h.value)))]
+    (href,) = [b.href for b in charts[title] if b.label == label]
+    assert href and href.startswith("./?")
+    return open_link(**parse_qs(urlsplit(href).query, keep_blank_values=True))
 
 
 def url_values(at, param: str) -> list[str]:
@@ -575,7 +570,7 @@ def test_the_overview_at_a_glance_counts_the_selection():
                           "Trials by year of stated start": {"2015": 1, "not stated": 3}}
     text = text_of(at)
     assert "3 trials of the selection state no start date: counted under “not stated”, never given a year" in text
-    assert "With a keyboard, choose the same in the sidebar" in text
+    assert "reach it with Tab and press Enter" in text
     at.multiselect(key="indication").set_value(["RA"]).run()
     assert glance(at) == {"Trials by indication": {"RA": 1}, "Trials by status": {"Completed": 1},
                           "Trials by year of stated start": {"not stated": 1}}
@@ -583,31 +578,30 @@ def test_the_overview_at_a_glance_counts_the_selection():
 
 
 def test_a_click_on_a_bar_filters_as_the_sidebar_does_and_the_url_keeps_it():
-    at = open_page("overview", [])
-    click_bar(at, "Trials by status", "Completed")
+    at = click_bar(open_page("overview", []), "Trials by status", "Completed")
     assert at.multiselect(key="status").value == ["COMPLETED"] and url_values(at, "status") == ["Completed"]
     assert at.session_state["_filters"].statuses == ("COMPLETED",) and trials_metric(at) == "2"
     assert glance(at)["Trials by status"] == {"Completed": 2}
-    # An indication: the area chosen is cleared (an area and an indication together mean both).
+    # An indication: the area chosen is cleared (an area and an indication together mean both); the status kept.
     at.multiselect(key="area").set_value(["rheumatology"]).run()
-    click_bar(at, "Trials by indication", "pSS")
+    at = click_bar(at, "Trials by indication", "pSS")
     assert at.multiselect(key="indication").value == ["pSS"] and at.multiselect(key="area").value == []
     assert url_values(at, "indication") == ["pSS"] and "area" not in at.query_params
+    assert at.multiselect(key="status").value == ["COMPLETED"]
     assert trials_metric(at) == "1" and "NCT02464319" in table_text(at)
     # A year, and the trials whose sources state none: the sidebar's Year of start shows it, the URL keeps it.
-    at.multiselect(key="indication").set_value([]).run()
-    at.multiselect(key="status").set_value([]).run()
-    click_bar(at, "Trials by year of stated start", "2015")
+    at = click_bar(open_page("overview", []), "Trials by year of stated start", "2015")
     assert at.multiselect(key="start_year").value == ["2015"] and url_values(at, "start_year") == ["2015"]
     assert trials_metric(at) == "1" and "NCT02465580" in table_text(at)
     at.multiselect(key="start_year").set_value([]).run()
-    click_bar(at, "Trials by year of stated start", "not stated")
+    at = click_bar(at, "Trials by year of stated start", "not stated")
     assert url_values(at, "start_year") == ["not stated"] and trials_metric(at) == "3"
     assert "NCT02465580" not in table_text(at)
-    # Shift-click adds bars: both statuses chosen are every status.
-    at.multiselect(key="start_year").set_value([]).run()
-    click_bar(at, "Trials by status", "Completed", shift_with=("Unknown",))
-    assert sorted(at.multiselect(key="status").value) == ["COMPLETED", "UNKNOWN"] and trials_metric(at) == "4"
+    # The search and every study type are kept by a click.
+    at = opened_with("overview", q="lupus", study_type="")
+    at = click_bar(at, "Trials by status", "Unknown")
+    assert at.text_input(key="q").value == "lupus" and at.multiselect(key="study_type").value == []
+    assert at.multiselect(key="status").value == ["UNKNOWN"] and trials_metric(at) == "2"
 
 
 def test_a_year_of_start_link_filters_every_page_and_a_bad_one_is_a_notice():

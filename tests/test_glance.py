@@ -1,16 +1,14 @@
 """The overview's charts at a glance (issue 33) on their data: the year of stated start as a filter (never guessed),
-the frames of bars by series, status and year, the Vega-Lite chart with its click selection, and what a click
-asks the filter for."""
+the frames of bars by series, status and year, and the HTML bars, each a link to its filter."""
 
 from __future__ import annotations
 
-import altair as alt
 import pandas as pd
 
 from dashboard import frames
-from dashboard.glance import specs as glance
+from dashboard.glance import bars
 from dashboard.theme import AREA_COLOURS, OTHER_COLOUR, palette, palette_of_codes, status_colour
-from tests import vega
+from tests.tables import glance_bars
 from trialdb import queries as q
 
 NOT_STATED = q.NOT_STATED
@@ -75,37 +73,52 @@ def test_bars_by_year_leave_no_gap_out_and_never_date_an_undated_trial():
     assert frames.glance_by_year(pd.DataFrame({"year": ["2020"], "trials": [5]})).label.tolist() == ["2020"]
 
 
-def test_a_glance_chart_draws_each_bar_and_selects_it_on_click():
-    years = frames.glance_by_year(pd.DataFrame({"year": ["2014", "2015", NOT_STATED], "trials": [2, 1, 4]}))
-    spec = glance.bars(years, "Trials by year of stated start", "Year of start", horizontal=False)
-    bars, numbers = vega.layers(spec)
-    assert bars["mark"] == "bar" and numbers["mark"] == "text"
-    assert [(r["label"], r["trials"], r["colour"]) for r in bars["rows"]] == [
-        ("2014", 2, frames.YEAR_COLOUR), ("2015", 1, frames.YEAR_COLOUR), ("not stated", 4, OTHER_COLOUR)]
-    assert [r["description"] for r in bars["rows"]] == ["2014: 2 trials", "2015: 1 trial", "not stated: 4 trials"]
-    assert bars["encoding"]["x"]["sort"] == ["2014", "2015", "not stated"]
-    (param,) = spec["layer"][0]["params"]
-    assert param["name"] == glance.GLANCE_PICK and param["select"]["fields"] == ["value", "param"]
-    assert param["select"]["on"] == "click"
-    assert vega.title(spec) == "Trials by year of stated start"
-    assert bars["encoding"]["opacity"]["condition"]["param"] == glance.GLANCE_PICK
-    # A valid Vega-Lite spec (written as a dict, not with Altair: see glance.bars), checked by Altair.
-    alt.LayerChart.from_dict(spec, validate=True)
-    # A horizontal chart of statuses grows with its bars.
-    status = frames.glance_by_status(pd.DataFrame({"indication": ["SLE"] * 3, "status": ["COMPLETED", "RECRUITING",
-                                                                                         "UNKNOWN"], "trials": 1}))
-    spec = glance.bars(status, "Trials by status", "Status")
-    assert spec["height"] == 3 * glance.GLANCE_BAR and spec["layer"][0]["encoding"]["y"]["field"] == "label"
+def test_a_glance_chart_draws_each_bar_as_a_link_to_its_filter():
+    years = frames.glance_by_year(pd.DataFrame({"year": ["2013", "2015", NOT_STATED], "trials": [2, 1, 4]}))
+    kept = [("indication", "SLE"), ("start_year", "2020"), ("q", "belimumab <b>")]
+    drawn = bars.chart(years, "Trials by year of stated start", kept, horizontal=False)
+    (chart,) = glance_bars(drawn).values()
+    assert [(b.label, b.trials) for b in chart] == [("2013", 2), ("2014", 0), ("2015", 1), ("not stated", 4)]
+    # A bar's link sets its year (the undated trials' as the URL names them), keeps the rest of the filter and
+    # search but not the year chosen before; a year of no trial is no link (its filter would show nothing).
+    assert chart[0].href == "./?start_year=2013&indication=SLE&q=belimumab+%3Cb%3E"
+    assert chart[1].href is None
+    assert chart[3].href == "./?start_year=not+stated&indication=SLE&q=belimumab+%3Cb%3E"
+    # Heights against the tallest, colours from the palette, every number over its bar (few bars).
+    assert "height:50.0%;background:#0072B2" in drawn and f"height:100.0%;background:{OTHER_COLOUR}" in drawn
+    assert drawn.count('class="gl-n"') == 3 and "<b>" not in drawn
+    # Many years: the number over the tallest only, the rest in each bar's name, and said so.
+    many = frames.glance_by_year(pd.DataFrame({"year": [str(y) for y in range(2000, 2020)], "trials": range(1, 21)}))
+    drawn = bars.chart(many, "Trials by year of stated start", [], horizontal=False)
+    assert drawn.count('class="gl-n"') == 1 and "the tallest, 2019, 20 trials" in drawn
+    assert len(glance_bars(drawn)["Trials by year of stated start"]) == 20
 
 
-def test_what_a_click_asks_the_filter_for():
-    assert glance.picked([]) is None
-    assert glance.picked([{"value": "COMPLETED", "param": "status"}]) == ("status", ["COMPLETED"])
-    # Shift-click adds bars; the "Other" bar of several indications sets each of them.
-    assert glance.picked([{"value": "R1;R0", "param": "indication"}, {"value": "SLE", "param": "indication"}]) == (
-        "indication", ["R1", "R0", "SLE"])
-    assert glance.picked([{"value": NOT_STATED, "param": "start_year"}]) == ("start_year", [NOT_STATED])
-    assert glance.picked(["not a point", {"param": "status"}]) is None
+def test_a_bar_sets_its_filter_and_clears_what_would_widen_it():
+    # An indication clears the area (an area and an indication chosen together mean both), and the reverse.
+    kept = [("area", "rheumatology"), ("indication", "RA"), ("status", "Completed")]
+    assert bars.link("indication", "pSS", kept) == "./?indication=pSS&status=Completed"
+    assert bars.link("area", "dermatology", kept) == "./?area=dermatology&status=Completed"
+    # The "Other" bar sets each indication it holds; a status as the URL labels it.
+    assert bars.link("indication", "R1;R0", []) == "./?indication=R1&indication=R0"
+    assert bars.link("status", "ACTIVE_NOT_RECRUITING", kept) == (
+        "./?status=Active%2C+not+recruiting&area=rheumatology&indication=RA")
+    # A study type, a sponsor and a search are kept; anything else a caller passes is left out of the link.
+    assert bars.link("status", "COMPLETED", [("study_type", ""), ("sponsor", "A & B"), ("x", "y")]) == (
+        "./?status=Completed&study_type=&sponsor=A+%26+B")
+
+
+def test_bars_are_escaped_and_coloured_only_from_the_palette():
+    hostile = pd.DataFrame([{"label": '<img src=x onerror=alert(1)>"', "trials": 3, "colour": "red;background:url(x)",
+                             "param": "indication", "value": '"><script>', "detail": "<i>x</i>"}],
+                           columns=frames.GLANCE_COLUMNS)
+    drawn = bars.charts([(hostile, "Trials by <indication>", True)], [])
+    assert "<img" not in drawn and "<script" not in drawn and "<i>" not in drawn and "url(x)" not in drawn
+    assert f"background:{OTHER_COLOUR}" in drawn
+    ((title, (bar,)),) = glance_bars(drawn).items()
+    assert title == "Trials by <indication>" and bar.trials == 3
+    assert bar.href == "./?indication=%22%3E%3Cscript%3E"
+    assert "No trial." in bars.chart(pd.DataFrame(columns=frames.GLANCE_COLUMNS), "Trials by status", [])
 
 
 FRESH = """
@@ -113,13 +126,14 @@ import sys
 from streamlit.testing.v1 import AppTest
 at = AppTest.from_file({app!r}, default_timeout=300).run()
 assert not at.exception, [e.value for e in at.exception]
-print(len(at.get("vega_lite_chart")), sorted(m for m in ("altair", "dashboard.figures") if m in sys.modules))
+print(len(at.get("vega_lite_chart")), sum("gl-chart" in str(h.value) for h in at.html), sorted(m for m in ("altair", "dashboard.figures") if m in sys.modules))
 """
 
 
 def test_the_overview_draws_its_charts_without_loading_altair(db_path):
-    """Its charts are Vega-Lite specs written as dicts (glance.bars): a fresh server's first overview does not import
-    Altair and dashboard.figures (about 0.3 s, and 0.05 to 0.1 s a chart's spec: issue 33's cold overview)."""
+    """Its charts are HTML (dashboard.glance.bars), no Vega-Lite chart: a fresh server's first overview does not import
+    Altair and dashboard.figures (about 0.3 s, and 0.05 to 0.1 s a chart's spec: issue 33's cold overview), and the
+    browser never loads Vega's module for it."""
     import os
     import subprocess
     import sys
@@ -129,4 +143,4 @@ def test_the_overview_draws_its_charts_without_loading_altair(db_path):
     done = subprocess.run([sys.executable, "-c", FRESH.format(app=str(REPO / "app.py"))], cwd=REPO, text=True,
                           env={**os.environ, "TRIALDB_URL": f"sqlite:///{db_path}"}, capture_output=True, timeout=600)
     assert done.returncode == 0, done.stderr[-3000:]
-    assert done.stdout.strip() == "3 []"
+    assert done.stdout.strip() == "0 1 []"

@@ -18,7 +18,8 @@ if counts.empty:
 pal = data.palette(f)
 grouped = pal.by != "indication"
 st.caption({"indication": "Bars are stacked by indication.",
-            "area": "Bars are stacked by disease area, and the tables count trials per area: there are more "
+            "area": f"Bars are stacked by disease area, and the tables count {filters.noun(data.headline(f))} per "
+                    "area: there are more "
                     "indications than colours a reader can tell apart. Hover a segment for its indications, or "
                     "list every indication under a table.",
             "largest": "Bars are stacked by indication: the largest, and the others together (hover a segment "

@@ -214,15 +214,17 @@ def counts_figure(f: Filters, by: str) -> list[dict[str, Any]]:
 def glance_charts(f: Filters) -> list[tuple[pd.DataFrame, str, bool]]:
     """The overview's three charts at a glance as (frame, title, horizontal) for dashboard.glance.bars: trials by
     indication (or disease area, as the selection's palette groups them), by status and by year of stated start
-    (frames.glance_* frames). Kept per filter like counts_figure."""
+    (frames.glance_* frames), "Studies by ..." when the selection holds several study types. Kept per filter like
+    counts_figure."""
     from dashboard import frames
 
     counts = counts_by(f)
     pal = palette(f)
     what = {"indication": "indication", "largest": "indication", "area": "disease area"}[pal.by]
-    return [(frames.glance_by_series(counts, pal, indication_areas()), f"Trials by {what}", True),
-            (frames.glance_by_status(counts), "Trials by status", True),
-            (frames.glance_by_year(counts_by_start_year(f)), "Trials by year of stated start", False)]
+    noun = "Trials" if headline(f)["only_interventional"] else "Studies"
+    return [(frames.glance_by_series(counts, pal, indication_areas()), f"{noun} by {what}", True),
+            (frames.glance_by_status(counts), f"{noun} by status", True),
+            (frames.glance_by_year(counts_by_start_year(f)), f"{noun} by year of stated start", False)]
 
 
 @st.cache_data(show_spinner=False)
@@ -234,7 +236,9 @@ def counts_tables(f: Filters, by: str, title: str) -> tuple[pd.DataFrame, pd.Dat
     from dashboard import frames
 
     long = frames.counts_long(counts_by(f), by)
-    return frames.counts_wide(long, by, title, palette(f)), frames.counts_by_indication(long, by, title, area_names())
+    noun = "trials" if headline(f)["only_interventional"] else "studies"
+    return (frames.counts_wide(long, by, title, palette(f), noun),
+            frames.counts_by_indication(long, by, title, area_names(), noun))
 
 
 # Colours: one palette per filter, from the indications its trials have, so every page of one

@@ -122,10 +122,12 @@ def counts_long(counts: pd.DataFrame, by: str) -> pd.DataFrame:
     return g.sort_values([by, "indication"]).reset_index(drop=True)
 
 
-def counts_wide(long: pd.DataFrame, by: str, title: str, palette: Palette | None = None) -> pd.DataFrame:
+def counts_wide(long: pd.DataFrame, by: str, title: str, palette: Palette | None = None,
+                noun: str = "trials") -> pd.DataFrame:
     """The table beneath a counts chart: one row per `by` value, trials per series of the chart's
     palette (each indication while they are few, else each disease area: never more than MAX_SERIES
-    columns, whatever the portfolio holds), then totals. The long form is the CSV."""
+    columns, whatever the portfolio holds), then totals. The long form is the CSV. `noun`: what the counts
+    count, "trials", or "studies" when the selection holds several study types (filters.noun)."""
     if long.empty:
         return pd.DataFrame(columns=[title])
     pal = palette or palette_of_codes(long.indication, long.trials)
@@ -134,11 +136,11 @@ def counts_wide(long: pd.DataFrame, by: str, title: str, palette: Palette | None
     wide = wide[[c for c in pal.colours if c in wide.columns] + [c for c in wide.columns if c not in pal.colours]]
     # Indication codes read as headers only with their unit; area names are headers enough (a page
     # caption says they count trials), and without it seven of them fit beside the totals on a laptop.
-    wide.columns = [f"{c} trials" if pal.by != "area" else c for c in wide.columns]
+    wide.columns = [f"{c} {noun}" if pal.by != "area" else c for c in wide.columns]
     totals = long.groupby(by)[["trials", "participants", "trials_with_enrolment"]].sum()
-    wide["All trials"] = totals.trials
+    wide[f"All {noun}"] = totals.trials
     wide["Participants planned (sum, computed)"] = totals.participants
-    wide["Trials stating enrolment"] = totals.trials_with_enrolment
+    wide[f"{noun.capitalize()} stating enrolment"] = totals.trials_with_enrolment
     return wide.rename_axis(title).reset_index()
 
 
@@ -208,14 +210,15 @@ def glance_by_year(years: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=GLANCE_COLUMNS)
 
 
-def counts_by_indication(long: pd.DataFrame, by: str, title: str, areas: dict[str, str]) -> pd.DataFrame:
+def counts_by_indication(long: pd.DataFrame, by: str, title: str, areas: dict[str, str],
+                         noun: str = "trials") -> pd.DataFrame:
     """The long form for reading and for the CSV: one row per `by` value and indication, with its
-    disease area (`areas`: indication code -> area name), every count."""
+    disease area (`areas`: indication code -> area name), every count (`noun` as counts_wide's)."""
     return pd.DataFrame({
         title: long[by], "Disease area": [areas.get(c, NOT_STATED) for c in long.indication],
-        "Indication": long.indication, "Trials": long.trials,
+        "Indication": long.indication, noun.capitalize(): long.trials,
         "Participants planned (sum, computed)": long.participants,
-        "Trials stating enrolment": long.trials_with_enrolment,
+        f"{noun.capitalize()} stating enrolment": long.trials_with_enrolment,
     })
 
 

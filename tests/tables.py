@@ -89,7 +89,7 @@ class Bar(NamedTuple):
     href: str | None
 
 
-_BAR_NAME = re.compile(r"(?P<label>.*?): (?P<n>[\d,]+) trials?(?: \(.*\))?")
+_BAR_NAME = re.compile(r"(?P<label>.*?): (?P<n>[\d,]+) (?:trials?|study|studies)(?: \(.*\))?")
 
 
 class _Glance(HTMLParser):
@@ -105,7 +105,7 @@ class _Glance(HTMLParser):
         elif tag == "a" and self._chart is not None and (m := _BAR_NAME.fullmatch(a.get("aria-label") or "")):
             self._chart.append(Bar(m["label"], int(m["n"].replace(",", "")), a.get("href")))
         elif tag == "span" and self._chart is not None and "gl-empty" in (a.get("class") or ""):
-            self._chart.append(Bar((a.get("title") or "").removesuffix(": no trial"), 0, None))
+            self._chart.append(Bar((a.get("title") or "").removesuffix(": none"), 0, None))
 
 
 def glance_bars(body: str) -> dict[str, list[Bar]]:

@@ -151,16 +151,26 @@ def test_a_link_chooses_the_study_type_and_a_bad_value_is_named(types_app):
     assert at.session_state["_filters"].study_types == ("INTERVENTIONAL",)
 
 
-def test_phase_and_status_count_studies_when_several_types_are_chosen(types_app):
+def test_phase_and_status_and_the_overviews_charts_count_studies_when_several_types_are_chosen(types_app):
     from tests import vega
 
     def y_titles(at: AppTest) -> list[str]:
         return [vega.layers(c)[0]["encoding"]["y"]["title"] for c in at.get("vega_lite_chart")]
 
     assert y_titles(opened_with("phase_status")) == ["Trials", "Participants planned"]
+    assert "All trials" in table_text(opened_with("phase_status"))
     at = opened_with("phase_status", study_type=["Observational", "Interventional"])
     assert y_titles(at) == ["Studies", "Participants planned"]
     assert "No phase (observational, expanded access)" in at.multiselect(key="phase").options
+    header = table_text(at).splitlines()[0]
+    assert "All studies" in header and "Studies stating enrolment" in header and "trials" not in header.lower()
+    # The overview's charts at a glance count studies too, and name each bar's count so.
+    from tests.test_app import glance
+
+    drawn = glance(opened_with("overview", study_type=""))
+    assert sorted(drawn) == ["Studies by indication", "Studies by status", "Studies by year of stated start"]
+    assert sum(drawn["Studies by status"].values()) == len(ALL)
+    assert "Trials by status" in glance(opened_with("overview"))
 
 
 def test_compare_writes_not_applicable(types_url):

@@ -50,8 +50,12 @@ def link(param: str, value: str, kept: Sequence[tuple[str, str]]) -> str:
     return filter_link([*((param, v) for v in url_values(param, value)), *((k, v) for k, v in kept if k not in drop)])
 
 
-def _trials(n: int) -> str:
-    return f"{n:,} trial{'s' if n != 1 else ''}"
+SINGULAR = {"trials": "trial", "studies": "study"}
+
+
+def count(n: int, noun: str) -> str:
+    """"1 trial", "2 trials", "1 study", "2 studies" (`noun`: "trials" or "studies")."""
+    return f"{n:,} {noun if n != 1 else SINGULAR[noun]}"
 
 
 def _colour(colour: object) -> str:
@@ -59,28 +63,30 @@ def _colour(colour: object) -> str:
     return colour if isinstance(colour, str) and _HEX.fullmatch(colour) else OTHER_COLOUR
 
 
-def _bar(r, kept: Sequence[tuple[str, str]]) -> tuple[str, str]:
+def _bar(r, kept: Sequence[tuple[str, str]], noun: str) -> tuple[str, str]:
     """(attributes of a bar's link, its colour): its target, and its name for a tooltip and a screen reader."""
-    name = f"{r.label}: {_trials(int(r.trials))}" + (f" ({r.detail})" if r.detail else "")
+    name = f"{r.label}: {count(int(r.trials), noun)}" + (f" ({r.detail})" if r.detail else "")
     return (f'href="{html.escape(link(r.param, r.value, kept))}" title="{html.escape(name)}. Click to filter to it." '
             f'aria-label="{html.escape(name)}"'), _colour(r.colour)
 
 
-def chart(frame: pd.DataFrame, title: str, kept: Sequence[tuple[str, str]], horizontal: bool = True) -> str:
+def chart(frame: pd.DataFrame, title: str, kept: Sequence[tuple[str, str]], horizontal: bool = True,
+          noun: str = "trials") -> str:
     """One small chart as HTML (`frame`: a frames.glance_* frame, one row per bar: label, trials, colour, param,
     value, detail): a titled section whose bars are links (`link`). Horizontal: a row per bar, its label, a bar
     as long as its trials against the longest, and the number. Vertical (years, in order): a column per year, the
     year under it and the number over it (up to NUMBERED bars; past that, on the tallest only, the others in the
     tooltip). A bar of no trials is drawn as an empty slot, not a link (its filter would show nothing). Every
-    text escaped; styled by dashboard/any_screen.css (`.glance`)."""
+    text escaped; styled by dashboard/any_screen.css (`.glance`). `noun`: what a bar counts, "trials", or "studies"
+    when the selection holds several study types."""
     head = f'<section class="gl-chart" aria-label="{html.escape(title)}"><h3 class="gl-title">{html.escape(title)}</h3>'
     if frame.empty:
-        return head + '<p class="gl-note">No trial.</p></section>'
+        return head + f'<p class="gl-note">No {SINGULAR[noun]}.</p></section>'
     top = max(int(frame.trials.max()), 1)
     if horizontal:
         rows = []
         for r in frame.itertuples(index=False):
-            attrs, colour = _bar(r, kept)
+            attrs, colour = _bar(r, kept, noun)
             width = 100 * int(r.trials) / top
             rows.append(f'<li><a class="gl-row" {attrs}><span class="gl-label">{html.escape(str(r.label))}</span>'
                         f'<span class="gl-track"><span class="gl-fill" style="width:{width:.1f}%;background:{colour}">'
@@ -94,19 +100,20 @@ def chart(frame: pd.DataFrame, title: str, kept: Sequence[tuple[str, str]], hori
         number = f'<span class="gl-n">{n:,}</span>' if n and (numbered or i == tallest) else ""
         year = f'<span class="gl-year">{html.escape(str(r.label))}</span>'
         if not n:
-            cols.append(f'<span class="gl-col gl-empty" title="{html.escape(str(r.label))}: no trial">'
+            cols.append(f'<span class="gl-col gl-empty" title="{html.escape(str(r.label))}: none">'
                         f'<span class="gl-plot"></span>{year}</span>')
             continue
-        attrs, colour = _bar(r, kept)
+        attrs, colour = _bar(r, kept, noun)
         cols.append(f'<a class="gl-col" {attrs}><span class="gl-plot"><span class="gl-fill" '
                     f'style="height:{100 * n / top:.1f}%;background:{colour}">{number}</span></span>{year}</a>')
-    note = "" if numbered else (f'<p class="gl-note">Bar height: trials; the tallest, '
-                                f'{html.escape(str(frame.label.iloc[tallest]))}, {_trials(top)}.</p>')
+    note = "" if numbered else (f'<p class="gl-note">Bar height: {noun}; the tallest, '
+                                f'{html.escape(str(frame.label.iloc[tallest]))}, {count(top, noun)}.</p>')
     return head + f'<div class="gl-years">{"".join(cols)}</div>{note}</section>'
 
 
-def charts(frames_: Sequence[tuple[pd.DataFrame, str, bool]], kept: Sequence[tuple[str, str]]) -> str:
+def charts(frames_: Sequence[tuple[pd.DataFrame, str, bool]], kept: Sequence[tuple[str, str]],
+           noun: str = "trials") -> str:
     """The overview's charts at a glance, side by side (stacked on a narrow screen): one HTML block of `chart`s,
     from (frame, title, horizontal) triples."""
-    inner = "".join(chart(frame, title, kept, horizontal) for frame, title, horizontal in frames_)
+    inner = "".join(chart(frame, title, kept, horizontal, noun) for frame, title, horizontal in frames_)
     return f'<div class="glance">{inner}</div>'

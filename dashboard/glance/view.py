@@ -16,14 +16,15 @@ def charts(f: Filters) -> None:
     """The three charts in one HTML element, with the caption that says what a click does and how many trials
     state no start date."""
     kept = [*filters.url_filter(), *(("sponsor", s) for s in st.session_state.get("sponsor") or [])]
-    st.html(bars.charts(data.glance_charts(f), kept))
+    what = filters.noun(data.headline(f))  # "trials", or "studies" when several study types are chosen
+    st.html(bars.charts(data.glance_charts(f), kept, what))
     years = data.counts_by_start_year(f)
     undated = int(years.trials[years.year == NOT_STATED].sum())
     grouped = data.palette(f).by == "area"
     st.caption(
-        "Click a bar (or reach it with Tab and press Enter) to show only its trials on every page, as the sidebar's "
+        f"Click a bar (or reach it with Tab and press Enter) to show only its {what} on every page, as the sidebar's "
         + ("Disease area" if grouped else "Indication") + ", Status and Year of start filters do; the link keeps the "
         "rest of the filter and search, the URL keeps the choice and the sidebar clears it. "
-        + (f"{undated:,} trial{'s' if undated != 1 else ''} of the selection state{'s' if undated == 1 else ''} no "
+        + (f"{bars.count(undated, what)} of the selection state{'s' if undated == 1 else ''} no "
            "start date: counted under “not stated”, never given a year. " if undated else "")
         + "Years are those of the start date each registry record states.")

@@ -39,11 +39,11 @@ echo "== lint (ruff), types (mypy) and the workflows (zizmor, offline)"
 #     on PostgreSQL each worker with databases of its own, a test file's tests on one worker), so that both
 #     cores stay busy until the last test;
 #  2. the browser tests on SQLite, two at a time (pytest-xdist, each worker its own server and Chromium),
-#     then the twenty-sessions test alone (it saturates both cores).
+#     then the twenty-sessions test alone (twenty websocket clients on one server).
 # Not run twice: what the engine cannot change, and the tests marked sqlite_only, which make SQLite databases of
 # their own whatever the engine (tests/conftest.py leaves them out on PostgreSQL). The browser tests check what Chromium draws; on PostgreSQL
 # every page still runs in AppTest for every filter, and tests/test_concurrent_readers.py puts twenty
-# concurrent readers on its connection pool (the twenty-browser-sessions test took 190 s a pass). The
+# concurrent readers on its connection pool. The
 # 30-indication checks and the palette use SQLite portfolios of their own; the parser fuzzing, the regimen
 # reader, units and schedules, the parsers, PubMed's XML and its client, the reporting rule, the dosing view's
 # frames, the import rules and the workflow lint touch no database.

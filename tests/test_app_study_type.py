@@ -99,29 +99,30 @@ def matches_line(at: AppTest) -> str:
     return next(c.value for c in at.caption if " match " in c.value)
 
 
-@pytest.mark.parametrize("choice", list(CHOICES))
 @pytest.mark.parametrize("page", registered_pages())
-def test_study_type_filter_on_every_page(types_app, page, choice):
-    chosen, expected = CHOICES[choice]
+def test_study_type_filter_on_every_page(types_app, page):
+    """Each page under each choice of study type, in one session (a choice, then the next, as a reader makes them:
+    one session a page rather than one a choice, which cost CI four openings of every page on each engine)."""
     at = opened_with(page)
     assert at.multiselect(key="study_type").value == ["INTERVENTIONAL"]  # the trials by default
-    if chosen is not None:
-        at.multiselect(key="study_type").set_value(chosen).run()
-        assert not at.exception, [e.value for e in at.exception]
-    f = at.session_state["_filters"]
-    assert f.study_types == (None if chosen == [] else tuple(chosen or ["INTERVENTIONAL"]))
-    line = matches_line(at)
-    assert f"**{len(expected)}** of 7 studies match the filter." in line, line
-    if chosen is None:
-        assert ("Showing interventional trials; 2 observational studies and 1 expanded access programme are one "
-                "click away") in line
-    if page == "overview":
-        metric = at.metric[0]
-        assert (metric.label, metric.value) == ("Trials" if chosen is None else "Studies", str(len(expected)))
-        tables = table_text(at)
-        assert {n for n in ALL if n in tables} == expected
-    if page == "trial_record":
-        assert at.selectbox(key="nct").value in expected
+    for choice, (chosen, expected) in CHOICES.items():
+        if chosen is not None:
+            at.multiselect(key="study_type").set_value(chosen).run()
+            assert not at.exception, (choice, [e.value for e in at.exception])
+        f = at.session_state["_filters"]
+        assert f.study_types == (None if chosen == [] else tuple(chosen or ["INTERVENTIONAL"])), choice
+        line = matches_line(at)
+        assert f"**{len(expected)}** of 7 studies match the filter." in line, (choice, line)
+        if chosen is None:
+            assert ("Showing interventional trials; 2 observational studies and 1 expanded access programme are one "
+                    "click away") in line
+        if page == "overview":
+            metric = at.metric[0]
+            assert (metric.label, metric.value) == ("Trials" if chosen is None else "Studies", str(len(expected)))
+            tables = table_text(at)
+            assert {n for n in ALL if n in tables} == expected, choice
+        if page == "trial_record":
+            assert at.selectbox(key="nct").value in expected, choice
 
 
 def test_not_applicable_on_the_records(types_app):

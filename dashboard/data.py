@@ -668,4 +668,5 @@ def world_map(f: Filters) -> dict[str, Any]:
     """The Where and who page's map as a Vega-Lite spec (dashboard.geography.world_map), kept like counts_figure."""
     from dashboard import geography
 
-    return geography.world_map(site_marks(f), countries(f)[0], palette(f))
+    noun = "Trials" if headline(f)["only_interventional"] else "Studies"
+    return geography.world_map(site_marks(f), countries(f)[0], palette(f), noun=noun)

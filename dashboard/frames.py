@@ -45,6 +45,11 @@ def filter_link_parts(text: str) -> tuple[str, str] | None:
 TIME_NOT_STATED = "Time point not stated in source"
 
 
+def singular(noun: str) -> str:
+    """"trial" for "trials", "study" for "studies" (what a count counts: dashboard.filters.noun's words)."""
+    return {"trials": "trial", "studies": "study"}[noun]
+
+
 def stated(value) -> object:
     """A missing value as the words a researcher reads, never a blank or NaN."""
     if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
@@ -174,7 +179,7 @@ def glance_by_series(counts: pd.DataFrame, palette: Palette, area_of: Mapping[st
                      "param": "area" if by_area else "indication",
                      "value": area_of.get(codes[0], "") if by_area else ";".join(codes),
                      "detail": ", ".join(f"{c} {int(per[c]):,}" for c in codes[:6]) + more
-                     if palette.by != "indication" else ""})
+                     if palette.by != "indication" and (len(codes) > 1 or codes[0] != series) else ""})
     return pd.DataFrame(rows, columns=GLANCE_COLUMNS)
 
 

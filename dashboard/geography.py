@@ -186,14 +186,16 @@ def chosen(points: list) -> tuple[list[str], bool]:
     return vl.chosen_trials(points, "nct_ids", "trials")
 
 
-def world_map(marks: pd.DataFrame, countries: pd.DataFrame, palette: Palette, height: int = 360) -> dict[str, Any]:
+def world_map(marks: pd.DataFrame, countries: pd.DataFrame, palette: Palette, height: int = 360,
+              noun: str = "Trials") -> dict[str, Any]:
     """The world map as a Vega-Lite spec (a plain dict, no Altair: Altair's import and its walk over the data were
     most of the page's first load): countries shaded by the selection's trials (grey from one trial to the most,
     darker for more, with its legend while counts differ; a country with none lighter), Antarctica not in the atlas;
     over them one circle per place and series (`site_marks`), its area growing with its trials, in the selection's
     palette, named on hover and to a screen reader. A click on a circle selects it (PICK). The countries are the
     app's own static file (ATLAS_URL, served by Streamlit from static/ and cached by the browser), the shading and
-    the sites inline: nothing is fetched from another host."""
+    the sites inline: nothing is fetched from another host. `noun`: what the counts count, "Trials", or "Studies"
+    when the selection holds several study types (its legend and tooltips say so)."""
     shade = pd.DataFrame({"atlas": [atlas_name(c) for c in countries.country], "country": countries.country,
                           "trials": countries.trials.astype(int), "sites": countries.sites.astype(int)})
     shade = shade.dropna(subset=["atlas"])
@@ -202,7 +204,7 @@ def world_map(marks: pd.DataFrame, countries: pd.DataFrame, palette: Palette, he
         country=("country", " / ".join), trials=("trials", "sum"), sites=("sites", "sum"))
     most = max(1, int(shade.trials.max()) if not shade.empty else 1)
     shading: dict[str, Any] = {"test": "datum.trials > 0", "field": "trials_shown", "type": "quantitative",
-                               "title": "Trials in the country",
+                               "title": f"{noun} in the country",
                                "scale": {"domain": [1, max(most, 2)], "range": SHADES}, "legend": None}
     if most > 1:
         shading["legend"] = {"orient": "bottom-left", "direction": "horizontal", "gradientLength": 110, "format": "d",
@@ -218,7 +220,7 @@ def world_map(marks: pd.DataFrame, countries: pd.DataFrame, palette: Palette, he
         "encoding": {
             "color": {"condition": shading, "value": NO_TRIALS},
             "tooltip": [{"field": "label", "type": "nominal", "title": "Country"},
-                        {"field": "trials_shown", "type": "quantitative", "title": "Trials", "format": ","},
+                        {"field": "trials_shown", "type": "quantitative", "title": noun, "format": ","},
                         {"field": "sites", "type": "quantitative", "title": "Sites", "format": ","}],
             "description": {"field": "label", "type": "nominal"}}}
     spec: dict[str, Any] = {
@@ -242,14 +244,14 @@ def world_map(marks: pd.DataFrame, countries: pd.DataFrame, palette: Palette, he
                          "scale": {"domain": [0, biggest], "range": [0, 900 if biggest > 1 else 120]}},
                 "color": {"field": "series", "type": "nominal",
                           "scale": {"domain": series, "range": [palette.colour_of_series(s) for s in series]},
-                          "legend": vl.legend(f"{palette.title} with the most trials at the place")},
+                          "legend": vl.legend(f"{palette.title} with the most {noun.lower()} at the place")},
                 "order": {"field": "trials", "type": "quantitative", "sort": "descending"},
                 "tooltip": [{"field": "city", "type": "nominal", "title": "City"},
                             {"field": "country", "type": "nominal", "title": "Country"},
                             {"field": "facilities", "type": "nominal", "title": "Facilities"},
-                            {"field": "trials", "type": "quantitative", "title": "Trials", "format": ","},
+                            {"field": "trials", "type": "quantitative", "title": noun, "format": ","},
                             {"field": "by_series", "type": "nominal",
-                             "title": f"Trials by {palette.title.lower()}"},
+                             "title": f"{noun} by {palette.title.lower()}"},
                             {"field": "sites", "type": "quantitative", "title": "Sites", "format": ","}],
                 "description": {"field": "description", "type": "nominal"}}})
         spec["params"] = [{"name": PICK, "views": ["places"],

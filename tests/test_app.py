@@ -265,7 +265,7 @@ def test_old_links_choosing_phases_and_statuses_still_open_their_view():
 def test_overview_headline_numbers():
     at = open_page("overview", SELECTIONS["all"])
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics == {"Trials": "4", "Indications": "3", "Participants planned": "177", "Completed": "2 of 4"}
+    assert metrics == {"Trials": "4", "Indications": "3", "Participants planned": "177", "Completed, of 4": "2"}
     assert "55.17% (IL-2) vs 30.00% (Placebo), p=0.052" in text_of(at)
     assert any(b.label == "Download CSV" for b in at.get("download_button")) or at.get("download_button")
 

@@ -207,9 +207,13 @@ def test_the_page_maps_the_records_sites_and_lists_countries_and_sponsors(sites_
         assert not at.exception, [e.value for e in at.exception]
         [chart] = at.get("vega_lite_chart")
         assert len(vega.layers(chart)[1]["rows"]) == 6
-        assert "6 of 7 sites are on the map" in text_of(at) and "3 trials of the selection name no country" in text_of(at)
+        assert "6 of 7 sites are on the map" in text_of(at)
+        # Every study type chosen: the page counts studies, in its words and its map's legend and tooltips.
+        assert "3 of the selection's studies name no country" in text_of(at) and "Trials" not in chart.proto.spec
+        assert "Studies in the country" in chart.proto.spec
         at.session_state["where_who_show"] = "Countries"
         at.run()
+        assert md_tables(at)[0][0][:2] == ["Country", "Studies"] and "Studies and sites per country" in text_of(at)
         rows = {r[0]: r[1:] for r in md_tables(at)[0][1:]}
         assert rows["Spain"] == ["1", "3", "3", "0", "Spain"] and rows["China"] == ["1", "1", "0", "1", "China"]
         assert "counted once in each" in text_of(at)

@@ -84,14 +84,21 @@ def test_a_glance_chart_draws_each_bar_as_a_link_to_its_filter():
     assert chart[0].href == "./?start_year=2013&indication=SLE&q=belimumab+%3Cb%3E"
     assert chart[1].href is None
     assert chart[3].href == "./?start_year=not+stated&indication=SLE&q=belimumab+%3Cb%3E"
-    # Heights against the tallest, colours from the palette, every number over its bar (few bars).
-    assert "height:50.0%;background:#0072B2" in drawn and f"height:100.0%;background:{OTHER_COLOUR}" in drawn
-    assert drawn.count('class="gl-n"') == 3 and "<b>" not in drawn
-    # Many years: the number over the tallest only, the rest in each bar's name, and said so.
+    # Heights against the tallest year, colours from the palette, every number over its column. The undated trials
+    # are a line of their own under the years, never a column on their scale (it read as a jump after the last year).
+    assert "height:100.0%;background:#0072B2" in drawn and "height:50.0%;background:#0072B2" in drawn
+    assert drawn.count('class="gl-n"') == 2 and "<b>" not in drawn
+    assert drawn.count('class="gl-col') == 3 and "Start not stated: 4 trials</a>" in drawn
+    assert f"height:100.0%;background:{OTHER_COLOUR}" not in drawn
+    # Many years: every number still drawn, written up its column (gl-many).
     many = frames.glance_by_year(pd.DataFrame({"year": [str(y) for y in range(2000, 2020)], "trials": range(1, 21)}))
-    drawn = bars.chart(many, "Trials by year of stated start", [], horizontal=False)
-    assert drawn.count('class="gl-n"') == 1 and "the tallest, 2019, 20 trials" in drawn
-    assert len(glance_bars(drawn)["Trials by year of stated start"]) == 20
+    drawn = bars.chart(many, "Trials by year of stated start", [], horizontal=False, noun="studies")
+    assert drawn.count('class="gl-n"') == 20 and "gl-years gl-many" in drawn
+    assert len(glance_bars(drawn)["Trials by year of stated start"]) == 20 and "2019: 20 studies" in drawn
+    # Only undated trials: the line alone.
+    only = bars.chart(frames.glance_by_year(pd.DataFrame({"year": [NOT_STATED], "trials": [1]})), "T", [],
+                      horizontal=False)
+    assert "gl-years" not in only and "Start not stated: 1 trial</a>" in only
 
 
 def test_a_bar_sets_its_filter_and_clears_what_would_widen_it():

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from dashboard.frames import YEAR_NOT_STATED, filter_link
+from dashboard.frames import YEAR_NOT_STATED, filter_link, singular
 from dashboard.theme import OTHER_COLOUR
 from trialdb.enums import label
 from trialdb.queries import NOT_STATED
@@ -26,7 +26,7 @@ from trialdb.queries import NOT_STATED
 # indication means both: a click on an indication must not keep the area).
 CLEARS: dict[str, tuple[str, ...]] = {"indication": ("area",), "area": ("indication",), "status": (),
                                       "start_year": ()}
-NUMBERED = 15  # a chart by year writes each bar's number over it up to this many bars (narrower, the tooltip has it)
+NUMBERED = 15  # a chart by year writes each number level over its column up to this many years, upwards past it
 _HEX = re.compile(r"#[0-9A-Fa-f]{6}")
 
 
@@ -50,12 +50,9 @@ def link(param: str, value: str, kept: Sequence[tuple[str, str]]) -> str:
     return filter_link([*((param, v) for v in url_values(param, value)), *((k, v) for k, v in kept if k not in drop)])
 
 
-SINGULAR = {"trials": "trial", "studies": "study"}
-
-
 def count(n: int, noun: str) -> str:
     """"1 trial", "2 trials", "1 study", "2 studies" (`noun`: "trials" or "studies")."""
-    return f"{n:,} {noun if n != 1 else SINGULAR[noun]}"
+    return f"{n:,} {noun if n != 1 else singular(noun)}"
 
 
 def _colour(colour: object) -> str:
@@ -74,14 +71,16 @@ def chart(frame: pd.DataFrame, title: str, kept: Sequence[tuple[str, str]], hori
           noun: str = "trials") -> str:
     """One small chart as HTML (`frame`: a frames.glance_* frame, one row per bar: label, trials, colour, param,
     value, detail): a titled section whose bars are links (`link`). Horizontal: a row per bar, its label, a bar
-    as long as its trials against the longest, and the number. Vertical (years, in order): a column per year, the
-    year under it and the number over it (up to NUMBERED bars; past that, on the tallest only, the others in the
-    tooltip). A bar of no trials is drawn as an empty slot, not a link (its filter would show nothing). Every
+    as long as its trials against the longest, and the number. Vertical (years, in order): a column per year as tall
+    as its trials against the tallest year, the year under it and the number over it (past NUMBERED years, written
+    upwards as the years are); the trials whose sources state no start date (value NOT_STATED) on a line of their
+    own under the years, a link like the bars, never a column on the years' scale. A year of no trials is drawn as
+    an empty slot, not a link (its filter would show nothing). Every
     text escaped; styled by dashboard/any_screen.css (`.glance`). `noun`: what a bar counts, "trials", or "studies"
     when the selection holds several study types."""
     head = f'<section class="gl-chart" aria-label="{html.escape(title)}"><h3 class="gl-title">{html.escape(title)}</h3>'
     if frame.empty:
-        return head + f'<p class="gl-note">No {SINGULAR[noun]}.</p></section>'
+        return head + f'<p class="gl-note">No {singular(noun)}.</p></section>'
     top = max(int(frame.trials.max()), 1)
     if horizontal:
         rows = []
@@ -92,12 +91,15 @@ def chart(frame: pd.DataFrame, title: str, kept: Sequence[tuple[str, str]], hori
                         f'<span class="gl-track"><span class="gl-fill" style="width:{width:.1f}%;background:{colour}">'
                         f'</span></span><span class="gl-n">{int(r.trials):,}</span></a></li>')
         return head + f'<ul class="gl-rows">{"".join(rows)}</ul></section>'
-    numbered = len(frame) <= NUMBERED
-    tallest = int(frame.trials.idxmax())
+    # The trials whose sources state no start date are no year: a line of their own under the years, never a
+    # column on the years' scale (as one it read as a jump after the last year and squashed the years under it).
+    undated = frame[frame.value == NOT_STATED]
+    years = frame[frame.value != NOT_STATED]
+    top = max(int(years.trials.max()) if len(years) else 1, 1)
+    upright = len(years) <= NUMBERED  # more years than that: each number written up the column, as the years are
     cols = []
-    for i, r in enumerate(frame.itertuples(index=False)):
+    for r in years.itertuples(index=False):
         n = int(r.trials)
-        number = f'<span class="gl-n">{n:,}</span>' if n and (numbered or i == tallest) else ""
         year = f'<span class="gl-year">{html.escape(str(r.label))}</span>'
         if not n:
             cols.append(f'<span class="gl-col gl-empty" title="{html.escape(str(r.label))}: none">'
@@ -105,15 +107,22 @@ def chart(frame: pd.DataFrame, title: str, kept: Sequence[tuple[str, str]], hori
             continue
         attrs, colour = _bar(r, kept, noun)
         cols.append(f'<a class="gl-col" {attrs}><span class="gl-plot"><span class="gl-fill" '
-                    f'style="height:{100 * n / top:.1f}%;background:{colour}">{number}</span></span>{year}</a>')
-    note = "" if numbered else (f'<p class="gl-note">Bar height: {noun}; the tallest, '
-                                f'{html.escape(str(frame.label.iloc[tallest]))}, {count(top, noun)}.</p>')
-    return head + f'<div class="gl-years">{"".join(cols)}</div>{note}</section>'
+                    f'style="height:{100 * n / top:.1f}%;background:{colour}"><span class="gl-n">{n:,}</span>'
+                    f'</span></span>{year}</a>')
+    body = f'<div class="gl-years{"" if upright else " gl-many"}">{"".join(cols)}</div>' if cols else ""
+    for r in undated.itertuples(index=False):
+        attrs, colour = _bar(r, kept, noun)
+        body += (f'<p class="gl-undated"><a {attrs}><span class="gl-swatch" style="background:{colour}"></span>'
+                 f'Start not stated: {count(int(r.trials), noun)}</a></p>')
+    return head + body + "</section>"
 
 
 def charts(frames_: Sequence[tuple[pd.DataFrame, str, bool]], kept: Sequence[tuple[str, str]],
-           noun: str = "trials") -> str:
+           noun: str = "trials", skip_to: str | None = None) -> str:
     """The overview's charts at a glance, side by side (stacked on a narrow screen): one HTML block of `chart`s,
-    from (frame, title, horizontal) triples."""
+    from (frame, title, horizontal) triples. `skip_to`: the id of what follows them (the table's heading), for a
+    link first in the block, shown when a keyboard reaches it, that skips their every bar (WCAG 2.4.1)."""
     inner = "".join(chart(frame, title, kept, horizontal, noun) for frame, title, horizontal in frames_)
-    return f'<div class="glance">{inner}</div>'
+    skip = (f'<a class="gl-skip" href="#{html.escape(skip_to)}">Skip the charts to the {html.escape(noun)}\' table</a>'
+            if skip_to else "")
+    return f'<div class="glance">{skip}{inner}</div>'

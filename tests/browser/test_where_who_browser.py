@@ -66,7 +66,7 @@ def test_countries_and_sponsors_tabs_list_the_records(contexts, sites_server, ow
     page.goto(f"{sites_server.url}/where_who?where_who_show=Countries&study_type=")
     wait_ready(page)
     header, rows = table_cells(page)
-    assert header[:3] == ["Country", "Trials", "Sites"]
+    assert header[:3] == ["Country", "Studies", "Sites"]  # every study type chosen: studies counted
     assert {r[0]: r[1:3] for r in rows} == {"United States": ["2", "2"], "Spain": ["1", "3"], "Canada": ["1", "1"],
                                            "China": ["1", "1"]}
     page.get_by_role("tab", name="Sponsors").click()

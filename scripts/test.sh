@@ -46,7 +46,7 @@ echo "== lint (ruff), types (mypy) and the workflows (zizmor, offline)"
 # concurrent readers on its connection pool. The
 # 30-indication checks and the palette use SQLite portfolios of their own; the parser fuzzing, the regimen
 # reader, units and schedules, the parsers, PubMed's XML and its client, the reporting rule, the dosing view's
-# frames, the import rules and the workflow lint touch no database.
+# frames, the import rules, the portfolio's classifier and the workflow lint touch no database.
 logs=$(mktemp -d)
 pass_ok() { [ "$1" -eq 0 ] || [ "$1" -eq 5 ]; }  # 5: nothing selected (an argument such as -k chose none here)
 echo "== 1. the tests without a browser, on SQLite and on PostgreSQL side by side"
@@ -55,7 +55,7 @@ set +e
 sqlite_pid=$!
 no_database=(test_app_thirty.py test_palette.py test_parser_fuzz.py test_dosing_reader.py test_dosing_units.py
              test_schedules_statistics.py test_parsers.py test_pubmed_article.py test_pubmed_client.py
-             test_reporting.py test_dosing_view.py test_imports.py test_workflow.py)
+             test_reporting.py test_dosing_view.py test_imports.py test_workflow.py test_portfolio.py)
 .venv/bin/python -m tests.pg_server -- .venv/bin/python -m pytest -n 2 --dist loadfile --ignore=tests/browser \
   "${no_database[@]/#/--ignore=tests/}" --basetemp="$logs/tmp-pg" "$@" >"$logs/pg.log" 2>&1 &
 pg_pid=$!

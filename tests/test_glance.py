@@ -4,6 +4,7 @@ the frames of bars by series, status and year, and the HTML bars, each a link to
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 
 from dashboard import frames
 from dashboard.glance import bars
@@ -137,6 +138,7 @@ print(len(at.get("vega_lite_chart")), sum("gl-chart" in str(h.value) for h in at
 """
 
 
+@pytest.mark.sqlite_only  # a fresh process on a SQLite file of its own
 def test_the_overview_draws_its_charts_without_loading_altair(db_path):
     """Its charts are HTML (dashboard.glance.bars), no Vega-Lite chart: a fresh server's first overview does not import
     Altair and dashboard.figures (about 0.3 s, and 0.05 to 0.1 s a chart's spec: issue 33's cold overview), and the

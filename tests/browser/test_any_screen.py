@@ -69,7 +69,10 @@ def test_phone_no_sideways_scroll_and_no_serious_axe_violation(phone, server, st
     assert phone.locator("[data-testid='stException']").count() == 0
     assert sideways(phone) == {"page": 0, "main": 0, "body": 0}
     assert_fits(phone)  # no chart's legend scrolls either
-    assert serious_violations(phone) == []
+    # With no match every page draws the same empty state (ui.empty_state) under its title: axe reads it on the
+    # first page only (a run of axe is seconds of CI's time), every page is still loaded and measured.
+    if variant != "no-match" or stem == registered_pages()[0]:
+        assert serious_violations(phone) == []
     if variant == "no-match":
         assert "No trials match the search" in phone.inner_text("[data-testid='stMain']")
     for chart in phone.locator(CHARTS).all():  # charts fit the screen

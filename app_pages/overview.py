@@ -21,7 +21,7 @@ if trials.empty:
 
 h = data.headline(f)
 c = st.columns(4)
-what = filters.noun(h)  # "trials", or "studies" when observational studies or expanded access are chosen
+what = data.noun(f)  # "trials", or "studies" when observational studies or expanded access are chosen
 c[0].metric(what.capitalize(), f"{h['trials']:,}")
 c[1].metric("Indications", f"{h['indications']:,}")
 placeholders = flags.placeholder_note(h["enrolment_placeholders"]) if h["enrolment_placeholders"] else ""

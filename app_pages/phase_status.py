@@ -18,7 +18,7 @@ if counts.empty:
 pal = data.palette(f)
 grouped = pal.by != "indication"
 st.caption({"indication": "Bars are stacked by indication.",
-            "area": f"Bars are stacked by disease area, and the tables count {filters.noun(data.headline(f))} per "
+            "area": f"Bars are stacked by disease area, and the tables count {data.noun(f)} per "
                     "area: there are more "
                     "indications than colours a reader can tell apart. Hover a segment for its indications, or "
                     "list every indication under a table.",

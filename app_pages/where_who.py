@@ -28,7 +28,7 @@ f = filters.current()
 if data.studies(f).empty:
     ui.empty_state()
     st.stop()
-what = filters.noun(data.headline(f))  # "trials", or "studies" when several study types are chosen
+what = data.noun(f)  # "trials", or "studies" when several study types are chosen
 
 
 def counted(table):

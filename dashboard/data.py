@@ -56,6 +56,12 @@ def headline(f: Filters) -> dict:
     return queries.headline(engine(), f)
 
 
+def noun(f: Filters) -> str:
+    """What the selection's counts count: "trials" when it holds only interventional studies (queries.headline),
+    else "studies" (observational studies or expanded access programmes chosen under Study type)."""
+    return "trials" if headline(f)["only_interventional"] else "studies"
+
+
 @st.cache_data(show_spinner=False)
 def study_types(f: Filters) -> dict[str, int]:
     """Studies of the filter by study type, whatever its study type choice (queries.study_types)."""
@@ -206,8 +212,8 @@ def key_results(f: Filters, pmids: tuple[str, ...]) -> dict[str, str | None]:
 def counts_figure(f: Filters, by: str) -> list[dict[str, Any]]:
     from dashboard import figures, frames
 
-    noun = "Trials" if headline(f)["only_interventional"] else "Studies"
-    return [c.to_dict() for c in figures.counts_pair(frames.counts_long(counts_by(f), by), by, palette(f), noun)]
+    return [c.to_dict() for c in figures.counts_pair(frames.counts_long(counts_by(f), by), by, palette(f),
+                                                     noun(f).capitalize())]
 
 
 @st.cache_resource(max_entries=200, show_spinner=False)
@@ -221,10 +227,10 @@ def glance_charts(f: Filters) -> list[tuple[pd.DataFrame, str, bool]]:
     counts = counts_by(f)
     pal = palette(f)
     what = {"indication": "indication", "largest": "indication", "area": "disease area"}[pal.by]
-    noun = "Trials" if headline(f)["only_interventional"] else "Studies"
-    return [(frames.glance_by_series(counts, pal, indication_areas()), f"{noun} by {what}", True),
-            (frames.glance_by_status(counts), f"{noun} by status", True),
-            (frames.glance_by_year(counts_by_start_year(f)), f"{noun} by year of stated start", False)]
+    counted = noun(f).capitalize()
+    return [(frames.glance_by_series(counts, pal, indication_areas()), f"{counted} by {what}", True),
+            (frames.glance_by_status(counts), f"{counted} by status", True),
+            (frames.glance_by_year(counts_by_start_year(f)), f"{counted} by year of stated start", False)]
 
 
 @st.cache_data(show_spinner=False)
@@ -236,9 +242,8 @@ def counts_tables(f: Filters, by: str, title: str) -> tuple[pd.DataFrame, pd.Dat
     from dashboard import frames
 
     long = frames.counts_long(counts_by(f), by)
-    noun = "trials" if headline(f)["only_interventional"] else "studies"
-    return (frames.counts_wide(long, by, title, palette(f), noun),
-            frames.counts_by_indication(long, by, title, area_names(), noun))
+    return (frames.counts_wide(long, by, title, palette(f), noun(f)),
+            frames.counts_by_indication(long, by, title, area_names(), noun(f)))
 
 
 # Colours: one palette per filter, from the indications its trials have, so every page of one
@@ -668,5 +673,4 @@ def world_map(f: Filters) -> dict[str, Any]:
     """The Where and who page's map as a Vega-Lite spec (dashboard.geography.world_map), kept like counts_figure."""
     from dashboard import geography
 
-    noun = "Trials" if headline(f)["only_interventional"] else "Studies"
-    return geography.world_map(site_marks(f), countries(f)[0], palette(f), noun=noun)
+    return geography.world_map(site_marks(f), countries(f)[0], palette(f), noun=noun(f).capitalize())

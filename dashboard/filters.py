@@ -288,11 +288,6 @@ def type_count(study_type: str, n: int) -> str:
     return f"{n:,} {one if n == 1 else many}"
 
 
-def noun(headline: Mapping[str, Any]) -> str:
-    """"trials" when a count (queries.headline) holds only interventional studies, else "studies"."""
-    return "trials" if headline["only_interventional"] else "studies"
-
-
 def types_note(f: Filters) -> str | None:
     """What the study type filter shows and what it leaves out, one click away: "Showing interventional trials; 2
     observational studies and 1 expanded access programme are one click away (Study type, in the sidebar)." None

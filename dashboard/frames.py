@@ -46,7 +46,7 @@ TIME_NOT_STATED = "Time point not stated in source"
 
 
 def singular(noun: str) -> str:
-    """"trial" for "trials", "study" for "studies" (what a count counts: dashboard.filters.noun's words)."""
+    """"trial" for "trials", "study" for "studies" (what a count counts: dashboard.data.noun's words)."""
     return {"trials": "trial", "studies": "study"}[noun]
 
 
@@ -132,7 +132,7 @@ def counts_wide(long: pd.DataFrame, by: str, title: str, palette: Palette | None
     """The table beneath a counts chart: one row per `by` value, trials per series of the chart's
     palette (each indication while they are few, else each disease area: never more than MAX_SERIES
     columns, whatever the portfolio holds), then totals. The long form is the CSV. `noun`: what the counts
-    count, "trials", or "studies" when the selection holds several study types (filters.noun)."""
+    count, "trials", or "studies" when the selection holds several study types (data.noun)."""
     if long.empty:
         return pd.DataFrame(columns=[title])
     pal = palette or palette_of_codes(long.indication, long.trials)

@@ -75,14 +75,14 @@ def chart(frame: pd.DataFrame, title: str, kept: Sequence[tuple[str, str]], hori
     as its trials against the tallest year, the year under it and the number over it (past NUMBERED years, written
     upwards as the years are); the trials whose sources state no start date (value NOT_STATED) on a line of their
     own under the years, a link like the bars, never a column on the years' scale. A year of no trials is drawn as
-    an empty slot, not a link (its filter would show nothing). Every
-    text escaped; styled by dashboard/any_screen.css (`.glance`). `noun`: what a bar counts, "trials", or "studies"
-    when the selection holds several study types."""
+    an empty slot, not a link (its filter would show nothing). Every text escaped; styled by
+    dashboard/any_screen.css (`.glance`). `noun`: what a bar counts, "trials", or "studies" when the selection holds
+    several study types."""
     head = f'<section class="gl-chart" aria-label="{html.escape(title)}"><h3 class="gl-title">{html.escape(title)}</h3>'
     if frame.empty:
         return head + f'<p class="gl-note">No {singular(noun)}.</p></section>'
-    top = max(int(frame.trials.max()), 1)
     if horizontal:
+        top = max(int(frame.trials.max()), 1)
         rows = []
         for r in frame.itertuples(index=False):
             attrs, colour = _bar(r, kept, noun)

@@ -18,7 +18,7 @@ def charts(f: Filters) -> None:
     """The three charts in one HTML element, with the caption that says what a click does and how many trials
     state no start date. The overview's table heading takes the id TABLE."""
     kept = [*filters.url_filter(), *(("sponsor", s) for s in st.session_state.get("sponsor") or [])]
-    what = filters.noun(data.headline(f))  # "trials", or "studies" when several study types are chosen
+    what = data.noun(f)  # "trials", or "studies" when several study types are chosen
     st.html(bars.charts(data.glance_charts(f), kept, what, skip_to=TABLE))
     years = data.counts_by_start_year(f)
     undated = int(years.trials[years.year == NOT_STATED].sum())
